@@ -1,0 +1,42 @@
+/**
+ * Typed failures, so every loop can decide between "try again later" and "this will never work" without parsing
+ * messages. Each carries the original error as `cause`.
+ */
+
+/** A transient failure (throttling, a peer down): retry after `delayMs`. */
+export class RetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RetryLaterError';
+  }
+}
+
+/** A failure retrying cannot fix (bad data, a missing permission): dead-letter or report with `reason`. */
+export class PermanentError extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PermanentError';
+  }
+}
+
+/** Graph no longer knows a delta link (410 Gone, syncStateNotFound, resyncRequired): start a full sync. */
+export class DeltaExpiredError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DeltaExpiredError';
+  }
+}
+
+/** A message for logs and API answers, from anything thrown. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

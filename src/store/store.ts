@@ -1,0 +1,232 @@
+/**
+ * The store port: everything ra-watch keeps. One schema, two engines (SQLite by default, PostgreSQL for several
+ * replicas), one query layer; the adapters live beside this file and no driver type leaves them.
+ *
+ * Every row carries a tenant id: an MSP runs many tenants in one install.
+ * The event log is append-only: nothing here updates or deletes an event (retention aside).
+ */
+import type {
+  Finding,
+  IdentificationSource,
+  IsoTime,
+  LicenseChange,
+  ResourceAccount,
+  RuleId,
+  Severity,
+  TenantId,
+  UserId,
+  UserSnapshot,
+} from '../glossary';
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** A stored `LicenseChange` with its position in the log. */
+export interface StoredEvent {
+  /** Monotonic per store: replay and export page by it. */
+  id: number;
+  change: LicenseChange;
+  recordedAt: IsoTime;
+}
+
+export interface EventQuery {
+  tenantId?: TenantId;
+  userId?: UserId;
+  subscriptionId?: string;
+  /** Inclusive lower bound on `receivedAt`. */
+  from?: IsoTime;
+  /** Exclusive upper bound on `receivedAt`. */
+  to?: IsoTime;
+  /** Keyset paging: events with id greater than this. */
+  afterId?: number;
+  limit?: number;
+}
+
+export type AlertState = 'open' | 'resolved';
+
+export interface Alert {
+  id: string;
+  tenantId: TenantId;
+  dedupeKey: string;
+  ruleId: RuleId;
+  severity: Severity;
+  /** Null for tenant-level findings (allocation). */
+  userId: UserId | null;
+  state: AlertState;
+  /** The latest finding (title, evidence, why, remediation). */
+  finding: Finding;
+  firstSeenAt: IsoTime;
+  lastSeenAt: IsoTime;
+  /** How many evaluations found it while open. */
+  seenCount: number;
+  resolvedAt: IsoTime | null;
+  acknowledgedAt: IsoTime | null;
+  acknowledgedBy: string | null;
+  acknowledgeReason: string | null;
+  snoozedUntil: IsoTime | null;
+  /** Event that first raised it, when there was one. */
+  eventId: number | null;
+  /** Raised by a replay with `deliver` (marked so an admin can tell). */
+  replayed: boolean;
+}
+
+/**
+ * Which alerts an evaluation speaks for: open alerts of these rules on this subject that the evaluation did not
+ * find again are resolved. Event-shaped rules (the non-atomic swap) are left out of `ruleIds` by the worker so
+ * that a later, clean evaluation does not "resolve" an incident that happened.
+ */
+export interface EvaluationScope {
+  tenantId: TenantId;
+  /** null: the tenant-level rules (allocation). */
+  userId: UserId | null;
+  ruleIds: RuleId[];
+}
+
+/** One observation of one account, written in a single transaction, so a crash leaves all of it or none. */
+export interface Observation {
+  /** The snapshot to keep as "last seen" (omitted when nothing was read, e.g. a tenant-level evaluation). */
+  snapshot?: UserSnapshot;
+  /** The change to append to the event log (omitted when the read found no change). */
+  change?: LicenseChange;
+  scope: EvaluationScope;
+  findings: Finding[];
+  at: IsoTime;
+  /** Raised by a replay with deliver. */
+  replayed?: boolean;
+}
+
+export interface ObservationResult {
+  eventId: number | null;
+  opened: Alert[];
+  /** Found again while open: last seen and count updated, no new message. */
+  stillOpen: Alert[];
+  resolved: Alert[];
+}
+
+export type OutboxKind = 'opened' | 'resolved';
+export type OutboxStatus = 'pending' | 'delivered' | 'dead';
+
+/** A message an alert owes a sink. Written in the same transaction as the alert change. */
+export interface OutboxEntry {
+  id: string;
+  tenantId: TenantId;
+  alertId: string;
+  kind: OutboxKind;
+  /** `slack`, `email`, `log`... decided by routing when the entry is written. */
+  sink: string;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: IsoTime;
+  lastError: string | null;
+  /** Stable across retries: a sink that supports it uses it to avoid double posts. */
+  idempotencyKey: string;
+  createdAt: IsoTime;
+  deliveredAt: IsoTime | null;
+}
+
+/** An admin-maintained registry entry (DOMAIN.md §4 source 4: always wins). */
+export interface RegistryEntry {
+  tenantId: TenantId;
+  userId: UserId;
+  /** true: it is a resource account; false: the admin says it is *not* one (overrides conventions). */
+  isResourceAccount: boolean;
+  application: ResourceAccount['application'];
+  note: string | null;
+  updatedAt: IsoTime;
+  updatedBy: string | null;
+}
+
+/** What ra-watch knows of a Graph subscription it created. */
+export interface StoredSubscription {
+  id: string;
+  tenantId: TenantId;
+  resource: string;
+  changeType: string;
+  notificationUrl: string;
+  lifecycleNotificationUrl: string | null;
+  expiresAt: IsoTime;
+  /** Which configured client state it uses (a name, never the secret itself). */
+  clientStateRef: string;
+  createdAt: IsoTime;
+  lastRenewedAt: IsoTime | null;
+  lastNotificationAt: IsoTime | null;
+  status: 'active' | 'lapsed' | 'removed';
+}
+
+/** A cached identification result, so the worker does not ask Graph on every change. */
+export interface IdentificationRecord {
+  tenantId: TenantId;
+  userId: UserId;
+  isResourceAccount: boolean;
+  identifiedBy: IdentificationSource | null;
+  detail: string;
+  application: ResourceAccount['application'];
+  checkedAt: IsoTime;
+}
+
+export interface Store {
+  readonly engine: Engine;
+
+  snapshots: {
+    get(tenantId: TenantId, userId: UserId): Promise<UserSnapshot | null>;
+    list(tenantId: TenantId, options?: { afterUserId?: UserId; limit?: number }): Promise<UserSnapshot[]>;
+  };
+
+  /** The append-only event log. Appends happen inside `recordObservation`. */
+  events: {
+    get(id: number): Promise<StoredEvent | null>;
+    query(query: EventQuery): Promise<StoredEvent[]>;
+    count(query: Omit<EventQuery, 'afterId' | 'limit'>): Promise<number>;
+    /** Attach audit activities learned later (the swap follow-up) without rewriting the event. */
+    annotate(id: number, note: { activities: LicenseChange['activities'] }): Promise<void>;
+  };
+
+  /** Snapshot + event + alert changes + outbox entries, in one transaction. */
+  recordObservation(observation: Observation, routing: (alert: Alert, kind: OutboxKind) => string[]): Promise<ObservationResult>;
+
+  alerts: {
+    get(id: string): Promise<Alert | null>;
+    list(filter: { tenantId?: TenantId; state?: AlertState; userId?: UserId; limit?: number }): Promise<Alert[]>;
+    acknowledge(id: string, by: string, reason: string | null, snoozeUntil: IsoTime | null, at: IsoTime): Promise<Alert | null>;
+  };
+
+  outbox: {
+    /** Lease up to `limit` entries due now (status pending, nextAttemptAt <= now) for `leaseMs`. */
+    claimDue(now: IsoTime, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
+    markDelivered(id: string, at: IsoTime): Promise<void>;
+    markRetry(id: string, error: string, nextAttemptAt: IsoTime): Promise<void>;
+    markDead(id: string, error: string, at: IsoTime): Promise<void>;
+    listForAlert(alertId: string): Promise<OutboxEntry[]>;
+  };
+
+  registry: {
+    get(tenantId: TenantId, userId: UserId): Promise<RegistryEntry | null>;
+    list(tenantId?: TenantId): Promise<RegistryEntry[]>;
+    put(entry: RegistryEntry): Promise<void>;
+    delete(tenantId: TenantId, userId: UserId): Promise<boolean>;
+  };
+
+  identifications: {
+    get(tenantId: TenantId, userId: UserId): Promise<IdentificationRecord | null>;
+    put(record: IdentificationRecord): Promise<void>;
+    listResourceAccounts(tenantId: TenantId): Promise<IdentificationRecord[]>;
+  };
+
+  subscriptions: {
+    upsert(subscription: StoredSubscription): Promise<void>;
+    get(id: string): Promise<StoredSubscription | null>;
+    list(tenantId?: TenantId): Promise<StoredSubscription[]>;
+    delete(id: string): Promise<boolean>;
+    touchNotification(id: string, at: IsoTime): Promise<void>;
+  };
+
+  /** Small durable values: delta links, audit cursors, the SKU cache, leader leases. */
+  settings: {
+    get(tenantId: TenantId, key: string): Promise<string | null>;
+    put(tenantId: TenantId, key: string, value: string): Promise<void>;
+    /** Compare-and-set lease (one replica renews subscriptions): true when `holder` now holds `name` until `until`. */
+    tryLease(name: string, holder: string, until: IsoTime, now: IsoTime): Promise<boolean>;
+  };
+
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
