@@ -1,0 +1,36 @@
+# syntax=docker/dockerfile:1
+# ra-watch container: build with dev dependencies, run with production ones only.
+
+# ---- build --------------------------------------------------------------------------------------------------
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# better-sqlite3 compiles from source (npm's allowScripts approves it): it needs a C++ toolchain here, not at run time.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
+COPY src ./src
+COPY bench ./bench
+# `npm ci` runs the prepare script, which compiles src/ to dist/; then drop the dev dependencies.
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund
+
+# ---- run ----------------------------------------------------------------------------------------------------
+FROM node:20-bookworm-slim AS run
+ENV NODE_ENV=production \
+    PORT=3000 \
+    DATABASE_URL=sqlite:/app/data/ra-watch.db
+WORKDIR /app
+COPY --from=build --chown=node:node /app/package.json ./
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+COPY --chown=node:node bin ./bin
+RUN mkdir -p /app/data && chown node:node /app/data
+# The SQLite store (embedded default) lives here; mount a volume to keep it across restarts.
+VOLUME ["/app/data"]
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# node is PID 1 with no shell in front, so SIGTERM reaches ra-watch and it drains before exiting.
+CMD ["node", "dist/src/cli/main.js", "serve"]
