@@ -42,6 +42,10 @@ export interface Config {
     credential: GraphCredentialConfig;
   };
   slackWebhookUrl: string | null;
+  /** A Teams Workflows / incoming-webhook URL that receives Adaptive Cards. */
+  teamsWebhookUrl: string | null;
+  /** A generic JSON webhook for ticketing/PSA tools, signed with HMAC-SHA256 when a secret is set. */
+  alertWebhook: { url: string; secret: string | null } | null;
   email: { smtpUrl: string; from: string; to: string[] } | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -139,6 +143,22 @@ const variables = {
     example: 'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T000/B000/XXXX',
     secret: true,
   },
+  TEAMS_WEBHOOK_URL: {
+    schema: httpUrl('a Teams Workflows or incoming-webhook URL'),
+    example: 'TEAMS_WEBHOOK_URL=https://prod-00.westus.logic.azure.com:443/workflows/...',
+    secret: true,
+  },
+  ALERT_WEBHOOK_URL: {
+    schema: httpUrl('your ticketing or PSA webhook'),
+    example: 'ALERT_WEBHOOK_URL=https://psa.contoso.com/hooks/ra-watch',
+    secret: true,
+  },
+  // Signs each generic-webhook body (X-RA-Watch-Signature: sha256=<hex>) so the receiver can tell it is us.
+  ALERT_WEBHOOK_SECRET: {
+    schema: z.string().min(16, 'is shorter than 16 characters'),
+    example: 'ALERT_WEBHOOK_SECRET=<a long random string, e.g. from `openssl rand -hex 24`>',
+    secret: true,
+  },
   SMTP_URL: {
     schema: z.string().refine((v) => /^smtps?:\/\/.+/.test(v) && URL.canParse(v), 'is not an smtp:// or smtps:// URL'),
     example: 'SMTP_URL=smtps://user:password@smtp.contoso.com:465',
@@ -215,6 +235,7 @@ export function loadConfig(env: Env = process.env): Config {
   const credential = graphCredential(vars, problems);
   const queue = queueConfig(vars, problems);
   const email = emailConfig(vars, problems);
+  const alertWebhook = alertWebhookConfig(vars, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -231,6 +252,8 @@ export function loadConfig(env: Env = process.env): Config {
       credential,
     }),
     slackWebhookUrl: vars.SLACK_WEBHOOK_URL ?? null,
+    teamsWebhookUrl: vars.TEAMS_WEBHOOK_URL ?? null,
+    alertWebhook,
     email,
     logLevel: vars.LOG_LEVEL ?? 'info',
   });
@@ -303,4 +326,14 @@ function emailConfig(vars: Parsed, problems: string[]): Config['email'] {
     return null;
   }
   return { smtpUrl: vars.SMTP_URL!, from: vars.ALERT_EMAIL_FROM!, to: vars.ALERT_EMAIL_TO! };
+}
+
+function alertWebhookConfig(vars: Parsed, problems: string[]): Config['alertWebhook'] {
+  if (vars.ALERT_WEBHOOK_URL === undefined) {
+    if (vars.ALERT_WEBHOOK_SECRET !== undefined) {
+      problems.push(`ALERT_WEBHOOK_SECRET is set but ALERT_WEBHOOK_URL is not. Example: ${variables.ALERT_WEBHOOK_URL.example}`);
+    }
+    return null;
+  }
+  return { url: vars.ALERT_WEBHOOK_URL, secret: vars.ALERT_WEBHOOK_SECRET ?? null };
 }

@@ -135,4 +135,14 @@ describe('configuration from the environment', () => {
     expect(config.email).toEqual({ smtpUrl: 'smtp://localhost:2525', from: 'ra@contoso.com', to: ['a@contoso.com', 'b@contoso.com'] });
     expect(problemsOf({ SMTP_URL: 'smtp://x', ALERT_EMAIL_FROM: 'ra@contoso.com', ALERT_EMAIL_TO: 'nobody' })[0]).toMatch(/ALERT_EMAIL_TO="nobody" is not a comma-separated list/);
   });
+
+  it('takes the Teams and generic webhooks, and refuses a signing secret without a URL', () => {
+    const config = loadConfig({ TEAMS_WEBHOOK_URL: 'https://teams.example/hook', ALERT_WEBHOOK_URL: 'https://psa.example/h', ALERT_WEBHOOK_SECRET: 'a-long-signing-secret' });
+    expect(config.teamsWebhookUrl).toBe('https://teams.example/hook');
+    expect(config.alertWebhook).toEqual({ url: 'https://psa.example/h', secret: 'a-long-signing-secret' });
+    expect(loadConfig({}).alertWebhook).toBeNull();
+    const problems = problemsOf({ ALERT_WEBHOOK_SECRET: 'a-long-signing-secret' });
+    expect(problems).toEqual([expect.stringMatching(/ALERT_WEBHOOK_SECRET is set but ALERT_WEBHOOK_URL is not/)]);
+    expect(problems.join('\n')).not.toContain('a-long-signing-secret');
+  });
 });
