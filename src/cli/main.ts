@@ -1,0 +1,55 @@
+/**
+ * `ra-watch`: the command line. Each command lives in `commands/<name>.ts` and registers itself here; this file
+ * only assembles them and maps failures to exit codes (see cli-error.ts).
+ */
+import { Command, CommanderError } from 'commander';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './cli-error';
+import { processOutput, type Output } from './output';
+import { registerAllocation } from './commands/allocation';
+
+/** Something a command registers: it adds itself (and its subcommands) to the program. */
+export type CommandRegistration = (program: Command, output: Output) => void;
+
+const registrations: CommandRegistration[] = [registerAllocation];
+
+export function buildProgram(output: Output): Command {
+  const program = new Command('ra-watch')
+    .description('Watches Teams Phone resource accounts in a Microsoft 365 tenant and alerts before callers notice.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => output.text(s.trimEnd()), writeErr: (s) => output.error(s.trimEnd()) });
+  for (const register of registrations) register(program, output);
+  // Subcommands inherit the override so their usage errors reach runCli too.
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Run the CLI in-process and return the exit code (tests call this; the binary calls it with process.argv). */
+export async function runCli(argv: readonly string[], output: Output = processOutput): Promise<number> {
+  const program = buildProgram(output);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version arrive as "errors" with exit code 0.
+      if (error.exitCode === 0) return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      output.error(`ra-watch: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    output.error(`ra-watch: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT_FAILURE;
+  }
+}
+
+/** The binary's entry point (bin/ra-watch.js and `node dist/src/cli/main.js`). */
+export function main(): void {
+  void runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
+
+if (require.main === module) main();
