@@ -191,6 +191,9 @@ const defaults: Partial<Record<VariableName, string>> = {
   LOG_LEVEL: 'info',
 };
 
+/** Every variable ra-watch reads (README's table and .env.example must list each: a test checks). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(variables);
+
 /** Names of the variables whose values must never be printed (for log redaction elsewhere). */
 export const SECRET_VARIABLES: readonly string[] = Object.entries(variables as Record<string, VariableSpec>)
   .filter(([, spec]) => spec.secret === true)
