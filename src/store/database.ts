@@ -1,0 +1,76 @@
+/**
+ * Opens the store's database from `DATABASE_URL` and brings its schema up to date. The rest of the app sees only
+ * `Database` (an engine name and a Kysely instance over `Tables`); better-sqlite3 and pg stay in this folder.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Pool } from 'pg';
+import type { Logger } from '../logger';
+import { parseDatabaseUrl } from './database-url';
+import { applyPostgresMigrations } from './postgres-migrations';
+import { applySqliteMigrations } from './sqlite-migrations';
+import type { Engine } from './store';
+import type { Tables } from './tables';
+
+export interface Database {
+  engine: Engine;
+  db: Kysely<Tables>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  logger?: Logger;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+  /** How long a SQLite writer waits for another process's write lock (default 5000 ms). */
+  busyTimeoutMs?: number;
+}
+
+export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const target = parseDatabaseUrl(url);
+  if (target.engine === 'sqlite') return openSqlite(target.filename, options);
+  return openPostgres(target.connectionString, options);
+}
+
+function openSqlite(filename: string, options: OpenDatabaseOptions): Database {
+  const inMemory = filename === ':memory:';
+  if (!inMemory) fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+  const sqlite = new BetterSqlite3(filename);
+  try {
+    // WAL: readers never block the writer. synchronous=FULL: a commit is on disk before send() resolves (the
+    // queue's durability promise to ingest). busy_timeout: another process (a second replica, the CLI) holding
+    // the write lock makes us wait instead of failing.
+    if (!inMemory) sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+    sqlite.pragma('foreign_keys = ON');
+    applySqliteMigrations(sqlite, options.logger);
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { engine: 'sqlite', db, close: closeOnce(() => db.destroy()) };
+}
+
+async function openPostgres(connectionString: string, options: OpenDatabaseOptions): Promise<Database> {
+  const pool = new Pool({ connectionString, max: options.poolSize ?? 10 });
+  // An idle client losing its connection (a PostgreSQL restart) must not crash the process; the next query
+  // reconnects or fails with a clear error instead.
+  pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL connection failed'));
+  try {
+    await applyPostgresMigrations(pool, options.logger);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  return { engine: 'postgres', db, close: closeOnce(() => db.destroy()) };
+}
+
+function closeOnce(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | null = null;
+  return () => (closing ??= close());
+}

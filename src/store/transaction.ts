@@ -1,0 +1,33 @@
+/**
+ * One write transaction on either engine. SQLite gets `BEGIN IMMEDIATE`: a deferred transaction that reads and
+ * then writes fails with SQLITE_BUSY (no waiting) when another process committed in between; taking the write
+ * lock up front makes it wait on busy_timeout instead. PostgreSQL uses an ordinary READ COMMITTED transaction;
+ * callers that race (claims, leases) add row locks or advisory locks themselves.
+ *
+ * Inside `work`, use only the `trx` handle: SQLite has one connection, held for the whole transaction.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './database';
+import type { Tables } from './tables';
+
+export async function inTransaction<T>(database: Database, work: (trx: Kysely<Tables>) => Promise<T>): Promise<T> {
+  if (database.engine === 'postgres') return database.db.transaction().execute(work);
+  return database.db.connection().execute(async (connection) => {
+    await sql`BEGIN IMMEDIATE`.execute(connection);
+    let result: T;
+    try {
+      result = await work(connection);
+    } catch (error) {
+      await sql`ROLLBACK`.execute(connection);
+      throw error;
+    }
+    try {
+      await sql`COMMIT`.execute(connection);
+    } catch (error) {
+      // A failed COMMIT (disk full, I/O error) leaves the transaction open on the shared connection.
+      await sql`ROLLBACK`.execute(connection).catch(() => undefined);
+      throw error;
+    }
+    return result;
+  });
+}
