@@ -1,0 +1,219 @@
+/**
+ * The safety net under change notifications. It is not confirmed that a license change alone fires a `users`
+ * notification (DOMAIN.md §5), notifications can be dropped (a throttled endpoint, a lapsed subscription, `missed`),
+ * so a periodic `/users/delta` pass feeds every user that changed into the same pipeline (`user-changed`, source
+ * `delta`, coalesced per user) and the same rules and alerts apply.
+ *
+ * Durability: the new deltaLink is stored only after every page's work is durably queued, so a crash mid-pass means
+ * the next pass asks again from the old link (duplicates coalesce; nothing is skipped). A link Graph no longer knows
+ * (410 / syncStateNotFound, after about 7 days) restarts as a full sync from null.
+ */
+import { DeltaExpiredError, describeError } from '../errors';
+import type { TenantId } from '../glossary';
+import type { DeltaUser, GraphReader } from '../graph/graph-reader';
+import type { Logger } from '../logger';
+import type { OutgoingMessage, Queue } from '../queue/queue';
+import { orderingKeyFor, type UserChanged } from '../queue/work-item';
+import type { Store } from '../store/store';
+import { snapshotsAgreeOnLicensing } from './snapshot-agreement';
+
+/** The `store.settings` key (per tenant) of the users deltaLink; the audit stores its link here too. */
+export const USERS_DELTA_LINK_KEY = 'users-delta-link';
+
+export interface DeltaPassResult {
+  tenantId: TenantId;
+  reason: string;
+  /** True when the pass started from no link (first pass, or after a 410). */
+  fullSync: boolean;
+  /** A stored link had expired and the pass restarted from null. */
+  restartedAfterExpiry: boolean;
+  pages: number;
+  usersSeen: number;
+  /** Work items sent (changed or removed users). */
+  queued: number;
+  /** Users whose licensing the stored snapshot already shows: nothing to do. */
+  unchanged: number;
+  deltaLinkStored: boolean;
+}
+
+export interface DeltaReconcilerOptions {
+  /** Between periodic passes. Default 15 minutes. */
+  intervalMs?: number;
+  /** Tenants to reconcile besides those that have subscriptions (the configured tenant). */
+  tenantIds?: TenantId[];
+}
+
+export interface DeltaReconcilerDeps {
+  store: Store;
+  graph: GraphReader;
+  queue: Queue;
+  logger: Logger;
+  now?: () => Date;
+  options?: DeltaReconcilerOptions;
+}
+
+export interface DeltaReconciler {
+  /** A pass now (serialised per tenant; a request during a pass runs one more pass after it). */
+  resync(tenantId: TenantId, reason: string): Promise<DeltaPassResult>;
+  /** One periodic round over every known tenant; errors are logged per tenant. */
+  runOnce(): Promise<DeltaPassResult[]>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createDeltaReconciler(deps: DeltaReconcilerDeps): DeltaReconciler {
+  const { store, graph, queue, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const intervalMs = deps.options?.intervalMs ?? 15 * 60_000;
+  const running = new Map<TenantId, Promise<DeltaPassResult>>();
+  const pending = new Map<TenantId, Promise<DeltaPassResult>>();
+
+  const pass = async (tenantId: TenantId, reason: string): Promise<DeltaPassResult> => {
+    const stored = await store.settings.get(tenantId, USERS_DELTA_LINK_KEY);
+    try {
+      return await followDelta(tenantId, reason, stored, false);
+    } catch (error) {
+      if (!(error instanceof DeltaExpiredError)) throw error;
+      logger.warn({ tenantId, reason, err: error.message }, 'users delta link expired (410): starting a full sync');
+      return followDelta(tenantId, reason, null, true);
+    }
+  };
+
+  const followDelta = async (tenantId: TenantId, reason: string, start: string | null, restarted: boolean): Promise<DeltaPassResult> => {
+    const result: DeltaPassResult = {
+      tenantId,
+      reason,
+      fullSync: start === null,
+      restartedAfterExpiry: restarted,
+      pages: 0,
+      usersSeen: 0,
+      queued: 0,
+      unchanged: 0,
+      deltaLinkStored: false,
+    };
+    const receivedAt = now().toISOString();
+    let link: string | null = start;
+    for (;;) {
+      const page = await graph.getUsersDeltaPage(tenantId, link);
+      result.pages++;
+      result.usersSeen += page.users.length;
+      const messages: OutgoingMessage[] = [];
+      for (const user of page.users) {
+        if (await alreadyKnown(tenantId, user)) {
+          result.unchanged++;
+          continue;
+        }
+        messages.push(workFor(tenantId, user, receivedAt));
+      }
+      if (messages.length > 0) await queue.send(messages); // durable before we move past this page
+      result.queued += messages.length;
+      if (page.deltaLink !== null) {
+        await store.settings.put(tenantId, USERS_DELTA_LINK_KEY, page.deltaLink);
+        result.deltaLinkStored = true;
+        return result;
+      }
+      if (page.nextLink === null) {
+        // A page with neither link breaks Graph's contract; keep the old link so the next pass retries.
+        logger.error({ tenantId, pages: result.pages }, 'users delta page carried neither nextLink nor deltaLink; delta link not advanced');
+        return result;
+      }
+      link = page.nextLink;
+    }
+  };
+
+  /**
+   * Delta reports every selected property of a changed user (a full sync: of every user); skip those whose licensing
+   * the stored snapshot already shows, so a 410 on a 300k tenant does not become 300k Graph reads by the worker.
+   */
+  const alreadyKnown = async (tenantId: TenantId, user: DeltaUser): Promise<boolean> => {
+    const userId = user.kind === 'user' ? user.snapshot.userId : user.userId;
+    const known = await store.snapshots.get(tenantId, userId);
+    if (known === null) return false;
+    return user.kind === 'removed' ? known.deleted : snapshotsAgreeOnLicensing(known, user.snapshot);
+  };
+
+  const resync: DeltaReconciler['resync'] = (tenantId, reason) => {
+    const queued = pending.get(tenantId);
+    if (queued !== undefined) return queued; // one pass after the current one covers every request made during it
+    const current = running.get(tenantId);
+    const run = (): Promise<DeltaPassResult> => {
+      pending.delete(tenantId);
+      const p = pass(tenantId, reason).finally(() => {
+        if (running.get(tenantId) === p) running.delete(tenantId);
+      });
+      running.set(tenantId, p);
+      return p;
+    };
+    if (current === undefined) return run();
+    const next = current.catch(() => undefined).then(run);
+    pending.set(tenantId, next);
+    return next;
+  };
+
+  const tenants = async (): Promise<TenantId[]> => {
+    const fromSubscriptions = (await store.subscriptions.list()).map((s) => s.tenantId);
+    return [...new Set([...(deps.options?.tenantIds ?? []), ...fromSubscriptions])];
+  };
+
+  const runOnce: DeltaReconciler['runOnce'] = async () => {
+    const results: DeltaPassResult[] = [];
+    for (const tenantId of await tenants()) {
+      try {
+        results.push(await resync(tenantId, 'periodic reconcile'));
+      } catch (error) {
+        logger.error({ tenantId, err: describeError(error) }, 'delta reconcile failed; the next round tries again from the stored link');
+      }
+    }
+    return results;
+  };
+
+  let timer: NodeJS.Timeout | null = null;
+  let active = false;
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const tick = (): void => {
+    if (!active) return;
+    inFlight = runOnce()
+      .catch((error: unknown) => logger.error({ err: describeError(error) }, 'delta reconcile round failed'))
+      .finally(() => {
+        if (!active) return;
+        timer = setTimeout(tick, intervalMs);
+        timer.unref();
+      });
+  };
+
+  return {
+    resync,
+    runOnce,
+    start: () => {
+      if (active) return;
+      active = true;
+      tick();
+    },
+    stop: async () => {
+      active = false;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      await inFlight;
+      await Promise.allSettled([...running.values(), ...pending.values()]);
+    },
+  };
+}
+
+function workFor(tenantId: TenantId, user: DeltaUser, receivedAt: string): OutgoingMessage {
+  const userId = user.kind === 'user' ? user.snapshot.userId : user.userId;
+  const body: UserChanged = {
+    kind: 'user-changed',
+    tenantId,
+    userId,
+    changeType: user.kind === 'removed' ? 'deleted' : 'reconcile',
+    subscriptionId: null,
+    receivedAt,
+    source: 'delta',
+  };
+  return {
+    messageId: `delta/${tenantId}/${userId}/${receivedAt}`,
+    orderingKey: orderingKeyFor(tenantId, userId),
+    body,
+    coalesce: true,
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * The background loop that keeps subscriptions alive, run by exactly one replica at a time. Several replicas renewing
+ * the same subscription would each PATCH it (harmless) but also each recreate a lost one (not harmless: duplicate
+ * subscriptions, duplicate notifications, quota used twice). So each round first takes a compare-and-set lease in the
+ * store; only the holder works, and a holder that dies is replaced once its lease runs out.
+ *
+ * Every error is logged and the loop keeps going: a missed round is caught up by the next one.
+ */
+import { describeError } from '../errors';
+import type { Logger } from '../logger';
+import type { Store } from '../store/store';
+
+export interface RenewalLoopDeps {
+  store: Store;
+  logger: Logger;
+  now: () => Date;
+  leaseName: string;
+  holderId: string;
+  intervalMs: number;
+  leaseMs: number;
+  work: () => Promise<unknown>;
+}
+
+export interface RenewalLoop {
+  start(): void;
+  /** Stops scheduling and waits for a round in progress. */
+  stop(): Promise<void>;
+  /** One round now (lease, then work); true when this replica held the lease. */
+  runOnce(): Promise<boolean>;
+}
+
+export function createRenewalLoop(deps: RenewalLoopDeps): RenewalLoop {
+  let timer: NodeJS.Timeout | null = null;
+  let running = false;
+  let inFlight: Promise<unknown> = Promise.resolve();
+
+  const runOnce = async (): Promise<boolean> => {
+    const at = deps.now();
+    const until = new Date(at.getTime() + deps.leaseMs).toISOString();
+    const held = await deps.store.settings.tryLease(deps.leaseName, deps.holderId, until, at.toISOString());
+    if (!held) return false;
+    await deps.work();
+    return true;
+  };
+
+  const tick = (): void => {
+    if (!running) return;
+    inFlight = runOnce()
+      .catch((error: unknown) => deps.logger.error({ err: describeError(error), lease: deps.leaseName }, 'subscription renewal round failed; the loop keeps going'))
+      .finally(() => {
+        if (running) {
+          timer = setTimeout(tick, deps.intervalMs);
+          timer.unref();
+        }
+      });
+  };
+
+  return {
+    start: () => {
+      if (running) return;
+      running = true;
+      tick(); // at once: a restarted process catches up before its first interval
+    },
+    stop: async () => {
+      running = false;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      await inFlight;
+    },
+    runOnce,
+  };
+}
