@@ -1,0 +1,152 @@
+/**
+ * The GraphReader port (graph-reader.ts) over real Microsoft Graph v1.0, or anything that speaks it (a national
+ * cloud, the simulator). Every answer is validated with the wire schemas and translated to glossary types.
+ */
+import { z } from 'zod';
+import { DeltaExpiredError, PermanentError } from '../../errors';
+import type { IsoTime, LicenseActivity, SubscribedSku, TenantId, UserId, UserSnapshot } from '../../glossary';
+import type { Logger } from '../../logger';
+import { parseLicenseActivities } from '../audit/license-activities';
+import type { DeltaPage, GraphReader, TeamsUserConfiguration } from '../graph-reader';
+import { deltaPageSchema, graphUserSchema, subscribedSkusResponseSchema, teamsUserConfigurationSchema } from '../wire-schemas';
+import { graphErrorOf, parseGraphBody, unexpectedAnswer } from './graph-error';
+import { createGraphHttp, type GraphHttp } from './graph-http';
+import type { RetryOptions } from './retry-policy';
+import type { TokenProvider } from './credential';
+import { DELTA_SELECT, USER_SELECT, deletedSnapshot, deltaSnapshot, toUserSnapshot } from './user-snapshot';
+import { getUsersBatched } from './users-batch';
+
+export interface GraphReaderOptions {
+  baseUrl: string;
+  tokenProvider: TokenProvider;
+  logger: Logger;
+  /** How long a tenant's subscribedSkus stay cached (default 10 minutes). */
+  skuCacheMs?: number;
+  retry?: Partial<RetryOptions>;
+  requestTimeoutMs?: number;
+}
+
+export const DEFAULT_SKU_CACHE_MS = 10 * 60_000;
+/** A runaway nextLink chain must end: 30 days of one user's audit records never fill this many pages. */
+const MAX_AUDIT_PAGES = 50;
+const DELTA_EXPIRED_CODES = new Set(['syncstatenotfound', 'resyncrequired', 'syncstateinvalid']);
+
+/** Directory audits come back page by page; records are validated one by one by the audit parser. */
+const auditPageEnvelope = z.looseObject({ value: z.array(z.unknown()), '@odata.nextLink': z.string().optional() });
+
+export function createGraphReader(options: GraphReaderOptions): GraphReader {
+  const logger = options.logger.child({ component: 'graph-reader' });
+  const http: GraphHttp = createGraphHttp({
+    baseUrl: options.baseUrl,
+    tokenProvider: options.tokenProvider,
+    logger: options.logger,
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+  });
+  const skuCacheMs = options.skuCacheMs ?? DEFAULT_SKU_CACHE_MS;
+  const skuCache = new Map<TenantId, { at: number; skus: Promise<SubscribedSku[]> }>();
+  const teamsPermissionWarned = new Set<TenantId>();
+
+  async function getUser(tenantId: TenantId, userId: UserId): Promise<UserSnapshot> {
+    const answer = await http.send(tenantId, { method: 'GET', path: `/users/${encodeURIComponent(userId)}?$select=${USER_SELECT}` });
+    const observedAt = new Date().toISOString();
+    if (answer.status === 404) return deletedSnapshot(tenantId, userId, observedAt);
+    if (answer.status !== 200) throw unexpectedAnswer(answer, 'User.Read.All');
+    return toUserSnapshot(tenantId, parseGraphBody(graphUserSchema, answer.body, answer.what), observedAt);
+  }
+
+  async function fetchSkus(tenantId: TenantId): Promise<SubscribedSku[]> {
+    const answer = await http.send(tenantId, { method: 'GET', path: '/subscribedSkus' });
+    if (answer.status !== 200) throw unexpectedAnswer(answer, 'Organization.Read.All (or LicenseAssignment.Read.All)');
+    return parseGraphBody(subscribedSkusResponseSchema, answer.body, answer.what).value.map((sku) => ({
+      skuId: sku.skuId,
+      skuPartNumber: sku.skuPartNumber,
+      capabilityStatus: sku.capabilityStatus,
+      enabledUnits: sku.prepaidUnits.enabled,
+      consumedUnits: sku.consumedUnits,
+      servicePlans: sku.servicePlans.map((p) => ({ servicePlanId: p.servicePlanId, servicePlanName: p.servicePlanName })),
+    }));
+  }
+
+  function getSubscribedSkus(tenantId: TenantId, opts?: { fresh?: boolean }): Promise<SubscribedSku[]> {
+    const cached = skuCache.get(tenantId);
+    if (cached !== undefined && opts?.fresh !== true && Date.now() - cached.at < skuCacheMs) return cached.skus;
+    // Concurrent callers share one request; a failure is not cached.
+    const skus = fetchSkus(tenantId);
+    skuCache.set(tenantId, { at: Date.now(), skus });
+    skus.catch(() => {
+      if (skuCache.get(tenantId)?.skus === skus) skuCache.delete(tenantId);
+    });
+    return skus;
+  }
+
+  async function getTeamsUserConfiguration(tenantId: TenantId, userId: UserId): Promise<TeamsUserConfiguration | null> {
+    const answer = await http.send(tenantId, { method: 'GET', path: `/admin/teams/userConfigurations/${encodeURIComponent(userId)}` });
+    if (answer.status === 404) return null;
+    if (answer.status === 403 || answer.status === 401) {
+      // Identification falls back to weaker sources; say once per tenant what would make it stronger.
+      if (!teamsPermissionWarned.has(tenantId)) {
+        teamsPermissionWarned.add(tenantId);
+        logger.warn(
+          { tenantId, status: answer.status, code: graphErrorOf(answer.body).code },
+          'Graph refused admin/teams/userConfigurations: grant TeamsUserConfiguration.Read.All to identify resource accounts that lost every license',
+        );
+      }
+      return null;
+    }
+    if (answer.status !== 200) throw unexpectedAnswer(answer, 'TeamsUserConfiguration.Read.All');
+    const config = parseGraphBody(teamsUserConfigurationSchema, answer.body, answer.what);
+    return { userId: config.id, accountType: config.accountType, featureTypes: config.featureTypes ?? [] };
+  }
+
+  async function getLicenseActivities(tenantId: TenantId, userId: UserId, from: IsoTime, to: IsoTime): Promise<LicenseActivity[]> {
+    // Datetime literals are unquoted in this $filter; the id is a GUID, quoted.
+    const filter = `targetResources/any(t: t/id eq '${userId.replace(/'/g, "''")}') and activityDateTime ge ${from} and activityDateTime le ${to}`;
+    let path: string | null = `/auditLogs/directoryAudits?$filter=${encodeURIComponent(filter)}`;
+    const records: unknown[] = [];
+    for (let page = 0; path !== null; page++) {
+      if (page >= MAX_AUDIT_PAGES) throw new PermanentError('graph-shape', `directoryAudits for ${userId} did not end after ${MAX_AUDIT_PAGES} pages`);
+      const answer = await http.send(tenantId, { method: 'GET', path });
+      if (answer.status !== 200) throw unexpectedAnswer(answer, 'AuditLog.Read.All');
+      const body = parseGraphBody(auditPageEnvelope, answer.body, answer.what);
+      records.push(...body.value);
+      path = body['@odata.nextLink'] ?? null;
+    }
+    const { activities, problems } = parseLicenseActivities(records, { tenantId, userId });
+    for (const problem of problems) {
+      logger.warn({ tenantId, userId, ...problem }, 'directory audit records could not be read as a license activity');
+    }
+    return activities;
+  }
+
+  async function getUsersDeltaPage(tenantId: TenantId, link: string | null): Promise<DeltaPage> {
+    const answer = await http.send(tenantId, { method: 'GET', path: link ?? `/users/delta?$select=${DELTA_SELECT}` });
+    if (answer.status !== 200) {
+      const { code, message } = graphErrorOf(answer.body);
+      if (answer.status === 410 || (code !== null && DELTA_EXPIRED_CODES.has(code.toLowerCase()))) {
+        throw new DeltaExpiredError(`Graph no longer knows this users delta link (${answer.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}): start a full sync`);
+      }
+      throw unexpectedAnswer(answer, 'User.Read.All');
+    }
+    const page = parseGraphBody(deltaPageSchema, answer.body, answer.what);
+    const observedAt = new Date().toISOString();
+    return {
+      users: page.value.map((user) =>
+        user['@removed'] !== undefined
+          ? { kind: 'removed' as const, userId: user.id, reason: user['@removed'].reason }
+          : { kind: 'user' as const, snapshot: deltaSnapshot(tenantId, user, observedAt) },
+      ),
+      nextLink: page['@odata.nextLink'] ?? null,
+      deltaLink: page['@odata.deltaLink'] ?? null,
+    };
+  }
+
+  return {
+    getUser,
+    getUsers: (tenantId, userIds) => getUsersBatched(http, logger, tenantId, userIds),
+    getSubscribedSkus,
+    getTeamsUserConfiguration,
+    getLicenseActivities,
+    getUsersDeltaPage,
+  };
+}
