@@ -1,0 +1,141 @@
+/**
+ * The delayed swap check: read the directory audit log for the account and window, and decide whether Teams Phone
+ * Standard left and the Resource Account license arrived in one operation (fine) or two (an incident).
+ *
+ * Audit records arrive minutes late and some never do. While the records that explain the change are missing and
+ * attempts remain, the check is scheduled again, later; on the last attempt it decides with what it has: the
+ * snapshots alone prove a remove-first swap that left the account with neither license, and the evidence says that
+ * the audit log was incomplete.
+ *
+ * The finding is event-shaped: recorded with an empty rule scope, so no later clean read ever "resolves" it.
+ */
+import type { Finding, LicenseActivity, LicenseChange } from '../glossary';
+import { MCOEV_PLAN_ID, MCOEV_VIRTUALUSER_PLAN_ID } from '../licensing/catalog-data';
+import { createLicenseCatalog, type LicenseCatalog } from '../licensing/license-catalog';
+import { normaliseGuid } from '../licensing/plan-match';
+import type { SwapFollowUp } from '../queue/work-item';
+import { evaluateSwap } from '../rules/evaluate';
+import type { StoredEvent } from '../store/store';
+import { knownResourceAccount } from './resolve-identification';
+import { scheduleSwapFollowUp } from './swap-follow-up-message';
+import type { WorkerContext } from './worker-context';
+
+/** Graph's activityDateTime and our clock disagree a little; the window's end is widened by this much. */
+const CLOCK_SKEW_MS = 2 * 60_000;
+const EVENT_PAGE = 200;
+
+export async function processSwapFollowUp(ctx: WorkerContext, item: SwapFollowUp): Promise<void> {
+  const { tenantId, userId } = item;
+  const where = { tenantId, userId, attempt: item.attempt };
+  const event = await findChangeEvent(ctx, item);
+  if (event === null) {
+    // Sent before its change was recorded, and the recording never happened (a crash): the redelivered change is
+    // read again, recorded with a newer snapshot, and schedules its own check.
+    ctx.logger.info(where, 'swap follow-up: no recorded change for this window; nothing to check');
+    return;
+  }
+  const { before, after } = event.change;
+  const resourceAccount = await knownResourceAccount(ctx, after);
+  if (resourceAccount === null) {
+    ctx.logger.info(
+      where,
+      'swap follow-up: the account is no longer known as a resource account; nothing to check',
+    );
+    return;
+  }
+
+  const catalog = createLicenseCatalog(await ctx.graph.getSubscribedSkus(tenantId));
+  const windowEnd = new Date(Date.parse(item.windowEnd) + CLOCK_SKEW_MS).toISOString();
+  const activities = await ctx.graph.getLicenseActivities(tenantId, userId, item.windowStart, windowEnd);
+  const missing = unexplainedSkus(event.change, activities, catalog);
+  const reads = item.attempt + 1;
+
+  if (missing.length > 0 && reads < ctx.settings.followUpAttempts) {
+    await scheduleSwapFollowUp(ctx, { ...item, attempt: reads, eventId: String(event.id) });
+    return;
+  }
+
+  let findings = evaluateSwap({ resourceAccount, before, after, activities, catalog });
+  if (missing.length > 0) findings = findings.map((finding) => withIncompleteAudit(finding, reads, missing));
+  if (activities.length > 0) await ctx.store.events.annotate(event.id, { activities });
+  if (findings.length > 0) {
+    await ctx.store.recordObservation(
+      { scope: { tenantId, userId, ruleIds: [] }, findings, at: ctx.now().toISOString() },
+      ctx.routing,
+    );
+  }
+  ctx.logger.info(
+    {
+      ...where,
+      eventId: event.id,
+      activities: activities.map((a) => a.activityId),
+      auditComplete: missing.length === 0,
+      findings: findings.map((f) => `${f.ruleId}:${f.severity}`),
+    },
+    findings.length === 0 ? 'swap follow-up: no non-atomic swap' : 'swap follow-up: non-atomic swap found',
+  );
+}
+
+/**
+ * The Standard/RA-relevant SKUs the change added or removed that no activity accounts for yet. Other SKUs do not
+ * matter to the swap, so their missing records must not hold the decision.
+ */
+function unexplainedSkus(
+  change: LicenseChange,
+  activities: readonly LicenseActivity[],
+  catalog: LicenseCatalog,
+): string[] {
+  const relevant = (skuId: string) =>
+    catalog.skuContainsPlan(skuId, MCOEV_PLAN_ID) !== false ||
+    catalog.skuContainsPlan(skuId, MCOEV_VIRTUALUSER_PLAN_ID) !== false;
+  const removed = new Set(activities.flatMap((a) => a.removedSkuIds).map(normaliseGuid));
+  const added = new Set(activities.flatMap((a) => a.addedSkuIds).map(normaliseGuid));
+  return [
+    ...change.removedSkuIds.filter((sku) => relevant(sku) && !removed.has(normaliseGuid(sku))),
+    ...change.addedSkuIds.filter((sku) => relevant(sku) && !added.has(normaliseGuid(sku))),
+  ];
+}
+
+function withIncompleteAudit(finding: Finding, reads: number, missing: string[]): Finding {
+  return {
+    ...finding,
+    evidence: {
+      ...finding.evidence,
+      auditLog: {
+        complete: false,
+        reads,
+        missingSkuIds: missing,
+        note: `The directory audit log still had no record of every license operation after ${reads} read(s); this was decided from the snapshots and the records that had arrived.`,
+      },
+    },
+  };
+}
+
+/** The event the follow-up is about: by id once known, else the one whose read is the window's end. */
+async function findChangeEvent(ctx: WorkerContext, item: SwapFollowUp): Promise<StoredEvent | null> {
+  const matches = (event: StoredEvent) =>
+    normaliseGuid(event.change.tenantId) === normaliseGuid(item.tenantId) &&
+    normaliseGuid(event.change.userId) === normaliseGuid(item.userId);
+  if (item.eventId !== null) {
+    const id = Number(item.eventId);
+    const event = Number.isSafeInteger(id) ? await ctx.store.events.get(id) : null;
+    return event !== null && matches(event) ? event : null;
+  }
+  let found: StoredEvent | null = null;
+  let afterId: number | undefined;
+  for (;;) {
+    const page = await ctx.store.events.query({
+      tenantId: item.tenantId,
+      userId: item.userId,
+      limit: EVENT_PAGE,
+      ...(afterId === undefined ? {} : { afterId }),
+    });
+    for (const event of page) {
+      if (matches(event) && Date.parse(event.change.after.observedAt) === Date.parse(item.windowEnd))
+        found = event;
+    }
+    const last = page.at(-1);
+    if (page.length < EVENT_PAGE || last === undefined) return found;
+    afterId = last.id;
+  }
+}

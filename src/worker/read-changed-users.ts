@@ -1,0 +1,87 @@
+/**
+ * Turns a batch of `user-changed` messages into per-message jobs that share their Graph reads: the users of one
+ * tenant are read together (`getUsers`, one JSON `$batch` of up to 20), and the tenant's license catalog once.
+ * Under a burst of notifications this is what keeps Graph requests per processed user far below one.
+ *
+ * A read that fails fails every job that waits on it; each message is then settled on its own (retried, or
+ * dead-lettered), so one tenant's throttling never holds another tenant's users.
+ */
+import type { TenantId, UserId, UserSnapshot } from '../glossary';
+import { createLicenseCatalog, type LicenseCatalog } from '../licensing/license-catalog';
+import type { LeasedMessage } from '../queue/queue';
+import type { UserChanged } from '../queue/work-item';
+import { observeUser } from './observe-user';
+import type { WorkerContext } from './worker-context';
+
+export interface Job {
+  message: LeasedMessage;
+  run(): Promise<void>;
+}
+
+export interface LeasedUserChange {
+  message: LeasedMessage;
+  item: UserChanged;
+}
+
+export function userChangeJobs(
+  ctx: WorkerContext,
+  changes: readonly LeasedUserChange[],
+  catalogFor: (tenantId: TenantId) => Promise<LicenseCatalog>,
+): Job[] {
+  const byTenant = new Map<TenantId, LeasedUserChange[]>();
+  for (const change of changes) {
+    const list = byTenant.get(change.item.tenantId) ?? [];
+    list.push(change);
+    byTenant.set(change.item.tenantId, list);
+  }
+
+  const jobs: Job[] = [];
+  for (const [tenantId, tenantChanges] of byTenant) {
+    for (let i = 0; i < tenantChanges.length; i += ctx.settings.batchSize) {
+      const chunk = tenantChanges.slice(i, i + ctx.settings.batchSize);
+      const userIds = [...new Set(chunk.map((c) => c.item.userId))];
+      const read = ctx.graph.getUsers(tenantId, userIds);
+      // Every job awaits `read`; this branch only keeps a rejection from being reported as unhandled before they do.
+      read.catch(() => undefined);
+      for (const { message, item } of chunk) {
+        jobs.push({
+          message,
+          run: async () => {
+            const snapshot = pick(await read, item.userId);
+            if (snapshot === undefined) {
+              throw new Error(
+                `Graph's batch answer has no entry for user ${item.userId}; reading it again later`,
+              );
+            }
+            await observeUser(ctx, { item, message, snapshot, catalog: await catalogFor(tenantId) });
+          },
+        });
+      }
+    }
+  }
+  return jobs;
+}
+
+/** One catalog per tenant per batch: the adapter caches subscribedSkus, this saves even the cache lookups. */
+export function catalogCache(ctx: WorkerContext): (tenantId: TenantId) => Promise<LicenseCatalog> {
+  const catalogs = new Map<TenantId, Promise<LicenseCatalog>>();
+  return (tenantId) => {
+    let catalog = catalogs.get(tenantId);
+    if (catalog === undefined) {
+      catalog = ctx.graph.getSubscribedSkus(tenantId).then(createLicenseCatalog);
+      // A failed read is not kept: the next message asks again.
+      catalog.catch(() => catalogs.delete(tenantId));
+      catalogs.set(tenantId, catalog);
+    }
+    return catalog;
+  };
+}
+
+/** Graph spells GUIDs in lower case, a work item may not: look up exactly first, then case-insensitively. */
+function pick(users: Map<UserId, UserSnapshot>, userId: UserId): UserSnapshot | undefined {
+  const exact = users.get(userId);
+  if (exact !== undefined) return exact;
+  const wanted = userId.toLowerCase();
+  for (const [id, snapshot] of users) if (id.toLowerCase() === wanted) return snapshot;
+  return undefined;
+}

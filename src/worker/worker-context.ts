@@ -1,0 +1,120 @@
+/**
+ * What the worker is built from (its ports, passed in by the composition root) and how it is tuned, with the
+ * defaults in one place. Every worker file takes the resolved `WorkerContext`; none reaches for a singleton.
+ */
+import type { TenantId, UserId } from '../glossary';
+import type { GraphReader } from '../graph/graph-reader';
+import type { Logger } from '../logger';
+import type { Queue } from '../queue/queue';
+import type { LifecycleWork } from '../queue/work-item';
+import type { Alert, OutboxKind, Store } from '../store/store';
+import type { Application } from './identify-resource-account';
+
+export interface WorkerDeps {
+  queue: Queue;
+  store: Store;
+  graph: GraphReader;
+  logger: Logger;
+  /** Which sinks an alert change goes to (written to the outbox with it). */
+  routing: (alert: Alert, kind: OutboxKind) => string[];
+  now?: () => Date;
+  /** Subscription lifecycle events (reauthorize, recreate, resync) belong to the subscriptions module. */
+  onLifecycle?: (item: LifecycleWork) => Promise<void>;
+  /**
+   * DOMAIN.md §4 source 2: the application instance (auto attendant / call queue) an account is bound to, when the
+   * deployment has a way to know it (Teams PowerShell export, configuration). Omitted: that source is skipped.
+   */
+  applicationInstanceOf?: (
+    tenantId: TenantId,
+    userId: UserId,
+  ) => Promise<Exclude<Application, 'unknown'> | null>;
+}
+
+export interface WorkerOptions {
+  /** Batches processed at the same time by `start()` (default 2). */
+  concurrency?: number;
+  /** Messages leased per batch, which is also the users read per Graph `$batch` call (at most 20; default 20). */
+  batchSize?: number;
+  /** Lease length; renewed while the work runs (default 60 s). */
+  leaseMs?: number;
+  /** Pause between polls when the queue is empty (default 250 ms). */
+  pollMs?: number;
+  /** Delay before reading the audit log after a swap-like change: records arrive minutes late (default 5 min). */
+  followUpDelayMs?: number;
+  /** Audit-log reads for one swap before deciding from the snapshots alone (default 4). */
+  followUpAttempts?: number;
+  /** Audit window opened this long before the last snapshot, to see an add-first swap's first step (default 24 h). */
+  swapLookbackMs?: number;
+  /** First retry delay for an unexpected failure; doubles per delivery, with jitter (default 1 s). */
+  retryBaseMs?: number;
+  /** Cap on that delay (default 5 min). */
+  retryMaxMs?: number;
+  /** Tenant allocation evaluated at most once per this window per tenant, however many changes (default 2 s). */
+  tenantDebounceMs?: number;
+  /** How long a Teams userConfiguration answer is trusted before asking again (default 6 h). */
+  identificationTtlMs?: number;
+}
+
+/** Graph's JSON `$batch` takes at most 20 requests. */
+export const MAX_BATCH_SIZE = 20;
+
+export type WorkerSettings = Required<WorkerOptions>;
+
+export interface WorkerContext {
+  queue: Queue;
+  store: Store;
+  graph: GraphReader;
+  logger: Logger;
+  routing: WorkerDeps['routing'];
+  now: () => Date;
+  onLifecycle: WorkerDeps['onLifecycle'];
+  applicationInstanceOf: WorkerDeps['applicationInstanceOf'];
+  settings: WorkerSettings;
+  /** Ask for a (debounced) tenant allocation evaluation. */
+  requestTenantEvaluation(tenantId: TenantId): void;
+}
+
+export function resolveSettings(options: WorkerOptions = {}): WorkerSettings {
+  const settings: WorkerSettings = {
+    concurrency: options.concurrency ?? 2,
+    batchSize: options.batchSize ?? MAX_BATCH_SIZE,
+    leaseMs: options.leaseMs ?? 60_000,
+    pollMs: options.pollMs ?? 250,
+    followUpDelayMs: options.followUpDelayMs ?? 5 * 60_000,
+    followUpAttempts: options.followUpAttempts ?? 4,
+    swapLookbackMs: options.swapLookbackMs ?? 24 * 3_600_000,
+    retryBaseMs: options.retryBaseMs ?? 1_000,
+    retryMaxMs: options.retryMaxMs ?? 5 * 60_000,
+    tenantDebounceMs: options.tenantDebounceMs ?? 2_000,
+    identificationTtlMs: options.identificationTtlMs ?? 6 * 3_600_000,
+  };
+  requireWhole('concurrency', settings.concurrency, 1);
+  requireWhole('batchSize', settings.batchSize, 1);
+  if (settings.batchSize > MAX_BATCH_SIZE) {
+    throw new RangeError(
+      `batchSize must be at most ${MAX_BATCH_SIZE} (Graph's $batch limit), got ${settings.batchSize}`,
+    );
+  }
+  requireWhole('leaseMs', settings.leaseMs, 1);
+  requireWhole('followUpAttempts', settings.followUpAttempts, 1);
+  for (const key of [
+    'pollMs',
+    'followUpDelayMs',
+    'swapLookbackMs',
+    'retryBaseMs',
+    'retryMaxMs',
+    'tenantDebounceMs',
+    'identificationTtlMs',
+  ] as const) {
+    requireWhole(key, settings[key], 0);
+  }
+  return settings;
+}
+
+function requireWhole(name: string, value: number, min: number): void {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(
+      `worker option ${name} must be a whole number of at least ${min}, got ${String(value)}`,
+    );
+  }
+}
