@@ -31,7 +31,7 @@ export function relevantDifferences(before: UserSnapshot | null, after: UserSnap
   const differences: RelevantDifference[] = [];
   const { added, removed } = skuDelta(before, after);
   if (added.length > 0 || removed.length > 0) differences.push('licenses');
-  if (disabledPlansKey(before) !== disabledPlansKey(after)) differences.push('disabled-plans');
+  if (disabledPlansChanged(before, after)) differences.push('disabled-plans');
   if (statesKey(before.licenseAssignmentStates) !== statesKey(after.licenseAssignmentStates)) {
     differences.push('assignment-states');
   }
@@ -84,12 +84,14 @@ function skuDelta(before: UserSnapshot | null, after: UserSnapshot): { added: st
   };
 }
 
-/** Order-insensitive identity of which plans are switched off in which SKU. */
-function disabledPlansKey(snapshot: UserSnapshot): string {
-  return snapshot.assignedLicenses
-    .map((l) => `${normaliseGuid(l.skuId)}:${l.disabledPlans.map(normaliseGuid).sort().join(',')}`)
-    .sort()
-    .join('|');
+/** Whether a SKU held before and after has other plans switched off now (MCOEV in an E5's disabledPlans). */
+function disabledPlansChanged(before: UserSnapshot, after: UserSnapshot): boolean {
+  const plans = (disabled: readonly string[]) => disabled.map(normaliseGuid).sort().join(',');
+  const was = new Map(before.assignedLicenses.map((l) => [normaliseGuid(l.skuId), plans(l.disabledPlans)]));
+  return after.assignedLicenses.some((l) => {
+    const earlier = was.get(normaliseGuid(l.skuId));
+    return earlier !== undefined && earlier !== plans(l.disabledPlans);
+  });
 }
 
 function statesKey(states: readonly LicenseAssignmentState[]): string {
