@@ -147,7 +147,7 @@ async function tokenFor(provider: TokenProvider, tenantId: TenantId): Promise<st
   } catch (error) {
     if (error instanceof PermanentError || error instanceof RetryLaterError) throw error;
     // @azure/identity names a refused credential AuthenticationError / CredentialUnavailableError: no retry helps.
-    const name = error instanceof Error ? error.name : '';
+    const name = errorName(error);
     if (name === 'AuthenticationError' || name === 'CredentialUnavailableError' || name === 'AggregateAuthenticationError') {
       throw new PermanentError('graph-credential', `Could not get a Graph token for tenant ${tenantId}: ${describeError(error)}`, { cause: error });
     }
@@ -173,7 +173,15 @@ function decodeBody(text: string, response: Response, what: string): unknown {
 }
 
 function failureText(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
+  // fetch's timeout is a DOMException: not always `instanceof Error` across realms, so look at its name.
+  const name = errorName(error);
+  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return `${describeError(error)}${cause}`;
+}
+
+function errorName(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return '';
+  const name = (error as { name?: unknown }).name;
+  return typeof name === 'string' ? name : '';
 }
