@@ -1,0 +1,91 @@
+/**
+ * Faults to inject into the next Graph requests, so clients can be tested against throttling (429 + Retry-After),
+ * outages (503/500), slow answers and bodies they cannot parse. Each fault counts down per matching request;
+ * `$batch` items are requests too, so a throttled item inside a 200 batch (batch-response.json) is possible.
+ */
+import { graphError, throttledError } from './graph-error';
+import type { SimResponse } from './sim-exchange';
+
+/** A path below /v1.0 (substring, case-insensitive), a RegExp on it, or a predicate. */
+export type RouteMatcher = string | RegExp | ((request: { method: string; path: string }) => boolean);
+
+interface Armed<T> {
+  matches: (request: { method: string; path: string }) => boolean;
+  remaining: number;
+  value: T;
+}
+
+export interface FaultDecision {
+  /** Answer with this instead of routing. */
+  response: SimResponse | null;
+  /** Wait this long before answering. */
+  delayMs: number;
+  /** Replace a successful body with broken JSON. */
+  malformed: boolean;
+}
+
+function matcher(route: RouteMatcher | undefined): (request: { method: string; path: string }) => boolean {
+  if (route === undefined) return () => true;
+  if (typeof route === 'function') return route;
+  if (route instanceof RegExp) return (r) => route.test(r.path);
+  const needle = route.toLowerCase();
+  return (r) => r.path.toLowerCase().includes(needle);
+}
+
+export class Faults {
+  private throttles: Array<Armed<number>> = [];
+  private failures: Array<Armed<{ status: 500 | 503; retryAfterSeconds: number | null }>> = [];
+  private slows: Array<Armed<number>> = [];
+  private malformeds: Array<Armed<true>> = [];
+
+  /** The next `count` matching requests get 429 with `Retry-After: retryAfterSeconds`. */
+  throttleNext(route: RouteMatcher, count: number, retryAfterSeconds: number): void {
+    this.throttles.push({ matches: matcher(route), remaining: count, value: retryAfterSeconds });
+  }
+
+  /** The next `count` requests (matching `route`, when given) fail with 503 or 500. */
+  failNext(status: 500 | 503, count: number, options: { route?: RouteMatcher; retryAfterSeconds?: number } = {}): void {
+    this.failures.push({ matches: matcher(options.route), remaining: count, value: { status, retryAfterSeconds: options.retryAfterSeconds ?? null } });
+  }
+
+  /** The next `count` requests answer only after `ms`. */
+  slowNext(ms: number, count: number, route?: RouteMatcher): void {
+    this.slows.push({ matches: matcher(route), remaining: count, value: ms });
+  }
+
+  /** The next `count` successful answers carry a truncated JSON body (still labelled application/json). */
+  malformedNext(count: number, route?: RouteMatcher): void {
+    this.malformeds.push({ matches: matcher(route), remaining: count, value: true });
+  }
+
+  clear(): void {
+    this.throttles = [];
+    this.failures = [];
+    this.slows = [];
+    this.malformeds = [];
+  }
+
+  decide(request: { method: string; path: string }, options: { allowMalformed: boolean }): FaultDecision {
+    const delayMs = take(this.slows, request) ?? 0;
+    const retryAfter = take(this.throttles, request);
+    if (retryAfter !== undefined) return { response: throttledError(retryAfter), delayMs, malformed: false };
+    const failure = take(this.failures, request);
+    if (failure !== undefined) {
+      const headers: Record<string, string> = failure.retryAfterSeconds === null ? {} : { 'Retry-After': String(failure.retryAfterSeconds) };
+      const response =
+        failure.status === 503
+          ? graphError(503, 'serviceNotAvailable', 'Service Unavailable', headers)
+          : graphError(500, 'generalException', 'General exception while processing.', headers);
+      return { response, delayMs, malformed: false };
+    }
+    const malformed = options.allowMalformed && take(this.malformeds, request) !== undefined;
+    return { response: null, delayMs, malformed };
+  }
+}
+
+function take<T>(list: Array<Armed<T>>, request: { method: string; path: string }): T | undefined {
+  const armed = list.find((a) => a.remaining > 0 && a.matches(request));
+  if (!armed) return undefined;
+  armed.remaining--;
+  return armed.value;
+}

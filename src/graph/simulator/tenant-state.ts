@@ -1,0 +1,346 @@
+/**
+ * One simulated tenant: its SKUs, users and licensing groups, and every change to them. Each change bumps the
+ * tenant's sync sequence (for users delta), leaves audit records for license activities, and is announced to the
+ * notifier. One `assignLicense` is ONE license activity with ONE correlationId, whatever it adds and removes:
+ * that is the fact ra-watch's swap rule stands on.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AssignedLicense } from '../../glossary';
+import { AuditLog } from './audit-log';
+import { GraphOperationError } from './graph-operation-error';
+import {
+  adminInitiator,
+  GROUP_BASED_LICENSING_INITIATOR,
+  licenseAuditRecords,
+  type AssignedPlanEntry,
+  type AuditInitiator,
+} from './license-audit-records';
+import { serviceInstanceOfPlan } from './plan-service';
+import { effectiveLicenses, holdsSku, type SimUser } from './sim-user';
+import {
+  RESOURCE_ACCOUNT_DEPARTMENT,
+  seedUserSchema,
+  type ParsedSeedUser,
+  type ParsedTenantSeed,
+  type SeedUser,
+} from './tenant-seed';
+
+export type TenantChange =
+  | { kind: 'user'; userId: string; changeType: 'updated' | 'deleted' }
+  | { kind: 'group'; groupId: string; memberId: string; removed: boolean };
+
+export interface SimGroup {
+  id: string;
+  displayName: string;
+  assignedLicenses: AssignedLicense[];
+  memberIds: Set<string>;
+}
+
+export type SimSku = ParsedTenantSeed['skus'][number] & { subscriptionId: string };
+
+export interface UserPatch {
+  displayName?: string;
+  department?: string | null;
+  jobTitle?: string | null;
+  accountEnabled?: boolean;
+  usageLocation?: string | null;
+}
+
+export class TenantState {
+  readonly tenantId: string;
+  readonly accountName: string;
+  readonly domain: string;
+  readonly skus = new Map<string, SimSku>();
+  readonly users = new Map<string, SimUser>();
+  readonly groups = new Map<string, SimGroup>();
+  readonly audit: AuditLog;
+  /** Delta tokens carry the epoch they were issued in; `expireDeltaTokens` moves it on (410 for older ones). */
+  deltaEpoch = 1;
+  private seq = 0;
+
+  constructor(
+    readonly seed: ParsedTenantSeed,
+    auditLagMs: () => number,
+    private readonly announce: (tenantId: string, change: TenantChange) => void,
+  ) {
+    this.tenantId = seed.tenantId.toLowerCase();
+    this.accountName = seed.accountName;
+    this.domain = `${seed.accountName}.onmicrosoft.com`;
+    this.audit = new AuditLog(auditLagMs);
+    for (const sku of seed.skus) this.skus.set(sku.skuId.toLowerCase(), { ...sku, subscriptionId: randomUUID() });
+    for (const user of seed.users) this.insertUser(user, '2024-06-12T13:58:20Z');
+    for (const group of seed.groups) {
+      this.groups.set(group.id.toLowerCase(), {
+        id: group.id.toLowerCase(),
+        displayName: group.displayName,
+        assignedLicenses: group.assignedLicenses,
+        memberIds: new Set(),
+      });
+      // Seeded members inherit silently: the seed is the starting state, not an activity.
+      for (const memberId of group.memberIds) this.joinGroup(group.id, memberId, { silent: true });
+    }
+  }
+
+  get sequence(): number {
+    return this.seq;
+  }
+
+  /** A live (not deleted) user by id or userPrincipalName, as Graph's `/users/{id|upn}` resolves it. */
+  findUser(idOrUpn: string): SimUser | undefined {
+    const key = idOrUpn.toLowerCase();
+    const byId = this.users.get(key);
+    const user = byId ?? [...this.users.values()].find((u) => u.userPrincipalName.toLowerCase() === key);
+    return user && user.deleted === null ? user : undefined;
+  }
+
+  requireUser(idOrUpn: string): SimUser {
+    const user = this.findUser(idOrUpn);
+    if (!user)
+      throw new GraphOperationError(
+        404,
+        'Request_ResourceNotFound',
+        `Resource '${idOrUpn}' does not exist or one of its queried reference-property objects are not present.`,
+      );
+    return user;
+  }
+
+  consumedUnits(skuId: string): number {
+    const sku = this.skus.get(skuId.toLowerCase());
+    const modelled = [...this.users.values()].filter((u) => u.deleted === null && holdsSku(u, skuId)).length;
+    return (sku?.unmodelledConsumedUnits ?? 0) + modelled;
+  }
+
+  skuPartNumber(skuId: string): string {
+    return this.skus.get(skuId.toLowerCase())?.skuPartNumber ?? 'UNKNOWN';
+  }
+
+  assignLicense(
+    idOrUpn: string,
+    request: { addLicenses: AssignedLicense[]; removeLicenses: string[] },
+    initiatedBy: AuditInitiator = adminInitiator(this.domain),
+  ): string {
+    const user = this.requireUser(idOrUpn);
+    const add = request.addLicenses.map((l) => ({ skuId: l.skuId.toLowerCase(), disabledPlans: l.disabledPlans.map((p) => p.toLowerCase()) }));
+    const remove = request.removeLicenses.map((s) => s.toLowerCase());
+    for (const skuId of [...add.map((l) => l.skuId), ...remove]) {
+      if (!this.skus.has(skuId))
+        throw new GraphOperationError(400, 'Request_BadRequest', `License ${skuId} does not correspond to a valid company License.`);
+    }
+    if (add.length > 0 && user.usageLocation === null)
+      throw new GraphOperationError(400, 'Request_BadRequest', 'License assignment cannot be done for user with invalid usage location.');
+    for (const skuId of remove) {
+      if (user.directLicenses.some((l) => l.skuId === skuId)) continue;
+      if (user.groupLicenses.some((g) => g.skuId === skuId))
+        throw new GraphOperationError(400, 'Request_BadRequest', 'User license is inherited from a group membership and it cannot be removed directly from the user.');
+      throw new GraphOperationError(400, 'Request_BadRequest', `User does not have a corresponding license ${skuId}.`);
+    }
+    for (const license of add) {
+      const sku = this.skus.get(license.skuId);
+      const unknownPlan = license.disabledPlans.find((p) => !sku?.servicePlans.some((sp) => sp.servicePlanId.toLowerCase() === p));
+      if (unknownPlan !== undefined)
+        throw new GraphOperationError(400, 'Request_BadRequest', `Invalid value specified for property 'disabledPlans' of resource 'AssignedLicense': plan ${unknownPlan} is not part of SKU ${license.skuId}.`);
+      const seatNeeded = !holdsSku(user, license.skuId) && !remove.includes(license.skuId);
+      if (seatNeeded && sku && this.consumedUnits(license.skuId) >= sku.prepaidUnits)
+        throw new GraphOperationError(400, 'Request_BadRequest', `Subscription for license ${license.skuId} (${sku.skuPartNumber}) does not have any available licenses.`);
+    }
+    return this.changeLicenses(user, initiatedBy, () => {
+      const now = new Date().toISOString();
+      user.directLicenses = user.directLicenses.filter((l) => !remove.includes(l.skuId));
+      for (const license of add) {
+        user.directLicenses = user.directLicenses.filter((l) => l.skuId !== license.skuId);
+        user.directLicenses.push({ ...license, lastUpdatedDateTime: now.replace(/\.\d{3}Z$/, 'Z') });
+      }
+    });
+  }
+
+  createUser(input: SeedUser): SimUser {
+    const parsed = seedUserSchema.parse(input);
+    if (this.users.has(parsed.id.toLowerCase()))
+      throw new GraphOperationError(400, 'Request_BadRequest', `Another object with the same value for property id already exists.`);
+    const user = this.insertUser(parsed, new Date().toISOString());
+    if (parsed.assignedLicenses.length > 0) this.refreshPlans(user);
+    this.touch(user);
+    // Creation reaches a users subscription as `updated` (users and groups have no `created`).
+    this.announce(this.tenantId, { kind: 'user', userId: user.id, changeType: 'updated' });
+    return user;
+  }
+
+  updateUser(idOrUpn: string, patch: UserPatch): void {
+    const user = this.requireUser(idOrUpn);
+    if (patch.displayName !== undefined) user.displayName = patch.displayName;
+    if (patch.department !== undefined) user.department = patch.department;
+    if (patch.jobTitle !== undefined) user.jobTitle = patch.jobTitle;
+    if (patch.accountEnabled !== undefined) user.accountEnabled = patch.accountEnabled;
+    if (patch.usageLocation !== undefined) user.usageLocation = patch.usageLocation;
+    this.touch(user);
+    this.announce(this.tenantId, { kind: 'user', userId: user.id, changeType: 'updated' });
+  }
+
+  /** Soft delete arrives as `updated` and delta `@removed: changed`; a permanent delete as `deleted` / `deleted`. */
+  deleteUser(idOrUpn: string, options: { permanent?: boolean } = {}): void {
+    const user = this.requireUser(idOrUpn);
+    user.deleted = options.permanent === true ? 'permanent' : 'soft';
+    for (const group of this.groups.values()) group.memberIds.delete(user.id);
+    this.touch(user);
+    this.announce(this.tenantId, { kind: 'user', userId: user.id, changeType: options.permanent === true ? 'deleted' : 'updated' });
+  }
+
+  addGroupMember(groupId: string, idOrUpn: string): void {
+    this.joinGroup(groupId, this.requireUser(idOrUpn).id, { silent: false });
+  }
+
+  removeGroupMember(groupId: string, idOrUpn: string): void {
+    const group = this.requireGroup(groupId);
+    const user = this.requireUser(idOrUpn);
+    if (!group.memberIds.delete(user.id)) return;
+    this.announce(this.tenantId, { kind: 'group', groupId: group.id, memberId: user.id, removed: true });
+    if (user.groupLicenses.some((g) => g.groupId === group.id)) {
+      this.changeLicenses(user, GROUP_BASED_LICENSING_INITIATOR, () => {
+        user.groupLicenses = user.groupLicenses.filter((g) => g.groupId !== group.id);
+      });
+    }
+  }
+
+  private joinGroup(groupId: string, userId: string, { silent }: { silent: boolean }): void {
+    const group = this.requireGroup(groupId);
+    const user = this.requireUser(userId);
+    if (group.memberIds.has(user.id)) return;
+    group.memberIds.add(user.id);
+    if (!silent) this.announce(this.tenantId, { kind: 'group', groupId: group.id, memberId: user.id, removed: false });
+    if (group.assignedLicenses.length === 0) return;
+    const apply = () => {
+      const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      for (const license of group.assignedLicenses) {
+        const sku = this.skus.get(license.skuId.toLowerCase());
+        const seatFree = holdsSku(user, license.skuId) || (sku !== undefined && this.consumedUnits(license.skuId) < sku.prepaidUnits);
+        // A group that cannot assign (no seat left) records the failure on the user instead of refusing the member.
+        user.groupLicenses.push({
+          groupId: group.id,
+          skuId: license.skuId.toLowerCase(),
+          disabledPlans: license.disabledPlans,
+          state: seatFree ? 'Active' : 'Error',
+          error: seatFree ? 'None' : 'CountViolation',
+          lastUpdatedDateTime: now,
+        });
+      }
+    };
+    if (silent) {
+      apply();
+      this.refreshPlans(user);
+    } else {
+      this.changeLicenses(user, GROUP_BASED_LICENSING_INITIATOR, apply);
+    }
+  }
+
+  private requireGroup(groupId: string): SimGroup {
+    const group = this.groups.get(groupId.toLowerCase());
+    if (!group)
+      throw new GraphOperationError(404, 'Request_ResourceNotFound', `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`);
+    return group;
+  }
+
+  /** Applies a license mutation as one activity: audit pair, delta sequence, notification. */
+  private changeLicenses(user: SimUser, initiatedBy: AuditInitiator, mutate: () => void): string {
+    const correlationId = randomUUID();
+    const before = effectiveLicenses(user);
+    const plansBefore = this.assignedPlanEntries(user);
+    mutate();
+    this.refreshPlans(user);
+    const after = effectiveLicenses(user);
+    const atMs = Date.now();
+    const records = licenseAuditRecords({
+      tenantId: this.tenantId,
+      correlationId,
+      atMs,
+      user,
+      before,
+      after,
+      plansBefore,
+      plansAfter: this.assignedPlanEntries(user),
+      initiatedBy,
+      detailOn: this.seed.auditDetailOn,
+      skuPartNumber: (skuId) => this.skuPartNumber(skuId),
+      sequence: this.audit.takeSequence(),
+    });
+    this.audit.add(records, atMs);
+    this.touch(user);
+    this.announce(this.tenantId, { kind: 'user', userId: user.id, changeType: 'updated' });
+    return correlationId;
+  }
+
+  private touch(user: SimUser): void {
+    user.changeSeq = ++this.seq;
+    user.modifiedDateTime = new Date().toISOString();
+  }
+
+  /** Keeps `planGrants` in step with the licenses: new plans Enabled, lost ones Deleted. */
+  private refreshPlans(user: SimUser): void {
+    const enabled = new Set<string>();
+    for (const license of effectiveLicenses(user)) {
+      const sku = this.skus.get(license.skuId.toLowerCase());
+      for (const plan of sku?.servicePlans ?? []) {
+        const id = plan.servicePlanId.toLowerCase();
+        if (!license.disabledPlans.some((d) => d.toLowerCase() === id)) enabled.add(id);
+      }
+    }
+    const now = new Date().toISOString();
+    for (const id of enabled) {
+      const grant = user.planGrants.get(id);
+      if (grant?.capabilityStatus === 'Enabled') continue;
+      user.planGrants.set(id, { servicePlanId: id, subscribedPlanId: randomUUID(), assignedDateTime: now, capabilityStatus: 'Enabled' });
+    }
+    for (const grant of user.planGrants.values()) if (!enabled.has(grant.servicePlanId)) grant.capabilityStatus = 'Deleted';
+  }
+
+  private assignedPlanEntries(user: SimUser): AssignedPlanEntry[] {
+    return [...user.planGrants.values()]
+      .filter((g) => g.capabilityStatus === 'Enabled')
+      .map((g) => ({
+        SubscribedPlanId: g.subscribedPlanId,
+        ServiceInstance: serviceInstanceOfPlan(this.planName(g.servicePlanId)),
+        CapabilityStatus: 0,
+        AssignedTimestamp: g.assignedDateTime,
+        InitialState: null,
+        Capability: null,
+        ServicePlanId: g.servicePlanId,
+      }));
+  }
+
+  planName(servicePlanId: string): string {
+    for (const sku of this.skus.values()) {
+      const plan = sku.servicePlans.find((p) => p.servicePlanId.toLowerCase() === servicePlanId.toLowerCase());
+      if (plan) return plan.servicePlanName;
+    }
+    return 'UNKNOWN';
+  }
+
+  private insertUser(seed: ParsedSeedUser, createdDateTime: string): SimUser {
+    const ra = seed.resourceAccount;
+    const user: SimUser = {
+      id: seed.id.toLowerCase(),
+      userPrincipalName: seed.userPrincipalName,
+      displayName: seed.displayName,
+      // Resource accounts are disabled user objects in the "Microsoft Communication Application Instance" department.
+      accountEnabled: seed.accountEnabled ?? ra === null,
+      department: seed.department !== undefined ? seed.department : ra !== null ? RESOURCE_ACCOUNT_DEPARTMENT : null,
+      jobTitle: seed.jobTitle,
+      usageLocation: seed.usageLocation,
+      directLicenses: seed.assignedLicenses.map((l) => ({
+        skuId: l.skuId.toLowerCase(),
+        disabledPlans: l.disabledPlans.map((p) => p.toLowerCase()),
+        lastUpdatedDateTime: createdDateTime.replace(/\.\d{3}Z$/, 'Z'),
+      })),
+      groupLicenses: [],
+      resourceAccount: ra,
+      planGrants: new Map(),
+      createdDateTime,
+      modifiedDateTime: createdDateTime,
+      deleted: null,
+      createdSeq: ++this.seq,
+      changeSeq: this.seq,
+    };
+    this.users.set(user.id, user);
+    this.refreshPlans(user);
+    return user;
+  }
+}
