@@ -58,3 +58,9 @@ export async function startIngestServer(
     close: () => closeGracefully(server, { ingest, timeoutMs: 2000 }),
   };
 }
+
+/** The `{"error":{"code","message"}}` body of a refused request. */
+export async function errorOf(res: Response): Promise<{ code: string; message: string }> {
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  return body.error;
+}

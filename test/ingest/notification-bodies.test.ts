@@ -1,5 +1,5 @@
 import { sampleJson, sampleText, SAMPLE_TENANT, userNotification } from './graph-samples';
-import { startIngestServer, type IngestHarness } from './ingest-harness';
+import { errorOf, startIngestServer, type IngestHarness } from './ingest-harness';
 import { leaseAll, storedCount } from './queue-contents';
 import { openQueueUnderTest, type QueueUnderTest } from './queue-under-test';
 
@@ -35,9 +35,9 @@ describe('notification bodies', () => {
   it('refuses a body that is not JSON with 400 and a message saying what Graph sends', async () => {
     const res = await harness.post('/notifications', '{"value": [ {"changeType": "updated",');
     expect(res.status).toBe(400);
-    const body = await res.json();
-    expect(body.error.code).toBe('malformed-json');
-    expect(body.error.message).toMatch(/not valid JSON/);
+    const error = await errorOf(res);
+    expect(error.code).toBe('malformed-json');
+    expect(error.message).toMatch(/not valid JSON/);
     expect(harness.ingest.stats().rejectedBodies).toBe(1);
     expect(await storedCount(queue.queue)).toBe(0);
   });
@@ -53,9 +53,9 @@ describe('notification bodies', () => {
   ])('refuses %s with 400 naming the path, and queues none of the body', async (_what, body, message) => {
     const res = await harness.post('/notifications', body);
     expect(res.status).toBe(400);
-    const answer = await res.json();
-    expect(answer.error.code).toBe('invalid-body');
-    expect(answer.error.message).toMatch(message);
+    const error = await errorOf(res);
+    expect(error.code).toBe('invalid-body');
+    expect(error.message).toMatch(message);
     expect(await storedCount(queue.queue)).toBe(0);
   });
 
@@ -65,7 +65,7 @@ describe('notification bodies', () => {
     expect(text.length).toBeGreaterThan(1024 * 1024);
     const res = await harness.post('/notifications', text);
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe('payload-too-large');
+    expect((await errorOf(res)).code).toBe('payload-too-large');
     expect(harness.ingest.stats().oversizeBodies).toBe(1);
     expect(await storedCount(queue.queue)).toBe(0);
   });

@@ -1,5 +1,5 @@
 import { sampleText } from './graph-samples';
-import { startIngestServer, type IngestHarness } from './ingest-harness';
+import { errorOf, startIngestServer, type IngestHarness } from './ingest-harness';
 import { openQueueUnderTest, type QueueUnderTest } from './queue-under-test';
 
 // The exact query Graph sends (graph-samples/validation-request.md): `%3a` and `+` must decode to ':' and ' '.
@@ -55,6 +55,6 @@ describe('the validation handshake', () => {
     const res = await fetch(`${harness.baseUrl}/notifications`, { method: 'PUT', body: '{}' });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('POST');
-    expect((await res.json()).error.code).toBe('method-not-allowed');
+    expect((await errorOf(res)).code).toBe('method-not-allowed');
   });
 });
