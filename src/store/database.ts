@@ -28,6 +28,11 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number;
 }
 
+/**
+ * Open one `Database` per SQLite file per process and share it: better-sqlite3 is synchronous, so a second
+ * connection in the same process that waits for the first one's write lock (busy_timeout) blocks the event loop
+ * the first one needs to finish. Kysely's single connection already serialises this process's transactions.
+ */
 export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
   const target = parseDatabaseUrl(url);
   if (target.engine === 'sqlite') return openSqlite(target.filename, options);

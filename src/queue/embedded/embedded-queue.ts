@@ -1,0 +1,141 @@
+/**
+ * The embedded queue: a table in the store's own database (SQLite by default, PostgreSQL for replicas), so one
+ * process needs no broker and a restart loses nothing. Every semantic of the port (queue.ts) is honoured; the
+ * pieces live beside this file: send-messages (duplicates, coalescing), lease-messages (per-key ordering, max
+ * deliveries), settle-message (lease tokens), dead-letters.
+ *
+ * Time is this process's clock (epoch ms). Replicas on PostgreSQL are assumed to agree to well under a lease.
+ * The queue does not own the database: `close` stops the queue's work, the caller closes the database after.
+ */
+import type { Database } from '../../store/database';
+import { inTransaction } from '../../store/transaction';
+import type { LeasedMessage, OutgoingMessage, Queue, QueueStats, ReceiveOptions, SendResult } from '../queue';
+import { listDeadLetters, retryDeadLetter } from './dead-letters';
+import { leaseMessages } from './lease-messages';
+import { leased, notLeased, type MessageCondition } from './message-state';
+import { sendMessages } from './send-messages';
+import { abandonMessage, completeMessage, deadLetterMessage, renewMessageLease } from './settle-message';
+import { createWakeSignal } from './wake-signal';
+
+export interface EmbeddedQueueOptions {
+  /** A message delivered this many times without being completed goes to the dead letters (config default 10). */
+  maxDeliveries: number;
+  /** How often a waiting `receive` looks for messages sent by other processes (default 50 ms). */
+  pollIntervalMs?: number;
+}
+
+export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOptions): Queue {
+  if (!Number.isInteger(options.maxDeliveries) || options.maxDeliveries < 1) {
+    throw new Error(`maxDeliveries must be a whole number of at least 1, got ${options.maxDeliveries}`);
+  }
+  const pollIntervalMs = options.pollIntervalMs ?? 50;
+  const db = database.db;
+  const wake = createWakeSignal();
+  const pending = new Set<Promise<unknown>>();
+  let closed = false;
+
+  /** Runs one operation, refusing new ones after close and letting close wait for those in progress. */
+  function track<T>(operation: () => Promise<T>): Promise<T> {
+    if (closed) return Promise.reject(new Error('the embedded queue is closed'));
+    const running = operation();
+    pending.add(running);
+    const forget = (): void => {
+      pending.delete(running);
+    };
+    running.then(forget, forget);
+    return running;
+  }
+
+  async function receiveOnce(request: ReceiveOptions): Promise<LeasedMessage[]> {
+    return inTransaction(database, (trx) =>
+      leaseMessages(trx, database, {
+        maxMessages: request.maxMessages,
+        leaseMs: request.leaseMs,
+        maxDeliveries: options.maxDeliveries,
+        now: Date.now(),
+      }),
+    );
+  }
+
+  async function countMessages(conditions: MessageCondition[]): Promise<number> {
+    let query = db.selectFrom('queue_messages').select((eb) => eb.fn.countAll<number | string>().as('n'));
+    for (const condition of conditions) query = query.where(condition);
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  return {
+    async send(messages: readonly OutgoingMessage[]): Promise<SendResult> {
+      if (messages.length === 0) return { accepted: 0, coalesced: 0, duplicates: 0 };
+      const result = await track(() =>
+        inTransaction(database, (trx) => sendMessages(trx, database, messages, Date.now())),
+      );
+      if (result.accepted + result.coalesced > 0) wake.wakeAll();
+      return result;
+    },
+
+    async receive(request: ReceiveOptions): Promise<LeasedMessage[]> {
+      if (closed) return [];
+      const deadline = Date.now() + (request.waitMs ?? 0);
+      for (;;) {
+        const messages = await track(() => receiveOnce(request));
+        if (messages.length > 0 || closed) return messages;
+        const left = deadline - Date.now();
+        if (left <= 0) return [];
+        await wake.sleep(Math.min(left, pollIntervalMs));
+        if (closed) return [];
+      }
+    },
+
+    complete: (message) => track(() => completeMessage(db, message, Date.now())),
+
+    abandon: (message, abandonOptions) =>
+      track(async () => {
+        await abandonMessage(db, message, abandonOptions?.delayMs ?? 0, Date.now());
+        wake.wakeAll();
+      }),
+
+    deadLetter: (message, reason, description) =>
+      track(() =>
+        inTransaction(database, (trx) =>
+          deadLetterMessage(trx, message, { reason, description: description ?? null }, Date.now()),
+        ),
+      ),
+
+    renewLease: (message, leaseMs) => track(() => renewMessageLease(db, message, leaseMs, Date.now())),
+
+    listDeadLetters: (listOptions) => track(() => listDeadLetters(db, listOptions?.limit ?? 100)),
+
+    retryDeadLetter: (id) =>
+      track(async () => {
+        await inTransaction(database, (trx) => retryDeadLetter(trx, database, id, Date.now()));
+        wake.wakeAll();
+      }),
+
+    stats: () =>
+      track(async (): Promise<QueueStats> => {
+        const now = Date.now();
+        const [ready, scheduled, inFlight, dead] = await Promise.all([
+          countMessages([notLeased(now), (eb) => eb('visible_at', '<=', now)]),
+          countMessages([notLeased(now), (eb) => eb('visible_at', '>', now)]),
+          countMessages([leased(now)]),
+          db
+            .selectFrom('queue_dead_letters')
+            .select((eb) => eb.fn.countAll<number | string>().as('n'))
+            .executeTakeFirstOrThrow(),
+        ]);
+        return { ready, scheduled, inFlight, deadLettered: Number(dead.n) };
+      }),
+
+    ping: () =>
+      track(async () => {
+        await db.selectFrom('queue_messages').select('seq').limit(1).execute();
+      }),
+
+    async close(): Promise<void> {
+      closed = true;
+      wake.wakeAll();
+      await Promise.allSettled([...pending]);
+    },
+  };
+}

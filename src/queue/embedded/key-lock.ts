@@ -1,0 +1,26 @@
+/**
+ * Per-ordering-key transaction locks on PostgreSQL (advisory, released at commit). Two races need them:
+ * - two receivers each seeing the same key's head as free would both lease it (two messages of one user in
+ *   flight); a receiver try-locks the key, then re-reads the key's state under the lock;
+ * - two senders of one key committing out of order would give the later send the smaller seq (breaking per-key
+ *   FIFO) or both insert one messageId (a missed duplicate); senders lock their keys, in sorted order so two
+ *   senders never deadlock.
+ * SQLite needs none of this: BEGIN IMMEDIATE already serialises every writer.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../../store/tables';
+
+/** Advisory lock namespace of the embedded queue ('rawq'); the key is hashed into the second int. */
+const QUEUE_LOCK_SPACE = 0x7261_7771;
+
+export async function lockKeys(trx: Kysely<Tables>, keys: Iterable<string>): Promise<void> {
+  for (const key of [...new Set(keys)].sort()) {
+    await sql`SELECT pg_advisory_xact_lock(${QUEUE_LOCK_SPACE}, hashtext(${key}))`.execute(trx);
+  }
+}
+
+export async function tryLockKey(trx: Kysely<Tables>, key: string): Promise<boolean> {
+  const result = await sql<{ locked: boolean }>`
+    SELECT pg_try_advisory_xact_lock(${QUEUE_LOCK_SPACE}, hashtext(${key})) AS locked`.execute(trx);
+  return result.rows[0]?.locked === true;
+}
