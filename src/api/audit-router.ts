@@ -1,0 +1,47 @@
+/**
+ * `POST /api/audit`: run the full-tenant audit now and answer with its report. One audit per tenant at a time: a
+ * second request while one runs gets a 409 rather than a second scan of the whole tenant.
+ */
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import { PermanentError, RetryLaterError } from '../errors';
+import type { TenantId } from '../glossary';
+import { sendJsonError } from '../http/error-body';
+import type { AuditReport } from '../audit/audit-report';
+import { sendValidationError } from './api-error';
+
+const auditBody = z.strictObject({
+  tenantId: z.string().min(1, 'must not be empty').optional(),
+  /** Also write the verdicts as alerts (the baseline). */
+  record: z.boolean('must be true or false').optional(),
+});
+
+export type AuditRequest = z.infer<typeof auditBody>;
+
+export function createAuditRouter(options: { runAudit: (request: AuditRequest) => Promise<AuditReport> }): Router {
+  const router = express.Router();
+  router.use(express.json({ limit: '16kb' }));
+  const running = new Set<TenantId | undefined>();
+
+  router.post('/', async (req, res, next) => {
+    const body = auditBody.safeParse(req.body ?? {});
+    if (!body.success) return sendValidationError(res, body.error);
+    const key = body.data.tenantId;
+    if (running.has(key)) return sendJsonError(res, 409, 'audit-running', 'An audit of this tenant is already running; wait for its report.');
+    running.add(key);
+    try {
+      res.json(await options.runAudit(body.data));
+    } catch (error) {
+      if (error instanceof RetryLaterError) {
+        const seconds = Math.max(1, Math.ceil(error.delayMs / 1000));
+        return sendJsonError(res, 503, 'retry-later', `Graph is throttling or unavailable; try again in ${seconds} s.`, { 'Retry-After': String(seconds) });
+      }
+      if (error instanceof PermanentError) return sendJsonError(res, 502, error.reason, error.message);
+      next(error);
+    } finally {
+      running.delete(key);
+    }
+  });
+
+  return router;
+}
