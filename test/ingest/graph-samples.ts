@@ -13,7 +13,7 @@ export function sampleText(name: string): string {
 
 export interface SampleNotification {
   [key: string]: unknown;
-  clientState?: string;
+  clientState?: string | null;
   tenantId?: string;
   resource?: string;
   resourceData?: Record<string, unknown>;
