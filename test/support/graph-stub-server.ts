@@ -4,7 +4,8 @@
  * body so tests can assert on what the client sent and when. The full Graph simulator lives in src/graph/simulator;
  * this one exists for precise fault scripting (a 429 exactly here, a slow answer exactly there).
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface StubAnswer {
@@ -50,9 +51,10 @@ export class GraphStubServer {
     readonly baseUrl: string,
   ) {}
 
-  static async start(): Promise<GraphStubServer> {
+  /** `tls`: serve https with this key and certificate (a stand-in token endpoint must be https for MSAL). */
+  static async start(options: { tls?: { key: string; cert: string } } = {}): Promise<GraphStubServer> {
     let stub: GraphStubServer | null = null;
-    const server = createServer((req, res) => {
+    const handler: RequestListener = (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -97,10 +99,11 @@ export class GraphStubServer {
         }, answer.delayMs);
         stub.timers.add(timer);
       });
-    });
+    };
+    const server: Server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    stub = new GraphStubServer(server, `http://127.0.0.1:${port}`);
+    stub = new GraphStubServer(server, `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`);
     return stub;
   }
 
