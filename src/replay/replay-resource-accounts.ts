@@ -1,15 +1,20 @@
 /**
  * Which accounts are resource accounts when an old event is replayed. Replay asks what ra-watch knows *now* (the
- * admin's registry and the cached identification the worker keeps), never Graph: a replay of last month must not
- * depend on Graph being reachable, and today's knowledge is the point ("would we catch it now?"). The decision
- * itself is the worker's (`identifyResourceAccount`), so replay and live evaluation cannot drift apart; the
- * conventions (disabled + application-instance department, or holding MCOEV_VIRTUALUSER) apply when the store
- * knows nothing of the account.
+ * admin's registry and the identifications the worker keeps), never Graph: a replay of last month must not depend
+ * on Graph being reachable, and today's knowledge is the point ("would we catch it now?"). The decision itself is
+ * the worker's (`identifyResourceAccount`), so replay and live evaluation cannot drift apart; the conventions
+ * (disabled + application-instance department, or holding MCOEV_VIRTUALUSER) apply when the store knows nothing.
+ *
+ * Speed: a range of a million events touches every account of the tenant, and a lookup per account would cost more
+ * than reading the events. So the registry and the known resource accounts (both as small as the number of
+ * resource accounts) are loaded once per tenant, and the store is asked about one more account only when a
+ * convention would call it a resource account (Teams may have said it is an ordinary user: the license-on-user
+ * case); those answers sit in a bounded cache.
  */
-import type { LicenseChange, ResourceAccount, UserSnapshot } from '../glossary';
+import type { LicenseChange, ResourceAccount, TenantId, UserSnapshot } from '../glossary';
 import type { LicenseCatalog } from '../licensing/license-catalog';
 import type { IdentificationRecord, RegistryEntry, Store } from '../store/store';
-import { identifyResourceAccount, toResourceAccount } from '../worker/identify-resource-account';
+import { conventionDetail, identifyResourceAccount, toResourceAccount } from '../worker/identify-resource-account';
 import { LruMap } from './lru-map';
 
 /** Decides the resource account for one replayed change (null: an ordinary user). */
@@ -23,28 +28,54 @@ interface Knowledge {
   previous: IdentificationRecord | null;
 }
 
-/** Looks accounts up in the store's registry and identifications, a bounded number of accounts cached. */
+interface TenantKnowledge {
+  registry: Map<string, RegistryEntry>;
+  resourceAccounts: Map<string, IdentificationRecord>;
+}
+
 export function createStoredResourceAccountLookup(
   store: Pick<Store, 'registry' | 'identifications'>,
   options: { cacheSize?: number } = {},
 ): ResourceAccountFor {
-  const cache = new LruMap<string, Knowledge>(options.cacheSize ?? 10_000);
+  const tenants = new Map<string, Promise<TenantKnowledge>>();
+  const others = new LruMap<string, IdentificationRecord | null>(options.cacheSize ?? 10_000);
 
-  const knowledgeOf = async (tenantId: string, userId: string): Promise<Knowledge> => {
-    const key = `${tenantId.toLowerCase()}/${userId.toLowerCase()}`;
-    const cached = cache.get(key);
-    if (cached !== undefined) return cached;
-    const [registry, previous] = await Promise.all([
-      store.registry.get(tenantId, userId),
-      store.identifications.get(tenantId, userId),
-    ]);
-    const knowledge = { registry, previous };
-    cache.set(key, knowledge);
-    return knowledge;
+  const tenantKnowledge = (tenantId: TenantId): Promise<TenantKnowledge> => {
+    const key = tenantId.toLowerCase();
+    let loading = tenants.get(key);
+    if (loading === undefined) {
+      loading = Promise.all([store.registry.list(tenantId), store.identifications.listResourceAccounts(tenantId)]).then(
+        ([registry, identified]) => ({
+          registry: new Map(registry.map((entry) => [entry.userId.toLowerCase(), entry])),
+          resourceAccounts: new Map(identified.map((record) => [record.userId.toLowerCase(), record])),
+        }),
+      );
+      tenants.set(key, loading);
+    }
+    return loading;
+  };
+
+  const knowledgeOf = async (change: LicenseChange, catalog: LicenseCatalog): Promise<Knowledge> => {
+    const tenant = await tenantKnowledge(change.tenantId);
+    const userKey = change.userId.toLowerCase();
+    const registry = tenant.registry.get(userKey) ?? null;
+    const known = tenant.resourceAccounts.get(userKey);
+    if (registry !== null || known !== undefined) return { registry, previous: known ?? null };
+    const conventional = [change.after, change.before].some(
+      (s) => s !== null && !s.deleted && conventionDetail(s, catalog) !== null,
+    );
+    if (!conventional) return { registry: null, previous: null };
+    const cacheKey = `${change.tenantId.toLowerCase()}/${userKey}`;
+    let previous = others.get(cacheKey);
+    if (previous === undefined) {
+      previous = await store.identifications.get(change.tenantId, change.userId);
+      others.set(cacheKey, previous);
+    }
+    return { registry: null, previous };
   };
 
   return async (change, catalog) => {
-    const knowledge = await knowledgeOf(change.tenantId, change.userId);
+    const knowledge = await knowledgeOf(change, catalog);
     const decide = (snapshot: UserSnapshot) =>
       toResourceAccount(
         snapshot,

@@ -3,8 +3,8 @@
  * which accounts are resource accounts, compared with the alerts raised at the time (see replay-comparison.ts).
  *
  * - Count first: the report says how many events the range covers before any is read.
- * - Constant memory: events are read page by page (keyset on id), items stream to `onItem`, and per-account
- *   lookups sit in bounded caches. Nothing holds the whole range.
+ * - Constant memory in the size of the range: events are read page by page (keyset on id), items stream to
+ *   `onItem`. What is held grows with the tenant's alerts and resource accounts, never with the events.
  * - Dry run by default: nothing is written except the replay record.
  * - `deliver`: the `new` findings (would fire now, did not then) are written through `recordObservation` marked
  *   `replayed`, so the normal outbox delivers them. Idempotent: a dedupe key that already has any alert (an earlier
@@ -18,7 +18,7 @@ import type { LicenseCatalog } from '../licensing/license-catalog';
 import type { Logger } from '../logger';
 import { evaluateAccount, evaluateSwap } from '../rules/evaluate';
 import type { Alert, EventQuery, OutboxKind, Store, StoredEvent } from '../store/store';
-import { LruMap } from './lru-map';
+import { createReplayAlertIndex } from './replay-alert-index';
 import { compareWithAlerts } from './replay-comparison';
 import { REPLAYABLE_RULES, parseReplaySelection, type ReplaySelection, type ReplaySelectionInput } from './replay-range';
 import { saveReplayRecord } from './replay-record';
@@ -124,7 +124,7 @@ async function replayRange(
   const inScope = new Set(ruleIds);
   const resourceAccountFor = deps.resourceAccountFor ?? createStoredResourceAccountLookup(store, { cacheSize: ACCOUNT_CACHE });
   const catalogs = new Map<string, LicenseCatalog>();
-  const alertCache = new LruMap<string, Alert[]>(ACCOUNT_CACHE);
+  const alertIndex = createReplayAlertIndex(store);
   /** Dedupe keys this run delivered: one alert per key, however many events show it. */
   const deliveredKeys = new Set<string>();
 
@@ -135,15 +135,6 @@ async function replayRange(
     catalogs.set(tenantId, catalog);
     return catalog;
   };
-  const alertsOf = async (event: StoredEvent): Promise<Alert[]> => {
-    const key = `${event.change.tenantId}/${event.change.userId}`;
-    const cached = alertCache.get(key);
-    if (cached !== undefined) return cached;
-    const alerts = await store.alerts.list({ tenantId: event.change.tenantId, userId: event.change.userId, limit: 10_000 });
-    alertCache.set(key, alerts);
-    return alerts;
-  };
-
   const emit = async (item: ReplayItem): Promise<void> => {
     if (report.items.length < itemLimit) report.items.push(item);
     else report.itemsOmitted += 1;
@@ -160,7 +151,7 @@ async function replayRange(
         ? []
         : evaluateSwap({ resourceAccount, before: change.before, after: change.after, activities: change.activities, catalog })),
     ].filter((f) => inScope.has(f.ruleId));
-    const alerts = await alertsOf(event);
+    const alerts = await alertIndex.forUser(change.tenantId, change.userId);
     const comparisons = compareWithAlerts({ event, findings, alerts, ruleIds });
 
     const deliveries = new Map<string, ItemDelivery>();
@@ -188,7 +179,7 @@ async function replayRange(
           deliveredKeys.add(finding.dedupeKey);
           deliveries.set(finding.dedupeKey, opened.has(finding.dedupeKey) ? 'delivered' : 'already-alerted');
         }
-        alertCache.delete(`${change.tenantId}/${change.userId}`);
+        await alertIndex.refresh(change.tenantId, change.userId);
       }
     }
 
