@@ -1,8 +1,53 @@
 /**
- * POST a JSON body with Node's fetch, turning every failure into a typed error that never names the URL (Teams
- * Workflows URLs carry a signature in their query string; a PSA webhook URL often carries a token).
+ * POST a JSON body, turning every failure into a typed error that never names the URL (Teams Workflows URLs carry a
+ * signature in their query string; a PSA webhook URL often carries a token). Plain `node:http(s)` with no keep-alive
+ * agent: alerts are rare, and a pooled socket would outlive `stop()`.
  */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { httpFailure, networkFailure } from './http-failure';
+
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  text: string;
+}
+
+function post(url: URL, body: string, headers: Record<string, string>, timeoutMs: number): Promise<Answer> {
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<Answer>((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        timeout: timeoutMs,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          // Keep only the start of the answer: it is for the error message.
+          if (size < 4096) chunks.push(chunk);
+          size += chunk.length;
+        });
+        res.on('end', () => {
+          const retryAfter = res.headers['retry-after'];
+          resolve({
+            status: res.statusCode ?? 0,
+            retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 export async function postJson(
   sink: string,
@@ -11,21 +56,11 @@ export async function postJson(
   headers: Record<string, string>,
   timeoutMs: number,
 ): Promise<void> {
-  let response: Response;
+  let answer: Answer;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body,
-      redirect: 'error',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    answer = await post(new URL(url), body, headers, timeoutMs);
   } catch (error) {
-    // fetch's TypeError hides the reason in `cause` (ECONNREFUSED...); never the URL.
-    const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
-    throw networkFailure(sink, cause);
+    throw networkFailure(sink, error);
   }
-  // Read the body so the socket is released, but keep only a little of it for the error.
-  const text = await response.text().catch(() => '');
-  if (!response.ok) throw httpFailure(sink, response.status, response.headers.get('retry-after'), text);
+  if (answer.status < 200 || answer.status >= 300) throw httpFailure(sink, answer.status, answer.retryAfter, answer.text);
 }

@@ -3,6 +3,8 @@
  * Slack accepted but whose answer was lost will post twice on retry: at-least-once is the best Slack allows. The SDK's
  * own retries are off (the outbox retries, durably, honouring Retry-After).
  */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { IncomingWebhook } from '@slack/webhook';
 import type { AlertDigest, AlertMessage } from './alert-message';
 import type { AlertSink } from './alert-sink';
@@ -35,7 +37,9 @@ export function slackFailure(error: unknown): Error {
 }
 
 export function createSlackSink(options: { webhookUrl: string; timeoutMs?: number }): AlertSink {
-  const webhook = new IncomingWebhook(options.webhookUrl, { timeout: options.timeoutMs ?? 10_000 });
+  // No keep-alive (Node 20's global agent keeps sockets open): alerts are rare and a pooled socket outlives stop().
+  const agent = options.webhookUrl.startsWith('https:') ? new HttpsAgent({ keepAlive: false }) : new HttpAgent({ keepAlive: false });
+  const webhook = new IncomingWebhook(options.webhookUrl, { timeout: options.timeoutMs ?? 10_000, agent });
   return {
     name: 'slack',
     async send(message: AlertMessage | AlertDigest): Promise<void> {

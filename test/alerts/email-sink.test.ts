@@ -1,0 +1,92 @@
+import { buildAlertMessage } from '../../src/alerts/alert-message';
+import { createEmailSink, messageIdFor } from '../../src/alerts/email-sink';
+import { RetryLaterError } from '../../src/errors';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
+import { RA_UPN, alertOf, swapFinding } from './alert-fixtures';
+
+/** Undo quoted-printable soft breaks and escapes enough to read the parts' text. */
+function decodeQp(raw: string): string {
+  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** The header section with folded lines joined (long subjects are folded by nodemailer, RFC 5322 §2.2.3). */
+function headers(raw: string): string {
+  return raw.slice(0, raw.indexOf('\r\n\r\n')).replace(/\r\n[ \t]+/g, ' ');
+}
+
+function part(raw: string, contentType: string): string {
+  const boundary = /boundary="?([^";\r\n]+)"?/.exec(raw)?.[1];
+  if (boundary === undefined) throw new Error('not a multipart message');
+  const found = raw.split(`--${boundary}`).find((p) => p.includes(`Content-Type: ${contentType}`));
+  if (found === undefined) throw new Error(`no ${contentType} part`);
+  const body = found.slice(found.indexOf('\r\n\r\n') + 4);
+  return Buffer.from(decodeQp(body), 'latin1').toString('utf8');
+}
+
+describe('e-mail sink (nodemailer to a real SMTP server)', () => {
+  let smtp: SmtpReceiver;
+  beforeEach(async () => {
+    smtp = await startSmtpReceiver();
+  });
+  afterEach(async () => {
+    await smtp.close();
+  });
+
+  const message = () => buildAlertMessage(alertOf(swapFinding()), 'opened', { publicBaseUrl: 'https://ra-watch.contoso.com' });
+
+  it('sends a sortable subject, text and HTML parts with the same content, to every recipient', async () => {
+    const sink = createEmailSink({ smtpUrl: smtp.url, from: 'ra-watch@contoso.com', to: ['teams-admins@contoso.com', 'noc@contoso.com'] });
+    await sink.send(message(), 'outbox-1:email');
+    sink.close?.();
+
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.from).toBe('ra-watch@contoso.com');
+    expect(mail!.to).toEqual(['teams-admins@contoso.com', 'noc@contoso.com']);
+    expect(headers(mail!.raw)).toContain(`Subject: [ra-watch][critical] Non-atomic license swap on ${RA_UPN}`);
+    expect(headers(mail!.raw)).toContain(`Message-ID: ${messageIdFor('outbox-1:email', 'ra-watch@contoso.com')}`);
+    const text = part(mail!.raw, 'text/plain');
+    const html = part(mail!.raw, 'text/html');
+    for (const expected of ['AA Reception', RA_UPN, '2025-03-04 10:00:00 UTC: removed Teams Phone Standard', 'Why it matters', 'Test the auto attendant']) {
+      expect(text).toContain(expected);
+      expect(html).toContain(expected);
+    }
+    expect(text).toMatch(/\n1\. Test the auto attendant/);
+    expect(html).toMatch(/<ol><li>Test the auto attendant/);
+  });
+
+  it('keeps the same Message-ID for a retry of the same outbox entry', () => {
+    expect(messageIdFor('outbox-1:email', 'a@contoso.com')).toBe(messageIdFor('outbox-1:email', 'a@contoso.com'));
+    expect(messageIdFor('outbox-1:email', 'a@contoso.com')).not.toBe(messageIdFor('outbox-2:email', 'a@contoso.com'));
+  });
+
+  it('SMTP down is retryable without the password in the error; back up, the same sink delivers', async () => {
+    const port = smtp.port;
+    const password = smtp.password;
+    const url = smtp.url;
+    await smtp.close();
+    const sink = createEmailSink({ smtpUrl: url, from: 'ra-watch@contoso.com', to: ['noc@contoso.com'], timeoutMs: 2000 });
+
+    const error = await sink.send(message(), 'k').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetryLaterError);
+    expect((error as Error).message).not.toContain(password);
+
+    smtp = await startSmtpReceiver({ port, password });
+    await sink.send(message(), 'k');
+    sink.close?.();
+    await smtp.waitFor(1);
+  });
+
+  it('a wrong password is reported without the password', async () => {
+    const sink = createEmailSink({
+      smtpUrl: `smtp://alerts:wrong-Pa55@127.0.0.1:${smtp.port}`,
+      from: 'ra-watch@contoso.com',
+      to: ['noc@contoso.com'],
+      timeoutMs: 2000,
+    });
+    const error = await sink.send(message(), 'k').catch((e: unknown) => e);
+    sink.close?.();
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).not.toContain('wrong-Pa55');
+    expect(smtp.mails).toHaveLength(0);
+  });
+});
