@@ -7,10 +7,17 @@ import { graphError, throttledError } from './graph-error';
 import type { SimResponse } from './sim-exchange';
 
 /** A path below /v1.0 (substring, case-insensitive), a RegExp on it, or a predicate. */
-export type RouteMatcher = string | RegExp | ((request: { method: string; path: string }) => boolean);
+export type RouteMatcher = string | RegExp | ((request: FaultTarget) => boolean);
+
+/** What a fault is matched against; `tenantId` lets a scenario confine its faults to its own tenant. */
+export interface FaultTarget {
+  method: string;
+  path: string;
+  tenantId: string;
+}
 
 interface Armed<T> {
-  matches: (request: { method: string; path: string }) => boolean;
+  matches: (request: FaultTarget) => boolean;
   remaining: number;
   value: T;
 }
@@ -24,7 +31,7 @@ export interface FaultDecision {
   malformed: boolean;
 }
 
-function matcher(route: RouteMatcher | undefined): (request: { method: string; path: string }) => boolean {
+function matcher(route: RouteMatcher | undefined): (request: FaultTarget) => boolean {
   if (route === undefined) return () => true;
   if (typeof route === 'function') return route;
   if (route instanceof RegExp) return (r) => route.test(r.path);
@@ -65,7 +72,7 @@ export class Faults {
     this.malformeds = [];
   }
 
-  decide(request: { method: string; path: string }, options: { allowMalformed: boolean }): FaultDecision {
+  decide(request: FaultTarget, options: { allowMalformed: boolean }): FaultDecision {
     const delayMs = take(this.slows, request) ?? 0;
     const retryAfter = take(this.throttles, request);
     if (retryAfter !== undefined) return { response: throttledError(retryAfter), delayMs, malformed: false };
@@ -83,7 +90,7 @@ export class Faults {
   }
 }
 
-function take<T>(list: Array<Armed<T>>, request: { method: string; path: string }): T | undefined {
+function take<T>(list: Array<Armed<T>>, request: FaultTarget): T | undefined {
   const armed = list.find((a) => a.remaining > 0 && a.matches(request));
   if (!armed) return undefined;
   armed.remaining--;

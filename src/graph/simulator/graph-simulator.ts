@@ -18,7 +18,7 @@ import { TenantState, type TenantChange, type UserPatch } from './tenant-state';
 
 export type { RecordedRequest } from './simulator-server';
 export type { DeliveryAttempt } from './notifier';
-export type { RouteMatcher } from './faults';
+export type { FaultTarget, RouteMatcher } from './faults';
 
 export interface GraphSimulatorOptions {
   /** 0 (default) picks a free port. */

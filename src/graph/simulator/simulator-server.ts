@@ -37,7 +37,7 @@ export function createSimulatorServer(deps: SimulatorServerDeps): http.Server {
   const { ctx, faults, logger } = deps;
 
   const dispatch = async (req: SimRequest, viaBatch: boolean): Promise<SimResponse & { malformed?: boolean }> => {
-    const decision = faults.decide({ method: req.method, path: req.path }, { allowMalformed: !viaBatch });
+    const decision = faults.decide({ method: req.method, path: req.path, tenantId: req.tenantId }, { allowMalformed: !viaBatch });
     if (decision.delayMs > 0) await sleep(decision.delayMs);
     let response: SimResponse;
     try {
