@@ -70,7 +70,13 @@ export function createReplayRouter(options: ReplayRouterOptions): Router {
     const query = tenantQuery.safeParse(req.query);
     if (!query.success) return sendInvalid(res, query.error);
     try {
-      res.json(await timeline(options.store, query.data.tenantId ?? options.defaultTenantId ?? null, req.params.user));
+      res.json(
+        await timeline(
+          options.store,
+          query.data.tenantId ?? options.defaultTenantId ?? null,
+          req.params.user,
+        ),
+      );
     } catch (error) {
       if (!sendInputError(res, error)) throw error;
     }

@@ -7,7 +7,8 @@ export class LruMap<K, V> {
   private readonly entries = new Map<K, V>();
 
   constructor(private readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`LruMap capacity must be a whole number ≥ 1, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new Error(`LruMap capacity must be a whole number ≥ 1, got ${capacity}`);
   }
 
   get(key: K): V | undefined {

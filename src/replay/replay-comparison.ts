@@ -79,7 +79,8 @@ function alertWasInEffect(alert: Alert, event: StoredEvent): boolean {
     return alert.eventId !== null && Number(alert.eventId) === event.id;
   }
   const recordedAt = Date.parse(event.recordedAt);
-  const raised = alert.eventId !== null ? Number(alert.eventId) <= event.id : Date.parse(alert.firstSeenAt) <= recordedAt;
+  const raised =
+    alert.eventId !== null ? Number(alert.eventId) <= event.id : Date.parse(alert.firstSeenAt) <= recordedAt;
   const resolvedLater = alert.resolvedAt === null || Date.parse(alert.resolvedAt) > recordedAt;
   return raised && resolvedLater;
 }

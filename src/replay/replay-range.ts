@@ -45,7 +45,8 @@ export interface ReplaySelection {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RELATIVE = /^(\d+)\s*([smhdw])$/i;
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const EXAMPLE_TIME = '2026-11-24T08:00:00Z';
 
@@ -84,7 +85,12 @@ export function parseReplaySelection(input: ReplaySelectionInput, now: Date = ne
   const userId = blankToUndefined(input.userId);
   const upn = blankToUndefined(input.upn);
   if (userId !== undefined && upn !== undefined) {
-    throw new ReplayInputError('invalid-selection', 'upn', 'Give either "userId" or "upn", not both', 'ra_cq_sales@contoso.onmicrosoft.com');
+    throw new ReplayInputError(
+      'invalid-selection',
+      'upn',
+      'Give either "userId" or "upn", not both',
+      'ra_cq_sales@contoso.onmicrosoft.com',
+    );
   }
   if (userId !== undefined && !GUID.test(userId)) {
     throw new ReplayInputError(
@@ -95,11 +101,21 @@ export function parseReplaySelection(input: ReplaySelectionInput, now: Date = ne
     );
   }
   if (upn !== undefined && !/^[^@\s]+@[^@\s]+$/.test(upn)) {
-    throw new ReplayInputError('invalid-selection', 'upn', `"upn" must be a user principal name, got ${JSON.stringify(upn)}`, 'ra_cq_sales@contoso.onmicrosoft.com');
+    throw new ReplayInputError(
+      'invalid-selection',
+      'upn',
+      `"upn" must be a user principal name, got ${JSON.stringify(upn)}`,
+      'ra_cq_sales@contoso.onmicrosoft.com',
+    );
   }
   const tenantId = blankToUndefined(input.tenantId);
   if (tenantId !== undefined && !GUID.test(tenantId)) {
-    throw new ReplayInputError('invalid-selection', 'tenantId', `"tenantId" must be the tenant's id (a GUID), got ${JSON.stringify(tenantId)}`, '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17');
+    throw new ReplayInputError(
+      'invalid-selection',
+      'tenantId',
+      `"tenantId" must be the tenant's id (a GUID), got ${JSON.stringify(tenantId)}`,
+      '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17',
+    );
   }
 
   return {
@@ -146,9 +162,21 @@ export function parseReplayTime(field: 'from' | 'to', text: string, now: Date): 
   const normalised = `${y}-${mo}-${d}T${h ?? '00'}:${mi ?? '00'}:${s ?? '00'}.${ms}${normaliseZone(zone)}`;
   const date = new Date(normalised);
   // Reject impossible calendar dates (2026-02-30) instead of letting them roll over into March.
-  const dayOk = Number(mo) >= 1 && Number(mo) <= 12 && Number(d) >= 1 && Number(d) <= daysInMonth(Number(y), Number(mo));
-  if (Number.isNaN(date.getTime()) || !dayOk || Number(h ?? 0) > 23 || Number(mi ?? 0) > 59 || Number(s ?? 0) > 59) {
-    throw new ReplayInputError('invalid-selection', field, `"${field}" ${JSON.stringify(text)} is not a real date and time`, EXAMPLE_TIME);
+  const dayOk =
+    Number(mo) >= 1 && Number(mo) <= 12 && Number(d) >= 1 && Number(d) <= daysInMonth(Number(y), Number(mo));
+  if (
+    Number.isNaN(date.getTime()) ||
+    !dayOk ||
+    Number(h ?? 0) > 23 ||
+    Number(mi ?? 0) > 59 ||
+    Number(s ?? 0) > 59
+  ) {
+    throw new ReplayInputError(
+      'invalid-selection',
+      field,
+      `"${field}" ${JSON.stringify(text)} is not a real date and time`,
+      EXAMPLE_TIME,
+    );
   }
   return date;
 }

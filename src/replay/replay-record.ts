@@ -65,7 +65,10 @@ export async function getReplayRecord(
 }
 
 /** The latest replays of a tenant (or of `ALL_TENANTS`), newest first, at most 100. */
-export async function listReplayRecords(store: Pick<Store, 'settings'>, tenantId: string | null): Promise<ReplayRecord[]> {
+export async function listReplayRecords(
+  store: Pick<Store, 'settings'>,
+  tenantId: string | null,
+): Promise<ReplayRecord[]> {
   const tenant = tenantId ?? ALL_TENANTS;
   const records: ReplayRecord[] = [];
   for (const id of await readIndex(store, tenant)) {

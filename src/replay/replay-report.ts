@@ -69,7 +69,11 @@ export function emptyCounts(): ReplayCounts {
   return { same: 0, new: 0, gone: 0 };
 }
 
-export function toReplayItem(event: StoredEvent, comparison: Comparison, delivery: ItemDelivery | null): ReplayItem {
+export function toReplayItem(
+  event: StoredEvent,
+  comparison: Comparison,
+  delivery: ItemDelivery | null,
+): ReplayItem {
   const { change } = event;
   const finding = comparison.finding ?? comparison.alert?.finding ?? null;
   return {

@@ -14,7 +14,11 @@
 import type { LicenseChange, ResourceAccount, TenantId, UserSnapshot } from '../glossary';
 import type { LicenseCatalog } from '../licensing/license-catalog';
 import type { IdentificationRecord, RegistryEntry, Store } from '../store/store';
-import { conventionDetail, identifyResourceAccount, toResourceAccount } from '../worker/identify-resource-account';
+import {
+  conventionDetail,
+  identifyResourceAccount,
+  toResourceAccount,
+} from '../worker/identify-resource-account';
 import { LruMap } from './lru-map';
 
 /** Decides the resource account for one replayed change (null: an ordinary user). */
@@ -44,12 +48,13 @@ export function createStoredResourceAccountLookup(
     const key = tenantId.toLowerCase();
     let loading = tenants.get(key);
     if (loading === undefined) {
-      loading = Promise.all([store.registry.list(tenantId), store.identifications.listResourceAccounts(tenantId)]).then(
-        ([registry, identified]) => ({
-          registry: new Map(registry.map((entry) => [entry.userId.toLowerCase(), entry])),
-          resourceAccounts: new Map(identified.map((record) => [record.userId.toLowerCase(), record])),
-        }),
-      );
+      loading = Promise.all([
+        store.registry.list(tenantId),
+        store.identifications.listResourceAccounts(tenantId),
+      ]).then(([registry, identified]) => ({
+        registry: new Map(registry.map((entry) => [entry.userId.toLowerCase(), entry])),
+        resourceAccounts: new Map(identified.map((record) => [record.userId.toLowerCase(), record])),
+      }));
       tenants.set(key, loading);
     }
     return loading;
@@ -85,7 +90,9 @@ export function createStoredResourceAccountLookup(
     if (now !== null || knowledge.registry !== null) return now;
     // An account that just lost its licenses no longer matches the license convention on `after`; the snapshot
     // before the change still shows what it was (the case that matters most: an RA stripped of every license).
-    return change.before === null || change.before.deleted ? null : relabel(decide(change.before), change.after);
+    return change.before === null || change.before.deleted
+      ? null
+      : relabel(decide(change.before), change.after);
   };
 }
 

@@ -63,11 +63,18 @@ export async function resolveReplayUser(
  * Pages through the tenant's snapshots: the store port has no UPN index (a `snapshots.findByUpn` would be the
  * port addition). A tenant of 300k users is 300 pages, once per request: acceptable for an admin action.
  */
-async function findByUpn(store: Pick<Store, 'snapshots'>, tenantId: TenantId, upn: string): Promise<UserSnapshot | null> {
+async function findByUpn(
+  store: Pick<Store, 'snapshots'>,
+  tenantId: TenantId,
+  upn: string,
+): Promise<UserSnapshot | null> {
   const wanted = upn.toLowerCase();
   let afterUserId: UserId | undefined;
   for (;;) {
-    const page = await store.snapshots.list(tenantId, afterUserId === undefined ? { limit: PAGE } : { afterUserId, limit: PAGE });
+    const page = await store.snapshots.list(
+      tenantId,
+      afterUserId === undefined ? { limit: PAGE } : { afterUserId, limit: PAGE },
+    );
     const match = page.find((s) => s.userPrincipalName?.toLowerCase() === wanted);
     if (match !== undefined) return match;
     if (page.length < PAGE) return null;

@@ -20,9 +20,20 @@ import { evaluateAccount, evaluateSwap } from '../rules/evaluate';
 import type { Alert, EventQuery, OutboxKind, Store, StoredEvent } from '../store/store';
 import { createReplayAlertIndex } from './replay-alert-index';
 import { compareWithAlerts } from './replay-comparison';
-import { REPLAYABLE_RULES, parseReplaySelection, type ReplaySelection, type ReplaySelectionInput } from './replay-range';
+import {
+  REPLAYABLE_RULES,
+  parseReplaySelection,
+  type ReplaySelection,
+  type ReplaySelectionInput,
+} from './replay-range';
 import { saveReplayRecord } from './replay-record';
-import { emptyCounts, toReplayItem, type ItemDelivery, type ReplayItem, type ReplayReport } from './replay-report';
+import {
+  emptyCounts,
+  toReplayItem,
+  type ItemDelivery,
+  type ReplayItem,
+  type ReplayReport,
+} from './replay-report';
 import { createStoredResourceAccountLookup, type ResourceAccountFor } from './replay-resource-accounts';
 import { resolveReplayUser } from './replay-user';
 
@@ -53,7 +64,11 @@ export interface ReplayOptions {
 
 const ACCOUNT_CACHE = 10_000;
 
-export async function replay(deps: ReplayDeps, input: ReplaySelectionInput, options: ReplayOptions): Promise<ReplayReport> {
+export async function replay(
+  deps: ReplayDeps,
+  input: ReplaySelectionInput,
+  options: ReplayOptions,
+): Promise<ReplayReport> {
   const clock = deps.now ?? (() => new Date());
   const startedAt = clock().toISOString();
   const selection = await resolveSelection(deps, parseReplaySelection(input, new Date(startedAt)));
@@ -104,7 +119,10 @@ export async function replay(deps: ReplayDeps, input: ReplaySelectionInput, opti
       delivered: report.delivery.delivered,
       error: failure === null ? null : failure instanceof Error ? failure.message : 'replay failed',
     }).catch((error: unknown) => log.error({ err: error }, 'could not record the replay'));
-    log.info({ replayed: report.replayed, outcomes: report.outcomes, delivery: report.delivery }, 'replay finished');
+    log.info(
+      { replayed: report.replayed, outcomes: report.outcomes, delivery: report.delivery },
+      'replay finished',
+    );
   }
   return report;
 }
@@ -122,7 +140,8 @@ async function replayRange(
   const itemLimit = options.itemLimit ?? 1000;
   const ruleIds: readonly RuleId[] = selection.ruleId === null ? REPLAYABLE_RULES : [selection.ruleId];
   const inScope = new Set(ruleIds);
-  const resourceAccountFor = deps.resourceAccountFor ?? createStoredResourceAccountLookup(store, { cacheSize: ACCOUNT_CACHE });
+  const resourceAccountFor =
+    deps.resourceAccountFor ?? createStoredResourceAccountLookup(store, { cacheSize: ACCOUNT_CACHE });
   const catalogs = new Map<string, LicenseCatalog>();
   const alertIndex = createReplayAlertIndex(store);
   /** Dedupe keys this run delivered: one alert per key, however many events show it. */
@@ -149,7 +168,13 @@ async function replayRange(
       ...evaluateAccount({ snapshot: change.after, resourceAccount, catalog }),
       ...(resourceAccount === null
         ? []
-        : evaluateSwap({ resourceAccount, before: change.before, after: change.after, activities: change.activities, catalog })),
+        : evaluateSwap({
+            resourceAccount,
+            before: change.before,
+            after: change.after,
+            activities: change.activities,
+            catalog,
+          })),
     ].filter((f) => inScope.has(f.ruleId));
     const alerts = await alertIndex.forUser(change.tenantId, change.userId);
     const comparisons = compareWithAlerts({ event, findings, alerts, ruleIds });
@@ -160,7 +185,8 @@ async function replayRange(
       for (const c of comparisons) {
         if (c.outcome !== 'new' || c.finding === null) continue;
         const existing = alerts.filter((a) => a.dedupeKey === c.dedupeKey);
-        if (deliveredKeys.has(c.dedupeKey) || existing.some((a) => a.replayed)) deliveries.set(c.dedupeKey, 'already-delivered');
+        if (deliveredKeys.has(c.dedupeKey) || existing.some((a) => a.replayed))
+          deliveries.set(c.dedupeKey, 'already-delivered');
         else if (existing.length > 0) deliveries.set(c.dedupeKey, 'already-alerted');
         else toSend.push(markReplayed(c.finding, report.replayId, event));
       }
@@ -199,7 +225,11 @@ async function replayRange(
 
   let afterId: number | null = null;
   for (;;) {
-    const page: StoredEvent[] = await store.events.query({ ...query, ...(afterId === null ? {} : { afterId }), limit: pageSize });
+    const page: StoredEvent[] = await store.events.query({
+      ...query,
+      ...(afterId === null ? {} : { afterId }),
+      limit: pageSize,
+    });
     for (const event of page) await replayEvent(event);
     if (page.length < pageSize) return;
     afterId = page[page.length - 1]!.id;
@@ -238,7 +268,12 @@ function markReplayed(finding: Finding, replayId: string, event: StoredEvent): F
     ...finding,
     evidence: {
       ...finding.evidence,
-      replay: { replayId, eventId: event.id, receivedAt: event.change.receivedAt, graphTime: event.change.graphTime },
+      replay: {
+        replayId,
+        eventId: event.id,
+        receivedAt: event.change.receivedAt,
+        graphTime: event.change.graphTime,
+      },
     },
   };
 }

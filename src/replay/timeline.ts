@@ -17,7 +17,12 @@ export interface TimelineChange {
   source: { kind: string; subscriptionId: string | null; messageId: string | null };
   addedSkuIds: string[];
   removedSkuIds: string[];
-  activities: Array<Pick<LicenseActivity, 'activityId' | 'at' | 'initiatedBy' | 'addedSkuIds' | 'removedSkuIds' | 'auditRecordIds'>>;
+  activities: Array<
+    Pick<
+      LicenseActivity,
+      'activityId' | 'at' | 'initiatedBy' | 'addedSkuIds' | 'removedSkuIds' | 'auditRecordIds'
+    >
+  >;
 }
 
 export type TimelineEntry =
@@ -37,7 +42,11 @@ export interface Timeline {
   entries: TimelineEntry[];
 }
 
-export async function timeline(store: Store, tenantId: TenantId | null, userIdOrUpn: string): Promise<Timeline> {
+export async function timeline(
+  store: Store,
+  tenantId: TenantId | null,
+  userIdOrUpn: string,
+): Promise<Timeline> {
   const user = await resolveReplayUser(store, tenantId, userIdOrUpn);
   const changes: TimelineChange[] = [];
   let last: { userPrincipalName: string | null; displayName: string | null } | null = user.snapshot;
@@ -76,14 +85,29 @@ export async function timeline(store: Store, tenantId: TenantId | null, userIdOr
   }
 
   const alerts = (
-    await store.alerts.list({ ...(user.tenantId === null ? {} : { tenantId: user.tenantId }), userId: user.userId, limit: 10_000 })
-  ).sort((a, b) => Date.parse(a.firstSeenAt) - Date.parse(b.firstSeenAt) || a.id.localeCompare(b.id));
+    await store.alerts.list({
+      ...(user.tenantId === null ? {} : { tenantId: user.tenantId }),
+      userId: user.userId,
+      limit: 10_000,
+    })
+  ).sort(
+    (a, b) =>
+      Date.parse(a.firstSeenAt) - Date.parse(b.firstSeenAt) ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.id.localeCompare(b.id),
+  );
 
   const entries: TimelineEntry[] = [
-    ...changes.map((change): TimelineEntry => ({ at: change.graphTime ?? change.receivedAt, kind: 'change', change })),
+    ...changes.map((change): TimelineEntry => ({
+      at: change.graphTime ?? change.receivedAt,
+      kind: 'change',
+      change,
+    })),
     ...alerts.flatMap((alert): TimelineEntry[] => [
       { at: alert.firstSeenAt, kind: 'alert-raised', alert },
-      ...(alert.resolvedAt === null ? [] : [{ at: alert.resolvedAt, kind: 'alert-resolved' as const, alert }]),
+      ...(alert.resolvedAt === null
+        ? []
+        : [{ at: alert.resolvedAt, kind: 'alert-resolved' as const, alert }]),
     ]),
   ];
   // Stable sort: at equal times a change stays before the alert it raised.

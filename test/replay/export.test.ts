@@ -2,7 +2,10 @@ import { Writable } from 'node:stream';
 import { createCsvWriter, createNdjsonWriter, csvCell } from '../../src/replay/export';
 import type { ReplayItem, ReplayReport } from '../../src/replay/replay-report';
 
-function item(eventId: number, title = 'Sales Queue has no Teams Phone Resource Account license'): ReplayItem {
+function item(
+  eventId: number,
+  title = 'Sales Queue has no Teams Phone Resource Account license',
+): ReplayItem {
   return {
     eventId,
     tenantId: 't',
@@ -21,7 +24,12 @@ function item(eventId: number, title = 'Sales Queue has no Teams Phone Resource 
   };
 }
 
-const report = { replayId: 'r1', covered: 3, items: [item(1)], outcomes: { same: 0, new: 3, gone: 0 } } as unknown as ReplayReport;
+const report = {
+  replayId: 'r1',
+  covered: 3,
+  items: [item(1)],
+  outcomes: { same: 0, new: 3, gone: 0 },
+} as unknown as ReplayReport;
 
 /** A destination that accepts one small chunk at a time and acknowledges it later, so writers must wait for drain. */
 function slowSink(): { out: Writable; text: () => string; maxBuffered: () => number } {
@@ -50,7 +58,11 @@ describe('replay exports', () => {
     for (let i = 1; i <= 200; i += 1) await writer.write(item(i));
     await writer.finish(report);
     await new Promise<void>((resolve) => sink.out.end(resolve));
-    const lines = sink.text().trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = sink
+      .text()
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(201);
     expect(lines[0]).toMatchObject({ kind: 'item', eventId: 1, outcome: 'new' });
     expect(lines[199]).toMatchObject({ kind: 'item', eventId: 200 });
@@ -73,7 +85,9 @@ describe('replay exports', () => {
     await writer.finish(report);
     await new Promise<void>((resolve) => sink.out.end(resolve));
     const rows = sink.text().split('\r\n');
-    expect(rows[0]).toBe('eventId,receivedAt,graphTime,tenantId,userId,userPrincipalName,displayName,outcome,ruleId,severity,title,dedupeKey,alertId,delivery');
+    expect(rows[0]).toBe(
+      'eventId,receivedAt,graphTime,tenantId,userId,userPrincipalName,displayName,outcome,ruleId,severity,title,dedupeKey,alertId,delivery',
+    );
     expect(rows[1]).toBe(
       `7,2026-11-24T10:00:00.000Z,,t,u,ra_cq_sales@contoso.onmicrosoft.com,Sales Queue,new,ra.unlicensed,critical,"'=HYPERLINK(""x""), ""quoted"", comma",ra.unlicensed:t:u,,`,
     );

@@ -30,8 +30,12 @@ describe('a replay selection', () => {
   });
 
   it('reads ISO 8601 with Z, offsets, 7 fractional digits and bare dates as UTC', () => {
-    expect(parseReplayTime('from', '2026-11-24T10:00:00+01:00', now).toISOString()).toBe('2026-11-24T09:00:00.000Z');
-    expect(parseReplayTime('from', '2026-11-24T10:00:00.1234567Z', now).toISOString()).toBe('2026-11-24T10:00:00.123Z');
+    expect(parseReplayTime('from', '2026-11-24T10:00:00+01:00', now).toISOString()).toBe(
+      '2026-11-24T09:00:00.000Z',
+    );
+    expect(parseReplayTime('from', '2026-11-24T10:00:00.1234567Z', now).toISOString()).toBe(
+      '2026-11-24T10:00:00.123Z',
+    );
     expect(parseReplayTime('from', '2026-11-24', now).toISOString()).toBe('2026-11-24T00:00:00.000Z');
     expect(parseReplayTime('to', 'now', now)).toBe(now);
   });
@@ -68,10 +72,20 @@ describe('a replay selection', () => {
     ['a time without a zone', { from: '2026-11-24T10:00' }, 'from', /no time zone/],
     ['an impossible date', { from: '2026-02-30' }, 'from', /not a real date/],
     ['gibberish', { from: 'last tuesday' }, 'from', /neither an ISO 8601 time nor a duration/],
-    ['an unknown rule', { from: '1d', ruleId: 'ra.nope' }, 'ruleId', /Unknown rule "ra.nope"; replayable rules: ra.unlicensed/],
+    [
+      'an unknown rule',
+      { from: '1d', ruleId: 'ra.nope' },
+      'ruleId',
+      /Unknown rule "ra.nope"; replayable rules: ra.unlicensed/,
+    ],
     ['a tenant rule', { from: '1d', ruleId: 'ra.allocation-exceeded' }, 'ruleId', /no events to replay/],
     ['a user id that is not a GUID', { from: '1d', userId: 'bob' }, 'userId', /object id \(a GUID\)/],
-    ['both user id and upn', { from: '1d', userId: 'a3f6c2d1-9b84-4e7a-8c15-6d2e0f9b7a41', upn: 'a@b.c' }, 'upn', /either/],
+    [
+      'both user id and upn',
+      { from: '1d', userId: 'a3f6c2d1-9b84-4e7a-8c15-6d2e0f9b7a41', upn: 'a@b.c' },
+      'upn',
+      /either/,
+    ],
     ['a upn without @', { from: '1d', upn: 'bob' }, 'upn', /user principal name/],
   ])('refuses %s with a message naming the field and an example', (_name, input, field, message) => {
     const error = inputError(() => parseReplaySelection(input, now));

@@ -28,37 +28,79 @@ export const LOBBY = 'd6a9f5a4-2eb7-4bad-9f48-9a5b3c2eac74';
 export const SUBSCRIPTION = 'sub-users-1';
 
 export const removeStandard = {
-  ...activity('aaaaaaaa-0000-4000-8000-00000000000a', '2026-11-25T10:00:00.000Z', { removed: [TEAMS_PHONE_STANDARD_SKU_ID] }),
+  ...activity('aaaaaaaa-0000-4000-8000-00000000000a', '2026-11-25T10:00:00.000Z', {
+    removed: [TEAMS_PHONE_STANDARD_SKU_ID],
+  }),
   userId: MAIN_LINE,
 };
 export const addRaLicense = {
-  ...activity('bbbbbbbb-0000-4000-8000-00000000000b', '2026-11-25T10:01:00.000Z', { added: [RA_SKU_ID] }, 'provisioning-app'),
+  ...activity(
+    'bbbbbbbb-0000-4000-8000-00000000000b',
+    '2026-11-25T10:01:00.000Z',
+    { added: [RA_SKU_ID] },
+    'provisioning-app',
+  ),
   userId: MAIN_LINE,
 };
 
-function user(userId: string, name: string, licenses: UserSnapshot['assignedLicenses'], observedAt: string): UserSnapshot {
-  return snapshot(licenses, { userId, displayName: name, userPrincipalName: `${name.toLowerCase().replace(/ /g, '_')}@contoso.onmicrosoft.com`, observedAt });
+function user(
+  userId: string,
+  name: string,
+  licenses: UserSnapshot['assignedLicenses'],
+  observedAt: string,
+): UserSnapshot {
+  return snapshot(licenses, {
+    userId,
+    displayName: name,
+    userPrincipalName: `${name.toLowerCase().replace(/ /g, '_')}@contoso.onmicrosoft.com`,
+    observedAt,
+  });
 }
 
 function ra(userId: string): ResourceAccount {
-  return { tenantId: TENANT_ID, userId, identifiedBy: 'teams-user-configuration', detail: 'accountType=resourceAccount', application: 'unknown' };
+  return {
+    tenantId: TENANT_ID,
+    userId,
+    identifiedBy: 'teams-user-configuration',
+    detail: 'accountType=resourceAccount',
+    application: 'unknown',
+  };
 }
 
 /** One worker observation: the change since `before`, the findings the worker produced with `knownAs`. */
 export async function observe(
   store: Store,
-  args: { before: UserSnapshot | null; after: UserSnapshot; knownAs: ResourceAccount | null; raiseAlerts: boolean; activities?: LicenseActivity[]; subscriptionId?: string },
+  args: {
+    before: UserSnapshot | null;
+    after: UserSnapshot;
+    knownAs: ResourceAccount | null;
+    raiseAlerts: boolean;
+    activities?: LicenseActivity[];
+    subscriptionId?: string;
+  },
 ): Promise<number> {
   const change = diffSnapshots(args.before, args.after, {
     receivedAt: args.after.observedAt,
-    source: { kind: 'notification', subscriptionId: args.subscriptionId ?? SUBSCRIPTION, messageId: `m-${args.after.userId}-${args.after.observedAt}` },
+    source: {
+      kind: 'notification',
+      subscriptionId: args.subscriptionId ?? SUBSCRIPTION,
+      messageId: `m-${args.after.userId}-${args.after.observedAt}`,
+    },
   });
   if (change === null) throw new Error('scenario step changes nothing');
   change.activities = args.activities ?? [];
-  const findings: Finding[] = args.raiseAlerts ? evaluateAccount({ snapshot: args.after, resourceAccount: args.knownAs, catalog }) : [];
+  const findings: Finding[] = args.raiseAlerts
+    ? evaluateAccount({ snapshot: args.after, resourceAccount: args.knownAs, catalog })
+    : [];
   const at = new Date(Date.parse(args.after.observedAt) + 5_000).toISOString();
   const result = await store.recordObservation(
-    { snapshot: args.after, change, scope: { tenantId: TENANT_ID, userId: args.after.userId, ruleIds: ACCOUNT_STATE_RULES }, findings, at },
+    {
+      snapshot: args.after,
+      change,
+      scope: { tenantId: TENANT_ID, userId: args.after.userId, ruleIds: ACCOUNT_STATE_RULES },
+      findings,
+      at,
+    },
     routing,
   );
   if (result.eventId === null) throw new Error('no event recorded');
@@ -75,26 +117,67 @@ export async function seedScenarios(store: Store): Promise<void> {
   const helpdesk = user(HELPDESK, 'Helpdesk Queue', [lic.standard()], '2026-11-24T11:00:00.000Z');
   await observe(store, { before: null, after: helpdesk, knownAs: null, raiseAlerts: true });
 
-  const main0 = { ...user(MAIN_LINE, 'Main Line', [lic.standard()], '2026-11-25T09:00:00.000Z'), userPrincipalName: MAIN_LINE_UPN };
+  const main0 = {
+    ...user(MAIN_LINE, 'Main Line', [lic.standard()], '2026-11-25T09:00:00.000Z'),
+    userPrincipalName: MAIN_LINE_UPN,
+  };
   const main1 = { ...main0, assignedLicenses: [lic.ra()], observedAt: '2026-11-25T10:02:00.000Z' };
   await observe(store, { before: null, after: main0, knownAs: ra(MAIN_LINE), raiseAlerts: true });
   const activities = [removeStandard, addRaLicense];
-  await observe(store, { before: main0, after: main1, knownAs: ra(MAIN_LINE), raiseAlerts: true, activities });
+  await observe(store, {
+    before: main0,
+    after: main1,
+    knownAs: ra(MAIN_LINE),
+    raiseAlerts: true,
+    activities,
+  });
   // The audit follow-up, minutes later: swap findings with no change of their own.
-  const swap = evaluateSwap({ resourceAccount: ra(MAIN_LINE), before: main0, after: main1, activities, catalog });
+  const swap = evaluateSwap({
+    resourceAccount: ra(MAIN_LINE),
+    before: main0,
+    after: main1,
+    activities,
+    catalog,
+  });
   if (swap.length !== 1) throw new Error('the scenario must be a non-atomic swap');
   await store.recordObservation(
-    { scope: { tenantId: TENANT_ID, userId: MAIN_LINE, ruleIds: [] }, findings: swap, at: '2026-11-25T10:07:00.000Z' },
+    {
+      scope: { tenantId: TENANT_ID, userId: MAIN_LINE, ruleIds: [] },
+      findings: swap,
+      at: '2026-11-25T10:07:00.000Z',
+    },
     routing,
   );
 
   const lobby = user(LOBBY, 'Lobby Phone', [lic.ra()], '2026-11-26T09:00:00.000Z');
-  await observe(store, { before: null, after: { ...lobby, accountEnabled: true }, knownAs: null, raiseAlerts: true, subscriptionId: 'sub-other' });
+  await observe(store, {
+    before: null,
+    after: { ...lobby, accountEnabled: true },
+    knownAs: null,
+    raiseAlerts: true,
+    subscriptionId: 'sub-other',
+  });
 
   // Today's knowledge.
   const checkedAt = NOW.toISOString();
   for (const userId of [HELPDESK, MAIN_LINE, RECEPTION]) {
-    await store.identifications.put({ tenantId: TENANT_ID, userId, isResourceAccount: true, identifiedBy: 'teams-user-configuration', detail: 'accountType=resourceAccount', application: 'unknown', checkedAt });
+    await store.identifications.put({
+      tenantId: TENANT_ID,
+      userId,
+      isResourceAccount: true,
+      identifiedBy: 'teams-user-configuration',
+      detail: 'accountType=resourceAccount',
+      application: 'unknown',
+      checkedAt,
+    });
   }
-  await store.registry.put({ tenantId: TENANT_ID, userId: LOBBY, isResourceAccount: true, application: 'auto-attendant', note: 'lobby auto attendant', updatedAt: checkedAt, updatedBy: 'admin@contoso.com' });
+  await store.registry.put({
+    tenantId: TENANT_ID,
+    userId: LOBBY,
+    isResourceAccount: true,
+    application: 'auto-attendant',
+    note: 'lobby auto attendant',
+    updatedAt: checkedAt,
+    updatedBy: 'admin@contoso.com',
+  });
 }
