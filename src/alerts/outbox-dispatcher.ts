@@ -1,0 +1,266 @@
+/**
+ * Delivers the alert outbox: claims due entries (with a lease, so two dispatchers or a crashed one never post the
+ * same entry at once), sends each to its sink, and settles it: delivered; retry later with backoff and jitter,
+ * honouring the peer's Retry-After; or dead after `deadAfterMs` (or at once for a permanent refusal) with the last
+ * error, which the API shows. Delivery is at-least-once: a crash between the send and `markDelivered` sends again
+ * when the lease ends, with the same idempotency key.
+ *
+ * Bursts: when more than `groupThreshold` entries for one sink and tenant are due together (an audit, a bulk license
+ * change), they go out as ONE summary message and are all marked delivered. An entry is claimed only once it has
+ * been due for `groupWindowMs`, so a burst the worker writes over a few seconds is gathered into one claim.
+ */
+import { createHash } from 'node:crypto';
+import { describeError, PermanentError, RetryLaterError } from '../errors';
+import type { Logger } from '../logger';
+import type { Alert, OutboxEntry, Store } from '../store/store';
+import { buildAlertMessage, type AlertDigest, type AlertMessage } from './alert-message';
+import type { AlertSink } from './alert-sink';
+import { burstTitle, summarise } from './burst-summary';
+import { redactUrls } from './redact-url';
+import { retryDelayMs } from './retry-delay';
+
+export interface OutboxDispatcherOptions {
+  /** Idle wait between polls. */
+  pollMs: number;
+  /** Entries claimed per poll. */
+  batchSize: number;
+  /** How long a claimed entry is ours before another dispatcher may take it (longer than a send can take). */
+  leaseMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Give up (dead-letter) this long after the entry was created. */
+  deadAfterMs: number;
+  /** An entry waits this long after becoming due, so a burst is claimed as one. */
+  groupWindowMs: number;
+  /** More than this many entries for one sink and tenant at once are sent as one summary. */
+  groupThreshold: number;
+  /** How many alerts a summary lists before "and N more". */
+  groupListSize: number;
+  /** Sinks that never group (the log keeps one line per alert). */
+  ungroupedSinks: string[];
+}
+
+export const DEFAULT_DISPATCHER_OPTIONS: OutboxDispatcherOptions = {
+  pollMs: 1000,
+  batchSize: 200,
+  leaseMs: 60_000,
+  baseDelayMs: 5000,
+  maxDelayMs: 15 * 60_000,
+  deadAfterMs: 24 * 60 * 60_000,
+  groupWindowMs: 2000,
+  groupThreshold: 5,
+  groupListSize: 10,
+  ungroupedSinks: ['log'],
+};
+
+export interface DispatchSummary {
+  claimed: number;
+  delivered: number;
+  retried: number;
+  dead: number;
+  /** Summary messages sent for bursts. */
+  summaries: number;
+}
+
+export interface OutboxDispatcher {
+  /** Idempotent. */
+  start(): void;
+  /** Idempotent; waits for the send in progress. */
+  stop(): Promise<void>;
+  runOnce(): Promise<DispatchSummary>;
+}
+
+export interface OutboxDispatcherDeps {
+  store: Store;
+  sinks: Map<string, AlertSink>;
+  logger: Logger;
+  now?: () => Date;
+  /** For the jitter; tests may pin it. */
+  random?: () => number;
+  /** PUBLIC_BASE_URL, for the link to the alert in each message. */
+  publicBaseUrl?: string | null;
+  options?: Partial<OutboxDispatcherOptions>;
+}
+
+interface Settle {
+  delivered: number;
+  retried: number;
+  dead: number;
+  summaries: number;
+}
+
+export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispatcher {
+  const options: OutboxDispatcherOptions = { ...DEFAULT_DISPATCHER_OPTIONS, ...deps.options };
+  const { store, sinks } = deps;
+  const now = deps.now ?? (() => new Date());
+  const random = deps.random ?? Math.random;
+  const publicBaseUrl = deps.publicBaseUrl ?? null;
+  const log = deps.logger.child({ component: 'outbox-dispatcher' });
+
+  async function fail(entry: OutboxEntry, error: unknown, tally: Settle, floorMs = 0): Promise<void> {
+    const at = now();
+    const text = redactUrls(describeError(error));
+    const deadline = Date.parse(entry.createdAt) + options.deadAfterMs;
+    if (error instanceof PermanentError || at.getTime() >= deadline) {
+      const why = error instanceof PermanentError ? text : `gave up after ${entry.attempts} attempt(s): ${text}`;
+      await store.outbox.markDead(entry.id, why, at.toISOString());
+      log.error({ entryId: entry.id, alertId: entry.alertId, sink: entry.sink, attempts: entry.attempts, error: why }, 'alert message dead-lettered');
+      tally.dead += 1;
+      return;
+    }
+    const retryAfter = Math.max(floorMs, error instanceof RetryLaterError ? error.delayMs : 0);
+    const delay = retryDelayMs(entry.attempts, options, retryAfter, random);
+    const next = Math.min(at.getTime() + delay, deadline);
+    await store.outbox.markRetry(entry.id, text, new Date(next).toISOString());
+    log.warn({ entryId: entry.id, alertId: entry.alertId, sink: entry.sink, attempts: entry.attempts, retryInMs: next - at.getTime(), error: text }, 'alert message will be retried');
+    tally.retried += 1;
+  }
+
+  async function send(sink: AlertSink, message: AlertMessage | AlertDigest, key: string): Promise<unknown> {
+    try {
+      await sink.send(message, key);
+      return null;
+    } catch (error) {
+      return error ?? new Error('send failed');
+    }
+  }
+
+  /** Entries whose alert or sink is gone cannot ever be sent: dead, with the reason. */
+  async function loadAlerts(entries: OutboxEntry[], tally: Settle): Promise<Array<{ entry: OutboxEntry; alert: Alert }>> {
+    const ready: Array<{ entry: OutboxEntry; alert: Alert }> = [];
+    for (const entry of entries) {
+      const alert = await store.alerts.get(entry.alertId);
+      if (alert === null) {
+        await fail(entry, new PermanentError('alert-missing', `alert ${entry.alertId} no longer exists`), tally);
+      } else {
+        ready.push({ entry, alert });
+      }
+    }
+    return ready;
+  }
+
+  async function deliverOneByOne(sink: AlertSink, items: Array<{ entry: OutboxEntry; alert: Alert }>, tally: Settle): Promise<void> {
+    // Once the peer says "wait" (429 Retry-After), the rest of this batch waits too instead of hammering it.
+    let holdMs: number | null = null;
+    let holdReason = '';
+    for (const { entry, alert } of items) {
+      if (holdMs !== null) {
+        await fail(entry, new RetryLaterError(`not sent: ${holdReason}`, holdMs), tally);
+        continue;
+      }
+      const error = await send(sink, buildAlertMessage(alert, entry.kind, { publicBaseUrl }), entry.idempotencyKey);
+      if (error === null) {
+        await store.outbox.markDelivered(entry.id, now().toISOString());
+        tally.delivered += 1;
+        continue;
+      }
+      await fail(entry, error, tally);
+      if (error instanceof RetryLaterError && error.delayMs > 0) {
+        holdMs = error.delayMs;
+        holdReason = redactUrls(describeError(error));
+      }
+    }
+  }
+
+  async function deliverSummary(sink: AlertSink, tenantId: string, items: Array<{ entry: OutboxEntry; alert: Alert }>, tally: Settle): Promise<void> {
+    const at = now().toISOString();
+    const parts = items.map(({ entry, alert }) => ({ alert, kind: entry.kind }));
+    const digest = summarise({
+      kind: 'burst',
+      tenantId,
+      title: burstTitle(parts, tenantId),
+      at,
+      items: parts,
+      listSize: options.groupListSize,
+      publicBaseUrl,
+    });
+    // The same set of entries retried gives the same key.
+    const ids = items.map((i) => i.entry.id).sort();
+    const key = `burst:${sink.name}:${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32)}`;
+    const error = await send(sink, digest, key);
+    if (error !== null) {
+      for (const { entry } of items) await fail(entry, error, tally);
+      return;
+    }
+    for (const { entry } of items) await store.outbox.markDelivered(entry.id, now().toISOString());
+    tally.delivered += items.length;
+    tally.summaries += 1;
+    log.info({ sink: sink.name, tenantId, alerts: items.length }, 'burst of alerts sent as one summary');
+  }
+
+  async function deliverGroup(sinkName: string, tenantId: string, entries: OutboxEntry[], tally: Settle): Promise<void> {
+    const sink = sinks.get(sinkName);
+    if (sink === undefined) {
+      const error = new PermanentError('sink-not-configured', `sink "${sinkName}" is not configured in this process`);
+      for (const entry of entries) await fail(entry, error, tally);
+      return;
+    }
+    const items = await loadAlerts(entries, tally);
+    if (items.length > options.groupThreshold && !options.ungroupedSinks.includes(sinkName)) {
+      await deliverSummary(sink, tenantId, items, tally);
+    } else {
+      await deliverOneByOne(sink, items, tally);
+    }
+  }
+
+  async function runOnce(): Promise<DispatchSummary> {
+    const at = now().getTime();
+    // Claim as of `groupWindowMs` ago (the burst gathering window); the lease still ends `leaseMs` from now.
+    const entries = await store.outbox.claimDue(new Date(at - options.groupWindowMs).toISOString(), options.batchSize, options.leaseMs + options.groupWindowMs);
+    const tally: Settle = { delivered: 0, retried: 0, dead: 0, summaries: 0 };
+    const groups = new Map<string, { sink: string; tenantId: string; entries: OutboxEntry[] }>();
+    for (const entry of entries) {
+      const id = JSON.stringify([entry.sink, entry.tenantId]);
+      const group = groups.get(id) ?? { sink: entry.sink, tenantId: entry.tenantId, entries: [] };
+      group.entries.push(entry);
+      groups.set(id, group);
+    }
+    // Sinks in parallel (Slack down must not hold up e-mail); one sink's messages in order.
+    const results = await Promise.allSettled(
+      [...groups.values()].map((group) => deliverGroup(group.sink, group.tenantId, group.entries, tally)),
+    );
+    for (const result of results) {
+      // A store failure while settling: the lease expires and the entries are claimed again.
+      if (result.status === 'rejected') log.error({ error: redactUrls(describeError(result.reason)) }, 'settling outbox entries failed');
+    }
+    return { claimed: entries.length, ...tally };
+  }
+
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let started = false;
+
+  function schedule(delayMs: number): void {
+    if (!started) return;
+    timer = setTimeout(() => {
+      timer = null;
+      running = runOnce()
+        .then((summary) => {
+          // A full batch means more is waiting: go again at once.
+          schedule(summary.claimed >= options.batchSize ? 0 : options.pollMs);
+        })
+        .catch((error: unknown) => {
+          log.error({ error: redactUrls(describeError(error)) }, 'outbox dispatch failed; will try again');
+          schedule(options.pollMs);
+        })
+        .finally(() => {
+          running = null;
+        });
+    }, delayMs);
+  }
+
+  return {
+    start(): void {
+      if (started) return;
+      started = true;
+      schedule(0);
+    },
+    async stop(): Promise<void> {
+      started = false;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      await running;
+    },
+    runOnce,
+  };
+}
