@@ -34,8 +34,11 @@ export async function closeGracefully(server: Server, options: CloseOptions = {}
   const timeoutMs = options.timeoutMs ?? 10_000;
   if (server.listening) {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Keep-alive connections with no request in flight would otherwise hold close() until they time out.
+    // Keep-alive connections with no request in flight would otherwise hold close() until they time out; a
+    // connection whose request finishes during the wait becomes idle then, so keep sweeping until closed.
     server.closeIdleConnections();
+    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+    sweeper.unref();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
@@ -46,6 +49,7 @@ export async function closeGracefully(server: Server, options: CloseOptions = {}
     });
     await Promise.race([closed, deadline]);
     clearTimeout(timer);
+    clearInterval(sweeper);
   }
   await options.ingest?.close();
 }
