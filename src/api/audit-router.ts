@@ -8,6 +8,7 @@ import { PermanentError, RetryLaterError } from '../errors';
 import type { TenantId } from '../glossary';
 import { sendJsonError } from '../http/error-body';
 import type { AuditReport } from '../audit/audit-report';
+import type { TenantAuditOptions } from '../audit/tenant-audit';
 import { sendValidationError } from './api-error';
 
 const auditBody = z.strictObject({
@@ -16,21 +17,28 @@ const auditBody = z.strictObject({
   record: z.boolean('must be true or false').optional(),
 });
 
-export type AuditRequest = z.infer<typeof auditBody>;
+export interface AuditRouterOptions {
+  runAudit: (tenantId: TenantId, options?: TenantAuditOptions) => Promise<AuditReport>;
+  defaultTenantId: TenantId | null;
+}
 
-export function createAuditRouter(options: { runAudit: (request: AuditRequest) => Promise<AuditReport> }): Router {
+export function createAuditRouter(options: AuditRouterOptions): Router {
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
-  const running = new Set<TenantId | undefined>();
+  const running = new Set<TenantId>();
 
   router.post('/', async (req, res, next) => {
     const body = auditBody.safeParse(req.body ?? {});
     if (!body.success) return sendValidationError(res, body.error);
-    const key = body.data.tenantId;
-    if (running.has(key)) return sendJsonError(res, 409, 'audit-running', 'An audit of this tenant is already running; wait for its report.');
+    const tenantId = body.data.tenantId ?? options.defaultTenantId;
+    if (tenantId === null) {
+      return sendJsonError(res, 400, 'invalid-request', 'tenantId: no tenant is configured (AZURE_TENANT_ID), so name one in the body.');
+    }
+    const key = tenantId.toLowerCase();
+    if (running.has(key)) return sendJsonError(res, 409, 'audit-running', `An audit of tenant ${tenantId} is already running; wait for its report.`);
     running.add(key);
     try {
-      res.json(await options.runAudit(body.data));
+      res.json(await options.runAudit(tenantId, { record: body.data.record ?? false }));
     } catch (error) {
       if (error instanceof RetryLaterError) {
         const seconds = Math.max(1, Math.ceil(error.delayMs / 1000));

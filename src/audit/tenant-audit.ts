@@ -22,6 +22,8 @@ import { createAuditRecorder, type AuditRecorder } from './audit-recorder';
 import type { AuditReport, AuditResourceAccount } from './audit-report';
 import { mapWithConcurrency } from './bounded-concurrency';
 
+export type { AuditReport, AuditResourceAccount } from './audit-report';
+
 export interface AuditProgress {
   pages: number;
   usersScanned: number;
