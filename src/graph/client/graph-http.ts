@@ -105,7 +105,6 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
   async function send(tenantId: TenantId, request: GraphRequest): Promise<GraphAnswer> {
     const url = urlFor(request.path);
     const what = `${request.method} ${url.pathname}`;
-    let lastDelay = retry.baseDelayMs;
     for (let tries = 0; ; tries++) {
       await waitForGate(tenantId);
       let answer: GraphAnswer | null = null;
@@ -123,10 +122,9 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
       const retryAfterMs = answer === null ? null : parseRetryAfter(answer.headers.get('retry-after'), Date.now());
       if (retryAfterMs !== null) holdUntil(tenantId, Date.now() + retryAfterMs);
       const delay = retryDelay(tries, retryAfterMs, retry, random);
-      lastDelay = Math.max(delay, retryAfterMs ?? 0);
       const reason = answer === null ? failureText(failure, timeoutMs) : `${answer.status}`;
       if (tries >= retry.maxRetries || delay > retry.maxDelayMs) {
-        const delayMs = retryAfterMs ?? Math.max(lastDelay, retry.baseDelayMs);
+        const delayMs = retryAfterMs ?? Math.max(delay, retry.baseDelayMs);
         throw new RetryLaterError(
           `Graph ${what} still failing after ${tries + 1} attempt(s) (${reason}); try again in ${Math.ceil(delayMs / 1000)} s`,
           delayMs,

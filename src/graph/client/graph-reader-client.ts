@@ -8,7 +8,7 @@ import type { IsoTime, LicenseActivity, SubscribedSku, TenantId, UserId, UserSna
 import type { Logger } from '../../logger';
 import { parseLicenseActivities } from '../audit/license-activities';
 import type { DeltaPage, GraphReader, TeamsUserConfiguration } from '../graph-reader';
-import { deltaPageSchema, graphUserSchema, subscribedSkusResponseSchema, teamsUserConfigurationSchema } from '../wire-schemas';
+import { deltaPageSchema, graphDateTime, graphUserSchema, subscribedSkusResponseSchema, teamsUserConfigurationSchema } from '../wire-schemas';
 import { graphErrorOf, parseGraphBody, unexpectedAnswer } from './graph-error';
 import { createGraphHttp, type GraphHttp } from './graph-http';
 import type { RetryOptions } from './retry-policy';
@@ -100,7 +100,12 @@ export function createGraphReader(options: GraphReaderOptions): GraphReader {
   }
 
   async function getLicenseActivities(tenantId: TenantId, userId: UserId, from: IsoTime, to: IsoTime): Promise<LicenseActivity[]> {
-    // Datetime literals are unquoted in this $filter; the id is a GUID, quoted.
+    // Datetime literals are unquoted in this $filter, so they must be datetimes and nothing else; the id is quoted.
+    for (const [name, value] of [['from', from], ['to', to]] as const) {
+      if (!graphDateTime.safeParse(value).success) {
+        throw new PermanentError('invalid-argument', `getLicenseActivities: ${name} must be an ISO-8601 date-time, got ${JSON.stringify(value)}`);
+      }
+    }
     const filter = `targetResources/any(t: t/id eq '${userId.replace(/'/g, "''")}') and activityDateTime ge ${from} and activityDateTime le ${to}`;
     let path: string | null = `/auditLogs/directoryAudits?$filter=${encodeURIComponent(filter)}`;
     const records: unknown[] = [];
@@ -119,6 +124,8 @@ export function createGraphReader(options: GraphReaderOptions): GraphReader {
     return activities;
   }
 
+  // Delta returns every selected property of a changed user (unchanged ones with their old value; never-set ones
+  // absent), as long as we do not send `Prefer: return=minimal`. So an absent assignedLicenses means none.
   async function getUsersDeltaPage(tenantId: TenantId, link: string | null): Promise<DeltaPage> {
     const answer = await http.send(tenantId, { method: 'GET', path: link ?? `/users/delta?$select=${DELTA_SELECT}` });
     if (answer.status !== 200) {

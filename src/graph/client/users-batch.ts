@@ -84,7 +84,7 @@ async function sendBatch(
     const what = `${answer.what} item ${item.id} (GET /users/${userId})`;
     if (item.status === 200) {
       const user = parseGraphBody(graphUserSchema, item.body, what);
-      done.set(userId, toUserSnapshot(tenantId, { ...user, id: user.id || userId }, observedAt));
+      done.set(userId, toUserSnapshot(tenantId, user, observedAt));
     } else if (item.status === 404) {
       done.set(userId, deletedSnapshot(tenantId, userId, observedAt));
     } else if (RETRYABLE_STATUSES.has(item.status) || item.status >= 500) {
