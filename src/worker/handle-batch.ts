@@ -59,7 +59,7 @@ async function runAndSettle(ctx: WorkerContext, keeper: LeaseKeeper, job: Job): 
   const { message } = job;
   let failure: { error: unknown } | null = null;
   try {
-    await job.run();
+    await Promise.resolve().then(() => job.run());
   } catch (error) {
     failure = { error };
   }

@@ -40,7 +40,8 @@ export function userChangeJobs(
     for (let i = 0; i < tenantChanges.length; i += ctx.settings.batchSize) {
       const chunk = tenantChanges.slice(i, i + ctx.settings.batchSize);
       const userIds = [...new Set(chunk.map((c) => c.item.userId))];
-      const read = ctx.graph.getUsers(tenantId, userIds);
+      // Through a promise chain: an adapter that throws synchronously fails the jobs, not the whole batch.
+      const read = Promise.resolve().then(() => ctx.graph.getUsers(tenantId, userIds));
       // Every job awaits `read`; this branch only keeps a rejection from being reported as unhandled before they do.
       read.catch(() => undefined);
       for (const { message, item } of chunk) {
@@ -68,7 +69,9 @@ export function catalogCache(ctx: WorkerContext): (tenantId: TenantId) => Promis
   return (tenantId) => {
     let catalog = catalogs.get(tenantId);
     if (catalog === undefined) {
-      catalog = ctx.graph.getSubscribedSkus(tenantId).then(createLicenseCatalog);
+      catalog = Promise.resolve()
+        .then(() => ctx.graph.getSubscribedSkus(tenantId))
+        .then(createLicenseCatalog);
       // A failed read is not kept: the next message asks again.
       catalog.catch(() => catalogs.delete(tenantId));
       catalogs.set(tenantId, catalog);

@@ -72,9 +72,10 @@ export function createMemoryGraph(): MemoryGraph {
     getLicenseActivities: [],
   };
 
-  const fault = (method: Method) => {
+  /** A fault is a rejected promise, as from the real adapter. */
+  const fault = (method: Method): Promise<void> => {
     const error = faults.get(method)?.shift();
-    if (error !== undefined) throw error;
+    return error === undefined ? Promise.resolve() : Promise.reject(error);
   };
 
   const read = (tenantId: TenantId, userId: UserId): UserSnapshot => {
@@ -98,31 +99,31 @@ export function createMemoryGraph(): MemoryGraph {
   };
 
   const reader: GraphReader = {
-    getUser(tenantId, userId) {
+    async getUser(tenantId, userId) {
       calls.getUser.push(userId);
-      fault('getUser');
-      return Promise.resolve(read(tenantId, userId));
+      await fault('getUser');
+      return read(tenantId, userId);
     },
-    getUsers(tenantId, userIds) {
+    async getUsers(tenantId, userIds) {
       calls.getUsers.push([...userIds]);
-      fault('getUsers');
-      return Promise.resolve(new Map(userIds.map((id) => [id, read(tenantId, id)])));
+      await fault('getUsers');
+      return new Map(userIds.map((id) => [id, read(tenantId, id)]));
     },
-    getSubscribedSkus(tenantId) {
+    async getSubscribedSkus(tenantId) {
       calls.getSubscribedSkus += 1;
-      fault('getSubscribedSkus');
-      return Promise.resolve(structuredClone(skus.get(tenantId) ?? []));
+      await fault('getSubscribedSkus');
+      return structuredClone(skus.get(tenantId) ?? []);
     },
-    getTeamsUserConfiguration(tenantId, userId) {
+    async getTeamsUserConfiguration(tenantId, userId) {
       calls.getTeamsUserConfiguration.push(userId);
-      fault('getTeamsUserConfiguration');
+      await fault('getTeamsUserConfiguration');
       const accountType = teams.get(key(tenantId, userId));
       const answer: TeamsUserConfiguration | null =
         accountType === undefined ? null : { userId, accountType, featureTypes: [] };
-      return Promise.resolve(answer);
+      return answer;
     },
-    getLicenseActivities(tenantId, userId, from, to) {
-      fault('getLicenseActivities');
+    async getLicenseActivities(tenantId, userId, from, to) {
+      await fault('getLicenseActivities');
       let found: LicenseActivity[] = [];
       if (auditDelayReads > 0) {
         auditDelayReads -= 1;
@@ -135,7 +136,7 @@ export function createMemoryGraph(): MemoryGraph {
         );
       }
       calls.getLicenseActivities.push({ userId, from, to, returned: found.length });
-      return Promise.resolve(structuredClone(found));
+      return structuredClone(found);
     },
     getUsersDeltaPage(): Promise<DeltaPage> {
       return Promise.reject(new Error('users delta is not part of the in-memory Graph stand-in'));
