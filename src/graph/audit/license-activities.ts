@@ -53,14 +53,16 @@ export function parseLicenseActivities(records: readonly unknown[], options: Par
   for (const record of joined.records) {
     // Failed operations changed nothing.
     if (record.result !== null && record.result !== undefined && record.result.toLowerCase() !== 'success') continue;
-    const key = (record.correlationId ?? record.id).toLowerCase();
+    // One correlationId can touch many users (group-based licensing processes a whole group): one activity per user.
+    const key = `${(record.correlationId ?? record.id).toLowerCase()}|${userTargetOf(record)}`;
     const group = groups.get(key) ?? [];
     if (!group.some((r) => r.id === record.id)) group.push(record); // overlapping polls repeat records
     groups.set(key, group);
   }
 
   const activities: LicenseActivity[] = [];
-  for (const [correlationId, group] of groups) {
+  for (const [key, group] of groups) {
+    const correlationId = key.slice(0, key.indexOf('|'));
     group.sort((a, b) => Date.parse(a.activityDateTime) - Date.parse(b.activityDateTime));
     const result = activityOf(correlationId, group, joined.partIds, options);
     if (result === null) continue;
@@ -144,6 +146,12 @@ function licenseDetailOf(group: DirectoryAudit[], userId: UserId | undefined): L
     }
   }
   return null;
+}
+
+/** The user a record is about: the first target of type User (or the first target), lower-cased; '' when none. */
+function userTargetOf(record: DirectoryAudit): string {
+  const target = record.targetResources.find((t) => t.type?.toLowerCase() === 'user') ?? record.targetResources[0];
+  return (target?.id ?? '').toLowerCase();
 }
 
 function skuIds(licenses: AuditLicense[]): Set<string> {

@@ -135,6 +135,20 @@ describe('parseLicenseActivities, table of cases', () => {
     expect(result.problems.map((p) => p.kind)).toEqual(problems);
   });
 
+  it('splits one correlationId that touched several users (group-based licensing) into one activity per user', () => {
+    const other = '11111111-2222-3333-4444-555555555555';
+    const props = [{ displayName: 'AssignedLicense', oldValue: '[]', newValue: value(license('MCOEV', MCOEV)) }];
+    const records = [
+      record({ id: 'g1', correlationId: 'group-run', activity: 'Update user', at: '2025-03-04T10:00:00Z', props }),
+      record({ id: 'g2', correlationId: 'group-run', activity: 'Update user', at: '2025-03-04T10:00:01Z', props, user: other }),
+    ];
+    const { activities } = parseLicenseActivities(records, { tenantId: TENANT });
+    expect(activities.map((a) => [a.activityId, a.userId, a.auditRecordIds])).toEqual([
+      ['group-run', RA_USER, ['g1']],
+      ['group-run', other, ['g2']],
+    ]);
+  });
+
   it('keeps only activities on the asked user when a record names another target', () => {
     const other = record({ id: 'r9', correlationId: 'c9', activity: 'Update user', at: '2025-03-04T10:00:00Z', user: '11111111-2222-3333-4444-555555555555', props: [{ displayName: 'AssignedLicense', oldValue: '[]', newValue: value(license('MCOEV', MCOEV)) }] });
     expect(parseLicenseActivities([other], { tenantId: TENANT, userId: RA_USER }).activities).toEqual([]);

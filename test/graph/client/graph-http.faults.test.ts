@@ -45,6 +45,18 @@ describe('Graph client throttling and faults, over a real socket', () => {
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(1_000);
   });
 
+  it('holds every request for the tenant, not only the throttled one, until Retry-After has elapsed', async () => {
+    const other = '0d5e9b27-c4a1-4f83-b6e2-7a19f3c08d54';
+    stub.on('GET', USER_PATH, throttled('1'));
+    stub.on('GET', `/v1.0/users/${other}`, { json: { ...user, id: other } });
+    const { graph } = reader({ maxRetries: 0 });
+    await expect(graph.getUser(TENANT, USER)).rejects.toBeInstanceOf(RetryLaterError);
+    await graph.getUser(TENANT, other);
+    const [throttledCall] = stub.requestsTo('GET', USER_PATH);
+    const [otherCall] = stub.requestsTo('GET', `/v1.0/users/${other}`);
+    expect(otherCall!.at - throttledCall!.at).toBeGreaterThanOrEqual(1_000);
+  });
+
   it('honours a Retry-After given as an HTTP date', async () => {
     stub.on('GET', USER_PATH, () => throttled(new Date(Date.now() + 2_000).toUTCString()), { json: user });
     const { graph } = reader();
