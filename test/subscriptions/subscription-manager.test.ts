@@ -1,0 +1,153 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { PermanentError } from '../../src/errors';
+import { silentLogger } from '../../src/logger';
+import { createSubscriptionManager, GAP_RESYNC_EVENT, type SubscriptionManagerOptions } from '../../src/subscriptions/subscription-manager';
+import type { GraphSubscriptions } from '../../src/graph/graph-subscriptions';
+import { plainTenant, WATCH_TENANT } from './support/seeds';
+import { startWatchHarness, type WatchHarness } from './support/watch-harness';
+
+const SECRET = 'client-state-secret-0123456789abcdef';
+const MINUTE = 60_000;
+
+describe('the subscription manager against the Graph simulator', () => {
+  let h: WatchHarness;
+  let clock: Date;
+  beforeEach(async () => {
+    h = await startWatchHarness({ seeds: [plainTenant(3)], simulator: { maxSubscriptionsPerTenant: 3 } });
+    clock = new Date();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const manager = (overrides: { publicBaseUrl?: string | null; graph?: GraphSubscriptions; options?: SubscriptionManagerOptions } = {}) =>
+    createSubscriptionManager({
+      store: h.store,
+      graph: overrides.graph ?? h.subscriptions,
+      queue: h.queue,
+      logger: silentLogger(),
+      publicBaseUrl: overrides.publicBaseUrl === undefined ? h.endpoint.baseUrl : overrides.publicBaseUrl,
+      clientStates: [SECRET],
+      now: () => clock,
+      options: { lifetimeMinutes: 60, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 }, ...overrides.options },
+    });
+
+  it('creates a users subscription through the validation handshake and stores which secret, never the secret', async () => {
+    const created = await manager().create({ tenantId: WATCH_TENANT, resource: 'users' });
+
+    expect(h.endpoint.validations).toEqual(expect.arrayContaining(['/notifications', '/lifecycle']));
+    const inGraph = h.simulator.subscriptions(WATCH_TENANT);
+    expect(inGraph).toHaveLength(1);
+    expect(inGraph[0]).toMatchObject({ id: created.id, changeType: 'updated,deleted', resource: 'users', notificationUrl: `${h.endpoint.baseUrl}/notifications` });
+
+    const stored = await h.store.subscriptions.get(created.id);
+    expect(stored).toMatchObject({ tenantId: WATCH_TENANT, resource: 'users', clientStateRef: 'CLIENT_STATE#1', status: 'active', lifecycleNotificationUrl: `${h.endpoint.baseUrl}/lifecycle` });
+    expect(JSON.stringify(stored)).not.toContain(SECRET);
+    // Not in the database file either (nor its write-ahead log).
+    const dir = path.dirname(h.database.url.replace(/^sqlite:/, ''));
+    for (const file of readdirSync(dir)) expect(readFileSync(path.join(dir, file)).includes(SECRET)).toBe(false);
+  });
+
+  it('renews nothing before half of the life has passed, and each subscription once past it', async () => {
+    const m = manager();
+    const created = await m.create({ tenantId: WATCH_TENANT, resource: 'users' });
+
+    clock = new Date(clock.getTime() + 29 * MINUTE);
+    expect((await m.renewDue()).renewed).toEqual([]);
+
+    clock = new Date(clock.getTime() + 2 * MINUTE);
+    const result = await m.renewDue();
+    expect(result.renewed).toEqual([created.id]);
+    const stored = await h.store.subscriptions.get(created.id);
+    expect(stored?.lastRenewedAt).toBe(clock.toISOString());
+    expect(Date.parse(stored?.expiresAt ?? '')).toBeGreaterThan(Date.parse(created.expiresAt));
+    expect(Date.parse(String(h.simulator.subscriptions(WATCH_TENANT)[0]?.expirationDateTime))).toBe(Date.parse(stored?.expiresAt ?? ''));
+
+    expect((await m.renewDue()).renewed).toEqual([]);
+  });
+
+  it('recreates a subscription Graph no longer knows (404 on renew) and queues a delta resync for the gap', async () => {
+    const m = manager();
+    const lost = await m.create({ tenantId: WATCH_TENANT, resource: 'users' });
+    h.simulator.expireSubscription(lost.id);
+
+    clock = new Date(clock.getTime() + 61 * MINUTE);
+    const result = await m.renewDue();
+
+    expect(result.recreated).toHaveLength(1);
+    const fresh = result.recreated[0]!.to;
+    expect(fresh).not.toBe(lost.id);
+    expect(await h.store.subscriptions.get(lost.id)).toBeNull();
+    expect(await h.store.subscriptions.get(fresh)).toMatchObject({ status: 'active', resource: 'users' });
+    expect(h.simulator.subscriptions(WATCH_TENANT).map((s) => s.id)).toEqual([fresh]);
+    const work = await h.drain();
+    expect(work).toEqual([expect.objectContaining({ kind: 'lifecycle', tenantId: WATCH_TENANT, subscriptionId: fresh, lifecycleEvent: GAP_RESYNC_EVENT })]);
+  });
+
+  it('without PUBLIC_BASE_URL, refuses with a message saying Graph must reach /notifications', async () => {
+    const attempt = manager({ publicBaseUrl: null }).create({ tenantId: WATCH_TENANT, resource: 'users' });
+    await expect(attempt).rejects.toMatchObject({ reason: 'public-base-url-missing' });
+    await expect(attempt).rejects.toThrow(/PUBLIC_BASE_URL is not set.*\/notifications/s);
+    expect(h.simulator.subscriptions(WATCH_TENANT)).toHaveLength(0);
+    expect(await h.store.subscriptions.list()).toHaveLength(0);
+  });
+
+  it('explains the 403 quota instead of dumping it', async () => {
+    const m = manager();
+    for (let i = 0; i < 3; i++) await m.create({ tenantId: WATCH_TENANT, resource: 'users' });
+    const error = await m.create({ tenantId: WATCH_TENANT, resource: 'users' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as PermanentError).reason).toBe('subscription-quota');
+    expect((error as Error).message).toMatch(/quota is reached/);
+    expect((error as Error).message).toMatch(/DELETE \/api\/subscriptions/);
+    expect(await h.store.subscriptions.list()).toHaveLength(3);
+  });
+
+  it('explains a failed validation handshake: our endpoint must be reachable', async () => {
+    h.endpoint.refuseValidation = true;
+    const error = await manager().create({ tenantId: WATCH_TENANT, resource: 'users' }).catch((e: unknown) => e);
+    expect((error as PermanentError).reason).toBe('subscription-validation');
+    expect((error as Error).message).toMatch(/reachable from the internet/);
+  });
+
+  it('deletes in Graph and in the store', async () => {
+    const m = manager();
+    const created = await m.create({ tenantId: WATCH_TENANT, resource: 'groups' });
+    expect(await m.delete(created.id)).toBe(true);
+    expect(h.simulator.subscriptions(WATCH_TENANT)).toHaveLength(0);
+    expect(await m.list()).toHaveLength(0);
+    expect(await m.delete(created.id)).toBe(false);
+  });
+
+  it('with two replicas on one store, only the lease holder renews', async () => {
+    const calls = { a: 0, b: 0 };
+    const counting = (name: 'a' | 'b'): GraphSubscriptions => ({
+      ...h.subscriptions,
+      create: (r) => h.subscriptions.create(r),
+      reauthorize: (t, id) => h.subscriptions.reauthorize(t, id),
+      delete: (t, id) => h.subscriptions.delete(t, id),
+      list: (t) => h.subscriptions.list(t),
+      renew: (t, id, at) => {
+        calls[name]++;
+        return h.subscriptions.renew(t, id, at);
+      },
+    });
+    const setup = manager();
+    for (let i = 0; i < 3; i++) await setup.create({ tenantId: WATCH_TENANT, resource: 'users' });
+    clock = new Date(clock.getTime() + 31 * MINUTE);
+
+    const options = { renewIntervalMs: 20, leaseMs: 60 * MINUTE };
+    const a = manager({ graph: counting('a'), options: { ...options, holderId: 'replica-a' } });
+    const b = manager({ graph: counting('b'), options: { ...options, holderId: 'replica-b' } });
+    a.start();
+    b.start();
+    const deadline = Date.now() + 10_000;
+    while (calls.a + calls.b < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200)); // several more rounds for both
+    await Promise.all([a.stop(), b.stop()]);
+
+    expect(calls.a + calls.b).toBe(3);
+    expect([calls.a, calls.b].sort()).toEqual([0, 3]);
+  });
+});
