@@ -11,7 +11,7 @@ async function syncAll(sim: GraphSimulator, start: string) {
   let link: string | undefined = start;
   let pages = 0;
   for (;;) {
-    const answer = await graph(sim, TENANT_A, 'GET', link);
+    const answer = await graph(sim, TENANT_A, 'GET', link ?? '');
     if (answer.status !== 200) return { status: answer.status, body: answer.body, items, deltaLink: undefined, pages };
     const page = deltaPageSchema.parse(answer.body);
     pages++;
@@ -86,7 +86,7 @@ describe('Graph simulator: users delta', () => {
     const sync = await syncAll(sim, SELECT);
     sim.faults.expireDeltaTokens(TENANT_A);
     for (const link of [sync.deltaLink ?? '', firstPage['@odata.nextLink'] ?? '']) {
-      const answer = await graph(sim, TENANT_A, 'GET', link);
+      const answer = await graph(sim, TENANT_A, 'GET', link ?? '');
       expect(answer.status).toBe(410);
       expect(graphErrorSchema.parse(answer.body).error.code).toBe('syncStateNotFound');
     }

@@ -6,8 +6,8 @@
  * - `fires`: alerts the steps must raise (and that stay raised, or are incidents that never resolve by themselves);
  * - `resolves`: alerts that are open at some point (right after the seed, at the baseline, or raised by a step) and
  *   must be resolved when the scenario has played out;
- * - `mayFireTransiently`: alerts that are correct if ra-watch happens to read the account inside a short window
- *   (remove-first swap: unlicensed between the two operations); neither required nor forbidden, resolved at the end;
+ * - `mayFireTransiently`: alerts that are correct only if ra-watch happens to read the account inside a short
+ *   window between two steps; neither required nor forbidden, but resolved at the end (none of the ten needs it yet);
  * - `mustNotFire`: alerts that would be false.
  * `userPrincipalName: 'tenant'` names the tenant-wide allocation rules.
  */
