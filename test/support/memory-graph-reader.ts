@@ -52,6 +52,8 @@ export interface MemoryGraph {
   addActivities(...activities: LicenseActivity[]): void;
   /** The next `reads` audit reads return nothing: the records have not arrived yet. */
   delayAudit(reads: number): void;
+  /** Every answer takes this long (a slow or throttled Graph); 0 by default. */
+  setLatency(ms: number): void;
   /** The next call of `method` throws `error` (once per call to failNext). */
   failNext(method: Method, error: Error): void;
 }
@@ -64,6 +66,7 @@ export function createMemoryGraph(): MemoryGraph {
   const activities: LicenseActivity[] = [];
   const faults = new Map<Method, Error[]>();
   let auditDelayReads = 0;
+  let latencyMs = 0;
   const calls: MemoryGraphCalls = {
     getUsers: [],
     getUser: [],
@@ -73,9 +76,10 @@ export function createMemoryGraph(): MemoryGraph {
   };
 
   /** A fault is a rejected promise, as from the real adapter. */
-  const fault = (method: Method): Promise<void> => {
+  const fault = async (method: Method): Promise<void> => {
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     const error = faults.get(method)?.shift();
-    return error === undefined ? Promise.resolve() : Promise.reject(error);
+    if (error !== undefined) throw error;
   };
 
   const read = (tenantId: TenantId, userId: UserId): UserSnapshot => {
@@ -171,6 +175,9 @@ export function createMemoryGraph(): MemoryGraph {
     },
     addActivities(...list) {
       activities.push(...list);
+    },
+    setLatency(ms) {
+      latencyMs = ms;
     },
     delayAudit(reads) {
       auditDelayReads = reads;

@@ -23,12 +23,13 @@ describe.each(ENGINES)('worker on %s: failures are retried or dead-lettered, nev
     await bench.close();
   });
 
-  it('dead-letters a body that is not a work item, with the validation error, and goes on with the rest', async () => {
+  it('dead-letters a body that is not a work item, with the validation error, without blocking its key', async () => {
     const queueId = bench.addResourceAccount([]);
     await bench.queue.send([
       {
         messageId: 'poison-1',
-        orderingKey: `${TENANT}/poison`,
+        // The same key as the account's own change, sent before it: poison must not hold that change up.
+        orderingKey: orderingKeyFor(TENANT, queueId),
         body: { kind: 'user-changed', tenantId: TENANT } as never,
       },
       { messageId: 'poison-2', orderingKey: `${TENANT}/other`, body: { kind: 'no-such-kind' } as never },
@@ -131,5 +132,29 @@ describe.each(ENGINES)('worker on %s: failures are retried or dead-lettered, nev
     expect(await bench.worker.runOnce()).toBe(1);
     expect(lifecycle).toEqual([item]);
     expect(await bench.queue.stats()).toMatchObject({ ready: 0, inFlight: 0, deadLettered: 0 });
+  });
+});
+
+describe.each(ENGINES)('worker on %s: long work keeps its lease', (engine) => {
+  let bench: Bench;
+  beforeEach(async () => {
+    bench = await createBench(engine, { worker: { leaseMs: 300 } });
+  });
+  afterEach(async () => {
+    await bench.close();
+  });
+
+  it('renews the lease while a slow Graph read runs, so a second consumer does not get the same user', async () => {
+    const queueId = bench.addResourceAccount([]);
+    await bench.notify(queueId);
+    bench.graph.setLatency(400); // every read outlasts the 300 ms lease; the batch makes several
+    const first = bench.worker.runOnce();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const second = bench.worker.runOnce();
+    const [handledFirst, handledSecond] = await Promise.all([first, second]);
+
+    expect([handledFirst, handledSecond]).toEqual([1, 0]);
+    expect(bench.graph.calls.getUsers).toEqual([[queueId]]);
+    expect(await bench.queue.stats()).toMatchObject({ ready: 0, inFlight: 0, scheduled: 0, deadLettered: 0 });
   });
 });
