@@ -1,0 +1,104 @@
+/**
+ * Ingest benchmark (issue 4, "Performance"): Graph's notification endpoint with durable enqueue against a bare
+ * node:http server answering 202, same load generator and settings, same run.
+ *
+ *   npm run bench:ingest        (builds, then node dist/bench/ingest.js [--duration 10] [--burst 50000])
+ *
+ * Load: autocannon, 64 connections, one Graph-shaped users notification per POST, a unique user id per request
+ * (nothing coalesces: every 202 must be one stored message). Each server gets a 2 s warm-up, then `--duration` s.
+ * Then a burst of `--burst` notifications (one per POST, same 64 connections) against the real server, counting
+ * answers slower than 2,900 ms (Graph counts those as slow; at 15 % slow it drops notifications for good).
+ * Finally the queue is counted: it must hold at least every acknowledged notification.
+ * Goals: real/bare ≥ 0.5, real p99 < 25 ms, 0 slow answers in the burst, nothing acknowledged missing.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { notificationBodyTemplate } from './support/bench-notification';
+import type { ChildMessage, ParentMessage } from './support/ingest-bench-servers';
+import { runLoad, type LoadResult } from './support/load';
+
+const CONNECTIONS = 64;
+
+function argValue(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? fallback : Number(process.argv[at + 1]);
+}
+
+function nextMessage<T extends ChildMessage['type']>(child: ChildProcess, type: T): Promise<Extract<ChildMessage, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: ChildMessage): void => {
+      if (message.type !== type) return;
+      child.off('message', onMessage);
+      resolve(message as Extract<ChildMessage, { type: T }>);
+    };
+    child.on('message', onMessage);
+    child.once('exit', (code) => reject(new Error(`bench server process exited (${code})`)));
+  });
+}
+
+function line(label: string, r: LoadResult): string {
+  return (
+    `${label.padEnd(44)} ${Math.round(r.requestsPerSecond).toString().padStart(8)} req/s` +
+    `  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(3)} ms  max ${String(r.max).padStart(5)} ms` +
+    `  202: ${r.accepted202}  other: ${r.other}  errors: ${r.errors}`
+  );
+}
+
+async function main(): Promise<void> {
+  const duration = argValue('--duration', 10);
+  const burst = argValue('--burst', 50_000);
+  const child = fork(path.join(__dirname, 'support', 'ingest-bench-servers.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ask = (message: ParentMessage): void => void child.send(message);
+  try {
+    const ready = await nextMessage(child, 'ready');
+    const bareUrl = `http://127.0.0.1:${ready.barePort}/notifications`;
+    const realUrl = `http://127.0.0.1:${ready.realPort}/notifications`;
+    const load = { connections: CONNECTIONS, body: notificationBodyTemplate };
+
+    console.log(`ingest benchmark: ${os.cpus().length} CPUs, Node ${process.version}, ${CONNECTIONS} connections, ${duration} s per server`);
+    console.log('warming up (2 s each)...');
+    await runLoad({ ...load, url: bareUrl, duration: 2 });
+    const warmReal = await runLoad({ ...load, url: realUrl, duration: 2 });
+
+    const bare = await runLoad({ ...load, url: bareUrl, duration });
+    console.log(line('bare node:http, read body, 202', bare));
+    const real = await runLoad({ ...load, url: realUrl, duration });
+    console.log(line('ra-watch (ingest + embedded queue, SQLite FULL)', real));
+    const ratio = real.requestsPerSecond / bare.requestsPerSecond;
+
+    console.log(`burst: ${burst} notifications, one per POST, ${CONNECTIONS} connections...`);
+    const spike = await runLoad({ ...load, url: realUrl, amount: burst });
+    console.log(line(`burst of ${burst}`, spike) + `  (${spike.seconds.toFixed(1)} s)`);
+
+    ask({ type: 'verify' });
+    const verified = await nextMessage(child, 'verified');
+    const acknowledged = warmReal.accepted202 + real.accepted202 + spike.accepted202;
+
+    console.log('');
+    console.log(`ratio real/bare             ${ratio.toFixed(2)}   (goal ≥ 0.5)  ${ratio >= 0.5 ? 'met' : 'NOT met'}`);
+    console.log(`p99 real                    ${real.p99} ms   (goal < 25 ms)  ${real.p99 < 25 ? 'met' : 'NOT met'}`);
+    console.log(`answers > 2,900 ms in burst ${spike.slowOver2900ms}   (goal 0)  ${spike.slowOver2900ms === 0 ? 'met' : 'NOT met'}`);
+    console.log(
+      `durability                  ${acknowledged} acknowledged (202), ${verified.stored} stored in the queue` +
+        ` (journal_mode=${verified.journalMode}, synchronous=${verified.synchronous}) ${verified.stored >= acknowledged ? 'ok: none missing' : 'MISSING MESSAGES'}`,
+    );
+    console.log(
+      `group commit                ${verified.ingest.commits} commits for ${verified.ingest.accepted} messages` +
+        ` (${(verified.ingest.accepted / Math.max(1, verified.ingest.commits)).toFixed(1)} per commit), ${verified.ingest.failedCommits} failed,` +
+        ` ${verified.ingest.coalesced} coalesced, ${verified.ingest.duplicates} duplicates`,
+    );
+    if (verified.stored < acknowledged) process.exitCode = 1;
+  } finally {
+    ask({ type: 'stop' });
+    await new Promise((resolve) => {
+      if (child.exitCode !== null) resolve(undefined);
+      else child.once('exit', resolve);
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,102 @@
+/**
+ * The servers under load, in one child process of the benchmark (autocannon runs in the parent, so the load
+ * generator does not share an event loop with the server it measures; both servers share this process and its
+ * core, one under load at a time):
+ * - bare: node:http, reads the body, answers 202. The ceiling.
+ * - real: createHttpServer(ingest in front of Express) + the embedded queue on a temp SQLite file (WAL,
+ *   synchronous=FULL): what `ra-watch serve` runs.
+ * Talks to the parent over IPC: sends {ports} when listening; on {verify} answers the queue and ingest counts;
+ * on {stop} closes everything and exits.
+ */
+import fs from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { Registry } from 'prom-client';
+import { createExpressApp } from '../../src/http/express-app';
+import { createHttpServer } from '../../src/http/http-server';
+import { closeGracefully, listen } from '../../src/http/server-lifecycle';
+import { createIngest } from '../../src/ingest/ingest';
+import { silentLogger } from '../../src/logger';
+import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { openDatabase } from '../../src/store/database';
+import { BENCH_CLIENT_STATE } from './bench-notification';
+
+export type ParentMessage = { type: 'verify' } | { type: 'stop' };
+export type ChildMessage =
+  | { type: 'ready'; barePort: number; realPort: number; databaseFile: string }
+  | {
+      type: 'verified';
+      stored: number;
+      queue: { ready: number; scheduled: number; inFlight: number; deadLettered: number };
+      ingest: { accepted: number; coalesced: number; duplicates: number; commits: number; failedCommits: number; received: number };
+      synchronous: string;
+      journalMode: string;
+    };
+
+function bareServer(): Server {
+  return createServer((req, res) => {
+    req.on('data', () => undefined);
+    req.on('end', () => {
+      res.writeHead(202, { 'Content-Length': 0 });
+      res.end();
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const send = (message: ChildMessage): void => void process.send?.(message);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ra-watch-bench-ingest-'));
+  const databaseFile = path.join(dir, 'bench.db');
+  const logger = silentLogger();
+  const database = await openDatabase(`sqlite:${databaseFile}`);
+  const queue = createEmbeddedQueue(database, { maxDeliveries: 10 });
+  const registry = new Registry();
+  const ingest = createIngest({ queue, clientStates: [BENCH_CLIENT_STATE], logger, registry });
+  const app = createExpressApp({ logger, readiness: () => Promise.resolve({}), metricsRegistry: registry });
+  const real = createHttpServer({ ingest, app });
+  const bare = bareServer();
+  const [bareAddress, realAddress] = await Promise.all([listen(bare, 0, '127.0.0.1'), listen(real, 0, '127.0.0.1')]);
+  send({ type: 'ready', barePort: bareAddress.port, realPort: realAddress.port, databaseFile });
+
+  process.on('message', (message: ParentMessage) => {
+    void (async () => {
+      if (message.type === 'verify') {
+        await ingest.close();
+        const stats = await queue.stats();
+        // Read back on the store's own connection: synchronous is a per-connection setting.
+        const journal = await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(database.db);
+        const synchronous = await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(database.db);
+        const s = ingest.stats();
+        send({
+          type: 'verified',
+          stored: stats.ready + stats.scheduled + stats.inFlight,
+          queue: stats,
+          ingest: {
+            accepted: s.accepted,
+            coalesced: s.coalesced,
+            duplicates: s.duplicates,
+            commits: s.commits,
+            failedCommits: s.failedCommits,
+            received: s.received,
+          },
+          synchronous: ['OFF', 'NORMAL', 'FULL', 'EXTRA'][synchronous.rows[0]?.synchronous ?? -1] ?? 'unknown',
+          journalMode: journal.rows[0]?.journal_mode ?? 'unknown',
+        });
+      } else {
+        bare.close();
+        await closeGracefully(real, { ingest, timeoutMs: 2000 });
+        await queue.close();
+        await database.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+        process.exit(0);
+      }
+    })();
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  process.exit(1);
+});
