@@ -223,11 +223,13 @@ async function replayRange(
     }
   };
 
-  let afterId: number | null = null;
+  // Always a keyset bound, even for the first page (ids start at 1): with `id > ?` in the query the engine can
+  // walk an (…, id) index in order instead of sorting the whole range for every page.
+  let afterId = 0;
   for (;;) {
     const page: StoredEvent[] = await store.events.query({
       ...query,
-      ...(afterId === null ? {} : { afterId }),
+      afterId,
       limit: pageSize,
     });
     for (const event of page) await replayEvent(event);

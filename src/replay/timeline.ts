@@ -50,12 +50,14 @@ export async function timeline(
   const user = await resolveReplayUser(store, tenantId, userIdOrUpn);
   const changes: TimelineChange[] = [];
   let last: { userPrincipalName: string | null; displayName: string | null } | null = user.snapshot;
-  let afterId: number | null = null;
+  // Always a keyset bound, even for the first page (ids start at 1): with `id > ?` in the query the engine can
+  // walk an (…, id) index in order instead of sorting the whole range for every page.
+  let afterId = 0;
   for (;;) {
     const page = await store.events.query({
       ...(user.tenantId === null ? {} : { tenantId: user.tenantId }),
       userId: user.userId,
-      ...(afterId === null ? {} : { afterId }),
+      afterId,
       limit: PAGE,
     });
     for (const event of page) {
