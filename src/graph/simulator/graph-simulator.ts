@@ -47,6 +47,8 @@ export interface GraphSimulatorOptions {
     /** First retry delay, doubling (default 1000 ms). */
     retryBaseMs?: number;
   };
+  /** Every Graph answer waits this long (default 0); the benchmark runs with 50 ms. */
+  responseLatencyMs?: number;
   /** Tenants to seed at start. */
   seeds?: Array<TenantSeed | { seed: TenantSeed }>;
 }
@@ -95,11 +97,15 @@ export interface GraphSimulator {
   sendLifecycle(subscriptionId: string, event: LifecycleEvent): void;
   /** Every audit record of the tenant, visible yet or not, newest first. */
   auditRecords(tenantId: string): AuditRecord[];
+  /** The most recent 20,000 requests, oldest first. */
   requests(): RecordedRequest[];
   deliveries(): DeliveryAttempt[];
   flushNotifications(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** Requests and delivery attempts kept for inspection (the most recent ones). */
+const MAX_RECORDED = 20_000;
 
 export async function startGraphSimulator(options: GraphSimulatorOptions = {}): Promise<GraphSimulator> {
   const logger = (options.logger ?? silentLogger()).child({ component: 'graph-simulator' });
@@ -175,7 +181,11 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     ctx,
     faults,
     logger,
-    record: (r) => recorded.push(r),
+    record: (r) => {
+      // Bounded: a simulator behind a long-running `npm start` must not grow without end.
+      if (recorded.push(r) > MAX_RECORDED) recorded.splice(0, recorded.length - MAX_RECORDED);
+    },
+    responseLatencyMs: options.responseLatencyMs ?? 0,
     tenantForToken: (token) => {
       if (!token.startsWith(tokenPrefix)) return undefined;
       const tenantId = token.slice(tokenPrefix.length).toLowerCase();

@@ -161,7 +161,9 @@ export class Notifier {
       this.inflight.delete(controller);
     }
     if (this.stopped) return;
-    this.attempts.push({ url, subscriptionId, notifications: body.value.length, attempt, status, error, at: new Date().toISOString() });
+    if (this.attempts.push({ url, subscriptionId, notifications: body.value.length, attempt, status, error, at: new Date().toISOString() }) > 20_000) {
+      this.attempts.splice(0, this.attempts.length - 20_000);
+    }
     const ok = status !== null && status >= 200 && status < 300;
     this.options.logger.debug({ url, subscriptionId, attempt, status, error, notifications: body.value.length }, 'notification delivery');
     if (ok) return this.settle(body.value.length);

@@ -29,6 +29,8 @@ export interface SimulatorServerDeps {
   tenantForToken: (token: string) => string | undefined;
   logger: Logger;
   record: (request: RecordedRequest) => void;
+  /** Every answer (outside $batch items) waits this long: Graph's own latency, for benchmarks. */
+  responseLatencyMs: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -38,7 +40,8 @@ export function createSimulatorServer(deps: SimulatorServerDeps): http.Server {
 
   const dispatch = async (req: SimRequest, viaBatch: boolean): Promise<SimResponse & { malformed?: boolean }> => {
     const decision = faults.decide({ method: req.method, path: req.path, tenantId: req.tenantId }, { allowMalformed: !viaBatch });
-    if (decision.delayMs > 0) await sleep(decision.delayMs);
+    const delayMs = decision.delayMs + (viaBatch ? 0 : deps.responseLatencyMs);
+    if (delayMs > 0) await sleep(delayMs);
     let response: SimResponse;
     try {
       response = decision.response ?? (await routeGraphRequest(ctx, req, (inner) => dispatch(inner, true)));

@@ -149,6 +149,20 @@ describe('Graph simulator: change and lifecycle notifications', () => {
     expect(receiver.notifications()).toHaveLength(3);
   });
 
+  it('treats an endpoint that does not answer in time as failed, and retries', async () => {
+    await start({ notifications: { timeoutMs: 200 } });
+    await subscribe();
+    receiver.failures = [0];
+    sim.updateUser(TENANT_A, ADELE_ID, { jobTitle: 'Buyer' });
+    await sim.flushNotifications();
+    const attempts = sim.deliveries();
+    expect(attempts.map((d) => [d.attempt, d.status])).toEqual([
+      [1, null],
+      [2, 202],
+    ]);
+    expect(attempts[0]?.error).toContain('no answer within 200 ms');
+  });
+
   it('gives up after the last attempt, and flush still settles', async () => {
     await start({ notifications: { maxAttempts: 2 } });
     await subscribe();

@@ -20,7 +20,7 @@ export interface WebhookReceiver {
   notifications(): ReceivedPost[];
   validations(): ReceivedPost[];
   validation: ValidationMode;
-  /** Statuses to answer notifications with, in order; then 202. */
+  /** Statuses to answer notifications with, in order; then 202. 0 means: never answer (a hung endpoint). */
   failures: number[];
   close(): Promise<void>;
 }
@@ -59,6 +59,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         }
       }
       const status = receiver.failures.shift() ?? 202;
+      if (status === 0) return;
       res.writeHead(status).end();
     });
   });
