@@ -13,3 +13,11 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** The command ran and its report already says what failed (a demo scenario that did not behave): exit code 1. */
+export class ReportedFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportedFailure';
+  }
+}

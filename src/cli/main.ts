@@ -3,14 +3,18 @@
  * only assembles them and maps failures to exit codes (see cli-error.ts).
  */
 import { Command, CommanderError } from 'commander';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './cli-error';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, ReportedFailure, UsageError } from './cli-error';
+import { ConfigError } from '../config';
 import { processOutput, type Output } from './output';
 import { registerAllocation } from './commands/allocation';
+import { registerDemo } from './commands/demo';
+import { registerServe } from './commands/serve';
+import { registerSimulateGraph } from './commands/simulate-graph';
 
 /** Something a command registers: it adds itself (and its subcommands) to the program. */
 export type CommandRegistration = (program: Command, output: Output) => void;
 
-const registrations: CommandRegistration[] = [registerAllocation];
+const registrations: CommandRegistration[] = [registerServe, registerDemo, registerSimulateGraph, registerAllocation];
 
 export function buildProgram(output: Output): Command {
   const program = new Command('ra-watch')
@@ -35,6 +39,11 @@ export async function runCli(argv: readonly string[], output: Output = processOu
       // --help and --version arrive as "errors" with exit code 0.
       if (error.exitCode === 0) return EXIT_OK;
       return EXIT_USAGE;
+    }
+    if (error instanceof ReportedFailure) return EXIT_FAILURE;
+    if (error instanceof ConfigError) {
+      output.error(`ra-watch: ${error.message}`);
+      return EXIT_FAILURE;
     }
     if (error instanceof UsageError) {
       output.error(`ra-watch: ${error.message}`);

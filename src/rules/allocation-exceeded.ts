@@ -30,8 +30,9 @@ export function findAllocationExceeded({ tenantId, allocation }: TenantRuleConte
           : 'The tenant has no free allocation: it needs at least one license that includes Teams Phone (Standard, with Calling Plan, Shared Devices, or a suite such as E5).',
         `Check the count: ${allocation.basisText}`,
       ],
-      // The number to buy is part of the identity: when more accounts push the cost up, that is news to the admin.
-      dedupeKey: dedupeKey('ra.allocation-exceeded', subject, `to-buy-${toBuy}`),
+      // One identity per tenant: a count that moves (86, 87... accounts created one by one) updates the open alert
+      // instead of resolving one and opening the next, which would read as "fixed" while the cost only grew.
+      dedupeKey: dedupeKey('ra.allocation-exceeded', subject),
     },
   ];
 }

@@ -41,13 +41,13 @@ describe('ra.allocation-exceeded: resource accounts needed beyond the free alloc
     expect(finding?.remediation[0]).toContain('Buy 5 Teams Phone Resource Account license(s)');
   });
 
-  it('keeps its key while the cost is unchanged and changes it when more must be bought', () => {
-    const key = (needed: number) =>
-      findAllocationExceeded({ tenantId: TENANT_ID, allocation: counts(600, needed) })[0]?.dedupeKey;
-    expect(key(90)).toBe(
-      findAllocationExceeded({ tenantId: TENANT_ID, allocation: counts(600, 90, 40) })[0]?.dedupeKey,
-    );
-    expect(key(91)).not.toBe(key(90));
+  it('keeps one key per tenant while the count moves, so the open alert is updated rather than resolved and reopened', () => {
+    const exceeded = (needed: number) => findAllocationExceeded({ tenantId: TENANT_ID, allocation: counts(600, needed) })[0];
+    expect(exceeded(91)?.dedupeKey).toBe(exceeded(86)?.dedupeKey);
+    expect(exceeded(91)?.dedupeKey).toBe(`ra.allocation-exceeded:${TENANT_ID}`);
+    // The news is in the finding itself: the title and remediation carry the current number to buy.
+    expect(exceeded(91)?.title).toContain('6 beyond the free allocation');
+    expect(exceeded(86)?.title).toContain('1 beyond the free allocation');
   });
 });
 

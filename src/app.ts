@@ -1,0 +1,248 @@
+/**
+ * The composition root: the one place ra-watch is assembled from its parts (STYLE.md). Everything else receives its
+ * collaborators as arguments; nothing reaches for a singleton or for the environment.
+ *
+ * `startApp` opens the store and the queue, builds the Graph client, serves Graph's two endpoints and the API on one
+ * port, and runs the background loops (worker, outbox dispatcher, subscription renewal, delta reconcile).
+ * `stop()` reverses it: readiness goes false, the server drains, loops finish their in-flight work, leases are left
+ * to expire (nothing half-done is settled), the store closes.
+ */
+import express from 'express';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Config } from './config';
+import type { TenantId } from './glossary';
+import type { Logger } from './logger';
+import { describeError } from './errors';
+import { openDatabase, type Database } from './store/database';
+import { createStore } from './store/sql-store';
+import type { Store } from './store/store';
+import type { Queue } from './queue/queue';
+import { createEmbeddedQueue } from './queue/embedded/embedded-queue';
+import { createTokenProvider, type TokenProvider } from './graph/client/credential';
+import { createGraphReader } from './graph/client/graph-reader-client';
+import { createGraphSubscriptions } from './graph/client/graph-subscriptions-client';
+import type { GraphReader } from './graph/graph-reader';
+import { createIngest, type Ingest } from './ingest/ingest';
+import { createExpressApp } from './http/express-app';
+import { createHttpServer } from './http/http-server';
+import { closeGracefully, listen } from './http/server-lifecycle';
+import { createWorker, type Worker } from './worker/worker';
+import type { WorkerOptions } from './worker/worker-context';
+import { createSinks } from './alerts/sinks-from-config';
+import { createRouting } from './alerts/alert-routing';
+import { createOutboxDispatcher, type OutboxDispatcher, type OutboxDispatcherOptions } from './alerts/outbox-dispatcher';
+import { createSubscriptionManager, type SubscriptionManager } from './subscriptions/subscription-manager';
+import { createDeltaReconciler, type DeltaReconciler } from './subscriptions/delta-reconcile';
+import { createLifecycleHandler } from './subscriptions/lifecycle-handler';
+import { runTenantAudit, type TenantAuditOptions } from './audit/tenant-audit';
+import type { AuditReport } from './audit/audit-report';
+import { requireApiToken } from './api/require-api-token';
+import { createAlertsRouter } from './api/alerts-router';
+import { createDeadLettersRouter } from './api/dead-letters-router';
+import { createSubscriptionsRouter } from './api/subscriptions-router';
+import { createRegistryRouter } from './api/registry-router';
+import { createAuditRouter } from './api/audit-router';
+import { createAllocationRouter } from './api/allocation-router';
+import { createReplayRouter } from './api/replay-router';
+import { createLicenseCatalog } from './licensing/license-catalog';
+
+/** Where Graph is and how to get a token for a tenant. Defaults to the configured credential. */
+export interface GraphAccess {
+  baseUrl: string;
+  tokenProvider: TokenProvider;
+}
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  /** The demo and `serve` without a tenant point this at the built-in simulator. */
+  graph?: GraphAccess;
+  /** Tenants watched (delta reconcile, audits); default: the configured AZURE_TENANT_ID. */
+  tenantIds?: TenantId[];
+  /** Used when PUBLIC_BASE_URL is unset and Graph can reach the local server (the simulator). */
+  publicBaseUrlFallback?: 'local-url';
+  worker?: WorkerOptions;
+  dispatcher?: Partial<OutboxDispatcherOptions>;
+  /** Delta reconcile interval (the safety net for changes that fire no notification). Default 15 min. */
+  reconcileIntervalMs?: number;
+  /** Run the loops (default true). The CLI's one-shot commands open the app without them. */
+  background?: boolean;
+  /** Listen for HTTP (default true). */
+  listen?: boolean;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly database: Database;
+  readonly store: Store;
+  readonly queue: Queue;
+  readonly graph: GraphReader;
+  readonly subscriptions: SubscriptionManager;
+  readonly reconciler: DeltaReconciler;
+  readonly worker: Worker;
+  readonly dispatcher: OutboxDispatcher;
+  readonly ingest: Ingest;
+  readonly metrics: Registry;
+  /** `http://host:port` once listening, else null. */
+  readonly url: string | null;
+  readonly tenantIds: TenantId[];
+  audit(tenantId: TenantId, options?: TenantAuditOptions): Promise<AuditReport>;
+  /** Idempotent; drains and closes everything. */
+  stop(): Promise<void>;
+}
+
+export async function startApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const logger = options.logger;
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+
+  const database = await openDatabase(config.databaseUrl, { logger });
+  const store = createStore(database);
+  const queue = createQueue(config, database);
+
+  const graphAccess = options.graph ?? {
+    baseUrl: config.graph.baseUrl,
+    tokenProvider: createTokenProvider(config.graph.credential, config.graph.baseUrl),
+  };
+  const graph = createGraphReader({ baseUrl: graphAccess.baseUrl, tokenProvider: graphAccess.tokenProvider, logger });
+  const graphSubscriptions = createGraphSubscriptions({ baseUrl: graphAccess.baseUrl, tokenProvider: graphAccess.tokenProvider, logger });
+  const tenantIds = options.tenantIds ?? (config.graph.tenantId === null ? [] : [config.graph.tenantId]);
+  const defaultTenantId = tenantIds[0] ?? null;
+
+  const sinks = createSinks(config, logger);
+  const routing = createRouting({ sinks: [...sinks.keys()] });
+  const dispatcher = createOutboxDispatcher({ store, sinks, logger, options: { ...options.dispatcher } });
+
+  const ingest = createIngest({ queue, clientStates: config.clientStates, logger, registry: metrics });
+
+  // The API router is mounted now and filled once the public URL is known (the subscription manager needs it).
+  const api = express.Router();
+  let ready = true;
+  const expressApp = createExpressApp({
+    logger,
+    metricsRegistry: metrics,
+    readiness: async () => ({
+      accepting: ready ? 'ok' : 'shutting down',
+      store: await probe(() => store.ping()),
+      queue: await probe(() => queue.ping()),
+    }),
+    routers: [{ path: '/api', router: api }],
+  });
+  const server = createHttpServer({ ingest, app: expressApp });
+  let url: string | null = null;
+  if (options.listen !== false) {
+    const address = await listen(server, config.port, config.host);
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  }
+  const publicBaseUrl = config.publicBaseUrl ?? (options.publicBaseUrlFallback === 'local-url' ? url : null);
+
+  const reconciler = createDeltaReconciler({
+    store,
+    graph,
+    queue,
+    logger,
+    options: { tenantIds, ...(options.reconcileIntervalMs === undefined ? {} : { intervalMs: options.reconcileIntervalMs }) },
+  });
+  const subscriptions = createSubscriptionManager({
+    store,
+    graph: graphSubscriptions,
+    queue,
+    logger,
+    publicBaseUrl,
+    clientStates: config.clientStates,
+  });
+  const onLifecycle = createLifecycleHandler({ store, graph: graphSubscriptions, manager: subscriptions, reconciler, logger });
+  const worker = createWorker(
+    {
+      queue,
+      store,
+      graph,
+      logger,
+      routing,
+      onLifecycle: async (item) => {
+        await onLifecycle(item);
+      },
+    },
+    options.worker,
+  );
+
+  const audit = (tenantId: TenantId, auditOptions: TenantAuditOptions = {}): Promise<AuditReport> =>
+    runTenantAudit({ store, graph, logger, tenantId, routing, queue, options: auditOptions });
+
+  api.use(requireApiToken(config.apiToken));
+  api.use('/alerts', createAlertsRouter({ store, logger }));
+  api.use('/subscriptions', createSubscriptionsRouter({ manager: subscriptions, defaultTenantId }));
+  api.use('/resource-accounts', createRegistryRouter({ store, defaultTenantId }));
+  api.use('/audit', createAuditRouter({ runAudit: audit, defaultTenantId }));
+  api.use('/allocation', createAllocationRouter({ graph, store, tenantId: defaultTenantId }));
+  api.use(
+    '/replay',
+    createReplayRouter({
+      store,
+      logger,
+      routing,
+      defaultTenantId,
+      catalogFor: async (tenantId) => createLicenseCatalog(await graph.getSubscribedSkus(tenantId)),
+    }),
+  );
+  api.use('/dead-letters', createDeadLettersRouter({ queue }));
+
+  if (options.background !== false) {
+    worker.start();
+    dispatcher.start();
+    subscriptions.start();
+    reconciler.start();
+  }
+  logger.info({ url, database: database.engine, queue: config.queue.kind, tenants: tenantIds }, 'ra-watch started');
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      ready = false;
+      await closeGracefully(server, { ingest });
+      // Each part reports its own failure; one failing must not keep the others from stopping.
+      for (const part of [worker, dispatcher, subscriptions, reconciler]) {
+        await part.stop().catch((error: unknown) => logger.error({ err: describeError(error) }, 'stopping a background loop failed'));
+      }
+      await queue.close();
+      await database.close();
+      logger.info({}, 'ra-watch stopped');
+    })();
+    return stopping;
+  };
+
+  return {
+    config,
+    database,
+    store,
+    queue,
+    graph,
+    subscriptions,
+    reconciler,
+    worker,
+    dispatcher,
+    ingest,
+    metrics,
+    url,
+    tenantIds,
+    audit,
+    stop,
+  };
+}
+
+function createQueue(config: Config, database: Database): Queue {
+  if (config.queue.kind === 'embedded') return createEmbeddedQueue(database, { maxDeliveries: config.queue.maxDeliveries });
+  throw new Error('QUEUE=service-bus is not available in this version yet; use QUEUE=embedded (the default).');
+}
+
+/** 'ok', or why the check failed. */
+async function probe(check: () => Promise<void>): Promise<string> {
+  try {
+    await check();
+    return 'ok';
+  } catch (error) {
+    return describeError(error);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * `ra-watch serve` (`npm start`): ingest + worker + background loops in one process. With no tenant configured it
+ * says so plainly and watches the built-in simulator's demo tenants instead, so a newcomer's first run does
+ * something real: it subscribes, takes a baseline, plays the scenarios once, and the alerts appear in the log.
+ */
+import type { Command } from 'commander';
+import { loadConfig, readEnvironment, type Config } from '../../config';
+import { createLogger, type Logger } from '../../logger';
+import { startApp, type App } from '../../app';
+import { describeError } from '../../errors';
+import { readLastAudit } from '../../audit/audit-history';
+import { SCENARIOS, playScenario } from '../../graph/simulator/scenarios';
+import { startDemoGraph, type DemoGraph } from '../../demo/demo-graph';
+import { port } from '../arguments';
+import type { Output } from '../output';
+import { runUntilSignal } from '../run-until-signal';
+
+const DEFAULT_DATABASE_URL = 'sqlite:./data/ra-watch.db';
+/** The demo tenants get their own file, so a later real tenant starts on a clean store. */
+const DEMO_DATABASE_URL = 'sqlite:./data/ra-watch-demo.db';
+
+interface ServeOptions {
+  port?: number;
+}
+
+export function registerServe(program: Command, output: Output): void {
+  program
+    .command('serve')
+    .description('Run ra-watch: webhook ingest, worker, alerts, subscription renewal and delta reconcile in one process.')
+    .option('--port <n>', 'listen on this port (default PORT or 3000)', port('--port'))
+    .action(async (options: ServeOptions) => {
+      const env = loadConfig(readEnvironment());
+      const config: Config = options.port === undefined ? env : { ...env, port: options.port };
+      const logger = createLogger({ level: config.logLevel });
+      const watching = config.graph.credential.kind === 'none' ? await watchDemoTenants(config, logger, output) : await watchTenant(config, logger);
+      await runUntilSignal(
+        async () => {
+          await watching.app.stop();
+          await watching.demo?.simulator.stop();
+        },
+        (signal) => logger.info({ signal }, 'stopping: finishing in-flight work (send the signal again to exit at once)'),
+      );
+    });
+}
+
+async function watchTenant(config: Config, logger: Logger): Promise<{ app: App; demo: null }> {
+  const app = await startApp({ config, logger });
+  const tenantId = config.graph.tenantId;
+  if (tenantId !== null) void prepareTenant(app, tenantId, config, logger);
+  return { app, demo: null };
+}
+
+/** First start on a tenant: subscribe (when Graph can reach us) and take the baseline audit. */
+async function prepareTenant(app: App, tenantId: string, config: Config, logger: Logger): Promise<void> {
+  try {
+    const active = (await app.subscriptions.list(tenantId)).filter((s) => s.status === 'active');
+    if (config.publicBaseUrl === null) {
+      logger.warn(
+        { tenantId },
+        'PUBLIC_BASE_URL is not set, so Graph cannot deliver change notifications here: only the periodic delta reconcile will see changes. Set PUBLIC_BASE_URL to the https address Graph can reach.',
+      );
+    } else {
+      for (const resource of ['users', 'groups'] as const) {
+        if (!active.some((s) => s.resource === resource)) await app.subscriptions.create({ tenantId, resource });
+      }
+    }
+    if ((await readLastAudit(app.store, tenantId, logger)) === null) {
+      const report = await app.audit(tenantId, { record: true });
+      logger.info({ tenantId, resourceAccounts: report.resourceAccounts.length, findings: report.findings.length }, 'baseline audit done');
+    }
+  } catch (error) {
+    logger.error({ tenantId, err: describeError(error) }, 'preparing the tenant failed; ra-watch keeps running and the renewal and reconcile loops will retry');
+  }
+}
+
+async function watchDemoTenants(config: Config, logger: Logger, output: Output): Promise<{ app: App; demo: DemoGraph }> {
+  const scenarios = SCENARIOS.filter((s) => s.number <= 7);
+  output.error(
+    'ra-watch: no tenant is configured (set AZURE_TENANT_ID, AZURE_CLIENT_ID and a credential, or GRAPH_ACCESS_TOKEN; see README).\n' +
+      'ra-watch: watching the built-in Graph simulator\'s demo tenants instead; their alerts appear below as JSON log lines.',
+  );
+  const demo = await startDemoGraph({ scenarios, logger, auditLagMs: 2_000, notificationLatencyMs: 200 });
+  const app = await startApp({
+    config: {
+      ...config,
+      databaseUrl: config.databaseUrl === DEFAULT_DATABASE_URL ? DEMO_DATABASE_URL : config.databaseUrl,
+      clientStates: config.clientStates,
+    },
+    logger,
+    graph: demo.access,
+    tenantIds: demo.tenantIds,
+    publicBaseUrlFallback: 'local-url',
+    worker: { followUpDelayMs: 3_000, followUpAttempts: 6 },
+  });
+  output.error(`ra-watch: listening at ${app.url}; Graph simulator at ${demo.simulator.url}`);
+  void (async () => {
+    try {
+      for (const tenantId of demo.tenantIds) {
+        const active = (await app.subscriptions.list(tenantId)).filter((s) => s.status === 'active');
+        if (active.length === 0) await app.subscriptions.create({ tenantId, resource: 'users' });
+        await app.audit(tenantId, { record: true });
+      }
+      for (const scenario of scenarios) {
+        logger.info({ scenario: scenario.id }, `demo tenant: playing "${scenario.title}"`);
+        await playScenario(demo.simulator, scenario, { stepGapMs: 1_000 });
+      }
+    } catch (error) {
+      logger.error({ err: describeError(error) }, 'the demo tenant could not be played');
+    }
+  })();
+  return { app, demo };
+}

@@ -1,0 +1,29 @@
+/**
+ * Wait until the pipeline has nothing left to do: the simulator has delivered every notification, the queue holds
+ * no ready, leased or scheduled work (swap follow-ups are scheduled), and the outbox has sent what it owes. Checked
+ * twice in a row, because finishing one message can enqueue another (a follow-up, a tenant evaluation).
+ */
+import type { App } from '../app';
+import type { GraphSimulator } from '../graph/simulator/graph-simulator';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function waitUntilQuiet(app: App, simulator: GraphSimulator, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let quietChecks = 0;
+  while (quietChecks < 2) {
+    if (Date.now() > deadline) {
+      const stats = await app.queue.stats();
+      throw new Error(
+        `the pipeline did not settle within ${Math.round(timeoutMs / 1000)} s (queue: ${stats.ready} ready, ${stats.inFlight} in flight, ` +
+          `${stats.scheduled} scheduled, ${stats.deadLettered} dead-lettered)`,
+      );
+    }
+    await simulator.flushNotifications();
+    const stats = await app.queue.stats();
+    const busy = stats.ready + stats.inFlight + stats.scheduled > 0;
+    if (!busy) await app.dispatcher.runOnce();
+    quietChecks = busy ? 0 : quietChecks + 1;
+    await sleep(busy ? 100 : 300);
+  }
+}
