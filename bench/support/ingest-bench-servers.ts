@@ -5,6 +5,7 @@
  * - bare: node:http, reads the body, answers 202. The ceiling.
  * - real: createHttpServer(ingest in front of Express) + the embedded queue on a temp SQLite file (WAL,
  *   synchronous=FULL): what `ra-watch serve` runs.
+ * - handler only: the same server with a queue that keeps nothing, to tell the handler's cost from the queue's.
  * Talks to the parent over IPC: sends {ports} when listening; on {verify} answers the queue and ingest counts;
  * on {stop} closes everything and exits.
  */
@@ -22,15 +23,23 @@ import { silentLogger } from '../../src/logger';
 import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
 import { openDatabase } from '../../src/store/database';
 import { BENCH_CLIENT_STATE } from './bench-notification';
+import { createCountingQueue } from './counting-queue';
 
 export type ParentMessage = { type: 'verify' } | { type: 'stop' };
 export type ChildMessage =
-  | { type: 'ready'; barePort: number; realPort: number; databaseFile: string }
+  | { type: 'ready'; barePort: number; realPort: number; handlerOnlyPort: number; databaseFile: string }
   | {
       type: 'verified';
       stored: number;
       queue: { ready: number; scheduled: number; inFlight: number; deadLettered: number };
-      ingest: { accepted: number; coalesced: number; duplicates: number; commits: number; failedCommits: number; received: number };
+      ingest: {
+        accepted: number;
+        coalesced: number;
+        duplicates: number;
+        commits: number;
+        failedCommits: number;
+        received: number;
+      };
       synchronous: string;
       journalMode: string;
     };
@@ -57,8 +66,25 @@ async function main(): Promise<void> {
   const app = createExpressApp({ logger, readiness: () => Promise.resolve({}), metricsRegistry: registry });
   const real = createHttpServer({ ingest, app });
   const bare = bareServer();
-  const [bareAddress, realAddress] = await Promise.all([listen(bare, 0, '127.0.0.1'), listen(real, 0, '127.0.0.1')]);
-  send({ type: 'ready', barePort: bareAddress.port, realPort: realAddress.port, databaseFile });
+  // The same handler and app in front of a queue that keeps nothing: what the HTTP side alone costs.
+  const handlerOnlyIngest = createIngest({
+    queue: createCountingQueue(),
+    clientStates: [BENCH_CLIENT_STATE],
+    logger,
+  });
+  const handlerOnly = createHttpServer({ ingest: handlerOnlyIngest, app });
+  const [bareAddress, realAddress, handlerOnlyAddress] = await Promise.all([
+    listen(bare, 0, '127.0.0.1'),
+    listen(real, 0, '127.0.0.1'),
+    listen(handlerOnly, 0, '127.0.0.1'),
+  ]);
+  send({
+    type: 'ready',
+    barePort: bareAddress.port,
+    realPort: realAddress.port,
+    handlerOnlyPort: handlerOnlyAddress.port,
+    databaseFile,
+  });
 
   process.on('message', (message: ParentMessage) => {
     void (async () => {
@@ -81,11 +107,13 @@ async function main(): Promise<void> {
             failedCommits: s.failedCommits,
             received: s.received,
           },
-          synchronous: ['OFF', 'NORMAL', 'FULL', 'EXTRA'][synchronous.rows[0]?.synchronous ?? -1] ?? 'unknown',
+          synchronous:
+            ['OFF', 'NORMAL', 'FULL', 'EXTRA'][synchronous.rows[0]?.synchronous ?? -1] ?? 'unknown',
           journalMode: journal.rows[0]?.journal_mode ?? 'unknown',
         });
       } else {
         bare.close();
+        handlerOnly.close();
         await closeGracefully(real, { ingest, timeoutMs: 2000 });
         await queue.close();
         await database.close();

@@ -38,7 +38,9 @@ export function runLoad(settings: LoadSettings): Promise<LoadResult> {
         url: settings.url,
         method: 'POST',
         connections: settings.connections,
-        ...(settings.amount !== undefined ? { amount: settings.amount } : { duration: settings.duration ?? 10 }),
+        ...(settings.amount !== undefined
+          ? { amount: settings.amount }
+          : { duration: settings.duration ?? 10 }),
         headers: { 'content-type': 'application/json; charset=utf-8' },
         body: settings.body,
         idReplacement: true,

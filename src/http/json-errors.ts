@@ -43,11 +43,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const status = clientStatus(error);
     if (status !== null) {
       const like = error as HttpErrorLike;
-      const message = like.expose !== false && typeof like.message === 'string' ? like.message : 'The request was refused.';
+      const message =
+        like.expose !== false && typeof like.message === 'string' ? like.message : 'The request was refused.';
       res.status(status).json(errorBody(codeFor(status, like), message));
       return;
     }
     logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
-    res.status(500).json(errorBody('internal', 'ra-watch failed to answer this request; the details are in its log.'));
+    res
+      .status(500)
+      .json(errorBody('internal', 'ra-watch failed to answer this request; the details are in its log.'));
   };
 }

@@ -66,7 +66,10 @@ export function createIngestCounters(registry?: Registry): IngestCounters {
   const exported = new Map<IngestCounterName, Counter>();
   if (registry !== undefined) {
     for (const name of Object.keys(descriptions) as IngestCounterName[]) {
-      exported.set(name, new Counter({ name: metricName(name), help: descriptions[name], registers: [registry] }));
+      exported.set(
+        name,
+        new Counter({ name: metricName(name), help: descriptions[name], registers: [registry] }),
+      );
     }
   }
   return {

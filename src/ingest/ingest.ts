@@ -87,7 +87,10 @@ export function createIngest(options: IngestOptions): Ingest {
     },
     onFailed(error, batch) {
       counters.add('failedCommits');
-      logger.error({ err: error, ...batch }, 'queue send failed: answering 503 so Graph delivers these notifications again');
+      logger.error(
+        { err: error, ...batch },
+        'queue send failed: answering 503 so Graph delivers these notifications again',
+      );
     },
   });
 
@@ -119,7 +122,9 @@ export function createIngest(options: IngestOptions): Ingest {
       if (read.reason === 'aborted') return;
       counters.add('oversizeBodies');
       // Close the connection rather than read the rest of a body we will not use.
-      sendJsonError(res, 413, 'payload-too-large', `The body is larger than ${read.limit} bytes.`, { Connection: 'close' });
+      sendJsonError(res, 413, 'payload-too-large', `The body is larger than ${read.limit} bytes.`, {
+        Connection: 'close',
+      });
       return;
     }
     const parsed = parseNotificationBody(read.body);
@@ -148,7 +153,10 @@ export function createIngest(options: IngestOptions): Ingest {
       // Dropped, and still 202: an answer that differs would tell a prober it guessed the shape right.
       if (!warnedMismatch) {
         warnedMismatch = true;
-        logger.warn({ mismatches }, 'notifications with a wrong clientState dropped (counted in stats from now on)');
+        logger.warn(
+          { mismatches },
+          'notifications with a wrong clientState dropped (counted in stats from now on)',
+        );
       }
     }
     if (messages.length === 0) return accepted(res);
@@ -177,12 +185,15 @@ export function createIngest(options: IngestOptions): Ingest {
       }
       if (method !== 'POST') {
         req.resume();
-        sendJsonError(res, 405, 'method-not-allowed', `${path} accepts POST from Microsoft Graph.`, { Allow: 'POST' });
+        sendJsonError(res, 405, 'method-not-allowed', `${path} accepts POST from Microsoft Graph.`, {
+          Allow: 'POST',
+        });
         return true;
       }
       receive(req, res).catch((error: unknown) => {
         logger.error({ err: error }, 'unexpected failure while receiving notifications');
-        if (!res.headersSent) unavailable(res, 'ra-watch failed to take the notifications; deliver them again.');
+        if (!res.headersSent)
+          unavailable(res, 'ra-watch failed to take the notifications; deliver them again.');
         else res.destroy();
       });
       return true;

@@ -72,11 +72,13 @@ export function parseNotificationBody(raw: Buffer): ParsedNotificationBody {
     const value = values[index];
     if (isObject(value) && 'lifecycleEvent' in value) {
       const parsed = lifecycleNotificationSchema.safeParse(value);
-      if (!parsed.success) return { ok: false, code: 'invalid-body', message: describeIssues(parsed.error, ['value', index]) };
+      if (!parsed.success)
+        return { ok: false, code: 'invalid-body', message: describeIssues(parsed.error, ['value', index]) };
       items.push({ kind: 'lifecycle', notification: parsed.data });
     } else {
       const parsed = changeNotificationSchema.safeParse(value);
-      if (!parsed.success) return { ok: false, code: 'invalid-body', message: describeIssues(parsed.error, ['value', index]) };
+      if (!parsed.success)
+        return { ok: false, code: 'invalid-body', message: describeIssues(parsed.error, ['value', index]) };
       items.push({ kind: 'change', notification: parsed.data });
     }
   }

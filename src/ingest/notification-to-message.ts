@@ -27,7 +27,9 @@ const resourcePattern = /^\/?(users|groups)(?:\/|\(')([^/')]*)/i;
 // rest rather than refuse a delivery Graph would then retry for hours.
 const membersDeltaSchema = z.array(z.looseObject({ id: z.string().min(1) }));
 
-function resourceKind(notification: ChangeNotification): { kind: 'users' | 'groups'; id: string | undefined } | null {
+function resourceKind(
+  notification: ChangeNotification,
+): { kind: 'users' | 'groups'; id: string | undefined } | null {
   const match = resourcePattern.exec(notification.resource);
   if (match !== null) {
     const kind = match[1]!.toLowerCase() === 'users' ? 'users' : 'groups';
@@ -48,10 +50,17 @@ function nonEmpty(...candidates: Array<string | null | undefined>): string | und
   return candidates.find((c): c is string => typeof c === 'string' && c.length > 0);
 }
 
-export function changeToMessage(notification: ChangeNotification, index: number, receivedAt: string): MappedNotification {
+export function changeToMessage(
+  notification: ChangeNotification,
+  index: number,
+  receivedAt: string,
+): MappedNotification {
   const tenantId = nonEmpty(notification.tenantId, notification.resourceData?.organizationId);
   if (tenantId === undefined) {
-    return { ok: false, message: `value[${index}].tenantId: missing (and no resourceData.organizationId either)` };
+    return {
+      ok: false,
+      message: `value[${index}].tenantId: missing (and no resourceData.organizationId either)`,
+    };
   }
   const resource = resourceKind(notification);
   if (resource === null) {
@@ -78,7 +87,13 @@ export function changeToMessage(notification: ChangeNotification, index: number,
     return {
       ok: true,
       message: {
-        messageId: notificationMessageId(['change', subscriptionId, changeType, normalizedResource, tenantId]),
+        messageId: notificationMessageId([
+          'change',
+          subscriptionId,
+          changeType,
+          normalizedResource,
+          tenantId,
+        ]),
         orderingKey: orderingKeyFor(tenantId, subjectId),
         body,
         coalesce: true,

@@ -21,7 +21,11 @@ describe('closing the server gracefully', () => {
     };
     const logger = silentLogger();
     const ingest = createIngest({ queue, clientStates: [SAMPLE_CLIENT_STATE], logger });
-    const app = createExpressApp({ logger, readiness: () => Promise.resolve({}), metricsRegistry: new Registry() });
+    const app = createExpressApp({
+      logger,
+      readiness: () => Promise.resolve({}),
+      metricsRegistry: new Registry(),
+    });
     const server = createHttpServer({ ingest, app });
     const { port } = await listen(server, 0, '127.0.0.1');
     const url = `http://127.0.0.1:${port}/notifications`;
@@ -44,7 +48,11 @@ describe('closing the server gracefully', () => {
   it('refuses notifications with 503 once ingest is closing', async () => {
     const logger = silentLogger();
     const ingest = createIngest({ queue: createRecordingQueue(), clientStates: [], logger });
-    const app = createExpressApp({ logger, readiness: () => Promise.resolve({}), metricsRegistry: new Registry() });
+    const app = createExpressApp({
+      logger,
+      readiness: () => Promise.resolve({}),
+      metricsRegistry: new Registry(),
+    });
     const server = createHttpServer({ ingest, app });
     const { port } = await listen(server, 0, '127.0.0.1');
     await ingest.close();

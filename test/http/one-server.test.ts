@@ -23,7 +23,12 @@ describe('the one HTTP server', () => {
   beforeAll(async () => {
     const registry = new Registry();
     const logger = silentLogger();
-    ingest = createIngest({ queue: createRecordingQueue(), clientStates: [SAMPLE_CLIENT_STATE], logger, registry });
+    ingest = createIngest({
+      queue: createRecordingQueue(),
+      clientStates: [SAMPLE_CLIENT_STATE],
+      logger,
+      registry,
+    });
     const api = Router();
     api.use(express.json({ limit: '1kb' }));
     api.post('/echo', (req, res) => {
@@ -35,7 +40,8 @@ describe('the one HTTP server', () => {
     const app = createExpressApp({
       logger,
       metricsRegistry: registry,
-      readiness: () => (readinessThrows ? Promise.reject(new Error('probe crashed')) : Promise.resolve(checks)),
+      readiness: () =>
+        readinessThrows ? Promise.reject(new Error('probe crashed')) : Promise.resolve(checks),
       routers: [{ path: '/api', router: api }],
     });
     server = createHttpServer({ ingest, app });
@@ -71,11 +77,20 @@ describe('the one HTTP server', () => {
     readinessThrows = true;
     const res = await fetch(`${baseUrl}/readyz`);
     expect(res.status).toBe(503);
-    expect(((await res.json()) as { checks: Record<string, string> }).checks.readiness).toMatch(/probe crashed/);
+    expect(((await res.json()) as { checks: Record<string, string> }).checks.readiness).toMatch(
+      /probe crashed/,
+    );
   });
 
   it('GET /metrics exposes the ingest counters in Prometheus text', async () => {
-    expect((await fetch(`${baseUrl}/notifications`, { method: 'POST', body: sampleText('notification-users-multiple.json') })).status).toBe(202);
+    expect(
+      (
+        await fetch(`${baseUrl}/notifications`, {
+          method: 'POST',
+          body: sampleText('notification-users-multiple.json'),
+        })
+      ).status,
+    ).toBe(202);
     const res = await fetch(`${baseUrl}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);

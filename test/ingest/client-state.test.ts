@@ -39,9 +39,14 @@ describe('clientState', () => {
   });
 
   it('accepts any configured secret while secrets are being rotated', async () => {
-    harness = await startIngestServer(queue.queue, { clientStates: ['the-new-secret-0123456789', SAMPLE_CLIENT_STATE] });
+    harness = await startIngestServer(queue.queue, {
+      clientStates: ['the-new-secret-0123456789', SAMPLE_CLIENT_STATE],
+    });
     const res = await harness.post('/notifications', {
-      value: [userNotification('old-secret-user'), userNotification('new-secret-user', { clientState: 'the-new-secret-0123456789' })],
+      value: [
+        userNotification('old-secret-user'),
+        userNotification('new-secret-user', { clientState: 'the-new-secret-0123456789' }),
+      ],
     });
     expect(res.status).toBe(202);
     expect(await storedCount(queue.queue)).toBe(2);
@@ -59,7 +64,9 @@ describe('clientState', () => {
       },
     };
     harness = await startIngestServer(queue.queue, { clientStates: [], logger });
-    const res = await harness.post('/notifications', { value: [userNotification('u1', { clientState: 'anything' })] });
+    const res = await harness.post('/notifications', {
+      value: [userNotification('u1', { clientState: 'anything' })],
+    });
     expect(res.status).toBe(202);
     expect(await storedCount(queue.queue)).toBe(1);
     expect(warnings.filter((w) => w.includes('CLIENT_STATE is not set'))).toHaveLength(1);

@@ -28,8 +28,13 @@ describe('duplicates and later changes', () => {
   });
 
   it('collapses a different notification for the same waiting user (a deleted after an updated)', async () => {
-    expect((await harness.post('/notifications', sampleText('notification-users-updated.json'))).status).toBe(202);
-    const deleted = sampleText('notification-users-deleted.json').replaceAll('47e1b2c9-6d0a-4f35-8e21-b9c4a7d3f018', RA_USER);
+    expect((await harness.post('/notifications', sampleText('notification-users-updated.json'))).status).toBe(
+      202,
+    );
+    const deleted = sampleText('notification-users-deleted.json').replaceAll(
+      '47e1b2c9-6d0a-4f35-8e21-b9c4a7d3f018',
+      RA_USER,
+    );
     expect((await harness.post('/notifications', deleted)).status).toBe(202);
     expect(await storedCount(queue.queue)).toBe(1);
     expect(harness.ingest.stats().coalesced).toBe(1);

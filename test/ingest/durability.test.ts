@@ -15,7 +15,13 @@ const root = path.resolve(__dirname, '../..');
 function startChild(url: string): { child: ChildProcess; port: Promise<number> } {
   const child = spawn(
     process.execPath,
-    ['-r', './test/support/ts-register.js', 'test/ingest/fixtures/ingest-server-child.ts', url, SAMPLE_CLIENT_STATE],
+    [
+      '-r',
+      './test/support/ts-register.js',
+      'test/ingest/fixtures/ingest-server-child.ts',
+      url,
+      SAMPLE_CLIENT_STATE,
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const port = new Promise<number>((resolve, reject) => {

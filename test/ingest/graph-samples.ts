@@ -29,7 +29,10 @@ export const SAMPLE_TENANT = '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17';
 export const SAMPLE_SUBSCRIPTION = '8b2e4c71-0f3a-4d9b-b6e5-2a7c91d0f34e';
 
 /** One users notification like notification-users-updated.json, for another user id. */
-export function userNotification(userId: string, overrides: Partial<SampleNotification> = {}): SampleNotification {
+export function userNotification(
+  userId: string,
+  overrides: Partial<SampleNotification> = {},
+): SampleNotification {
   const base = sampleJson('notification-users-updated.json').value[0]!;
   return {
     ...base,

@@ -45,7 +45,11 @@ describe('group commit', () => {
   it('sends the messages of requests submitted in the same turn in one call', async () => {
     const queue = createRecordingQueue();
     const commit = createGroupCommit({ queue, maxBatchMessages: 1000 });
-    await Promise.all([commit.submit([message('a')]), commit.submit([message('b'), message('c')]), commit.submit([message('d')])]);
+    await Promise.all([
+      commit.submit([message('a')]),
+      commit.submit([message('b'), message('c')]),
+      commit.submit([message('d')]),
+    ]);
     expect(queue.sends.map((batch) => batch.map((m) => m.messageId))).toEqual([['a', 'b', 'c', 'd']]);
   });
 
@@ -80,13 +84,20 @@ describe('group commit', () => {
       commit.submit([message('c'), message('d')]),
       commit.submit([message('e')]),
     ]);
-    expect(queue.sends.map((batch) => batch.map((m) => m.messageId))).toEqual([['a', 'b'], ['c', 'd', 'e']]);
+    expect(queue.sends.map((batch) => batch.map((m) => m.messageId))).toEqual([
+      ['a', 'b'],
+      ['c', 'd', 'e'],
+    ]);
   });
 
   it('rejects every request of a failed send and reports the failure', async () => {
     const failures: number[] = [];
     const queue: Queue = { ...createRecordingQueue(), send: () => Promise.reject(new Error('disk full')) };
-    const commit = createGroupCommit({ queue, maxBatchMessages: 100, onFailed: (_e, batch) => failures.push(batch.requests) });
+    const commit = createGroupCommit({
+      queue,
+      maxBatchMessages: 100,
+      onFailed: (_e, batch) => failures.push(batch.requests),
+    });
     const results = await Promise.allSettled([commit.submit([message('a')]), commit.submit([message('b')])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(failures).toEqual([2]);

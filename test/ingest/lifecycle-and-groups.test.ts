@@ -63,7 +63,10 @@ describe('lifecycle and group notifications', () => {
       memberIds: ['c81d4e2f-3a5b-4f6c-9d7e-1b2a3c4d5e6f'],
     });
     const deleted = leased.find((m) => (m.body as { changeType: string }).changeType === 'deleted')!;
-    expect(deleted.body).toMatchObject({ kind: 'user-changed', userId: '47e1b2c9-6d0a-4f35-8e21-b9c4a7d3f018' });
+    expect(deleted.body).toMatchObject({
+      kind: 'user-changed',
+      userId: '47e1b2c9-6d0a-4f35-8e21-b9c4a7d3f018',
+    });
   });
 
   it('keeps a second group notification that names other members (their users must be read too)', async () => {

@@ -45,11 +45,27 @@ describe('notification bodies', () => {
   it.each([
     ['no value array', { notifications: [] }, /^value: /],
     ['value is not an array', { value: {} }, /^value: /],
-    ['a wrong changeType', { value: [userNotification('u1', { changeType: 'renamed' })] }, /^value\[0\]\.changeType: /],
-    ['no subscriptionId', { value: [userNotification('u1', { subscriptionId: undefined })] }, /^value\[0\]\.subscriptionId: /],
+    [
+      'a wrong changeType',
+      { value: [userNotification('u1', { changeType: 'renamed' })] },
+      /^value\[0\]\.changeType: /,
+    ],
+    [
+      'no subscriptionId',
+      { value: [userNotification('u1', { subscriptionId: undefined })] },
+      /^value\[0\]\.subscriptionId: /,
+    ],
     ['a bad second item', { value: [userNotification('u1'), 42] }, /^value\[1\]: /],
-    ['no tenant at all', { value: [userNotification('u1', { tenantId: undefined, resourceData: { id: 'u1' } })] }, /^value\[0\]\.tenantId: missing/],
-    ['a resource that is neither users nor groups', { value: [userNotification('u1', { resource: 'me/events/1', resourceData: { id: 'x' } })] }, /^value\[0\]\.resource: /],
+    [
+      'no tenant at all',
+      { value: [userNotification('u1', { tenantId: undefined, resourceData: { id: 'u1' } })] },
+      /^value\[0\]\.tenantId: missing/,
+    ],
+    [
+      'a resource that is neither users nor groups',
+      { value: [userNotification('u1', { resource: 'me/events/1', resourceData: { id: 'x' } })] },
+      /^value\[0\]\.resource: /,
+    ],
   ])('refuses %s with 400 naming the path, and queues none of the body', async (_what, body, message) => {
     const res = await harness.post('/notifications', body);
     expect(res.status).toBe(400);
@@ -97,7 +113,10 @@ describe('notification bodies', () => {
   });
 
   it('takes 1,000 notifications in one body, each user queued once', async () => {
-    const ids = Array.from({ length: 1000 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const ids = Array.from(
+      { length: 1000 },
+      (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    );
     const res = await harness.post('/notifications', { value: ids.map((id) => userNotification(id)) });
     expect(res.status).toBe(202);
     expect(await storedCount(queue.queue)).toBe(1000);
@@ -109,7 +128,13 @@ describe('notification bodies', () => {
   it('ignores fields Graph may add and the offsets its timestamps come with', async () => {
     const base = sampleJson('notification-users-updated.json').value[0]!;
     const res = await harness.post('/notifications', {
-      value: [{ ...base, subscriptionExpirationDateTime: '2025-03-31T02:58:12.4170000-07:00', somethingNew: { a: 1 } }],
+      value: [
+        {
+          ...base,
+          subscriptionExpirationDateTime: '2025-03-31T02:58:12.4170000-07:00',
+          somethingNew: { a: 1 },
+        },
+      ],
       validationTokens: [],
     });
     expect(res.status).toBe(202);

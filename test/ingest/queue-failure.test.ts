@@ -18,7 +18,7 @@ describe('when the queue cannot store notifications', () => {
     await inner.close();
   });
 
-  it('answers 503 with Retry-After, acknowledges nothing, and takes Graph\'s redelivery once the queue is back', async () => {
+  it("answers 503 with Retry-After, acknowledges nothing, and takes Graph's redelivery once the queue is back", async () => {
     queue.failSends = true;
     const body = sampleText('notification-users-multiple.json');
     const refused = await harness.post('/notifications', body);
@@ -37,8 +37,9 @@ describe('when the queue cannot store notifications', () => {
   it('refuses every request of a failed group commit, not only the first', async () => {
     queue.failSends = true;
     const answers = await Promise.all(
-      ['notification-users-updated.json', 'notification-users-deleted.json', 'lifecycle-missed.json'].map((file) =>
-        harness.post(file.startsWith('lifecycle') ? '/lifecycle' : '/notifications', sampleText(file)),
+      ['notification-users-updated.json', 'notification-users-deleted.json', 'lifecycle-missed.json'].map(
+        (file) =>
+          harness.post(file.startsWith('lifecycle') ? '/lifecycle' : '/notifications', sampleText(file)),
       ),
     );
     expect(answers.map((a) => a.status)).toEqual([503, 503, 503]);

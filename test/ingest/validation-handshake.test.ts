@@ -34,7 +34,9 @@ describe('the validation handshake', () => {
   });
 
   it('keeps other query parameters Graph carries over from the notificationUrl', async () => {
-    const res = await fetch(`${harness.baseUrl}/notifications?tenant=contoso&${graphQuery}`, { method: 'POST' });
+    const res = await fetch(`${harness.baseUrl}/notifications?tenant=contoso&${graphQuery}`, {
+      method: 'POST',
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(decoded);
   });
@@ -46,7 +48,10 @@ describe('the validation handshake', () => {
   });
 
   it('never queues anything for a handshake, even with a body', async () => {
-    const res = await harness.post(`/notifications?${graphQuery}`, sampleText('notification-users-updated.json'));
+    const res = await harness.post(
+      `/notifications?${graphQuery}`,
+      sampleText('notification-users-updated.json'),
+    );
     expect(res.status).toBe(200);
     expect((await queue.queue.stats()).ready).toBe(0);
   });
