@@ -5,25 +5,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
 import { LeaseLostError, type OutgoingMessage, type Queue } from '../../src/queue/queue';
-import type { WorkItem } from '../../src/queue/work-item';
 import { openDatabase, type Database } from '../../src/store/database';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases';
-
-function userChanged(userId: string, receivedAt = '2026-01-01T00:00:00.000Z'): WorkItem {
-  return {
-    kind: 'user-changed',
-    tenantId: 'tenant-1',
-    userId,
-    changeType: 'updated',
-    subscriptionId: 'sub-1',
-    receivedAt,
-    source: 'notification',
-  };
-}
-
-function message(id: string, key: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage {
-  return { messageId: id, orderingKey: key, body: userChanged(key, id), ...extra };
-}
+import { message, userChanged } from './queue-fixtures';
 
 describe.each(ENGINES)('embedded queue on %s', (engine) => {
   let testDb: TestDatabase;
@@ -203,68 +187,6 @@ describe.each(ENGINES)('embedded queue on %s', (engine) => {
     expect(overlaps).toEqual([]);
     const inOrder = Array.from({ length: perKey }, (_, i) => i);
     for (const key of keys) expect(handled.get(key)).toEqual(inOrder);
-  });
-
-  it('merges coalescing sends into a waiting message and keeps one sent while the key is leased', async () => {
-    const coalescing = (id: string): OutgoingMessage => message(id, 'user-1', { coalesce: true });
-    await expect(queue.send([coalescing('n1'), coalescing('n2')])).resolves.toEqual({
-      accepted: 1,
-      coalesced: 1,
-      duplicates: 0,
-    });
-    await expect(queue.send([coalescing('n3')])).resolves.toEqual({
-      accepted: 0,
-      coalesced: 1,
-      duplicates: 0,
-    });
-    const [leased] = await queue.receive({ maxMessages: 10, leaseMs: 10_000 });
-    expect(leased).toMatchObject({ messageId: 'n1', coalescedCount: 3 });
-
-    // A change after the worker's read must cause another read: kept, not merged into the leased one.
-    await expect(queue.send([coalescing('n4')])).resolves.toEqual({
-      accepted: 1,
-      coalesced: 0,
-      duplicates: 0,
-    });
-    await expect(queue.receive({ maxMessages: 10, leaseMs: 10_000 })).resolves.toEqual([]);
-    await queue.complete(leased!);
-    const [later] = await queue.receive({ maxMessages: 10, leaseMs: 10_000 });
-    expect(later).toMatchObject({ messageId: 'n4', coalescedCount: 1 });
-  });
-
-  it('does not merge a non-coalescing send, nor into a non-coalescing message', async () => {
-    await queue.send([message('plain', 'user-1')]);
-    await expect(queue.send([message('c1', 'user-1', { coalesce: true })])).resolves.toEqual({
-      accepted: 1,
-      coalesced: 0,
-      duplicates: 0,
-    });
-    await expect(queue.send([message('plain-2', 'user-1')])).resolves.toMatchObject({ accepted: 1 });
-    expect((await queue.stats()).ready).toBe(3);
-  });
-
-  it('stores a message id once while it waits, and accepts it again once leased or completed', async () => {
-    await expect(queue.send([message('same', 'k1'), message('same', 'k1')])).resolves.toEqual({
-      accepted: 1,
-      coalesced: 0,
-      duplicates: 1,
-    });
-    await expect(queue.send([message('same', 'k1')])).resolves.toEqual({
-      accepted: 0,
-      coalesced: 0,
-      duplicates: 1,
-    });
-    const [leased] = await queue.receive({ maxMessages: 1, leaseMs: 10_000 });
-    await expect(queue.send([message('same', 'k1')])).resolves.toEqual({
-      accepted: 1,
-      coalesced: 0,
-      duplicates: 0,
-    });
-    await queue.complete(leased!);
-    const [again] = await queue.receive({ maxMessages: 1, leaseMs: 10_000 });
-    expect(again).toMatchObject({ messageId: 'same', deliveryCount: 1 });
-    await queue.complete(again!);
-    await expect(queue.send([message('same', 'k1')])).resolves.toMatchObject({ accepted: 1 });
   });
 
   it('renews a lease so a long job keeps its message', async () => {

@@ -13,10 +13,17 @@ import type { Tables } from '../../store/tables';
 /** Advisory lock namespace of the embedded queue ('rawq'); the key is hashed into the second int. */
 const QUEUE_LOCK_SPACE = 0x7261_7771;
 
+/**
+ * Blocks until every key is locked. One statement, locking in one order on every session (no deadlock);
+ * PostgreSQL evaluates volatile functions in the select list after ORDER BY.
+ */
 export async function lockKeys(trx: Kysely<Tables>, keys: Iterable<string>): Promise<void> {
-  for (const key of [...new Set(keys)].sort()) {
-    await sql`SELECT pg_advisory_xact_lock(${QUEUE_LOCK_SPACE}, hashtext(${key}))`.execute(trx);
-  }
+  const unique = [...new Set(keys)];
+  if (unique.length === 0) return;
+  await sql`
+    SELECT pg_advisory_xact_lock(${QUEUE_LOCK_SPACE}, hashtext(keys.k))
+    FROM (SELECT DISTINCT k FROM unnest(${unique}::text[]) AS k) AS keys
+    ORDER BY keys.k`.execute(trx);
 }
 
 export async function tryLockKey(trx: Kysely<Tables>, key: string): Promise<boolean> {

@@ -1,8 +1,12 @@
 /**
  * `send`: every message of one call in one transaction (ingest's group commit: one fsync for many notifications).
- * Each message is, in order: a duplicate (its id is on a message still waiting), merged into a waiting coalescing
- * message of its key, or a new row. "Waiting" means not leased: a message being worked on may have been read
- * from Graph before this change happened, so a send arriving then is kept and causes another read.
+ * Each message is, in order: a duplicate (its id is on a message still waiting, stored or new in this call), merged
+ * into a waiting coalescing message of its key, or a new row. "Waiting" means not leased: a message being worked
+ * on may have been read from Graph before this change happened, so a send arriving then is kept and causes
+ * another read.
+ *
+ * The work is done in a few set-wise statements per call, not a few per message: ingest sends batches of
+ * thousands and this transaction is on its hot path.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database';
@@ -11,6 +15,15 @@ import type { OutgoingMessage, SendResult } from '../queue';
 import { lockKeys } from './key-lock';
 import { notLeased } from './message-state';
 
+/** Rows per statement: far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
+const CHUNK = 500;
+
+interface NewRow {
+  message: OutgoingMessage;
+  visibleAt: number;
+  coalescedCount: number;
+}
+
 export async function sendMessages(
   trx: Kysely<Tables>,
   database: Database,
@@ -18,65 +31,118 @@ export async function sendMessages(
   now: number,
 ): Promise<SendResult> {
   const result: SendResult = { accepted: 0, coalesced: 0, duplicates: 0 };
-  if (database.engine === 'postgres')
-    await lockKeys(
-      trx,
-      messages.map((message) => message.orderingKey),
-    );
+  const keys = [...new Set(messages.map((message) => message.orderingKey))];
+  if (database.engine === 'postgres') await lockKeys(trx, keys);
+
+  const waitingIds = await findWaitingIds(trx, [...new Set(messages.map((m) => m.messageId))], now);
+  const coalescingKeys = [...new Set(messages.filter((m) => m.coalesce === true).map((m) => m.orderingKey))];
+  /** Per key, the waiting coalescing message a send merges into: a stored one (by seq) or one new in this call. */
+  const targets = await findCoalescingTargets(trx, coalescingKeys, now);
+  const merges = new Map<number, { visibleAt: number; count: number }>();
+  const newRows: NewRow[] = [];
+  const newTargets = new Map<string, NewRow>();
+
   for (const message of messages) {
     const visibleAt = message.notBefore?.getTime() ?? now;
-    const duplicate = await trx
-      .selectFrom('queue_messages')
-      .select('seq')
-      .where('message_id', '=', message.messageId)
-      .where(notLeased(now))
-      .limit(1)
-      .executeTakeFirst();
-    if (duplicate !== undefined) {
+    if (waitingIds.has(message.messageId)) {
       result.duplicates += 1;
       continue;
     }
     if (message.coalesce === true) {
-      const target = await trx
-        .selectFrom('queue_messages')
-        .select(['seq', 'visible_at'])
-        .where('ordering_key', '=', message.orderingKey)
-        .where('coalescing', '=', 1)
-        .where(notLeased(now))
-        .orderBy('seq')
-        .limit(1)
-        .executeTakeFirst();
-      if (target !== undefined) {
+      const pending = newTargets.get(message.orderingKey);
+      const stored = targets.get(message.orderingKey);
+      if (pending !== undefined) {
+        pending.coalescedCount += 1;
+        pending.visibleAt = Math.min(pending.visibleAt, visibleAt);
+        result.coalesced += 1;
+        continue;
+      }
+      if (stored !== undefined) {
         // The merged message becomes visible at the earlier of the two times: an immediate change must not wait
         // behind a scheduled or backed-off read.
-        await trx
-          .updateTable('queue_messages')
-          .set((eb) => ({
-            coalesced_count: eb('coalesced_count', '+', 1),
-            visible_at: Math.min(Number(target.visible_at), visibleAt),
-          }))
-          .where('seq', '=', target.seq)
-          .execute();
+        stored.visibleAt = Math.min(stored.visibleAt, visibleAt);
+        const merge = merges.get(stored.seq) ?? { visibleAt: stored.visibleAt, count: 0 };
+        merges.set(stored.seq, { visibleAt: stored.visibleAt, count: merge.count + 1 });
         result.coalesced += 1;
         continue;
       }
     }
-    await trx
-      .insertInto('queue_messages')
-      .values({
-        message_id: message.messageId,
-        ordering_key: message.orderingKey,
-        body: JSON.stringify(message.body),
-        coalescing: message.coalesce === true ? 1 : 0,
-        coalesced_count: 1,
-        enqueued_at: now,
-        visible_at: visibleAt,
-        delivery_count: 0,
-        lease_token: null,
-        lease_expires_at: null,
-      })
-      .execute();
+    const row: NewRow = { message, visibleAt, coalescedCount: 1 };
+    newRows.push(row);
+    // Like a stored row, a row new in this call makes a later send of its id a duplicate (a merged send's id is
+    // not stored, here as across calls: its retry merges again).
+    waitingIds.add(message.messageId);
+    if (message.coalesce === true) newTargets.set(message.orderingKey, row);
     result.accepted += 1;
   }
+
+  for (const [seq, merge] of merges) {
+    await trx
+      .updateTable('queue_messages')
+      .set((eb) => ({
+        coalesced_count: eb('coalesced_count', '+', merge.count),
+        visible_at: merge.visibleAt,
+      }))
+      .where('seq', '=', seq)
+      .execute();
+  }
+  // Rows go in in send order, so seq (per-key FIFO) follows it.
+  for (let start = 0; start < newRows.length; start += CHUNK) {
+    await trx
+      .insertInto('queue_messages')
+      .values(
+        newRows.slice(start, start + CHUNK).map((row) => ({
+          message_id: row.message.messageId,
+          ordering_key: row.message.orderingKey,
+          body: JSON.stringify(row.message.body),
+          coalescing: row.message.coalesce === true ? 1 : 0,
+          coalesced_count: row.coalescedCount,
+          enqueued_at: now,
+          visible_at: row.visibleAt,
+          delivery_count: 0,
+          lease_token: null,
+          lease_expires_at: null,
+        })),
+      )
+      .execute();
+  }
   return result;
+}
+
+async function findWaitingIds(trx: Kysely<Tables>, ids: string[], now: number): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let start = 0; start < ids.length; start += CHUNK) {
+    const rows = await trx
+      .selectFrom('queue_messages')
+      .select('message_id')
+      .where('message_id', 'in', ids.slice(start, start + CHUNK))
+      .where(notLeased(now))
+      .execute();
+    for (const row of rows) found.add(row.message_id);
+  }
+  return found;
+}
+
+async function findCoalescingTargets(
+  trx: Kysely<Tables>,
+  keys: string[],
+  now: number,
+): Promise<Map<string, { seq: number; visibleAt: number }>> {
+  const targets = new Map<string, { seq: number; visibleAt: number }>();
+  for (let start = 0; start < keys.length; start += CHUNK) {
+    const rows = await trx
+      .selectFrom('queue_messages')
+      .select(['seq', 'ordering_key', 'visible_at'])
+      .where('ordering_key', 'in', keys.slice(start, start + CHUNK))
+      .where('coalescing', '=', 1)
+      .where(notLeased(now))
+      .orderBy('seq')
+      .execute();
+    for (const row of rows) {
+      if (!targets.has(row.ordering_key)) {
+        targets.set(row.ordering_key, { seq: Number(row.seq), visibleAt: Number(row.visible_at) });
+      }
+    }
+  }
+  return targets;
 }

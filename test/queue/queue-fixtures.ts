@@ -1,0 +1,19 @@
+/** Message builders for the queue's contract suites. */
+import type { OutgoingMessage } from '../../src/queue/queue';
+import type { WorkItem } from '../../src/queue/work-item';
+
+export function userChanged(userId: string, receivedAt = '2026-01-01T00:00:00.000Z'): WorkItem {
+  return {
+    kind: 'user-changed',
+    tenantId: 'tenant-1',
+    userId,
+    changeType: 'updated',
+    subscriptionId: 'sub-1',
+    receivedAt,
+    source: 'notification',
+  };
+}
+
+export function message(id: string, key: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage {
+  return { messageId: id, orderingKey: key, body: userChanged(key, id), ...extra };
+}
