@@ -1,5 +1,7 @@
 import { buildAlertMessage } from '../../src/alerts/alert-message';
+import { summarise } from '../../src/alerts/burst-summary';
 import { createEmailSink, messageIdFor } from '../../src/alerts/email-sink';
+import { renderEmail } from '../../src/alerts/render-email';
 import { RetryLaterError } from '../../src/errors';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
 import { RA_UPN, alertOf, swapFinding } from './alert-fixtures';
@@ -52,6 +54,17 @@ describe('e-mail sink (nodemailer to a real SMTP server)', () => {
     }
     expect(text).toMatch(/\n1\. Test the auto attendant/);
     expect(html).toMatch(/<ol><li>Test the auto attendant/);
+  });
+
+  it('renders a summary with the same lines in both parts', () => {
+    const items = Array.from({ length: 4 }, (_, i) => ({ alert: alertOf(swapFinding(), { id: `a-${i}` }), kind: 'opened' as const }));
+    const digest = summarise({ kind: 'burst', tenantId: 't1', title: '4 alerts at once', at: '2025-03-04T12:00:00.000Z', items, listSize: 2, publicBaseUrl: null });
+    const email = renderEmail(digest);
+    expect(email.subject).toBe('[ra-watch][summary] 4 alerts at once');
+    for (const part of [email.text, email.html]) {
+      expect(part).toContain('Non-atomic license swap');
+      expect(part).toContain('…and 2 more');
+    }
   });
 
   it('keeps the same Message-ID for a retry of the same outbox entry', () => {

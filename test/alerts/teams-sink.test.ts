@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { buildAlertMessage } from '../../src/alerts/alert-message';
+import { summarise } from '../../src/alerts/burst-summary';
 import { createTeamsSink } from '../../src/alerts/teams-sink';
 import { RetryLaterError } from '../../src/errors';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
@@ -79,6 +80,16 @@ describe('Teams sink (Adaptive Card in the Workflows envelope, posted to a local
     await sink.send(buildAlertMessage(alert, 'resolved', { publicBaseUrl: null }), 'key-8');
     const [request] = await teams.waitFor(1);
     expect(cardText(request!.body)).toContain('This closes alert alert-0001');
+  });
+
+  it('a burst summary is a valid card too, with counts and "and N more"', async () => {
+    const items = Array.from({ length: 12 }, (_, i) => ({ alert: alertOf(unlicensedFinding(), { id: `a-${i}` }), kind: 'opened' as const }));
+    const digest = summarise({ kind: 'burst', tenantId: 't1', title: '12 alerts at once', at: '2025-03-04T12:00:00.000Z', items, listSize: 3, publicBaseUrl: null });
+    await createTeamsSink({ webhookUrl: teams.url }).send(digest, 'burst-key');
+    const [request] = await teams.waitFor(1);
+    const text = cardText(request!.body);
+    expect(text).toContain('Unlicensed resource account: 12');
+    expect(text).toContain('…and 9 more');
   });
 
   it('the model rejects what Teams would reject (so the check above can fail)', () => {
