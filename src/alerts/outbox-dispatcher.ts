@@ -6,8 +6,8 @@
  * when the lease ends, with the same idempotency key.
  *
  * Bursts: when more than `groupThreshold` entries for one sink and tenant are due together (an audit, a bulk license
- * change), they go out as ONE summary message and are all marked delivered. An entry is claimed only once it has
- * been due for `groupWindowMs`, so a burst the worker writes over a few seconds is gathered into one claim.
+ * change), they go out as ONE summary message and are all marked delivered. The first entry of a burst waits
+ * `groupWindowMs`, and what arrived meanwhile is claimed with it, so a burst written over a few seconds is one claim.
  */
 import { createHash } from 'node:crypto';
 import { describeError, PermanentError, RetryLaterError } from '../errors';
@@ -30,7 +30,7 @@ export interface OutboxDispatcherOptions {
   maxDelayMs: number;
   /** Give up (dead-letter) this long after the entry was created. */
   deadAfterMs: number;
-  /** An entry waits this long after becoming due, so a burst is claimed as one. */
+  /** The first due entry waits this long so that the rest of a burst joins it (0: send at once). */
   groupWindowMs: number;
   /** More than this many entries for one sink and tenant at once are sent as one summary. */
   groupThreshold: number;
@@ -205,8 +205,15 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
 
   async function runOnce(): Promise<DispatchSummary> {
     const at = now().getTime();
-    // Claim as of `groupWindowMs` ago (the burst gathering window); the lease still ends `leaseMs` from now.
-    const entries = await store.outbox.claimDue(new Date(at - options.groupWindowMs).toISOString(), options.batchSize, options.leaseMs + options.groupWindowMs);
+    // The burst window: nothing is claimed until the oldest due entry has waited `groupWindowMs` (claiming "as of
+    // the window ago"; the lease still ends `leaseMs` from now); then everything due by now goes along with it, so a
+    // burst the worker writes over a few seconds is one claim and one summary.
+    const window = options.groupWindowMs;
+    let entries = await store.outbox.claimDue(new Date(at - window).toISOString(), options.batchSize, options.leaseMs + window);
+    if (window > 0 && entries.length > 0 && entries.length < options.batchSize) {
+      const fresh = await store.outbox.claimDue(new Date(at).toISOString(), options.batchSize - entries.length, options.leaseMs);
+      entries = [...entries, ...fresh];
+    }
     const tally: Settle = { delivered: 0, retried: 0, dead: 0, summaries: 0 };
     const groups = new Map<string, { sink: string; tenantId: string; entries: OutboxEntry[] }>();
     for (const entry of entries) {

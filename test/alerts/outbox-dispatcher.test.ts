@@ -57,6 +57,25 @@ describe.each(ENGINES)('outbox dispatcher on %s, delivering to a local Slack sta
     for (const alert of open) expect((await slackEntry(alert.id)).status).toBe('delivered');
   });
 
+  it('gathers a burst written over a few seconds: the first entry waits the group window, the rest joins it', async () => {
+    await h.dispatcher.stop();
+    const windowed = await startHarness(engine, [createSlackSink({ webhookUrl: slack.url })], { groupWindowMs: 5000 });
+    try {
+      for (let i = 1; i <= 3; i++) await windowed.observe(userId(i), [unlicensedFinding(userId(i), `ra${i}@contoso.com`)]);
+      windowed.clock.advance(1000);
+      expect((await windowed.dispatcher.runOnce()).claimed).toBe(0); // still gathering
+      windowed.clock.advance(1000);
+      for (let i = 4; i <= 8; i++) await windowed.observe(userId(i), [unlicensedFinding(userId(i), `ra${i}@contoso.com`)]);
+      windowed.clock.advance(3000);
+      const summary = await windowed.dispatcher.runOnce();
+      expect(summary).toMatchObject({ claimed: 16, delivered: 16, summaries: 1 });
+      expect(slack.requests).toHaveLength(1);
+      expect(slackText(slack.requests[0]!.body)).toContain('8 alerts at once');
+    } finally {
+      await windowed.close();
+    }
+  });
+
   it('sends a handful (at or under the threshold) one by one', async () => {
     for (let i = 1; i <= 5; i++) await h.observe(userId(i), [unlicensedFinding(userId(i), `ra${i}@contoso.com`)]);
     expect((await h.dispatcher.runOnce()).summaries).toBe(0);
