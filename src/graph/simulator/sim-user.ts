@@ -3,6 +3,7 @@
  * groups bring in, the way Entra reports them in `assignedLicenses` and `licenseAssignmentStates`.
  */
 import type { AssignedLicense } from '../../glossary';
+import { RESOURCE_ACCOUNT_DEPARTMENT, type ParsedSeedUser } from './tenant-seed';
 
 export interface GroupLicenseState {
   groupId: string;
@@ -82,4 +83,32 @@ export function licenseAssignmentStates(user: SimUser): Array<Record<string, unk
 /** Whether the user holds the SKU (an applied assignment, direct or inherited). */
 export function holdsSku(user: SimUser, skuId: string): boolean {
   return effectiveLicenses(user).some((l) => l.skuId === skuId);
+}
+
+/** A user from its seed, at sync sequence `seq` (plans are filled in by the tenant, which knows the SKUs). */
+export function newSimUser(seed: ParsedSeedUser, createdDateTime: string, seq: number): SimUser {
+  const ra = seed.resourceAccount;
+  return {
+    id: seed.id.toLowerCase(),
+    userPrincipalName: seed.userPrincipalName,
+    displayName: seed.displayName,
+    // Resource accounts are disabled user objects in the "Microsoft Communication Application Instance" department.
+    accountEnabled: seed.accountEnabled ?? ra === null,
+    department: seed.department !== undefined ? seed.department : ra !== null ? RESOURCE_ACCOUNT_DEPARTMENT : null,
+    jobTitle: seed.jobTitle,
+    usageLocation: seed.usageLocation,
+    directLicenses: seed.assignedLicenses.map((l) => ({
+      skuId: l.skuId.toLowerCase(),
+      disabledPlans: l.disabledPlans.map((p) => p.toLowerCase()),
+      lastUpdatedDateTime: createdDateTime.replace(/\.\d{3}Z$/, 'Z'),
+    })),
+    groupLicenses: [],
+    resourceAccount: ra,
+    planGrants: new Map(),
+    createdDateTime,
+    modifiedDateTime: createdDateTime,
+    deleted: null,
+    createdSeq: seq,
+    changeSeq: seq,
+  };
 }

@@ -15,15 +15,13 @@ import {
   type AssignedPlanEntry,
   type AuditInitiator,
 } from './license-audit-records';
-import { serviceInstanceOfPlan } from './plan-service';
-import { effectiveLicenses, holdsSku, type SimUser } from './sim-user';
-import {
-  RESOURCE_ACCOUNT_DEPARTMENT,
-  seedUserSchema,
+import { effectiveLicenses, holdsSku, newSimUser, type SimUser } from './sim-user';
+import { seedUserSchema,
   type ParsedSeedUser,
   type ParsedTenantSeed,
   type SeedUser,
 } from './tenant-seed';
+import { assignedPlanEntries, refreshPlans, type PlanSource } from './user-plans';
 
 export type TenantChange =
   | { kind: 'user'; userId: string; changeType: 'updated' | 'deleted' }
@@ -46,7 +44,7 @@ export interface UserPatch {
   usageLocation?: string | null;
 }
 
-export class TenantState {
+export class TenantState implements PlanSource {
   readonly tenantId: string;
   readonly accountName: string;
   readonly domain: string;
@@ -158,7 +156,6 @@ export class TenantState {
     if (this.users.has(parsed.id.toLowerCase()))
       throw new GraphOperationError(400, 'Request_BadRequest', `Another object with the same value for property id already exists.`);
     const user = this.insertUser(parsed, new Date().toISOString());
-    if (parsed.assignedLicenses.length > 0) this.refreshPlans(user);
     this.touch(user);
     // Creation reaches a users subscription as `updated` (users and groups have no `created`).
     this.announce(this.tenantId, { kind: 'user', userId: user.id, changeType: 'updated' });
@@ -273,39 +270,6 @@ export class TenantState {
     user.modifiedDateTime = new Date().toISOString();
   }
 
-  /** Keeps `planGrants` in step with the licenses: new plans Enabled, lost ones Deleted. */
-  private refreshPlans(user: SimUser): void {
-    const enabled = new Set<string>();
-    for (const license of effectiveLicenses(user)) {
-      const sku = this.skus.get(license.skuId.toLowerCase());
-      for (const plan of sku?.servicePlans ?? []) {
-        const id = plan.servicePlanId.toLowerCase();
-        if (!license.disabledPlans.some((d) => d.toLowerCase() === id)) enabled.add(id);
-      }
-    }
-    const now = new Date().toISOString();
-    for (const id of enabled) {
-      const grant = user.planGrants.get(id);
-      if (grant?.capabilityStatus === 'Enabled') continue;
-      user.planGrants.set(id, { servicePlanId: id, subscribedPlanId: randomUUID(), assignedDateTime: now, capabilityStatus: 'Enabled' });
-    }
-    for (const grant of user.planGrants.values()) if (!enabled.has(grant.servicePlanId)) grant.capabilityStatus = 'Deleted';
-  }
-
-  private assignedPlanEntries(user: SimUser): AssignedPlanEntry[] {
-    return [...user.planGrants.values()]
-      .filter((g) => g.capabilityStatus === 'Enabled')
-      .map((g) => ({
-        SubscribedPlanId: g.subscribedPlanId,
-        ServiceInstance: serviceInstanceOfPlan(this.planName(g.servicePlanId)),
-        CapabilityStatus: 0,
-        AssignedTimestamp: g.assignedDateTime,
-        InitialState: null,
-        Capability: null,
-        ServicePlanId: g.servicePlanId,
-      }));
-  }
-
   planName(servicePlanId: string): string {
     for (const sku of this.skus.values()) {
       const plan = sku.servicePlans.find((p) => p.servicePlanId.toLowerCase() === servicePlanId.toLowerCase());
@@ -315,32 +279,21 @@ export class TenantState {
   }
 
   private insertUser(seed: ParsedSeedUser, createdDateTime: string): SimUser {
-    const ra = seed.resourceAccount;
-    const user: SimUser = {
-      id: seed.id.toLowerCase(),
-      userPrincipalName: seed.userPrincipalName,
-      displayName: seed.displayName,
-      // Resource accounts are disabled user objects in the "Microsoft Communication Application Instance" department.
-      accountEnabled: seed.accountEnabled ?? ra === null,
-      department: seed.department !== undefined ? seed.department : ra !== null ? RESOURCE_ACCOUNT_DEPARTMENT : null,
-      jobTitle: seed.jobTitle,
-      usageLocation: seed.usageLocation,
-      directLicenses: seed.assignedLicenses.map((l) => ({
-        skuId: l.skuId.toLowerCase(),
-        disabledPlans: l.disabledPlans.map((p) => p.toLowerCase()),
-        lastUpdatedDateTime: createdDateTime.replace(/\.\d{3}Z$/, 'Z'),
-      })),
-      groupLicenses: [],
-      resourceAccount: ra,
-      planGrants: new Map(),
-      createdDateTime,
-      modifiedDateTime: createdDateTime,
-      deleted: null,
-      createdSeq: ++this.seq,
-      changeSeq: this.seq,
-    };
+    const user = newSimUser(seed, createdDateTime, ++this.seq);
     this.users.set(user.id, user);
     this.refreshPlans(user);
     return user;
+  }
+
+  private refreshPlans(user: SimUser): void {
+    refreshPlans(user, this);
+  }
+
+  private assignedPlanEntries(user: SimUser): AssignedPlanEntry[] {
+    return assignedPlanEntries(user, this);
+  }
+
+  plansOf(skuId: string): Array<{ servicePlanId: string; servicePlanName: string }> | undefined {
+    return this.skus.get(skuId.toLowerCase())?.servicePlans;
   }
 }
