@@ -73,6 +73,7 @@ export interface AppOptions {
 
 export interface App {
   readonly config: Config;
+  readonly logger: Logger;
   readonly database: Database;
   readonly store: Store;
   readonly queue: Queue;
@@ -215,6 +216,7 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   return {
     config,
+    logger,
     database,
     store,
     queue,

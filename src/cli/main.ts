@@ -10,11 +10,26 @@ import { registerAllocation } from './commands/allocation';
 import { registerDemo } from './commands/demo';
 import { registerServe } from './commands/serve';
 import { registerSimulateGraph } from './commands/simulate-graph';
+import { registerAudit } from './commands/audit';
+import { registerReplay } from './commands/replay';
+import { registerSubscriptions } from './commands/subscriptions';
+import { registerDeadLetters } from './commands/dead-letters';
+import { registerAlerts } from './commands/alerts';
 
 /** Something a command registers: it adds itself (and its subcommands) to the program. */
 export type CommandRegistration = (program: Command, output: Output) => void;
 
-const registrations: CommandRegistration[] = [registerServe, registerDemo, registerSimulateGraph, registerAllocation];
+const registrations: CommandRegistration[] = [
+  registerServe,
+  registerDemo,
+  registerSimulateGraph,
+  registerAudit,
+  registerReplay,
+  registerSubscriptions,
+  registerAlerts,
+  registerDeadLetters,
+  registerAllocation,
+];
 
 export function buildProgram(output: Output): Command {
   const program = new Command('ra-watch')
@@ -23,8 +38,13 @@ export function buildProgram(output: Output): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => output.text(s.trimEnd()), writeErr: (s) => output.error(s.trimEnd()) });
   for (const register of registrations) register(program, output);
-  // Subcommands inherit the override so their usage errors reach runCli too.
-  for (const command of program.commands) command.exitOverride();
+  // Subcommands (and theirs) inherit the override so their usage errors reach runCli too.
+  const override = (command: Command): void => {
+    command.exitOverride();
+    command.configureOutput({ writeOut: (s) => output.text(s.trimEnd()), writeErr: (s) => output.error(s.trimEnd()) });
+    command.commands.forEach(override);
+  };
+  program.commands.forEach(override);
   return program;
 }
 
