@@ -61,7 +61,10 @@ export async function observeUser(
     ctx.routing,
   );
 
-  if (identificationChanged || holdingsChanged) ctx.requestTenantEvaluation(tenantId);
+  // The allocation counts resource accounts (and seats bought, from subscribedSkus): an ordinary user's licenses
+  // never move it.
+  if (identificationChanged || (resourceAccount !== null && holdingsChanged))
+    ctx.requestTenantEvaluation(tenantId);
 
   const log = {
     tenantId,

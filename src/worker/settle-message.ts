@@ -1,7 +1,8 @@
 /**
  * Settling a leased message: complete it when its work is durable, or decide what a failure means.
  *
- * - `RetryLaterError` (Graph throttling that outlasted the client's own retries): back after Graph's own delay.
+ * - `RetryLaterError` (Graph throttling that outlasted the client's own retries): back after Graph's own delay
+ *   (the backoff below when it named none).
  * - `PermanentError` (a shape or permission retrying cannot fix): dead letters, with the reason, never dropped.
  * - anything else: back after an exponential, jittered delay; the queue dead-letters after its maximum deliveries.
  *
@@ -44,10 +45,9 @@ export async function settleFailure(
     await deadLetterMessage(ctx, message, error.reason, error.message);
     return;
   }
-  const delayMs =
-    error instanceof RetryLaterError
-      ? error.delayMs
-      : retryDelayMs(message.deliveryCount, ctx.settings.retryBaseMs, ctx.settings.retryMaxMs);
+  const backoff = retryDelayMs(message.deliveryCount, ctx.settings.retryBaseMs, ctx.settings.retryMaxMs);
+  // Graph's Retry-After when it gave one; a throttle without a delay still must not be retried in a tight loop.
+  const delayMs = error instanceof RetryLaterError && error.delayMs > 0 ? error.delayMs : backoff;
   const log =
     error instanceof RetryLaterError ? ctx.logger.warn.bind(ctx.logger) : ctx.logger.error.bind(ctx.logger);
   log({ ...where, err: error, delayMs }, `work failed, retrying later: ${describeError(error)}`);

@@ -129,7 +129,7 @@ describe.each(ENGINES)('worker on %s: a change processed twice raises no second 
   beforeEach(async () => {
     failCompletes = 0;
     bench = await createBench(engine, {
-      worker: { leaseMs: 300 },
+      worker: { leaseMs: 1_000 },
       // The process "dies" after its work is durable but before the message is settled: the lease runs out and
       // the queue delivers the same message again.
       wrapQueue: (queue) => ({

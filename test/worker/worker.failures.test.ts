@@ -138,7 +138,7 @@ describe.each(ENGINES)('worker on %s: failures are retried or dead-lettered, nev
 describe.each(ENGINES)('worker on %s: long work keeps its lease', (engine) => {
   let bench: Bench;
   beforeEach(async () => {
-    bench = await createBench(engine, { worker: { leaseMs: 300 } });
+    bench = await createBench(engine, { worker: { leaseMs: 1_000 } });
   });
   afterEach(async () => {
     await bench.close();
@@ -147,9 +147,9 @@ describe.each(ENGINES)('worker on %s: long work keeps its lease', (engine) => {
   it('renews the lease while a slow Graph read runs, so a second consumer does not get the same user', async () => {
     const queueId = bench.addResourceAccount([]);
     await bench.notify(queueId);
-    bench.graph.setLatency(400); // every read outlasts the 300 ms lease; the batch makes several
+    bench.graph.setLatency(1_200); // every read outlasts the 1 s lease; the batch makes several
     const first = bench.worker.runOnce();
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await new Promise((resolve) => setTimeout(resolve, 1_800));
     const second = bench.worker.runOnce();
     const [handledFirst, handledSecond] = await Promise.all([first, second]);
 
