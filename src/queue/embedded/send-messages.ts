@@ -8,7 +8,7 @@
  * The work is done in a few set-wise statements per call, not a few per message: ingest sends batches of
  * thousands and this transaction is on its hot path.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../store/database';
 import type { Tables } from '../../store/tables';
 import type { OutgoingMessage, SendResult } from '../queue';
@@ -76,16 +76,7 @@ export async function sendMessages(
     result.accepted += 1;
   }
 
-  for (const [seq, merge] of merges) {
-    await trx
-      .updateTable('queue_messages')
-      .set((eb) => ({
-        coalesced_count: eb('coalesced_count', '+', merge.count),
-        visible_at: merge.visibleAt,
-      }))
-      .where('seq', '=', seq)
-      .execute();
-  }
+  await applyMerges(trx, [...merges]);
   // Rows go in in send order, so seq (per-key FIFO) follows it.
   for (let start = 0; start < newRows.length; start += CHUNK) {
     await trx
@@ -145,4 +136,38 @@ async function findCoalescingTargets(
     }
   }
   return targets;
+}
+
+/**
+ * Adds the merged counts and moves visible_at, for every merged row in one statement per chunk (a batch of
+ * notifications for users that already wait merges into hundreds of rows; one UPDATE each costs a round trip).
+ * CASTs give PostgreSQL the parameter types a bare CASE cannot infer; SQLite accepts the same spelling.
+ */
+async function applyMerges(
+  trx: Kysely<Tables>,
+  merges: [number, { visibleAt: number; count: number }][],
+): Promise<void> {
+  for (let start = 0; start < merges.length; start += CHUNK) {
+    const chunk = merges.slice(start, start + CHUNK);
+    const countCase = sql.join(
+      chunk.map(([seq, merge]) => sql`WHEN ${seq} THEN CAST(${merge.count} AS INTEGER)`),
+      sql` `,
+    );
+    const visibleCase = sql.join(
+      chunk.map(([seq, merge]) => sql`WHEN ${seq} THEN CAST(${merge.visibleAt} AS BIGINT)`),
+      sql` `,
+    );
+    await trx
+      .updateTable('queue_messages')
+      .set({
+        coalesced_count: sql<number>`coalesced_count + CASE seq ${countCase} END`,
+        visible_at: sql<number>`CASE seq ${visibleCase} END`,
+      })
+      .where(
+        'seq',
+        'in',
+        chunk.map(([seq]) => seq),
+      )
+      .execute();
+  }
 }
