@@ -46,6 +46,12 @@ export interface GraphSimulatorOptions {
     maxAttempts?: number;
     /** First retry delay, doubling (default 1000 ms). */
     retryBaseMs?: number;
+    /**
+     * Whether a license-only change fires a users notification (default true). Graph does not document it
+     * (DOMAIN.md §5, UNCONFIRMED); false reproduces the pessimistic answer, where only delta and the audit log
+     * can find the change.
+     */
+    onLicenseChange?: boolean;
   };
   /** Every Graph answer waits this long (default 0); the benchmark runs with 50 ms. */
   responseLatencyMs?: number;
@@ -68,6 +74,8 @@ export interface SimulatedTenant {
 export interface SimulatorFaults extends Faults {
   /** Every delta token of the tenant issued so far answers 410 (syncStateNotFound). */
   expireDeltaTokens(tenantId: string): void;
+  /** The tenant's next `count` license activities leave no audit records (Graph's log is known to miss some). */
+  omitAuditRecordsNext(tenantId: string, count: number): void;
 }
 
 /** The correlationId of the audit records one license activity leaves. */
@@ -143,6 +151,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   };
 
   const announce = (tenantId: string, change: TenantChange): void => {
+    if (change.kind === 'user' && change.licenses && n.onLicenseChange === false) return;
     const resource = change.kind === 'user' ? 'users' : 'groups';
     const changeType = change.kind === 'user' ? change.changeType : 'updated';
     for (const subscription of registry.active(tenantId, resource)) {
@@ -174,6 +183,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   const faults = new Faults() as SimulatorFaults;
   faults.expireDeltaTokens = (tenantId: string) => {
     tenantOf(tenantId).deltaEpoch++;
+  };
+  faults.omitAuditRecordsNext = (tenantId: string, count: number) => {
+    tenantOf(tenantId).omitAuditRecords += count;
   };
 
   const tokenPrefix = 'sim.';

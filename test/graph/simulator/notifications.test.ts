@@ -100,6 +100,15 @@ describe('Graph simulator: change and lifecycle notifications', () => {
     expect(delivered('/deleted-only').map((n) => n.changeType)).toEqual(['deleted']);
   });
 
+  it('can stay silent on license-only changes (the pessimistic reading of Graph\'s docs), still notifying other changes', async () => {
+    await start({ notifications: { onLicenseChange: false } });
+    await subscribe();
+    sim.assignLicense(TENANT_A, RA_ID, { addLicenses: [{ skuId: RA_SKU_ID }], removeLicenses: [TEAMS_PHONE_STANDARD_SKU_ID] });
+    sim.updateUser(TENANT_A, ADELE_ID, { jobTitle: 'Buyer' });
+    await sim.flushNotifications();
+    expect(delivered().map((n) => n.resource)).toEqual([`Users/${ADELE_ID}`]);
+  });
+
   it('keeps tenants apart: a change in one tenant reaches only that tenant\'s subscriptions', async () => {
     await start();
     await subscribe(TENANT_A);
