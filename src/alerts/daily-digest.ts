@@ -26,13 +26,17 @@ export interface DigestOptions {
 
 export function buildDigest(alerts: Alert[], allocation: Allocation | null, options: DigestOptions): AlertDigest {
   const open = alerts.filter((a) => a.state === 'open' && a.tenantId === options.tenantId);
+  // Snoozing is an admin saying "I know, stop telling me until then": a snoozed alert is counted, not listed.
+  const at = Date.parse(options.at);
+  const listed = open.filter((a) => a.snoozedUntil === null || Date.parse(a.snoozedUntil) <= at);
+  const snoozed = open.length - listed.length;
   const day = options.at.slice(0, 10);
   return summarise({
     kind: 'daily',
     tenantId: options.tenantId,
-    title: `Daily digest ${day} for tenant ${options.tenantId}: ${open.length} open alert(s)`,
+    title: `Daily digest ${day} for tenant ${options.tenantId}: ${listed.length} open alert(s)${snoozed > 0 ? `, ${snoozed} snoozed` : ''}`,
     at: options.at,
-    items: open.map((alert) => ({ alert, kind: 'opened' as const })),
+    items: listed.map((alert) => ({ alert, kind: 'opened' as const })),
     listSize: options.listSize ?? 25,
     publicBaseUrl: options.publicBaseUrl ?? null,
     allocation: allocation === null ? null : evidenceFacts(allocationEvidence(allocation)),

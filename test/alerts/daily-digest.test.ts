@@ -37,6 +37,18 @@ describe('buildDigest', () => {
     );
   });
 
+  it('counts snoozed alerts instead of listing them until the snooze ends', () => {
+    const alerts = [
+      alertOf(swapFinding(), { id: 'a-snoozed', snoozedUntil: '2025-03-06T00:00:00.000Z' }),
+      alertOf(unlicensedFinding(), { id: 'a-open' }),
+    ];
+    const during = buildDigest(alerts, null, { tenantId: TENANT_ID, at: '2025-03-05T07:00:00.000Z' });
+    expect(during.items.map((i) => i.alertId)).toEqual(['a-open']);
+    expect(during.title).toContain('1 open alert(s), 1 snoozed');
+    const after = buildDigest(alerts, null, { tenantId: TENANT_ID, at: '2025-03-06T07:00:00.000Z' });
+    expect(after.items.map((i) => i.alertId).sort()).toEqual(['a-open', 'a-snoozed']);
+  });
+
   it('says how many more beyond the list size', () => {
     const alerts = Array.from({ length: 30 }, (_, i) => alertOf(unlicensedFinding(), { id: `a-${i}` }));
     const digest = buildDigest(alerts, null, { tenantId: TENANT_ID, at: '2025-03-05T07:00:00.000Z', listSize: 10 });
