@@ -58,4 +58,19 @@ describe.each(ENGINES)('worker on %s: the tenant allocation', (engine) => {
     expect(open.filter((a) => a.ruleId === 'ra.unlicensed')).toHaveLength(30);
     expect(open.filter((a) => a.userId === null).map((a) => a.ruleId)).toEqual(['ra.allocation-exceeded']);
   });
+
+  it('is evaluated by the debounce timer while the loop runs, without waiting for stop()', async () => {
+    bench = await createBench(engine, { worker: { tenantDebounceMs: 50 } });
+    const accounts = Array.from({ length: 5 }, () => bench.addResourceAccount([licenses.ra()]));
+    await bench.notify(...accounts);
+    bench.worker.start();
+    const deadline = Date.now() + 10_000;
+    const processed = async () => (await bench.store.snapshots.list(TENANT, { limit: 10 })).length === 5;
+    while (evaluations(bench).length === 0 || !(await processed())) {
+      if (Date.now() > deadline) throw new Error('the debounced tenant evaluation never ran');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await bench.worker.stop();
+    expect(evaluations(bench).at(-1)).toMatchObject({ needed: 5 });
+  });
 });
