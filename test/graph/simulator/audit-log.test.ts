@@ -3,7 +3,8 @@ import { startGraphSimulator, type GraphSimulator } from '../../../src/graph/sim
 import { RA_SKU_ID, TEAMS_PHONE_STANDARD_SKU_ID } from '../../../src/licensing/catalog-data';
 import { ADELE_ID, graph, RA_ID, smallTenant, TENANT_A } from './small-tenant';
 
-const LAG_MS = 700;
+// Long enough that the first query surely comes before it, even on a loaded machine.
+const LAG_MS = 2500;
 
 async function auditsFor(sim: GraphSimulator, userId: string, fromIso: string, extra = '') {
   const filter = `targetResources/any(t: t/id eq '${userId}') and activityDateTime ge ${fromIso}`;
@@ -33,6 +34,7 @@ describe('Graph simulator: directory audit log', () => {
   it('records one license activity as "Change user license" + "Update user" with one correlationId, visible only after the lag', async () => {
     sim = await startGraphSimulator({ auditLagMs: LAG_MS });
     sim.seed(smallTenant());
+    await auditsFor(sim, RA_ID, new Date().toISOString()); // warm the connection up
     const from = new Date(Date.now() - 1000).toISOString();
     const activityId = sim.assignLicense(TENANT_A, RA_ID, { addLicenses: [{ skuId: RA_SKU_ID }], removeLicenses: [TEAMS_PHONE_STANDARD_SKU_ID] });
 
