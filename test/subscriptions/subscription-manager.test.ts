@@ -3,7 +3,6 @@ import path from 'node:path';
 import { PermanentError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import { createSubscriptionManager, GAP_RESYNC_EVENT, type SubscriptionManagerOptions } from '../../src/subscriptions/subscription-manager';
-import type { GraphSubscriptions } from '../../src/graph/graph-subscriptions';
 import { plainTenant, WATCH_TENANT } from './support/seeds';
 import { startWatchHarness, type WatchHarness } from './support/watch-harness';
 
@@ -118,36 +117,5 @@ describe('the subscription manager against the Graph simulator', () => {
     expect(h.simulator.subscriptions(WATCH_TENANT)).toHaveLength(0);
     expect(await m.list()).toHaveLength(0);
     expect(await m.delete(created.id)).toBe(false);
-  });
-
-  it('with two replicas on one store, only the lease holder renews', async () => {
-    const calls = { a: 0, b: 0 };
-    const counting = (name: 'a' | 'b'): GraphSubscriptions => ({
-      ...h.subscriptions,
-      create: (r) => h.subscriptions.create(r),
-      reauthorize: (t, id) => h.subscriptions.reauthorize(t, id),
-      delete: (t, id) => h.subscriptions.delete(t, id),
-      list: (t) => h.subscriptions.list(t),
-      renew: (t, id, at) => {
-        calls[name]++;
-        return h.subscriptions.renew(t, id, at);
-      },
-    });
-    const setup = manager();
-    for (let i = 0; i < 3; i++) await setup.create({ tenantId: WATCH_TENANT, resource: 'users' });
-    clock = new Date(clock.getTime() + 31 * MINUTE);
-
-    const options = { renewIntervalMs: 20, leaseMs: 60 * MINUTE };
-    const a = manager({ graph: counting('a'), options: { ...options, holderId: 'replica-a' } });
-    const b = manager({ graph: counting('b'), options: { ...options, holderId: 'replica-b' } });
-    a.start();
-    b.start();
-    const deadline = Date.now() + 10_000;
-    while (calls.a + calls.b < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 200)); // several more rounds for both
-    await Promise.all([a.stop(), b.stop()]);
-
-    expect(calls.a + calls.b).toBe(3);
-    expect([calls.a, calls.b].sort()).toEqual([0, 3]);
   });
 });

@@ -1,0 +1,94 @@
+import { silentLogger } from '../../src/logger';
+import { createRenewalLoop } from '../../src/subscriptions/renewal-loop';
+import { createSubscriptionManager } from '../../src/subscriptions/subscription-manager';
+import type { GraphSubscriptions } from '../../src/graph/graph-subscriptions';
+import { createStore } from '../../src/store/sql-store';
+import { ENGINES } from '../support/databases';
+import { plainTenant, WATCH_TENANT } from './support/seeds';
+import { startWatchHarness, type WatchHarness } from './support/watch-harness';
+
+const MINUTE = 60_000;
+
+describe.each(ENGINES)('one renewer among replicas sharing one %s store', (engine) => {
+  let h: WatchHarness;
+  beforeEach(async () => {
+    h = await startWatchHarness({ engine, seeds: [plainTenant(1)] });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('hands the lease to another replica only once the holder stops renewing it', async () => {
+    let clock = new Date('2026-11-27T09:00:00.000Z');
+    const work = { a: 0, b: 0 };
+    // Each replica opens its own store on the same database, as separate processes would.
+    const replica = (name: 'a' | 'b') =>
+      createRenewalLoop({
+        store: createStore(h.database.database),
+        logger: silentLogger(),
+        now: () => clock,
+        leaseName: 'subscription-renewal',
+        holderId: `replica-${name}`,
+        intervalMs: MINUTE,
+        leaseMs: 3 * MINUTE,
+        work: () => {
+          work[name]++;
+          return Promise.resolve();
+        },
+      });
+    const a = replica('a');
+    const b = replica('b');
+
+    expect(await a.runOnce()).toBe(true);
+    expect(await b.runOnce()).toBe(false);
+    clock = new Date(clock.getTime() + MINUTE);
+    expect(await a.runOnce()).toBe(true); // the holder extends its own lease
+    expect(await b.runOnce()).toBe(false);
+
+    // A dies: no renewal for longer than the lease.
+    clock = new Date(clock.getTime() + 3 * MINUTE + 1);
+    expect(await b.runOnce()).toBe(true);
+    expect(await a.runOnce()).toBe(false);
+    expect(work).toEqual({ a: 2, b: 1 });
+  });
+
+  it('two managers started together: every due subscription renewed once, by one of them', async () => {
+    let clock = new Date();
+    const calls = { a: 0, b: 0 };
+    const counting = (name: 'a' | 'b'): GraphSubscriptions => ({
+      create: (r) => h.subscriptions.create(r),
+      reauthorize: (t, id) => h.subscriptions.reauthorize(t, id),
+      delete: (t, id) => h.subscriptions.delete(t, id),
+      list: (t) => h.subscriptions.list(t),
+      renew: (t, id, at) => {
+        calls[name]++;
+        return h.subscriptions.renew(t, id, at);
+      },
+    });
+    const manager = (name: 'a' | 'b') =>
+      createSubscriptionManager({
+        store: createStore(h.database.database),
+        graph: counting(name),
+        queue: h.queue,
+        logger: silentLogger(),
+        publicBaseUrl: h.endpoint.baseUrl,
+        clientStates: ['client-state-secret-0123456789abcdef'],
+        now: () => clock,
+        options: { lifetimeMinutes: 60, renewIntervalMs: 20, leaseMs: 60 * MINUTE, holderId: `replica-${name}` },
+      });
+    const a = manager('a');
+    const b = manager('b');
+    for (let i = 0; i < 3; i++) await a.create({ tenantId: WATCH_TENANT, resource: 'users' });
+    clock = new Date(clock.getTime() + 31 * MINUTE);
+
+    a.start();
+    b.start();
+    const deadline = Date.now() + 10_000;
+    while (calls.a + calls.b < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    await Promise.all([a.stop(), b.stop()]);
+
+    expect(calls.a + calls.b).toBe(3);
+    expect([calls.a, calls.b].sort()).toEqual([0, 3]);
+  });
+});
