@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PermanentError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import { createSubscriptionManager, GAP_RESYNC_EVENT, type SubscriptionManagerOptions } from '../../src/subscriptions/subscription-manager';
+import type { GraphSubscriptions } from '../../src/graph/graph-subscriptions';
 import { plainTenant, WATCH_TENANT } from './support/seeds';
 import { startWatchHarness, type WatchHarness } from './support/watch-harness';
 
