@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
+import { createNdjsonWriter } from '../../src/replay/export';
 import { silentLogger } from '../../src/logger';
 import { replay, type ReplayDeps } from '../../src/replay/replay';
 import { ReplayInputError } from '../../src/replay/replay-input-error';
@@ -196,6 +200,33 @@ describe.each(ENGINES)('replay on %s', (engine) => {
     expect(report.items).toHaveLength(3);
     expect(report.itemsOmitted).toBe(4);
     expect(streamed).toBe(7);
+  });
+
+  it('streams every item to an NDJSON export file, then the summary', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ra-watch-export-'));
+    try {
+      const file = path.join(dir, 'replay.ndjson');
+      const out = fs.createWriteStream(file);
+      const writer = createNdjsonWriter(out);
+      const report = await replay(
+        deps(),
+        { from: '2026-11-24' },
+        { ...dryRun, itemLimit: 1, onItem: writer.write },
+      );
+      await writer.finish(report);
+      await new Promise<void>((resolve, reject) =>
+        out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+      );
+      const lines = fs
+        .readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { kind: string });
+      expect(lines.filter((l) => l.kind === 'item')).toHaveLength(7);
+      expect(lines.at(-1)).toMatchObject({ kind: 'summary', replayId: report.replayId, itemsOmitted: 6 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('records every replay: who, when, range and counts', async () => {
