@@ -30,6 +30,7 @@ import { createWorker, type Worker } from './worker/worker';
 import type { WorkerOptions } from './worker/worker-context';
 import { createSinks } from './alerts/sinks-from-config';
 import { createRouting } from './alerts/alert-routing';
+import { createDigestLoop } from './alerts/digest-loop';
 import { createOutboxDispatcher, type OutboxDispatcher, type OutboxDispatcherOptions } from './alerts/outbox-dispatcher';
 import { createSubscriptionManager, type SubscriptionManager } from './subscriptions/subscription-manager';
 import { createDeltaReconciler, type DeltaReconciler } from './subscriptions/delta-reconcile';
@@ -113,7 +114,6 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   const sinks = createSinks(config, logger);
   const routing = createRouting({ sinks: [...sinks.keys()] });
-  const dispatcher = createOutboxDispatcher({ store, sinks, logger, options: { ...options.dispatcher } });
 
   const ingest = createIngest({ queue, clientStates: config.clientStates, logger, registry: metrics });
 
@@ -139,6 +139,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   }
   const publicBaseUrl = config.publicBaseUrl ?? (options.publicBaseUrlFallback === 'local-url' ? url : null);
 
+  const dispatcher = createOutboxDispatcher({ store, sinks, logger, publicBaseUrl, options: { ...options.dispatcher } });
+  const digest = createDigestLoop({ store, graph, sinks, logger, tenantIds, publicBaseUrl });
   const reconciler = createDeltaReconciler({
     store,
     graph,
@@ -193,6 +195,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   if (options.background !== false) {
     worker.start();
     dispatcher.start();
+    digest.start();
     subscriptions.start();
     reconciler.start();
   }
@@ -204,9 +207,10 @@ export async function startApp(options: AppOptions): Promise<App> {
       ready = false;
       await closeGracefully(server, { ingest });
       // Each part reports its own failure; one failing must not keep the others from stopping.
-      for (const part of [worker, dispatcher, subscriptions, reconciler]) {
+      for (const part of [worker, dispatcher, digest, subscriptions, reconciler]) {
         await part.stop().catch((error: unknown) => logger.error({ err: describeError(error) }, 'stopping a background loop failed'));
       }
+      for (const sink of sinks.values()) sink.close?.();
       await queue.close();
       await database.close();
       logger.info({}, 'ra-watch stopped');

@@ -1,0 +1,78 @@
+/**
+ * The daily digest, scheduled: open alerts and the allocation once a day per tenant, to every configured sink.
+ * Info findings (the allocation) route only to the log and this digest, so a cost note never pages anyone.
+ * The loop looks every `intervalMs` (default hourly); `sendDigest` remembers the day it sent, so several replicas or
+ * restarts send one digest a day, not one each.
+ */
+import type { TenantId } from '../glossary';
+import type { GraphReader } from '../graph/graph-reader';
+import type { Logger } from '../logger';
+import type { Store } from '../store/store';
+import { allocationFromSkus } from '../licensing/allocation';
+import { describeError } from '../errors';
+import type { AlertSink } from './alert-sink';
+import { sendDigest } from './daily-digest';
+
+export interface DigestLoopDeps {
+  store: Store;
+  graph: GraphReader;
+  sinks: Map<string, AlertSink>;
+  logger: Logger;
+  tenantIds: readonly TenantId[];
+  publicBaseUrl: string | null;
+  now?: () => Date;
+  /** How often to check whether today's digest is due (default 1 h). */
+  intervalMs?: number;
+  /** The UTC hour from which today's digest may go out (default 8). */
+  hourUtc?: number;
+}
+
+export interface DigestLoop {
+  runOnce(): Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createDigestLoop(deps: DigestLoopDeps): DigestLoop {
+  const now = deps.now ?? (() => new Date());
+  const hourUtc = deps.hourUtc ?? 8;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> = Promise.resolve();
+
+  const digestFor = async (tenantId: TenantId, at: Date): Promise<void> => {
+    // The allocation is part of the digest when Graph answers; a digest of open alerts is still worth sending.
+    let allocation = null;
+    try {
+      const [skus, accounts] = await Promise.all([deps.graph.getSubscribedSkus(tenantId), deps.store.identifications.listResourceAccounts(tenantId)]);
+      allocation = allocationFromSkus(skus, accounts.length);
+    } catch (error) {
+      deps.logger.warn({ tenantId, err: describeError(error) }, 'daily digest: the allocation could not be read; sending open alerts only');
+    }
+    const result = await sendDigest(deps, { tenantId, at, allocation, publicBaseUrl: deps.publicBaseUrl });
+    if (result.sent) deps.logger.info({ tenantId, results: result.results }, 'daily digest sent');
+  };
+
+  const runOnce = async (): Promise<void> => {
+    const at = now();
+    if (at.getUTCHours() < hourUtc) return;
+    for (const tenantId of deps.tenantIds) {
+      await digestFor(tenantId, at).catch((error: unknown) => deps.logger.error({ tenantId, err: describeError(error) }, 'daily digest failed'));
+    }
+  };
+
+  return {
+    runOnce,
+    start() {
+      if (timer !== null) return;
+      timer = setInterval(() => {
+        running = running.then(runOnce);
+      }, deps.intervalMs ?? 60 * 60 * 1000);
+      timer.unref();
+    },
+    async stop() {
+      if (timer !== null) clearInterval(timer);
+      timer = null;
+      await running;
+    },
+  };
+}
