@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     const load = { connections: CONNECTIONS, body: notificationBodyTemplate };
 
     console.log(
-      `ingest benchmark: ${os.cpus().length} CPUs, Node ${process.version}, ${CONNECTIONS} connections, ${duration} s per server`,
+      `ingest benchmark: ${os.cpus().length} CPUs, Node ${process.version}, ${CONNECTIONS} connections, ${duration} s per server, load average ${os.loadavg()[0]!.toFixed(1)}`,
     );
     console.log('warming up (2 s each)...');
     await runLoad({ ...load, url: bareUrl, duration: 2 });
@@ -100,6 +100,9 @@ async function main(): Promise<void> {
     const spike = await runLoad({ ...load, url: realUrl, amount: burst });
     console.log(line(`burst of ${burst}`, spike) + `  (${spike.seconds.toFixed(1)} s)`);
 
+    console.log(
+      `load average at the end: ${os.loadavg()[0]!.toFixed(1)} (other work on the machine skews every figure)`,
+    );
     ask({ type: 'verify' });
     const verified = await nextMessage(child, 'verified');
     const acknowledged =
