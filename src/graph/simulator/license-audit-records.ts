@@ -29,6 +29,8 @@ export interface LicenseActivityInput {
   skuPartNumber: (skuId: string) => string;
   /** The number in the record id (`Directory_{correlationId}_7KQPN_{n}`); consecutive for the pair. */
   sequence: number;
+  /** Split the detail-carrying record into "sequence" parts when its modifiedProperties exceed this many characters. */
+  splitAbove: number | null;
 }
 
 export interface AssignedPlanEntry {
@@ -47,7 +49,7 @@ export function licenseText(tenantId: string, license: AssignedLicense, skuPartN
   return `[SkuName=${skuPartNumber}, AccountId=${tenantId}, SkuId=${license.skuId}, DisabledPlans=[${license.disabledPlans.join(', ')}]]`;
 }
 
-export function licenseAuditRecords(input: LicenseActivityInput): [AuditRecord, AuditRecord] {
+export function licenseAuditRecords(input: LicenseActivityInput): AuditRecord[] {
   const licenses = (set: AssignedLicense[]) =>
     JSON.stringify(set.map((l) => licenseText(input.tenantId, l, input.skuPartNumber(l.skuId))));
   const detail = [
@@ -80,11 +82,39 @@ export function licenseAuditRecords(input: LicenseActivityInput): [AuditRecord, 
     additionalDetails: [{ key: 'UserType', value: 'Member' }],
   });
   const onChange = input.detailOn === 'change-user-license';
-  return [
-    record('Change user license', 0, input.sequence, onChange ? detail : []),
-    // The "Update user" follows by a few milliseconds (the samples: .8834120 then .9012567).
-    record('Update user', 18, input.sequence + 1, onChange ? detail.slice(2) : detail),
-  ];
+  const change = record('Change user license', 0, input.sequence, onChange ? detail : []);
+  // The "Update user" follows by a few milliseconds (the samples: .8834120 then .9012567).
+  const update = record('Update user', 18, input.sequence + 1, onChange ? detail.slice(2) : detail);
+  const payload = JSON.stringify(detail);
+  if (input.splitAbove === null || payload.length <= input.splitAbove) return [change, update];
+  const parts = splitIntoSequence(onChange ? change : update, payload, input.splitAbove);
+  return onChange ? [...parts, update] : [change, ...parts];
+}
+
+/**
+ * Entra's "sequence" records for a large change (README §7, michev.info): the parts share an id, carry no
+ * modifiedProperties, and hold `seq` (part number), `c` (part count) and `b` (a fragment of the escaped JSON
+ * payload). Their place in a Graph v1.0 record is UNCONFIRMED; they sit in additionalDetails here, the likely place.
+ */
+function splitIntoSequence(whole: AuditRecord, payload: string, size: number): AuditRecord[] {
+  const fragments: string[] = [];
+  for (let i = 0; i < payload.length; i += size) fragments.push(payload.slice(i, i + size));
+  const sequenceId = whole.id;
+  return fragments.map((fragment, i) => {
+    const targets = whole['targetResources'] as Array<Record<string, unknown>>;
+    return {
+      ...whole,
+      id: `${whole.id}_${i + 1}`,
+      targetResources: targets.map((t) => ({ ...t, modifiedProperties: [] })),
+      additionalDetails: [
+        { key: 'UserType', value: 'Member' },
+        { key: 'id', value: sequenceId },
+        { key: 'seq', value: String(i + 1) },
+        { key: 'c', value: String(fragments.length) },
+        { key: 'b', value: fragment },
+      ],
+    };
+  });
 }
 
 /** The admin who runs scenario steps, and the engine that applies group-based licensing. */

@@ -75,6 +75,11 @@ export const tenantSeedSchema = z.object({
    * newer ones on "Change user license" itself (graph-samples README §7). ra-watch must read either.
    */
   auditDetailOn: z.enum(['update-user', 'change-user-license']).default('update-user'),
+  /**
+   * Split the detail-carrying audit record into "sequence" parts when its modifiedProperties exceed this many
+   * characters (Entra does it for large bundles, cutoff guessed at about 10k; README §7). Absent: never split.
+   */
+  splitAuditDetailAbove: z.number().int().positive().optional(),
   /** Per-tenant delivery behaviour overriding the simulator's (the noise scenario's duplicates and reordering). */
   notifications: z
     .object({ duplicateRate: z.number().min(0).max(1).optional(), reorder: z.boolean().optional() })

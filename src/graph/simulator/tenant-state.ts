@@ -261,6 +261,7 @@ export class TenantState implements PlanSource {
       detailOn: this.seed.auditDetailOn,
       skuPartNumber: (skuId) => this.skuPartNumber(skuId),
       sequence: this.audit.takeSequence(),
+      splitAbove: this.seed.splitAuditDetailAbove ?? null,
     });
     // Practical365 documented license changes that never reached the audit log: a fault can reproduce that.
     if (this.omitAuditRecords > 0) this.omitAuditRecords--;

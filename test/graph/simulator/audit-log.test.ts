@@ -1,4 +1,6 @@
+import { createGraphReader } from '../../../src/graph/client/graph-reader-client';
 import { directoryAuditPageSchema, graphErrorSchema } from '../../../src/graph/wire-schemas';
+import { silentLogger } from '../../../src/logger';
 import { startGraphSimulator, type GraphSimulator } from '../../../src/graph/simulator';
 import { RA_SKU_ID, TEAMS_PHONE_STANDARD_SKU_ID } from '../../../src/licensing/catalog-data';
 import { ADELE_ID, graph, RA_ID, smallTenant, TENANT_A } from './small-tenant';
@@ -125,6 +127,29 @@ describe('Graph simulator: directory audit log', () => {
     expect(change && licenseProperty(change)?.newValue).toContain('SkuName=PHONESYSTEM_VIRTUALUSER');
     const update = page.value.find((r) => r.activityDisplayName === 'Update user');
     expect(update && licenseProperty(update)).toBeUndefined();
+  });
+
+  it('can split a large detail record into "sequence" parts that join back to the full payload', async () => {
+    sim = await startGraphSimulator({ auditLagMs: 0 });
+    sim.seed({ ...smallTenant(), splitAuditDetailAbove: 300 });
+    const from = new Date(Date.now() - 1000).toISOString();
+    const activityId = sim.assignLicense(TENANT_A, RA_ID, { addLicenses: [{ skuId: RA_SKU_ID }], removeLicenses: [TEAMS_PHONE_STANDARD_SKU_ID] });
+    const page = await auditsFor(sim, RA_ID, from);
+    const parts = page.value.filter((r) => r.activityDisplayName === 'Update user');
+    expect(parts.length).toBeGreaterThan(1);
+    const detail = (r: (typeof parts)[number], key: string) => r.additionalDetails?.find((d) => d.key === key)?.value ?? '';
+    expect(new Set(parts.map((p) => detail(p, 'c')))).toEqual(new Set([String(parts.length)]));
+    const joined = [...parts].sort((a, b) => Number(detail(a, 'seq')) - Number(detail(b, 'seq'))).map((p) => detail(p, 'b')).join('');
+    const properties = JSON.parse(joined) as Array<{ displayName: string; newValue: string | null }>;
+    expect(properties.find((p) => p.displayName === 'AssignedLicense')?.newValue).toContain('SkuName=PHONESYSTEM_VIRTUALUSER');
+    for (const part of parts) expect(part.targetResources[0]?.modifiedProperties).toEqual([]);
+
+    // ra-watch's own client rebuilds the one activity from the parts.
+    const reader = createGraphReader({ baseUrl: sim.url, tokenProvider: (t) => Promise.resolve(sim.tokenFor(t)), logger: silentLogger() });
+    const activities = await reader.getLicenseActivities(TENANT_A, RA_ID, from, new Date(Date.now() + 60_000).toISOString());
+    expect(activities).toEqual([
+      expect.objectContaining({ activityId, addedSkuIds: [RA_SKU_ID], removedSkuIds: [TEAMS_PHONE_STANDARD_SKU_ID] }),
+    ]);
   });
 
   it('can leave a license activity out of the log, as Graph\'s log sometimes does', async () => {
