@@ -189,6 +189,28 @@ describe.each(ENGINES)('embedded queue on %s', (engine) => {
     for (const key of keys) expect(handled.get(key)).toEqual(inOrder);
   });
 
+  it('settles requested together keep their own outcome', async () => {
+    await queue.send(['a', 'b', 'c', 'd'].map((key) => message(`m-${key}`, key)));
+    const leased = await queue.receive({ maxMessages: 10, leaseMs: 10_000 });
+    expect(leased).toHaveLength(4);
+    const [stale, ...rest] = leased;
+    await queue.complete(stale!);
+    const outcomes = await Promise.allSettled([
+      queue.complete(stale!),
+      queue.complete(rest[0]!),
+      queue.abandon(rest[1]!),
+      queue.deadLetter(rest[2]!, 'bad body'),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect((outcomes[0] as PromiseRejectedResult).reason).toBeInstanceOf(LeaseLostError);
+    expect(await queue.stats()).toEqual({ ready: 1, scheduled: 0, inFlight: 0, deadLettered: 1 });
+  });
+
   it('renews a lease so a long job keeps its message', async () => {
     await queue.send([message('m1', 'k1')]);
     const [leased] = await queue.receive({ maxMessages: 1, leaseMs: 300 });

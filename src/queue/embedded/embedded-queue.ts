@@ -2,7 +2,7 @@
  * The embedded queue: a table in the store's own database (SQLite by default, PostgreSQL for replicas), so one
  * process needs no broker and a restart loses nothing. Every semantic of the port (queue.ts) is honoured; the
  * pieces live beside this file: send-messages (duplicates, coalescing), lease-messages (per-key ordering, max
- * deliveries), settle-message (lease tokens), dead-letters.
+ * deliveries), settle-message (lease tokens) with settle-batcher (group commit of settles), dead-letters.
  *
  * Time is this process's clock (epoch ms). Replicas on PostgreSQL are assumed to agree to well under a lease.
  * The queue does not own the database: `close` stops the queue's work, the caller closes the database after.
@@ -15,6 +15,7 @@ import { leaseMessages } from './lease-messages';
 import { leased, notLeased, type MessageCondition } from './message-state';
 import { sendMessages } from './send-messages';
 import { abandonMessage, completeMessage, deadLetterMessage, renewMessageLease } from './settle-message';
+import { createSettleBatcher } from './settle-batcher';
 import { createWakeSignal } from './wake-signal';
 
 export interface EmbeddedQueueOptions {
@@ -31,6 +32,7 @@ export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOp
   const pollIntervalMs = options.pollIntervalMs ?? 50;
   const db = database.db;
   const wake = createWakeSignal();
+  const settles = createSettleBatcher(database);
   const pending = new Set<Promise<unknown>>();
   let closed = false;
 
@@ -87,22 +89,23 @@ export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOp
       }
     },
 
-    complete: (message) => track(() => completeMessage(db, message, Date.now())),
+    complete: (message) => track(() => settles.run((trx) => completeMessage(trx, message, Date.now()))),
 
     abandon: (message, abandonOptions) =>
       track(async () => {
-        await abandonMessage(db, message, abandonOptions?.delayMs ?? 0, Date.now());
+        await settles.run((trx) => abandonMessage(trx, message, abandonOptions?.delayMs ?? 0, Date.now()));
         wake.wakeAll();
       }),
 
     deadLetter: (message, reason, description) =>
       track(() =>
-        inTransaction(database, (trx) =>
+        settles.run((trx) =>
           deadLetterMessage(trx, message, { reason, description: description ?? null }, Date.now()),
         ),
       ),
 
-    renewLease: (message, leaseMs) => track(() => renewMessageLease(db, message, leaseMs, Date.now())),
+    renewLease: (message, leaseMs) =>
+      track(() => settles.run((trx) => renewMessageLease(trx, message, leaseMs, Date.now()))),
 
     listDeadLetters: (listOptions) => track(() => listDeadLetters(db, listOptions?.limit ?? 100)),
 

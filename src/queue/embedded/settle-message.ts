@@ -54,7 +54,7 @@ export async function renewMessageLease(
   return new Date(leaseExpiresAt);
 }
 
-/** Must run inside a transaction: the dead letter and the removal commit together. */
+/** Inside a transaction: the dead letter and the removal commit together. */
 export async function deadLetterMessage(
   trx: Kysely<Tables>,
   message: LeasedMessage,
