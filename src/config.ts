@@ -73,8 +73,9 @@ const httpUrl = (what: string) =>
   z.string().refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), `is not an http(s) URL (${what})`);
 
 const variables = {
+  // 0 lets the system choose a free port (tests, side-by-side runs); the chosen one is logged.
   PORT: {
-    schema: z.coerce.number().int('is not a whole number').min(1, 'is below 1').max(65535, 'is above 65535'),
+    schema: z.coerce.number().int('is not a whole number').min(0, 'is below 0').max(65535, 'is above 65535'),
     example: 'PORT=3000',
   },
   HOST: { schema: z.string().min(1, 'is empty'), example: 'HOST=0.0.0.0' },
