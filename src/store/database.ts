@@ -47,9 +47,10 @@ function openSqlite(filename: string, options: OpenDatabaseOptions): Database {
     // WAL: readers never block the writer. synchronous=FULL: a commit is on disk before send() resolves (the
     // queue's durability promise to ingest). busy_timeout: another process (a second replica, the CLI) holding
     // the write lock makes us wait instead of failing.
+    // busy_timeout first: switching to WAL takes a lock another process opening the file may hold.
+    sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     if (!inMemory) sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
-    sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     sqlite.pragma('foreign_keys = ON');
     applySqliteMigrations(sqlite, options.logger);
   } catch (error) {

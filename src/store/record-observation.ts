@@ -47,14 +47,14 @@ export function recordObservation(
         .where('state', '=', 'open')
         .executeTakeFirst();
       if (open !== undefined) {
-        const changes = {
-          last_seen_at: at,
-          seen_count: open.seen_count + 1,
-          finding: JSON.stringify(finding),
-          severity: finding.severity,
-        };
-        await trx.updateTable('alerts').set(changes).where('id', '=', open.id).execute();
-        result.stillOpen.push(toAlert({ ...open, ...changes }));
+        const changes = { last_seen_at: at, finding: JSON.stringify(finding), severity: finding.severity };
+        // Incremented in SQL: two tenant-level evaluations may race on one alert (PostgreSQL, READ COMMITTED).
+        await trx
+          .updateTable('alerts')
+          .set((eb) => ({ ...changes, seen_count: eb('seen_count', '+', 1) }))
+          .where('id', '=', open.id)
+          .execute();
+        result.stillOpen.push(toAlert({ ...open, ...changes, seen_count: open.seen_count + 1 }));
         continue;
       }
       const alert = await openAlert(trx, observation, finding, eventId, at);
