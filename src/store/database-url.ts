@@ -5,14 +5,15 @@
 import type { Engine } from './store';
 
 export type DatabaseTarget =
-  | { engine: 'sqlite'; filename: string }
-  | { engine: 'postgres'; connectionString: string };
+  { engine: 'sqlite'; filename: string } | { engine: 'postgres'; connectionString: string };
 
 export function parseDatabaseUrl(url: string): DatabaseTarget {
   if (url.startsWith('sqlite:')) {
     const filename = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (filename.length === 0) {
-      throw new Error('DATABASE_URL "sqlite:" names no file: use sqlite:./data/ra-watch.db or sqlite::memory:');
+      throw new Error(
+        'DATABASE_URL "sqlite:" names no file: use sqlite:./data/ra-watch.db or sqlite::memory:',
+      );
     }
     return { engine: 'sqlite', filename };
   }

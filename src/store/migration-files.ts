@@ -19,5 +19,8 @@ export function migrationFiles(engine: Engine): MigrationFile[] {
     .readdirSync(dir)
     .filter((name) => /^\d{3}-[a-z0-9-]+\.sql$/.test(name))
     .sort()
-    .map((name) => ({ version: name.replace(/\.sql$/, ''), sql: fs.readFileSync(path.join(dir, name), 'utf8') }));
+    .map((name) => ({
+      version: name.replace(/\.sql$/, ''),
+      sql: fs.readFileSync(path.join(dir, name), 'utf8'),
+    }));
 }

@@ -20,7 +20,9 @@ export async function applyPostgresMigrations(pool: Pool, logger: Logger | undef
         'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)',
       );
       for (const migration of migrationFiles('postgres')) {
-        const found = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
+        const found = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [
+          migration.version,
+        ]);
         if ((found.rowCount ?? 0) > 0) continue;
         await client.query('BEGIN');
         try {

@@ -8,7 +8,9 @@ import type { Logger } from '../logger';
 import { migrationFiles } from './migration-files';
 
 export function applySqliteMigrations(db: BetterSqlite3.Database, logger: Logger | undefined): string[] {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)',
+  );
   const applied: string[] = [];
   const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?');
   const record = db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');

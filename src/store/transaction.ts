@@ -10,7 +10,10 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './database';
 import type { Tables } from './tables';
 
-export async function inTransaction<T>(database: Database, work: (trx: Kysely<Tables>) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  database: Database,
+  work: (trx: Kysely<Tables>) => Promise<T>,
+): Promise<T> {
   if (database.engine === 'postgres') return database.db.transaction().execute(work);
   return database.db.connection().execute(async (connection) => {
     await sql`BEGIN IMMEDIATE`.execute(connection);

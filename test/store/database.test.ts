@@ -10,10 +10,12 @@ describe.each(ENGINES)('openDatabase on %s', (engine) => {
       const databases = await Promise.all([1, 2, 3, 4].map(() => openDatabase(empty.url)));
       try {
         const first = databases[0]!;
-        const rows = await sql<{ version: string }>`SELECT version FROM schema_migrations ORDER BY version`.execute(
-          first.db,
+        const rows = await sql<{
+          version: string;
+        }>`SELECT version FROM schema_migrations ORDER BY version`.execute(first.db);
+        expect(rows.rows.map((row) => row.version)).toEqual(
+          migrationFiles(engine).map((file) => file.version),
         );
-        expect(rows.rows.map((row) => row.version)).toEqual(migrationFiles(engine).map((file) => file.version));
         // Every replica can use the schema.
         for (const database of databases) {
           await expect(database.db.selectFrom('queue_messages').select('seq').execute()).resolves.toEqual([]);
@@ -32,7 +34,9 @@ describe.each(ENGINES)('openDatabase on %s', (engine) => {
       const first = await openDatabase(empty.url);
       await first.close();
       const second = await openDatabase(empty.url);
-      const rows = await sql<{ n: number | string }>`SELECT count(*) AS n FROM schema_migrations`.execute(second.db);
+      const rows = await sql<{ n: number | string }>`SELECT count(*) AS n FROM schema_migrations`.execute(
+        second.db,
+      );
       expect(Number(rows.rows[0]?.n)).toBe(migrationFiles(engine).length);
       await second.close();
     } finally {
