@@ -84,6 +84,28 @@ export const tenantSeedSchema = z.object({
   notifications: z
     .object({ duplicateRate: z.number().min(0).max(1).optional(), reorder: z.boolean().optional() })
     .default({}),
+}).superRefine((seed, ctx) => {
+  // A seed that names a SKU the tenant did not buy, or a member that does not exist, would make Graph's answers
+  // inconsistent (consumedUnits, plans); refuse it with the path of the mistake.
+  const skuIds = new Set(seed.skus.map((s) => s.skuId.toLowerCase()));
+  const userIds = new Set<string>();
+  seed.users.forEach((user, i) => {
+    if (userIds.has(user.id.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['users', i, 'id'], message: `duplicate user id ${user.id}` });
+    userIds.add(user.id.toLowerCase());
+    user.assignedLicenses.forEach((l, j) => {
+      if (!skuIds.has(l.skuId.toLowerCase()))
+        ctx.addIssue({ code: 'custom', path: ['users', i, 'assignedLicenses', j, 'skuId'], message: `SKU ${l.skuId} is not among the tenant's skus` });
+    });
+  });
+  seed.groups.forEach((group, i) => {
+    group.assignedLicenses.forEach((l, j) => {
+      if (!skuIds.has(l.skuId.toLowerCase()))
+        ctx.addIssue({ code: 'custom', path: ['groups', i, 'assignedLicenses', j, 'skuId'], message: `SKU ${l.skuId} is not among the tenant's skus` });
+    });
+    group.memberIds.forEach((id, j) => {
+      if (!userIds.has(id.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['groups', i, 'memberIds', j], message: `no user ${id} in the seed` });
+    });
+  });
 });
 export type TenantSeed = z.input<typeof tenantSeedSchema>;
 export type ParsedTenantSeed = z.output<typeof tenantSeedSchema>;

@@ -52,6 +52,9 @@ describe('Graph simulator: standalone (simulate-graph) and options', () => {
     const sim = await startGraphSimulator();
     try {
       expect(() => sim.seed({ ...smallTenant(), tenantId: 'not-a-guid' })).toThrow(/tenantId/);
+      const seed = smallTenant();
+      expect(() => sim.seed({ ...seed, skus: seed.skus.filter((s) => s.skuPartNumber !== 'MCOEV') })).toThrow(/is not among the tenant's skus/);
+      expect(() => sim.seed({ ...seed, groups: [{ id: 'c81d4e2f-3a5b-4f6c-9d7e-000000000000', displayName: 'G', memberIds: ['47e1b2c9-6d0a-4f35-8e21-b9c4a7d3f018'] }] })).toThrow(/no user/);
       expect(() => sim.assignLicense(TENANT_A, RA_ID, {})).toThrow(/no tenant/);
     } finally {
       await sim.stop();
