@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/store/database';
 import { migrationFiles } from '../../src/store/migration-files';
@@ -49,6 +52,21 @@ describe('openDatabase URLs', () => {
   it('rejects an unknown scheme with a message that shows the right forms and not the URL', async () => {
     await expect(openDatabase('mysql://root:secret@db/x')).rejects.toThrow(/sqlite:.*postgres:\/\//);
     await expect(openDatabase('mysql://root:secret@db/x')).rejects.not.toThrow(/secret/);
+  });
+
+  it('creates the parent folder of a SQLite file and opens it in WAL mode with synchronous=FULL', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ra-watch-test-'));
+    try {
+      const database = await openDatabase(`sqlite:${path.join(dir, 'nested', 'data', 'ra-watch.db')}`);
+      const mode = await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(database.db);
+      const synchronous = await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(database.db);
+      expect(mode.rows[0]?.journal_mode).toBe('wal');
+      expect(synchronous.rows[0]?.synchronous).toBe(2);
+      await database.close();
+      expect(fs.existsSync(path.join(dir, 'nested', 'data', 'ra-watch.db'))).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('opens sqlite::memory:', async () => {
