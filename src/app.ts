@@ -70,6 +70,8 @@ export interface AppOptions {
   background?: boolean;
   /** Listen for HTTP (default true). */
   listen?: boolean;
+  /** More routers mounted after /api and before the JSON 404 (the web console at '/'). */
+  routers?: Array<{ path: string; router: express.Router }>;
 }
 
 export interface App {
@@ -128,7 +130,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       store: await probe(() => store.ping()),
       queue: await probe(() => queue.ping()),
     }),
-    routers: [{ path: '/api', router: api }],
+    routers: [{ path: '/api', router: api }, ...(options.routers ?? [])],
   });
   const server = createHttpServer({ ingest, app: expressApp });
   let url: string | null = null;
