@@ -25,6 +25,8 @@ export interface DeltaPassResult {
   reason: string;
   /** True when the pass started from no link (first pass, or after a 410). */
   fullSync: boolean;
+  /** The full sync was handed to the `fullSync` hook (the recorded audit) rather than queued user by user. */
+  delegated: boolean;
   /** A stored link had expired and the pass restarted from null. */
   restartedAfterExpiry: boolean;
   pages: number;
@@ -50,6 +52,12 @@ export interface DeltaReconcilerDeps {
   logger: Logger;
   now?: () => Date;
   options?: DeltaReconcilerOptions;
+  /**
+   * Runs a full sync another way: the recorded full-tenant audit, which evaluates every user from the delta pages
+   * itself, queues only the accounts that matter and stores the deltaLink. Without it a full sync (first pass, or
+   * after a 410) queues every user for the worker to read: 300k Graph reads on a large tenant.
+   */
+  fullSync?: (tenantId: TenantId, reason: string) => Promise<void>;
 }
 
 export interface DeltaReconciler {
@@ -70,13 +78,21 @@ export function createDeltaReconciler(deps: DeltaReconcilerDeps): DeltaReconcile
 
   const pass = async (tenantId: TenantId, reason: string): Promise<DeltaPassResult> => {
     const stored = await store.settings.get(tenantId, USERS_DELTA_LINK_KEY);
+    if (stored === null && deps.fullSync !== undefined) return delegate(tenantId, reason, false);
     try {
       return await followDelta(tenantId, reason, stored, false);
     } catch (error) {
       if (!(error instanceof DeltaExpiredError)) throw error;
       logger.warn({ tenantId, reason, err: error.message }, 'users delta link expired (410): starting a full sync');
+      if (deps.fullSync !== undefined) return delegate(tenantId, reason, true);
       return followDelta(tenantId, reason, null, true);
     }
+  };
+
+  const delegate = async (tenantId: TenantId, reason: string, restarted: boolean): Promise<DeltaPassResult> => {
+    await deps.fullSync?.(tenantId, reason);
+    const linked = (await store.settings.get(tenantId, USERS_DELTA_LINK_KEY)) !== null;
+    return { tenantId, reason, fullSync: true, delegated: true, restartedAfterExpiry: restarted, pages: 0, usersSeen: 0, queued: 0, unchanged: 0, deltaLinkStored: linked };
   };
 
   const followDelta = async (tenantId: TenantId, reason: string, start: string | null, restarted: boolean): Promise<DeltaPassResult> => {
@@ -84,6 +100,7 @@ export function createDeltaReconciler(deps: DeltaReconcilerDeps): DeltaReconcile
       tenantId,
       reason,
       fullSync: start === null,
+      delegated: false,
       restartedAfterExpiry: restarted,
       pages: 0,
       usersSeen: 0,

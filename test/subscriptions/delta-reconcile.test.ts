@@ -1,3 +1,4 @@
+import { runTenantAudit } from '../../src/audit/tenant-audit';
 import { silentLogger } from '../../src/logger';
 import type { UserChanged, WorkItem } from '../../src/queue/work-item';
 import { createDeltaReconciler, USERS_DELTA_LINK_KEY } from '../../src/subscriptions/delta-reconcile';
@@ -96,6 +97,35 @@ describe('the delta reconciler against the Graph simulator', () => {
     failing.failSends = false;
     await r.resync(WATCH_TENANT, 'queue back');
     expect(userWork(await h.drain()).map((w) => w.userId)).toEqual([userIdAt(103)]);
+  });
+
+  it('hands a full sync to the recorded audit when wired: no user-by-user reads, and the delta continues from it', async () => {
+    const logger = silentLogger();
+    const audited: string[] = [];
+    const r = createDeltaReconciler({
+      store: h.store,
+      graph: h.reader,
+      queue: h.queue,
+      logger,
+      fullSync: async (tenantId, reason) => {
+        audited.push(reason);
+        await runTenantAudit({ store: h.store, graph: h.reader, logger, tenantId, routing: () => [], queue: h.queue, options: { record: true } });
+      },
+    });
+
+    const first = await r.resync(WATCH_TENANT, 'first start');
+    expect(first).toMatchObject({ delegated: true, fullSync: true, deltaLinkStored: true });
+    expect(audited).toEqual(['first start']);
+    // Eight plain users with nothing wrong: the audit hands none of them to the worker.
+    expect(userWork(await h.drain())).toEqual([]);
+
+    h.simulator.assignLicense(WATCH_TENANT, userIdAt(104), { addLicenses: [{ skuId: RA_SKU_ID }] });
+    const next = await r.resync(WATCH_TENANT, 'periodic');
+    expect(next).toMatchObject({ delegated: false, fullSync: false, queued: 1 });
+
+    h.simulator.faults.expireDeltaTokens(WATCH_TENANT);
+    expect(await r.resync(WATCH_TENANT, 'after expiry')).toMatchObject({ delegated: true, restartedAfterExpiry: true });
+    expect(audited).toEqual(['first start', 'after expiry']);
   });
 
   it('runs periodically over the configured tenants and stops cleanly', async () => {
