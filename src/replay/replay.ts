@@ -60,6 +60,18 @@ export interface ReplayOptions {
   /** Items kept in the returned report (default 1000); every item goes to `onItem`. */
   itemLimit?: number;
   onItem?: (item: ReplayItem) => void | Promise<void>;
+  /** Told how many events the range covers before any is read (the CLI prints it first). */
+  onCounted?: (covered: number, selection: ReplaySelection) => void | Promise<void>;
+}
+
+/** The preview: the effective selection and how many events it covers. Reads nothing else, writes nothing. */
+export async function previewReplay(
+  deps: ReplayDeps,
+  input: ReplaySelectionInput,
+): Promise<{ selection: ReplaySelection; covered: number }> {
+  const now = (deps.now ?? (() => new Date()))();
+  const selection = await resolveSelection(deps, parseReplaySelection(input, now));
+  return { selection, covered: await deps.store.events.count(eventQuery(selection)) };
 }
 
 const ACCOUNT_CACHE = 10_000;
@@ -95,6 +107,7 @@ export async function replay(
     const query = eventQuery(selection);
     report.covered = await deps.store.events.count(query);
     log.info({ selection, covered: report.covered, mode: report.mode, by: options.by }, 'replay started');
+    if (options.onCounted !== undefined) await options.onCounted(report.covered, selection);
     if (report.covered === 0) {
       report.notice = `No events were received between ${selection.from} and ${selection.to}${describeNarrowing(selection)}: nothing to replay, nothing sent.`;
     } else {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { createNdjsonWriter } from '../../src/replay/export';
 import { silentLogger } from '../../src/logger';
-import { replay, type ReplayDeps } from '../../src/replay/replay';
+import { previewReplay, replay, type ReplayDeps } from '../../src/replay/replay';
 import { ReplayInputError } from '../../src/replay/replay-input-error';
 import { listReplayRecords } from '../../src/replay/replay-record';
 import type { ReplayItem } from '../../src/replay/replay-report';
@@ -188,6 +188,26 @@ describe.each(ENGINES)('replay on %s', (engine) => {
     const whole = await replay(deps(), { from: '2026-11-24' }, dryRun);
     expect(paged.replayed).toBe(whole.replayed);
     expect(paged.outcomes).toEqual(whole.outcomes);
+  });
+
+  it('previews the count without reading or writing, and tells the count before the first item', async () => {
+    const recordsBefore = (await listReplayRecords(store, null)).length;
+    const preview = await previewReplay(deps(), { from: '2026-11-24', upn: MAIN_LINE_UPN });
+    expect(preview).toMatchObject({ covered: 2, selection: { userId: MAIN_LINE, tenantId: TENANT_ID } });
+    expect(await listReplayRecords(store, null)).toHaveLength(recordsBefore);
+
+    const seen: string[] = [];
+    await replay(
+      deps(),
+      { from: '2026-11-24' },
+      {
+        ...dryRun,
+        onCounted: (covered) => void seen.push(`count ${covered}`),
+        onItem: () => void seen.push('item'),
+      },
+    );
+    expect(seen[0]).toBe('count 6');
+    expect(seen.slice(1).every((s) => s === 'item')).toBe(true);
   });
 
   it('keeps only `itemLimit` items in the report and streams them all', async () => {
