@@ -1,0 +1,49 @@
+/**
+ * `/api/console` (mounted inside `/api`, behind the same bearer-token guard): the two reads the console polls that
+ * the rest of the API does not answer in one call.
+ * - `GET /summary?tenantId=`            open alerts by severity, queue depth, dead letters, subscription health.
+ * - `GET /resource-accounts?tenantId=`  the registry + identified accounts, with names, licenses, open findings.
+ * Thin: validate the query, call one function, answer JSON.
+ */
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { TenantId } from '../glossary';
+import { sendJsonError } from '../http/error-body';
+import type { Queue } from '../queue/queue';
+import type { Store } from '../store/store';
+import { sendValidationError } from '../api/api-error';
+import { listConsoleAccounts } from './console-accounts';
+import { buildConsoleSummary } from './console-summary';
+
+export interface ConsoleApiRouterOptions {
+  store: Store;
+  queue: Queue;
+  /** Watched tenants, configured first (App.tenantIds): the first is the default tenant. */
+  tenantIds?: readonly TenantId[];
+  now?: () => Date;
+}
+
+const tenantQuery = z.object({ tenantId: z.string().trim().min(1).max(64, 'must be at most 64 characters').optional() });
+
+export function createConsoleApiRouter(options: ConsoleApiRouterOptions): Router {
+  const router = express.Router();
+  const defaultTenantId = options.tenantIds?.[0] ?? null;
+
+  router.get('/summary', async (req, res) => {
+    const query = tenantQuery.safeParse(req.query);
+    if (!query.success) return sendValidationError(res, query.error);
+    res.json(await buildConsoleSummary(options, query.data.tenantId?.toLowerCase() ?? null));
+  });
+
+  router.get('/resource-accounts', async (req, res) => {
+    const query = tenantQuery.safeParse(req.query);
+    if (!query.success) return sendValidationError(res, query.error);
+    const tenantId = query.data.tenantId?.toLowerCase() ?? defaultTenantId;
+    if (tenantId === null) {
+      return sendJsonError(res, 400, 'invalid-request', 'tenantId: no tenant is configured (AZURE_TENANT_ID), so name one (?tenantId=).');
+    }
+    res.json({ tenantId, resourceAccounts: await listConsoleAccounts(options.store, tenantId) });
+  });
+
+  return router;
+}
