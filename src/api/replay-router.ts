@@ -1,7 +1,7 @@
 /**
  * `/api/replay` (mounted there by the composition root):
- * - `POST /`            `{ from, to?, tenantId?, userId?, upn?, ruleId?, subscriptionId?, deliver?, by? }` → the report.
- *                       Dry run unless `deliver: true`.
+ * - `POST /`            `{ from, to?, tenantId?, userId?, upn?, ruleId?, subscriptionId?, deliver?, preview?, by? }` → the
+ *                       report. Dry run unless `deliver: true`; `preview: true` answers `{ selection, covered }` only.
  * - `GET /`             the latest recorded replays (`?tenantId=`).
  * - `GET /timeline/:user` one account's changes and alerts (`:user` = object id or UPN; `?tenantId=`).
  * Thin: validate, call one function, map typed errors (bad selection 400, unknown account 404).
@@ -9,7 +9,7 @@
 import express, { type Response, type Router } from 'express';
 import { z } from 'zod';
 import { sendJsonError } from '../http/error-body';
-import { replay, type ReplayDeps, type ReplayOptions } from '../replay/replay';
+import { previewReplay, replay, type ReplayDeps, type ReplayOptions } from '../replay/replay';
 import { ReplayInputError } from '../replay/replay-input-error';
 import { listReplayRecords } from '../replay/replay-record';
 import { timeline } from '../replay/timeline';
@@ -33,6 +33,8 @@ const replayBody = z
     ruleId: optionalText,
     subscriptionId: optionalText,
     deliver: z.boolean().default(false),
+    /** Only count the events the selection covers (nothing else is read, nothing written). */
+    preview: z.boolean().default(false),
     by: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
@@ -46,8 +48,12 @@ export function createReplayRouter(options: ReplayRouterOptions): Router {
   router.post('/', async (req, res) => {
     const body = replayBody.safeParse(req.body ?? {});
     if (!body.success) return sendInvalid(res, body.error);
-    const { deliver, by, ...selection } = body.data;
+    const { deliver, preview, by, ...selection } = body.data;
+    if (preview && deliver) {
+      return sendJsonError(res, 400, 'invalid-request', 'Ask for either "preview" or "deliver", not both.');
+    }
     try {
+      if (preview) return void res.json(await previewReplay(options, selection));
       const report = await replay(options, selection, {
         deliver,
         routing: options.routing,

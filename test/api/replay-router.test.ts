@@ -82,6 +82,12 @@ describe.each(ENGINES)('/api/replay on %s', (engine) => {
     expect(json.items).toHaveLength(7);
   });
 
+  it('previews how many events a selection covers', async () => {
+    const { status, json } = await post({ from: '2026-11-24', upn: MAIN_LINE_UPN, preview: true });
+    expect(status).toBe(200);
+    expect(json).toEqual({ covered: 2, selection: expect.objectContaining({ userId: MAIN_LINE }) });
+  });
+
   it('delivers only when asked, and only once', async () => {
     const first = await post({ from: '2026-11-24', userId: HELPDESK, deliver: true });
     expect(first.status).toBe(200);
@@ -100,6 +106,12 @@ describe.each(ENGINES)('/api/replay on %s', (engine) => {
     ['an unknown rule', { from: '1d', ruleId: 'ra.bogus' }, 'invalid-selection', /Unknown rule/],
     ['an unknown field', { from: '1d', form: 'x' }, 'invalid-request', /form/],
     ['a wrong type', { from: '1d', deliver: 'yes' }, 'invalid-request', /deliver/],
+    [
+      'preview and deliver together',
+      { from: '1d', deliver: true, preview: true },
+      'invalid-request',
+      /either/,
+    ],
   ])('refuses %s with 400 and a message', async (_name, body, code, message) => {
     const { status, json } = await post(body);
     expect(status).toBe(400);
