@@ -92,3 +92,38 @@ describe.each(ENGINES)('one renewer among replicas sharing one %s store', (engin
     expect([calls.a, calls.b].sort()).toEqual([0, 3]);
   });
 });
+
+describe('the renewal loop', () => {
+  let h: WatchHarness;
+  beforeEach(async () => {
+    h = await startWatchHarness({ seeds: [plainTenant(1)] });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('logs a failed round and keeps going', async () => {
+    const errors: string[] = [];
+    const logger = { ...silentLogger(), error: (_obj: object, msg?: string) => errors.push(msg ?? '') };
+    let rounds = 0;
+    const loop = createRenewalLoop({
+      store: h.store,
+      logger,
+      now: () => new Date(),
+      leaseName: 'subscription-renewal',
+      holderId: 'only-replica',
+      intervalMs: 10,
+      leaseMs: MINUTE,
+      work: () => {
+        rounds++;
+        return rounds === 1 ? Promise.reject(new Error('Graph is down')) : Promise.resolve();
+      },
+    });
+    loop.start();
+    const deadline = Date.now() + 10_000;
+    while (rounds < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await loop.stop();
+    expect(rounds).toBeGreaterThanOrEqual(3);
+    expect(errors).toEqual([expect.stringMatching(/renewal round failed/)]);
+  });
+});
