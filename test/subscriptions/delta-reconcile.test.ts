@@ -128,6 +128,18 @@ describe('the delta reconciler against the Graph simulator', () => {
     expect(audited).toEqual(['first start', 'after expiry']);
   });
 
+  it('serialises passes per tenant: a request during a pass gets one more pass after it, requests meanwhile share it', async () => {
+    const r = reconciler();
+    const first = r.resync(WATCH_TENANT, 'a');
+    const second = r.resync(WATCH_TENANT, 'b');
+    const third = r.resync(WATCH_TENANT, 'c');
+    expect(third).toBe(second);
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.fullSync).toBe(true);
+    // The second pass started after the first stored its link: it continues from it.
+    expect(b).toMatchObject({ fullSync: false, queued: 0 });
+  });
+
   it('runs periodically over the configured tenants and stops cleanly', async () => {
     const r = reconciler();
     r.start();
