@@ -3,6 +3,7 @@
  * the rest of the API does not answer in one call.
  * - `GET /summary?tenantId=`            open alerts by severity, queue depth, dead letters, subscription health.
  * - `GET /resource-accounts?tenantId=`  the registry + identified accounts, with names, licenses, open findings.
+ * - `GET /sku-names`                    SKU id → part number for the known SKUs, so a timeline shows names, not GUIDs.
  * Thin: validate the query, call one function, answer JSON.
  */
 import express, { type Router } from 'express';
@@ -12,6 +13,7 @@ import { sendJsonError } from '../http/error-body';
 import type { Queue } from '../queue/queue';
 import type { Store } from '../store/store';
 import { sendValidationError } from '../api/api-error';
+import { KNOWN_SKUS } from '../licensing/catalog-data';
 import { listConsoleAccounts } from './console-accounts';
 import { buildConsoleSummary } from './console-summary';
 
@@ -43,6 +45,10 @@ export function createConsoleApiRouter(options: ConsoleApiRouterOptions): Router
       return sendJsonError(res, 400, 'invalid-request', 'tenantId: no tenant is configured (AZURE_TENANT_ID), so name one (?tenantId=).');
     }
     res.json({ tenantId, resourceAccounts: await listConsoleAccounts(options.store, tenantId) });
+  });
+
+  router.get('/sku-names', (_req, res) => {
+    res.json({ skus: Object.fromEntries(KNOWN_SKUS.map((sku) => [sku.skuId.toLowerCase(), sku.skuPartNumber])) });
   });
 
   return router;

@@ -1,0 +1,127 @@
+/**
+ * The console's test bench: the real app (SQLite file, embedded queue, background loops) watching the Graph simulator
+ * after a scenario has played, with the console mounted as `npm start` would serve it, and a real headless Chromium
+ * (Debian's /usr/bin/chromium) driven by playwright-core.
+ *
+ * The console's API reads (`/api/console`) need the app's store and queue, which exist only once `startApp` has
+ * run, so they are mounted through a router filled in right after start, behind the same bearer-token guard as /api.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import express, { type Router } from 'express';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startApp, type App } from '../../src/app';
+import { requireApiToken } from '../../src/api/require-api-token';
+import { loadConfig } from '../../src/config';
+import { createConsoleApiRouter } from '../../src/console/console-api-router';
+import { createConsoleRouter } from '../../src/console/console-router';
+import { startDemoGraph, type DemoGraph } from '../../src/demo/demo-graph';
+import { waitUntilQuiet } from '../../src/demo/wait-until-quiet';
+import { playScenario, type Scenario } from '../../src/graph/simulator/scenarios';
+import { silentLogger } from '../../src/logger';
+import { createEmptyDatabase } from '../support/databases';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const ARTIFACTS_DIR = join(__dirname, '..', 'artifacts');
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+
+export interface ConsoleHarness {
+  app: App;
+  demo: DemoGraph;
+  browser: Browser;
+  token: string;
+  /** The app's base URL: the console is at `${url}/`. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startConsoleHarness(scenarios: readonly Scenario[]): Promise<ConsoleHarness> {
+  const token = randomBytes(18).toString('hex');
+  const database = await createEmptyDatabase('sqlite');
+  const demo = await startDemoGraph({ scenarios, logger: silentLogger(), auditLagMs: 300, notificationLatencyMs: 20 });
+  let consoleApi: Router | null = null;
+  const lateConsoleApi = express.Router();
+  lateConsoleApi.use(requireApiToken(token));
+  lateConsoleApi.use((req, res, next) => (consoleApi === null ? next() : consoleApi(req, res, next)));
+
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    API_TOKEN: token,
+    CLIENT_STATE: randomBytes(24).toString('hex'),
+  });
+  const app = await startApp({
+    config,
+    logger: silentLogger(),
+    graph: demo.access,
+    tenantIds: demo.tenantIds,
+    publicBaseUrlFallback: 'local-url',
+    worker: { pollMs: 25, followUpDelayMs: 700, followUpAttempts: 6, tenantDebounceMs: 100 },
+    dispatcher: { pollMs: 100 },
+    reconcileIntervalMs: 60 * 60 * 1000,
+    routers: [
+      { path: '/api/console', router: lateConsoleApi },
+      { path: '/', router: createConsoleRouter() },
+    ],
+  });
+  consoleApi = createConsoleApiRouter({ store: app.store, queue: app.queue, tenantIds: app.tenantIds });
+  let browser: Browser | null = null;
+  try {
+    for (const tenantId of demo.tenantIds) await app.subscriptions.create({ tenantId, resource: 'users' });
+    for (const tenantId of demo.tenantIds) await app.audit(tenantId, { record: true });
+    const settle = () => waitUntilQuiet(app, demo.simulator, 60_000);
+    await settle();
+    for (const scenario of scenarios) await playScenario(demo.simulator, scenario, { stepGapMs: 0, betweenSteps: settle });
+    await settle();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  } catch (error) {
+    await app.stop();
+    await demo.simulator.stop();
+    await database.drop();
+    throw error;
+  }
+  const url = app.url ?? '';
+  const opened = browser;
+  return {
+    app,
+    demo,
+    browser: opened,
+    token,
+    url,
+    stop: async () => {
+      await opened.close();
+      await app.stop();
+      await demo.simulator.stop();
+      await database.drop();
+    },
+  };
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown; html: string }>;
+}
+
+/** axe-core's serious and critical violations on the page as it is now (evaluated over CDP, so the CSP allows it). */
+export async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  const source = await readFile(AXE_PATH, 'utf8');
+  await page.evaluate(source);
+  // A string, so the page's globals (window, document, axe) need no DOM typings in this Node-side file.
+  const violations = await page.evaluate<AxeViolation[]>(
+    `axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, html: n.html })) })))`,
+  );
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Full-page screenshot under test/artifacts/ (gitignored) for a human to review. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS_DIR, `console-${name}.png`), fullPage: true });
+}
