@@ -108,6 +108,9 @@ export class Notifier {
       this.timers.delete(timer);
       fn();
     }, ms);
+    // The simulator's listening server keeps the process alive while it runs; pending deliveries must not keep it
+    // alive after a caller forgot stop().
+    timer.unref();
     this.timers.add(timer);
   }
 
@@ -143,6 +146,7 @@ export class Notifier {
     const controller = new AbortController();
     this.inflight.add(controller);
     const timeout = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    timeout.unref();
     let status: number | null = null;
     let error: string | null = null;
     try {

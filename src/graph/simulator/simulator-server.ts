@@ -33,7 +33,7 @@ export interface SimulatorServerDeps {
   responseLatencyMs: number;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export function createSimulatorServer(deps: SimulatorServerDeps): http.Server {
   const { ctx, faults, logger } = deps;
