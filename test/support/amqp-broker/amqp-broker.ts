@@ -16,7 +16,7 @@
  */
 import type { AddressInfo, Socket } from 'node:net';
 import rhea, { type Connection, type Delivery, type EventContext, type Message, type Receiver, type Sender } from 'rhea';
-import { BrokerQueue, type BrokerQueueOptions, type StoredMessage } from './broker-queue';
+import { BrokerQueue, decodeMessage, type BrokerQueueOptions, type StoredMessage } from './broker-queue';
 import { handleManagementRequest } from './management-operations';
 
 const SESSION_FILTER = 'com.microsoft:session-filter';
@@ -41,6 +41,8 @@ interface Consumer {
   sessionId: string | undefined;
   /** Delivery id → (message, token) for dispositions. */
   deliveries: Map<number, { stored: StoredMessage; token: string }>;
+  /** Messages handed to rhea on this link; rhea counts credit only when it transmits them. */
+  sent: number;
 }
 
 export function ticksFor(time: number): Buffer {
@@ -48,6 +50,12 @@ export function ticksFor(time: number): Buffer {
   buffer.writeBigInt64BE(BigInt(time) * 10000n + EPOCH_TICKS);
   return buffer;
 }
+
+/** The outcome constructors rhea has but does not type. */
+const outcomes = rhea.message as unknown as {
+  accepted(): { described(): unknown };
+  rejected(fields: { error: { condition: string; description: string } }): { described(): unknown };
+};
 
 function frames(link: Sender | Receiver): LinkFrames {
   return link as unknown as LinkFrames;
@@ -73,8 +81,10 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
   }
   const consumers = new Map<Sender, Consumer>();
   const container = rhea.create_container({ id: 'ra-watch-test-broker' });
-  container.sasl_server_mechanisms.enable_anonymous();
-  container.sasl_server_mechanisms.enable_plain(() => true);
+  // The SDK authenticates on $cbs after SASL; any SASL identity is accepted here.
+  const mechanisms = container.sasl_server_mechanisms as { enable_anonymous(): void; enable_plain(check: () => boolean): void };
+  mechanisms.enable_anonymous();
+  mechanisms.enable_plain(() => true);
 
   function entity(address: string | undefined): BrokerQueue | undefined {
     if (address === undefined) return undefined;
@@ -86,7 +96,10 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
 
   function deliver(link: Sender, consumer: Consumer): void {
     const now = Date.now();
-    while (link.sendable()) {
+    // rhea decrements `credit` (and raises `delivery_count`) only when a delivery goes on the wire, so the
+    // deliveries queued but not yet written must be counted against the credit here.
+    const counters = link as unknown as { credit: number; delivery_count: number };
+    while (link.is_open() && counters.credit - (consumer.sent - counters.delivery_count) > 0) {
       const taken = consumer.queue.take(link, consumer.sessionId, now);
       if (taken === undefined) break;
       const { stored, token } = taken;
@@ -101,6 +114,7 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
         },
       };
       const delivery = link.send(message, guidOrder(token));
+      consumer.sent += 1;
       consumer.deliveries.set(delivery.id, { stored, token: stored.lock?.token ?? '' });
     }
   }
@@ -117,8 +131,8 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
     const now = Date.now();
     const { stored, token } = entry;
     if (!consumer.queue.holds(stored, token, link, now)) {
-      const condition = stored.sessionId !== undefined ? 'com.microsoft:session-lock-lost' : 'com.microsoft:message-lock-lost';
-      delivery.update(true, rhea.message.rejected({ error: { condition, description: 'The lock supplied is invalid: it expired or the message was settled.' } }).described());
+      const condition = consumer.sessionId !== undefined ? 'com.microsoft:session-lock-lost' : 'com.microsoft:message-lock-lost';
+      delivery.update(true, outcomes.rejected({ error: { condition, description: 'The lock supplied is invalid: it expired or the message was settled.' } }).described());
       return;
     }
     if (outcome === 'complete') consumer.queue.complete(stored);
@@ -129,7 +143,7 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
       const description = typeof info.DeadLetterErrorDescription === 'string' ? info.DeadLetterErrorDescription : undefined;
       consumer.queue.deadLetter(stored, { reason, description }, now);
     }
-    delivery.update(true, rhea.message.accepted().described());
+    delivery.update(true, outcomes.accepted().described());
     pumpAll();
   }
 
@@ -151,7 +165,7 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
       const wanted = filter[SESSION_FILTER];
       const candidate = typeof wanted === 'string' ? wanted : queue.nextFreeSession(now);
       const lock = candidate === undefined ? undefined : queue.lockSession(candidate, link, now);
-      local.source = { address, filter: lock === undefined ? {} : { [SESSION_FILTER]: candidate } };
+      link.set_source({ address: address ?? '', filter: lock === undefined ? {} : { [SESSION_FILTER]: candidate } });
       if (lock === undefined || candidate === undefined) {
         link.close({ condition: 'com.microsoft:timeout', description: 'No unlocked session with messages is available.' });
         return;
@@ -162,7 +176,7 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
       link.close({ condition: 'amqp:not-allowed', description: 'It is not possible for an entity that requires sessions to create a non-sessionful message receiver.' });
       return;
     }
-    consumers.set(link, { queue, sessionId, deliveries: new Map() });
+    consumers.set(link, { queue, sessionId, deliveries: new Map(), sent: 0 });
   });
 
   container.on('sendable', (context: EventContext) => {
@@ -229,8 +243,8 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
     const now = Date.now();
     if (context.delivery!.format === BATCH_FORMAT) {
       // rhea hands non-zero message formats over undecoded.
-      const batch = rhea.message.decode(request as unknown as Buffer);
-      for (const section of batchSections(batch)) queue.enqueue(rhea.message.decode(section), now);
+      const batch = decodeMessage(request as unknown as Buffer);
+      for (const section of batchSections(batch)) queue.enqueue(decodeMessage(section), now);
     } else {
       queue.enqueue(request, now);
     }

@@ -12,7 +12,7 @@
  * - a message id seen within the duplicate-detection window is accepted and dropped.
  */
 import { randomBytes } from 'node:crypto';
-import type { Message } from 'rhea';
+import rhea, { type Message } from 'rhea';
 
 export interface BrokerQueueOptions {
   name: string;
@@ -44,6 +44,11 @@ export interface SessionLock {
 export interface DeadLetterInfo {
   reason: string;
   description: string | undefined;
+}
+
+/** Decodes an encoded message (rhea types its decoder with its other Message type). */
+export function decodeMessage(buffer: Buffer): Message {
+  return rhea.message.decode(buffer) as unknown as Message;
 }
 
 /** A lock token as the SDK spells it (lower-case uuid of the 16 token bytes). */
@@ -172,7 +177,7 @@ export class BrokerQueue {
     const lock = stored.lock;
     if (lock === undefined || lock.token !== token || lock.lockedUntil < now) return false;
     if (holder !== undefined && lock.holder !== holder) return false;
-    if (stored.sessionId !== undefined) {
+    if (this.options.requiresSession && stored.sessionId !== undefined) {
       const session = this.sessions.get(stored.sessionId);
       if (session === undefined || session.holder !== lock.holder || session.lockedUntil < now) return false;
     }

@@ -5,7 +5,7 @@
  * 204 for "nothing") and a map body. Unknown operations get 501 so a missing one is obvious in a test failure.
  */
 import rhea, { type Message } from 'rhea';
-import { BrokerQueue, tokenKey, type StoredMessage } from './broker-queue';
+import { BrokerQueue, decodeMessage, tokenKey, type StoredMessage } from './broker-queue';
 
 export interface ManagementResponse {
   properties: Record<string, unknown>;
@@ -94,7 +94,7 @@ export function handleManagementRequest(queue: BrokerQueue | undefined, request:
       const sequenceNumbers: unknown[] = [];
       for (const entry of entries) {
         if (!Buffer.isBuffer(entry.message)) return failure(400, 'amqp:decode-error', 'schedule-message: entry without an encoded message');
-        const sequenceNumber = queue.enqueue(rhea.message.decode(entry.message), now);
+        const sequenceNumber = queue.enqueue(decodeMessage(entry.message), now);
         const buffer = Buffer.alloc(8);
         buffer.writeBigInt64BE(BigInt(sequenceNumber ?? 0));
         sequenceNumbers.push(buffer);
