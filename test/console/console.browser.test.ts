@@ -1,11 +1,14 @@
 /**
  * The web console in a real headless Chromium against the real app: the demo tenants after their scenarios have
- * played (a non-atomic swap, a new resource account without a license). Each page is checked with axe-core (no
+ * played (a non-atomic swap, a new resource account without a license, the Resource Account license on a user).
+ * The tests run in order, as an admin would: sign in, look, act. Each page is checked with axe-core (no
  * serious or critical violation) and photographed under test/artifacts/ for review.
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { nonAtomicSwapRemoveFirst } from '../../src/graph/simulator/scenarios/s02-non-atomic-swap-remove-first';
 import { newRaWithoutLicense } from '../../src/graph/simulator/scenarios/s04-new-ra-without-license';
+import { raLicenseOnUser } from '../../src/graph/simulator/scenarios/s05-ra-license-on-user';
+import { scenarioTenantId, scenarioUserId } from '../../src/graph/simulator/scenarios/scenario-people';
 import { screenshot, seriousAccessibilityViolations, startConsoleHarness, type ConsoleHarness } from './console-harness';
 
 jest.setTimeout(120_000);
@@ -18,7 +21,7 @@ describe('the web console', () => {
   let page: Page;
 
   beforeAll(async () => {
-    harness = await startConsoleHarness([nonAtomicSwapRemoveFirst, newRaWithoutLicense]);
+    harness = await startConsoleHarness([nonAtomicSwapRemoveFirst, newRaWithoutLicense, raLicenseOnUser]);
     context = await harness.browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
   }, 180_000);
@@ -27,10 +30,10 @@ describe('the web console', () => {
     await harness?.stop();
   });
 
-  const api = async (path: string) => {
+  const api = async (path: string): Promise<any> => {
     const res = await fetch(`${harness.url}/api${path}`, { headers: { Authorization: `Bearer ${harness.token}` } });
-    expect(res.ok).toBe(true);
-    return (await res.json()) as Record<string, unknown>;
+    expect(res.status).toBe(200);
+    return res.json();
   };
 
   it('asks for the token, says when it is refused, and shows the demo tenant\'s open alerts once signed in', async () => {
@@ -54,5 +57,121 @@ describe('the web console', () => {
 
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'overview');
+  });
+
+  it('opens an alert with its evidence, remediation and the account\'s timeline, and acknowledges it', async () => {
+    const tenantId = scenarioTenantId(2);
+    const [swap] = (await api(`/alerts?state=open&tenantId=${tenantId}`)).alerts.filter((a: { ruleId: string }) => a.ruleId === 'ra.non-atomic-swap');
+    expect(swap).toBeDefined();
+    await page.goto(`${harness.url}/`);
+    await page.click(`#alert-link-${swap.id}`);
+    await page.waitForURL(/alert\.html\?id=/, WAIT);
+    await page.locator('#evidence dl').first().waitFor(WAIT);
+    await expect(page.locator('h1').textContent()).resolves.toBe(swap.finding.title);
+    await expect(page.locator('#remediation li').count()).resolves.toBe(swap.finding.remediation.length);
+    // The swap's two license operations are on the account's timeline, with the alert they raised.
+    await page.locator('#timeline-list li.alert-raised').first().waitFor(WAIT);
+    expect(await page.locator('#timeline-list li.change').count()).toBeGreaterThanOrEqual(2);
+
+    await page.fill('#ack-by', 'Ada Admin');
+    await page.fill('#ack-reason', 'Call queue tested: it answers.');
+    await page.click('#ack-submit');
+    await page.locator('#ack-result', { hasText: 'Acknowledged by Ada Admin' }).waitFor(WAIT);
+    const acknowledged = await api(`/alerts/${swap.id}`);
+    expect(acknowledged).toMatchObject({ acknowledgedBy: 'Ada Admin', acknowledgeReason: 'Call queue tested: it answers.' });
+    await page.locator('#alert-state', { hasText: 'acknowledged by Ada Admin' }).waitFor(WAIT);
+
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'alert');
+  });
+
+  it('lists the resource accounts with licenses and findings, filters them, and adds and removes a registry entry', async () => {
+    await page.goto(`${harness.url}/accounts.html`);
+    const table = page.locator('#accounts-table');
+    await table.waitFor(WAIT);
+    const support = table.locator('tbody tr', { hasText: 'Support Queue' });
+    await expect(support.textContent()).resolves.toContain('PHONESYSTEM_VIRTUALUSER');
+
+    const userId = '0badc0de-1234-4abc-8def-0123456789ab';
+    await page.fill('#add-user', userId);
+    await page.selectOption('#add-application', 'call-queue');
+    await page.fill('#add-note', 'Front desk queue <script>alert(1)</script>');
+    await page.click('#add-form button[type=submit]');
+    const added = table.locator(`tbody tr[data-user-id="${userId}"]`);
+    await added.waitFor(WAIT);
+    // Shown as text, never run or parsed as markup.
+    await expect(added.textContent()).resolves.toContain('<script>alert(1)</script>');
+    const registry = await api(`/resource-accounts?tenantId=${scenarioTenantId(2)}`);
+    expect(registry.resourceAccounts).toContainEqual(expect.objectContaining({ userId, identifiedBy: 'registry', application: 'call-queue' }));
+
+    await page.fill('#search', 'front desk');
+    await expect(table.locator('tbody tr').count()).resolves.toBe(1);
+    await page.fill('#search', '');
+    await page.selectOption('#show', 'findings');
+    await expect(table.locator(`tbody tr[data-user-id="${userId}"]`).count()).resolves.toBe(0);
+    await page.selectOption('#show', 'all');
+
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'accounts');
+
+    await page.click(`#remove-${userId}`);
+    await page.locator('#remove-result', { hasText: 'removed from the registry' }).waitFor(WAIT);
+    await added.waitFor({ state: 'detached', ...WAIT });
+    const after = await api(`/resource-accounts?tenantId=${scenarioTenantId(2)}`);
+    expect(after.resourceAccounts.map((a: { userId: string }) => a.userId)).not.toContain(userId);
+  });
+
+  it('previews a replay as a dry run, shows the differences, and delivers the new alerts only once confirmed', async () => {
+    // Lee Gu got the Resource Account license (scenario 5). Declaring Lee a resource account changes what today's
+    // rules say about Lee's recorded changes: Teams Phone Standard (from E5) on a resource account would fire now.
+    const tenantId = scenarioTenantId(5);
+    const lee = scenarioUserId(5, 2);
+    await page.goto(`${harness.url}/accounts.html`);
+    await page.selectOption('#tenant', tenantId);
+    await page.locator('#accounts-table tbody tr', { hasText: 'Sales Queue' }).waitFor(WAIT);
+    await page.fill('#add-user', lee);
+    await page.click('#add-form button[type=submit]');
+    await page.locator(`#accounts-table tbody tr[data-user-id="${lee}"]`).waitFor(WAIT);
+
+    await page.goto(`${harness.url}/replay.html`);
+    await expect(page.locator('#tenant').inputValue()).resolves.toBe(tenantId);
+    await page.fill('#replay-from', '1h');
+    await page.click('#preview');
+    await page.locator('#replay-counts').waitFor(WAIT);
+    const covered = await harness.app.store.events.count({ tenantId, from: new Date(Date.now() - 3_600_000).toISOString() });
+    await expect(page.locator('#replay-covered dd').textContent()).resolves.toBe(String(covered));
+    expect(Number(await page.locator('#replay-new dd').textContent())).toBeGreaterThan(0);
+    await page.locator('#replay-differences tbody tr', { hasText: 'new: would fire now' }).first().waitFor(WAIT);
+    // A preview sends nothing.
+    const beforeDelivery = (await api(`/alerts?tenantId=${tenantId}`)).alerts.filter((a: { replayed: boolean }) => a.replayed);
+    expect(beforeDelivery).toEqual([]);
+    await page.locator('#deliver-form').waitFor(WAIT);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'replay');
+
+    await page.check('#deliver-confirm');
+    await page.click('#deliver');
+    await page.locator('#deliver-result', { hasText: 'Delivered' }).waitFor(WAIT);
+    const replayed = (await api(`/alerts?tenantId=${tenantId}`)).alerts.filter((a: { replayed: boolean }) => a.replayed);
+    expect(replayed).toContainEqual(expect.objectContaining({ ruleId: 'ra.standard-on-ra', userId: lee }));
+  });
+
+  it('fits a phone-width screen', async () => {
+    const phone = await harness.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      const small = await phone.newPage();
+      await small.goto(`${harness.url}/`);
+      await small.locator('#auth').waitFor({ state: 'visible', ...WAIT });
+      await small.fill('#token', harness.token);
+      await small.click('#auth-form button[type=submit]');
+      await small.locator('#open-alerts-table').waitFor(WAIT);
+      // Nothing wider than the screen: wide tables scroll inside their own box.
+      const overflow = await small.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      expect(overflow).toBeLessThanOrEqual(0);
+      expect(await seriousAccessibilityViolations(small)).toEqual([]);
+      await screenshot(small, 'overview-phone');
+    } finally {
+      await phone.close();
+    }
   });
 });

@@ -2,7 +2,7 @@
 // identified and its open findings; filter and search in the page; add to and remove from the registry.
 
 import { api, segment } from './api.js';
-import { byId, h, replaceChildren } from './element.js';
+import { byId, h, replaceChildren, scrollBox } from './element.js';
 import { accountName, humanise, severityBadge } from './format.js';
 import { currentTenant, refresh, report, say, startPage } from './shell.js';
 
@@ -40,9 +40,7 @@ function draw() {
   }
   replaceChildren(
     byId('accounts'),
-    h(
-      'div',
-      { class: 'table-wrap' },
+    scrollBox('Resource accounts table',
       h(
         'table',
         { id: 'accounts-table' },

@@ -2,7 +2,7 @@
 // account's timeline (changes with their audit activities, alerts raised and resolved), and acknowledge/snooze.
 
 import { api, ApiError, segment } from './api.js';
-import { byId, h, replaceChildren } from './element.js';
+import { byId, h, replaceChildren, scrollBox } from './element.js';
 import { renderEvidence, skuLabel } from './evidence.js';
 import { alertState, ruleName, severityBadge, subjectName, timeElement } from './format.js';
 import { refresh, report, say, startPage } from './shell.js';
@@ -89,9 +89,7 @@ function render(data) {
       h('h2', { id: 'deliveries-title', text: 'Where it was sent' }),
       alert.deliveries.length === 0
         ? h('p', { class: 'muted', text: 'No message was owed to any channel.' })
-        : h(
-            'div',
-            { class: 'table-wrap' },
+        : scrollBox('Deliveries table',
             h(
               'table',
               {},

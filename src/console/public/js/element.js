@@ -43,3 +43,11 @@ export function byId(id) {
   if (node === null) throw new Error(`the page has no element #${id}`);
   return node;
 }
+
+/**
+ * A box that scrolls sideways on a narrow screen (wide tables on a phone). Focusable and named, so keyboard users
+ * can scroll it too (WCAG 2.1.1).
+ */
+export function scrollBox(label, ...children) {
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label }, ...children);
+}

@@ -3,7 +3,7 @@
 // letters).
 
 import { api, ApiError } from './api.js';
-import { byId, h, replaceChildren } from './element.js';
+import { byId, h, replaceChildren, scrollBox } from './element.js';
 import { ago, alertState, formatDuration, ruleName, severityBadge, subjectName, timeElement } from './format.js';
 import { currentTenant, startPage } from './shell.js';
 
@@ -56,9 +56,7 @@ function renderAlerts(summary, alerts) {
   }
   replaceChildren(
     byId('open-alerts'),
-    h(
-      'div',
-      { class: 'table-wrap' },
+    scrollBox('Open alerts table',
       h(
         'table',
         { id: 'open-alerts-table' },
@@ -135,9 +133,7 @@ function renderSubscriptions(summary) {
   const generated = Date.parse(summary.generatedAt);
   replaceChildren(
     container,
-    h(
-      'div',
-      { class: 'table-wrap' },
+    scrollBox('Subscriptions table',
       h(
         'table',
         { id: 'subscriptions-table' },
@@ -177,9 +173,7 @@ function renderQueue(summary, deadLetters) {
     ),
     deadLetters.length === 0
       ? h('p', { class: 'muted', text: 'No dead letters: every piece of work was done.' })
-      : h(
-          'div',
-          { class: 'table-wrap' },
+      : scrollBox('Dead letters table',
           h(
             'table',
             {},

@@ -3,7 +3,7 @@
 // new alerts are delivered only after the admin confirms, with exactly the selection that was previewed.
 
 import { api } from './api.js';
-import { byId, h, replaceChildren } from './element.js';
+import { byId, h, replaceChildren, scrollBox } from './element.js';
 import { ruleName, severityBadge, timeElement } from './format.js';
 import { currentTenant, report, say, startPage } from './shell.js';
 
@@ -24,9 +24,7 @@ function render(data) {
   }
   replaceChildren(
     byId('recent'),
-    h(
-      'div',
-      { class: 'table-wrap' },
+    scrollBox('Recent replays table',
       h(
         'table',
         { id: 'recent-table' },
@@ -93,9 +91,7 @@ function renderReport(replay) {
     ),
     byRule.length === 0
       ? null
-      : h(
-          'div',
-          { class: 'table-wrap' },
+      : scrollBox('Replay results by rule',
           h(
             'table',
             { id: 'replay-by-rule' },
@@ -107,9 +103,7 @@ function renderReport(replay) {
     h('h3', { text: 'Differences' }),
     differences.length === 0
       ? h('p', { class: 'muted', id: 'no-differences', text: 'None: today\'s rules agree with what was alerted at the time.' })
-      : h(
-          'div',
-          { class: 'table-wrap' },
+      : scrollBox('Replay differences table',
           h(
             'table',
             { id: 'replay-differences' },
