@@ -13,6 +13,14 @@ import { screenshot, seriousAccessibilityViolations, startConsoleHarness, type C
 
 jest.setTimeout(120_000);
 
+interface AlertJson {
+  id: string;
+  ruleId: string;
+  userId: string | null;
+  replayed: boolean;
+  finding: { title: string; remediation: string[] };
+}
+
 const WAIT = { timeout: 30_000 };
 
 describe('the web console', () => {
@@ -30,11 +38,14 @@ describe('the web console', () => {
     await harness?.stop();
   });
 
-  const api = async (path: string): Promise<any> => {
+  const api = async <T>(path: string): Promise<T> => {
     const res = await fetch(`${harness.url}/api${path}`, { headers: { Authorization: `Bearer ${harness.token}` } });
     expect(res.status).toBe(200);
-    return res.json();
+    return (await res.json()) as T;
   };
+  const alerts = async (query: string) => (await api<{ alerts: AlertJson[] }>(`/alerts?${query}`)).alerts;
+  const registry = async (tenantId: string) =>
+    (await api<{ resourceAccounts: Array<{ userId: string }> }>(`/resource-accounts?tenantId=${tenantId}`)).resourceAccounts;
 
   it('asks for the token, says when it is refused, and shows the demo tenant\'s open alerts once signed in', async () => {
     await page.goto(`${harness.url}/`);
@@ -50,7 +61,7 @@ describe('the web console', () => {
     await table.waitFor(WAIT);
     // The first demo tenant (the configured one) is a non-atomic swap on the Support Queue's resource account.
     await expect(table.locator('tbody tr', { hasText: 'Support Queue' }).first().textContent()).resolves.toMatch(/critical/i);
-    const open = (await api(`/alerts?state=open&tenantId=${harness.app.tenantIds[0]}`)).alerts as unknown[];
+    const open = await alerts(`state=open&tenantId=${harness.app.tenantIds[0]}`);
     await expect(table.locator('tbody tr').count()).resolves.toBe(open.length);
     await page.locator('#allocation-figure').waitFor(WAIT);
     await page.locator('#subscriptions-table').waitFor(WAIT);
@@ -61,8 +72,8 @@ describe('the web console', () => {
 
   it('opens an alert with its evidence, remediation and the account\'s timeline, and acknowledges it', async () => {
     const tenantId = scenarioTenantId(2);
-    const [swap] = (await api(`/alerts?state=open&tenantId=${tenantId}`)).alerts.filter((a: { ruleId: string }) => a.ruleId === 'ra.non-atomic-swap');
-    expect(swap).toBeDefined();
+    const swap = (await alerts(`state=open&tenantId=${tenantId}`)).find((a) => a.ruleId === 'ra.non-atomic-swap');
+    if (swap === undefined) throw new Error('scenario 2 raised no non-atomic-swap alert');
     await page.goto(`${harness.url}/`);
     await page.click(`#alert-link-${swap.id}`);
     await page.waitForURL(/alert\.html\?id=/, WAIT);
@@ -77,7 +88,7 @@ describe('the web console', () => {
     await page.fill('#ack-reason', 'Call queue tested: it answers.');
     await page.click('#ack-submit');
     await page.locator('#ack-result', { hasText: 'Acknowledged by Ada Admin' }).waitFor(WAIT);
-    const acknowledged = await api(`/alerts/${swap.id}`);
+    const acknowledged = await api<AlertJson>(`/alerts/${swap.id}`);
     expect(acknowledged).toMatchObject({ acknowledgedBy: 'Ada Admin', acknowledgeReason: 'Call queue tested: it answers.' });
     await page.locator('#alert-state', { hasText: 'acknowledged by Ada Admin' }).waitFor(WAIT);
 
@@ -101,8 +112,7 @@ describe('the web console', () => {
     await added.waitFor(WAIT);
     // Shown as text, never run or parsed as markup.
     await expect(added.textContent()).resolves.toContain('<script>alert(1)</script>');
-    const registry = await api(`/resource-accounts?tenantId=${scenarioTenantId(2)}`);
-    expect(registry.resourceAccounts).toContainEqual(expect.objectContaining({ userId, identifiedBy: 'registry', application: 'call-queue' }));
+    expect(await registry(scenarioTenantId(2))).toContainEqual(expect.objectContaining({ userId, identifiedBy: 'registry', application: 'call-queue' }));
 
     await page.fill('#search', 'front desk');
     await expect(table.locator('tbody tr').count()).resolves.toBe(1);
@@ -117,8 +127,7 @@ describe('the web console', () => {
     await page.click(`#remove-${userId}`);
     await page.locator('#remove-result', { hasText: 'removed from the registry' }).waitFor(WAIT);
     await added.waitFor({ state: 'detached', ...WAIT });
-    const after = await api(`/resource-accounts?tenantId=${scenarioTenantId(2)}`);
-    expect(after.resourceAccounts.map((a: { userId: string }) => a.userId)).not.toContain(userId);
+    expect((await registry(scenarioTenantId(2))).map((a) => a.userId)).not.toContain(userId);
   });
 
   it('previews a replay as a dry run, shows the differences, and delivers the new alerts only once confirmed', async () => {
@@ -143,7 +152,7 @@ describe('the web console', () => {
     expect(Number(await page.locator('#replay-new dd').textContent())).toBeGreaterThan(0);
     await page.locator('#replay-differences tbody tr', { hasText: 'new: would fire now' }).first().waitFor(WAIT);
     // A preview sends nothing.
-    const beforeDelivery = (await api(`/alerts?tenantId=${tenantId}`)).alerts.filter((a: { replayed: boolean }) => a.replayed);
+    const beforeDelivery = (await alerts(`tenantId=${tenantId}`)).filter((a) => a.replayed);
     expect(beforeDelivery).toEqual([]);
     await page.locator('#deliver-form').waitFor(WAIT);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
@@ -152,7 +161,7 @@ describe('the web console', () => {
     await page.check('#deliver-confirm');
     await page.click('#deliver');
     await page.locator('#deliver-result', { hasText: 'Delivered' }).waitFor(WAIT);
-    const replayed = (await api(`/alerts?tenantId=${tenantId}`)).alerts.filter((a: { replayed: boolean }) => a.replayed);
+    const replayed = (await alerts(`tenantId=${tenantId}`)).filter((a) => a.replayed);
     expect(replayed).toContainEqual(expect.objectContaining({ ruleId: 'ra.standard-on-ra', userId: lee }));
   });
 
