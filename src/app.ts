@@ -141,6 +141,9 @@ export async function startApp(options: AppOptions): Promise<App> {
   }
   const publicBaseUrl = config.publicBaseUrl ?? (options.publicBaseUrlFallback === 'local-url' ? url : null);
 
+  const audit = (tenantId: TenantId, auditOptions: TenantAuditOptions = {}): Promise<AuditReport> =>
+    runTenantAudit({ store, graph, logger, tenantId, routing, queue, options: auditOptions });
+
   const dispatcher = createOutboxDispatcher({ store, sinks, logger, publicBaseUrl, options: { ...options.dispatcher } });
   const digest = createDigestLoop({ store, graph, sinks, logger, tenantIds, publicBaseUrl });
   const reconciler = createDeltaReconciler({
@@ -148,6 +151,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     graph,
     queue,
     logger,
+    // A first pass or an expired delta link (410) runs the recorded audit rather than queueing every user.
+    fullSync: async (tenantId) => {
+      await audit(tenantId, { record: true });
+    },
     options: { tenantIds, ...(options.reconcileIntervalMs === undefined ? {} : { intervalMs: options.reconcileIntervalMs }) },
   });
   const subscriptions = createSubscriptionManager({
@@ -173,13 +180,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     options.worker,
   );
 
-  const audit = (tenantId: TenantId, auditOptions: TenantAuditOptions = {}): Promise<AuditReport> =>
-    runTenantAudit({ store, graph, logger, tenantId, routing, queue, options: auditOptions });
-
   api.use(requireApiToken(config.apiToken));
   api.use('/alerts', createAlertsRouter({ store, logger }));
   api.use('/subscriptions', createSubscriptionsRouter({ manager: subscriptions, defaultTenantId }));
-  api.use('/resource-accounts', createRegistryRouter({ store, defaultTenantId }));
+  api.use('/resource-accounts', createRegistryRouter({ store, defaultTenantId, queue }));
   api.use('/audit', createAuditRouter({ runAudit: audit, defaultTenantId }));
   api.use('/allocation', createAllocationRouter({ graph, store, tenantId: defaultTenantId }));
   api.use(

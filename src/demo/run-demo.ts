@@ -78,7 +78,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     for (const tenantId of demoGraph.tenantIds) await app.subscriptions.create({ tenantId, resource: 'users' });
     say(`Subscribed to user changes in ${demoGraph.tenantIds.length} tenant(s) (each answered Graph's validation handshake)`);
 
-    for (const tenantId of demoGraph.tenantIds) await app.audit(tenantId, { record: true });
+    // The baseline: with no delta link yet, the reconciler's pass is the recorded full-tenant audit. Through the
+    // reconciler (serialised per tenant) so it never runs twice at once with the pass it starts on its own.
+    for (const tenantId of demoGraph.tenantIds) await app.reconciler.resync(tenantId, 'baseline');
     await waitUntilQuiet(app, demoGraph.simulator, options.timeoutMs ?? 90_000);
     say('Baseline taken: every account audited once');
 
