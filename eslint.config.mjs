@@ -2,7 +2,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', 'scripts/**', 'jest.config.js', 'eslint.config.mjs', 'test/artifacts/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', 'scripts/**', 'test/support/*.js', 'jest.config.js', 'eslint.config.mjs', 'test/artifacts/**', '**/.scratch/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -21,5 +21,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
+  },
+  {
+    // The web console's browser modules: plain JS served as is (no build step), so no type information.
+    files: ['src/console/public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, sourceType: 'module' },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-undef': 'off' },
   },
 );
