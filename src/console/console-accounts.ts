@@ -57,12 +57,17 @@ export async function listConsoleAccounts(store: Store, tenantId: TenantId): Pro
       identifiedBy: 'registry',
       inRegistry: true,
       application: e.application,
-      detail: e.isResourceAccount ? 'declared a resource account by an admin' : 'excluded by an admin: not a resource account',
+      detail: e.isResourceAccount
+        ? 'declared a resource account by an admin'
+        : 'excluded by an admin: not a resource account',
       note: e.note,
       updatedAt: e.updatedAt,
     })),
     ...identified
-      .filter((r) => !declared.has(r.userId.toLowerCase()) && r.identifiedBy !== null && r.identifiedBy !== 'registry')
+      .filter(
+        (r) =>
+          !declared.has(r.userId.toLowerCase()) && r.identifiedBy !== null && r.identifiedBy !== 'registry',
+      )
       .map((r) => ({
         userId: r.userId,
         isResourceAccount: r.isResourceAccount,
@@ -88,7 +93,9 @@ export async function listConsoleAccounts(store: Store, tenantId: TenantId): Pro
   return Promise.all(
     base.map(async (entry): Promise<ConsoleAccount> => {
       const snapshot = await store.snapshots.get(tenantId, entry.userId);
-      const groups = new Map((snapshot?.licenseAssignmentStates ?? []).map((s) => [s.skuId.toLowerCase(), s.assignedByGroup]));
+      const groups = new Map(
+        (snapshot?.licenseAssignmentStates ?? []).map((s) => [s.skuId.toLowerCase(), s.assignedByGroup]),
+      );
       return {
         tenantId,
         ...entry,

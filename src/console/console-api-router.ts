@@ -25,7 +25,9 @@ export interface ConsoleApiRouterOptions {
   now?: () => Date;
 }
 
-const tenantQuery = z.object({ tenantId: z.string().trim().min(1).max(64, 'must be at most 64 characters').optional() });
+const tenantQuery = z.object({
+  tenantId: z.string().trim().min(1).max(64, 'must be at most 64 characters').optional(),
+});
 
 export function createConsoleApiRouter(options: ConsoleApiRouterOptions): Router {
   const router = express.Router();
@@ -42,13 +44,20 @@ export function createConsoleApiRouter(options: ConsoleApiRouterOptions): Router
     if (!query.success) return sendValidationError(res, query.error);
     const tenantId = query.data.tenantId?.toLowerCase() ?? defaultTenantId;
     if (tenantId === null) {
-      return sendJsonError(res, 400, 'invalid-request', 'tenantId: no tenant is configured (AZURE_TENANT_ID), so name one (?tenantId=).');
+      return sendJsonError(
+        res,
+        400,
+        'invalid-request',
+        'tenantId: no tenant is configured (AZURE_TENANT_ID), so name one (?tenantId=).',
+      );
     }
     res.json({ tenantId, resourceAccounts: await listConsoleAccounts(options.store, tenantId) });
   });
 
   router.get('/sku-names', (_req, res) => {
-    res.json({ skus: Object.fromEntries(KNOWN_SKUS.map((sku) => [sku.skuId.toLowerCase(), sku.skuPartNumber])) });
+    res.json({
+      skus: Object.fromEntries(KNOWN_SKUS.map((sku) => [sku.skuId.toLowerCase(), sku.skuPartNumber])),
+    });
   });
 
   return router;

@@ -44,7 +44,10 @@ export interface ConsoleSummaryDeps {
 /** More open alerts than this is a tenant on fire; the counts then say "at least". */
 const ALERT_LIMIT = 10_000;
 
-export async function buildConsoleSummary(deps: ConsoleSummaryDeps, tenantId: TenantId | null): Promise<ConsoleSummary> {
+export async function buildConsoleSummary(
+  deps: ConsoleSummaryDeps,
+  tenantId: TenantId | null,
+): Promise<ConsoleSummary> {
   const now = (deps.now ?? (() => new Date()))();
   const [open, stats, subscriptions] = await Promise.all([
     deps.store.alerts.list({ state: 'open', limit: ALERT_LIMIT, ...(tenantId === null ? {} : { tenantId }) }),
@@ -60,7 +63,9 @@ export async function buildConsoleSummary(deps: ConsoleSummaryDeps, tenantId: Te
     if (alert.snoozedUntil !== null && Date.parse(alert.snoozedUntil) > now.getTime()) snoozed += 1;
   }
   const configured = deps.tenantIds ?? [];
-  const tenants = [...new Set([...configured, ...subscriptions.map((s) => s.tenantId), ...open.map((a) => a.tenantId)])];
+  const tenants = [
+    ...new Set([...configured, ...subscriptions.map((s) => s.tenantId), ...open.map((a) => a.tenantId)]),
+  ];
   return {
     generatedAt: now.toISOString(),
     tenants,

@@ -39,7 +39,12 @@ export interface ConsoleHarness {
 export async function startConsoleHarness(scenarios: readonly Scenario[]): Promise<ConsoleHarness> {
   const token = randomBytes(18).toString('hex');
   const database = await createEmptyDatabase('sqlite');
-  const demo = await startDemoGraph({ scenarios, logger: silentLogger(), auditLagMs: 300, notificationLatencyMs: 20 });
+  const demo = await startDemoGraph({
+    scenarios,
+    logger: silentLogger(),
+    auditLagMs: 300,
+    notificationLatencyMs: 20,
+  });
   let consoleApi: Router | null = null;
   const lateConsoleApi = express.Router();
   lateConsoleApi.use(requireApiToken(token));
@@ -73,11 +78,21 @@ export async function startConsoleHarness(scenarios: readonly Scenario[]): Promi
     for (const tenantId of demo.tenantIds) await app.audit(tenantId, { record: true });
     const settle = () => waitUntilQuiet(app, demo.simulator, 60_000);
     await settle();
-    for (const scenario of scenarios) await playScenario(demo.simulator, scenario, { stepGapMs: 0, betweenSteps: settle });
+    for (const scenario of scenarios)
+      await playScenario(demo.simulator, scenario, { stepGapMs: 0, betweenSteps: settle });
     await settle();
     browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   } catch (error) {
     await app.stop();

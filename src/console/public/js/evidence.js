@@ -12,18 +12,36 @@ export function renderEvidence(value, skuNames = {}) {
   if (value === null || value === undefined) return h('span', { class: 'muted', text: 'none' });
   if (Array.isArray(value)) {
     if (value.length === 0) return h('span', { class: 'muted', text: 'none' });
-    return h('ul', {}, value.map((item) => h('li', {}, renderEvidence(item, skuNames))));
+    return h(
+      'ul',
+      {},
+      value.map((item) => h('li', {}, renderEvidence(item, skuNames))),
+    );
   }
   if (typeof value === 'object') {
     const entries = Object.entries(value);
     if (entries.length === 0) return h('span', { class: 'muted', text: 'none' });
-    return h('dl', {}, entries.map(([key, inner]) => [h('dt', { text: humanise(key) }), h('dd', {}, renderEvidence(inner, skuNames))]));
+    return h(
+      'dl',
+      {},
+      entries.map(([key, inner]) => [
+        h('dt', { text: humanise(key) }),
+        h('dd', {}, renderEvidence(inner, skuNames)),
+      ]),
+    );
   }
   const text = String(value);
   if (GUID.test(text) && skuNames[text.toLowerCase()] !== undefined) {
-    return h('span', {}, h('strong', { text: skuNames[text.toLowerCase()] }), ' ', h('span', { class: 'id', text }));
+    return h(
+      'span',
+      {},
+      h('strong', { text: skuNames[text.toLowerCase()] }),
+      ' ',
+      h('span', { class: 'id', text }),
+    );
   }
-  if (ISO_TIME.test(text)) return h('time', { datetime: text, text: `${text.slice(0, 19).replace('T', ' ')} UTC` });
+  if (ISO_TIME.test(text))
+    return h('time', { datetime: text, text: `${text.slice(0, 19).replace('T', ' ')} UTC` });
   return h('span', { text });
 }
 

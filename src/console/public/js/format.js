@@ -65,7 +65,10 @@ export function severityBadge(severity) {
 
 /** `assignedByGroup` → "Assigned By Group" → "Assigned by group". */
 export function humanise(key) {
-  const words = String(key).replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+  const words = String(key)
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -78,7 +81,8 @@ export function subjectName(alert) {
 /** Where an alert stands, in words. */
 export function alertState(alert) {
   if (alert.state === 'resolved') return 'resolved';
-  if (alert.snoozedUntil !== null && Date.parse(alert.snoozedUntil) > Date.now()) return `snoozed until ${alert.snoozedUntil.slice(0, 16).replace('T', ' ')} UTC`;
+  if (alert.snoozedUntil !== null && Date.parse(alert.snoozedUntil) > Date.now())
+    return `snoozed until ${alert.snoozedUntil.slice(0, 16).replace('T', ' ')} UTC`;
   if (alert.acknowledgedAt !== null) return `acknowledged by ${alert.acknowledgedBy ?? 'someone'}`;
   return 'open';
 }

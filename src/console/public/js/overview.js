@@ -4,7 +4,15 @@
 
 import { api, ApiError } from './api.js';
 import { byId, h, replaceChildren, scrollBox } from './element.js';
-import { ago, alertState, formatDuration, ruleName, severityBadge, subjectName, timeElement } from './format.js';
+import {
+  ago,
+  alertState,
+  formatDuration,
+  ruleName,
+  severityBadge,
+  subjectName,
+  timeElement,
+} from './format.js';
 import { currentTenant, startPage } from './shell.js';
 
 const SEVERITIES = ['critical', 'warning', 'info'];
@@ -30,7 +38,13 @@ async function load() {
     }
   }
   // The summary's clock fields change every poll; the page redraws anyway so the countdown moves.
-  return { summary, alerts: alerts.alerts, deadLetters: deadLetters.deadLetters, allocation, allocationProblem };
+  return {
+    summary,
+    alerts: alerts.alerts,
+    deadLetters: deadLetters.deadLetters,
+    allocation,
+    allocationProblem,
+  };
 }
 
 function render(data) {
@@ -45,23 +59,53 @@ function renderAlerts(summary, alerts) {
   replaceChildren(
     byId('severity-counts'),
     SEVERITIES.map((severity) =>
-      h('dl', { class: `tile severity-${severity}`, id: `count-${severity}` }, h('dt', { text: `${severity[0].toUpperCase()}${severity.slice(1)}` }), h('dd', { text: counts.bySeverity[severity] })),
+      h(
+        'dl',
+        { class: `tile severity-${severity}`, id: `count-${severity}` },
+        h('dt', { text: `${severity[0].toUpperCase()}${severity.slice(1)}` }),
+        h('dd', { text: counts.bySeverity[severity] }),
+      ),
     ),
-    h('dl', { class: 'tile neutral' }, h('dt', { text: 'Acknowledged' }), h('dd', { text: counts.acknowledged })),
+    h(
+      'dl',
+      { class: 'tile neutral' },
+      h('dt', { text: 'Acknowledged' }),
+      h('dd', { text: counts.acknowledged }),
+    ),
   );
-  const sorted = [...alerts].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || b.lastSeenAt.localeCompare(a.lastSeenAt));
+  const sorted = [...alerts].sort(
+    (a, b) =>
+      SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+      b.lastSeenAt.localeCompare(a.lastSeenAt),
+  );
   if (sorted.length === 0) {
-    replaceChildren(byId('open-alerts'), h('p', { class: 'notice notice-ok', text: 'No open alerts for this tenant.' }));
+    replaceChildren(
+      byId('open-alerts'),
+      h('p', { class: 'notice notice-ok', text: 'No open alerts for this tenant.' }),
+    );
     return;
   }
   replaceChildren(
     byId('open-alerts'),
-    scrollBox('Open alerts table',
+    scrollBox(
+      'Open alerts table',
       h(
         'table',
         { id: 'open-alerts-table' },
-        h('caption', { text: `${sorted.length} open alert${sorted.length === 1 ? '' : 's'}, most severe first` }),
-        h('thead', {}, h('tr', {}, ['Severity', 'Alert', 'Account', 'Rule', 'First seen', 'State'].map((t) => h('th', { scope: 'col', text: t })))),
+        h('caption', {
+          text: `${sorted.length} open alert${sorted.length === 1 ? '' : 's'}, most severe first`,
+        }),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Severity', 'Alert', 'Account', 'Rule', 'First seen', 'State'].map((t) =>
+              h('th', { scope: 'col', text: t }),
+            ),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -70,7 +114,15 @@ function renderAlerts(summary, alerts) {
               'tr',
               {},
               h('td', {}, severityBadge(alert.severity)),
-              h('td', {}, h('a', { href: `alert.html?id=${encodeURIComponent(alert.id)}`, id: `alert-link-${alert.id}`, text: alert.finding.title })),
+              h(
+                'td',
+                {},
+                h('a', {
+                  href: `alert.html?id=${encodeURIComponent(alert.id)}`,
+                  id: `alert-link-${alert.id}`,
+                  text: alert.finding.title,
+                }),
+              ),
               h('td', {}, subjectName(alert)),
               h('td', { text: ruleName(alert.ruleId) }),
               h('td', {}, timeElement(alert.firstSeenAt)),
@@ -86,14 +138,21 @@ function renderAlerts(summary, alerts) {
 function renderAllocation(allocation, problem) {
   const container = byId('allocation');
   if (allocation === null) {
-    replaceChildren(container, h('p', { class: 'notice notice-info', text: problem ?? 'The allocation is not available.' }));
+    replaceChildren(
+      container,
+      h('p', { class: 'notice notice-info', text: problem ?? 'The allocation is not available.' }),
+    );
     return;
   }
   const purchased = allocation.purchasedRaLicenses;
   const scale = Math.max(1, allocation.freeAllocation, allocation.needed, purchased ?? 0);
   const bar = (label, value, kind) => [
     h('span', { text: label }),
-    h('div', { class: 'bar-track', 'aria-hidden': 'true' }, h('div', { class: `bar ${kind}`, style: { width: `${Math.round(((value ?? 0) / scale) * 100)}%` } })),
+    h(
+      'div',
+      { class: 'bar-track', 'aria-hidden': 'true' },
+      h('div', { class: `bar ${kind}`, style: { width: `${Math.round(((value ?? 0) / scale) * 100)}%` } }),
+    ),
     h('span', { class: 'bar-value', text: value ?? 'unknown' }),
   ];
   replaceChildren(
@@ -107,37 +166,73 @@ function renderAllocation(allocation, problem) {
         `${allocation.needed} resource account${allocation.needed === 1 ? ' needs' : 's need'} a license; ${allocation.freeAllocation} are free (25 + 1 per 10 of ${allocation.qualifyingLicenses} qualifying licenses); ` +
           `${purchased ?? 'an unknown number of'} resource-account licenses are bought.`,
       ),
-      h('div', { class: 'bars' }, bar('Free allocation', allocation.freeAllocation, 'free'), bar('Needed', allocation.needed, 'needed'), bar('Purchased', purchased, 'purchased')),
+      h(
+        'div',
+        { class: 'bars' },
+        bar('Free allocation', allocation.freeAllocation, 'free'),
+        bar('Needed', allocation.needed, 'needed'),
+        bar('Purchased', purchased, 'purchased'),
+      ),
       h(
         'dl',
         { class: 'callouts' },
-        h('div', { class: `tile ${allocation.toBuy > 0 ? 'severity-info' : 'neutral'}` }, h('dt', { text: 'To buy (beyond the free allocation)' }), h('dd', { text: allocation.toBuy })),
         h(
           'div',
-          { class: `tile ${allocation.unclaimed !== null && allocation.unclaimed > 0 ? 'severity-warning' : 'neutral'}` },
+          { class: `tile ${allocation.toBuy > 0 ? 'severity-info' : 'neutral'}` },
+          h('dt', { text: 'To buy (beyond the free allocation)' }),
+          h('dd', { text: allocation.toBuy }),
+        ),
+        h(
+          'div',
+          {
+            class: `tile ${allocation.unclaimed !== null && allocation.unclaimed > 0 ? 'severity-warning' : 'neutral'}`,
+          },
           h('dt', { text: 'Unclaimed (free, still to "buy" at $0)' }),
           h('dd', { text: allocation.unclaimed ?? 'unknown' }),
         ),
       ),
     ),
-    h('details', {}, h('summary', { text: 'How this was counted' }), h('p', { text: allocation.basisText }), h('p', { text: allocation.resourceAccountsBasis })),
+    h(
+      'details',
+      {},
+      h('summary', { text: 'How this was counted' }),
+      h('p', { text: allocation.basisText }),
+      h('p', { text: allocation.resourceAccountsBasis }),
+    ),
   );
 }
 
 function renderSubscriptions(summary) {
   const container = byId('subscriptions');
   if (summary.subscriptions.length === 0) {
-    replaceChildren(container, h('p', { class: 'notice notice-error', text: 'No subscription: Graph does not notify ra-watch of changes for this tenant; only the periodic delta reconcile sees them.' }));
+    replaceChildren(
+      container,
+      h('p', {
+        class: 'notice notice-error',
+        text: 'No subscription: Graph does not notify ra-watch of changes for this tenant; only the periodic delta reconcile sees them.',
+      }),
+    );
     return;
   }
   const generated = Date.parse(summary.generatedAt);
   replaceChildren(
     container,
-    scrollBox('Subscriptions table',
+    scrollBox(
+      'Subscriptions table',
       h(
         'table',
         { id: 'subscriptions-table' },
-        h('thead', {}, h('tr', {}, ['Resource', 'Status', 'Expires', 'Last notification', 'Last renewed'].map((t) => h('th', { scope: 'col', text: t })))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Resource', 'Status', 'Expires', 'Last notification', 'Last renewed'].map((t) =>
+              h('th', { scope: 'col', text: t }),
+            ),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -146,8 +241,23 @@ function renderSubscriptions(summary) {
               'tr',
               {},
               h('td', {}, s.resource, h('div', { class: 'id', text: s.id })),
-              h('td', {}, h('span', { class: `badge ${s.status === 'active' ? 'ok' : 'severity-critical'}`, text: s.status })),
-              h('td', {}, s.expiresInMs > 0 ? `in ${formatDuration(s.expiresInMs)}` : `expired ${formatDuration(s.expiresInMs)} ago`, h('br'), timeElement(s.expiresAt)),
+              h(
+                'td',
+                {},
+                h('span', {
+                  class: `badge ${s.status === 'active' ? 'ok' : 'severity-critical'}`,
+                  text: s.status,
+                }),
+              ),
+              h(
+                'td',
+                {},
+                s.expiresInMs > 0
+                  ? `in ${formatDuration(s.expiresInMs)}`
+                  : `expired ${formatDuration(s.expiresInMs)} ago`,
+                h('br'),
+                timeElement(s.expiresAt),
+              ),
               h('td', { text: ago(s.lastNotificationAt, generated) }),
               h('td', { text: s.lastRenewedAt === null ? 'not yet' : ago(s.lastRenewedAt, generated) }),
             ),
@@ -160,7 +270,8 @@ function renderSubscriptions(summary) {
 
 function renderQueue(summary, deadLetters) {
   const q = summary.queue;
-  const tile = (label, value, kind = 'neutral', id = undefined) => h('div', { class: `tile ${kind}`, id }, h('dt', { text: label }), h('dd', { text: value }));
+  const tile = (label, value, kind = 'neutral', id = undefined) =>
+    h('div', { class: `tile ${kind}`, id }, h('dt', { text: label }), h('dd', { text: value }));
   replaceChildren(
     byId('queue'),
     h(
@@ -169,21 +280,44 @@ function renderQueue(summary, deadLetters) {
       tile('Ready', q.ready),
       tile('Scheduled (follow-ups)', q.scheduled),
       tile('In progress', q.inFlight),
-      tile('Dead letters', summary.deadLetters, summary.deadLetters > 0 ? 'severity-critical' : 'neutral', 'dead-letter-count'),
+      tile(
+        'Dead letters',
+        summary.deadLetters,
+        summary.deadLetters > 0 ? 'severity-critical' : 'neutral',
+        'dead-letter-count',
+      ),
     ),
     deadLetters.length === 0
       ? h('p', { class: 'muted', text: 'No dead letters: every piece of work was done.' })
-      : scrollBox('Dead letters table',
+      : scrollBox(
+          'Dead letters table',
           h(
             'table',
             {},
-            h('caption', { text: 'Work ra-watch could not do (retry with `ra-watch dead-letters retry <id>` once the cause is fixed)' }),
-            h('thead', {}, h('tr', {}, ['When', 'Reason', 'Detail', 'Deliveries'].map((t) => h('th', { scope: 'col', text: t })))),
+            h('caption', {
+              text: 'Work ra-watch could not do (retry with `ra-watch dead-letters retry <id>` once the cause is fixed)',
+            }),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['When', 'Reason', 'Detail', 'Deliveries'].map((t) => h('th', { scope: 'col', text: t })),
+              ),
+            ),
             h(
               'tbody',
               {},
               deadLetters.map((d) =>
-                h('tr', {}, h('td', {}, timeElement(d.deadLetteredAt)), h('td', { text: d.reason }), h('td', { text: d.description ?? '' }), h('td', { text: d.deliveryCount })),
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, timeElement(d.deadLetteredAt)),
+                  h('td', { text: d.reason }),
+                  h('td', { text: d.description ?? '' }),
+                  h('td', { text: d.deliveryCount }),
+                ),
               ),
             ),
           ),

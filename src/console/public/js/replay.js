@@ -5,7 +5,7 @@
 import { api } from './api.js';
 import { byId, h, replaceChildren, scrollBox } from './element.js';
 import { ruleName, severityBadge, timeElement } from './format.js';
-import { currentTenant, report, say, startPage } from './shell.js';
+import { currentTenant, refresh, report, say, startPage } from './shell.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The selection the shown preview was made with: delivery uses it, not whatever the form holds now. */
@@ -19,16 +19,30 @@ async function load() {
 function render(data) {
   const replays = data.replays.slice(0, 10);
   if (replays.length === 0) {
-    replaceChildren(byId('recent'), h('p', { class: 'muted', text: 'No replay has been run for this tenant.' }));
+    replaceChildren(
+      byId('recent'),
+      h('p', { class: 'muted', text: 'No replay has been run for this tenant.' }),
+    );
     return;
   }
   replaceChildren(
     byId('recent'),
-    scrollBox('Recent replays table',
+    scrollBox(
+      'Recent replays table',
       h(
         'table',
         { id: 'recent-table' },
-        h('thead', {}, h('tr', {}, ['Started', 'Mode', 'By', 'Range', 'Events', 'Same', 'New', 'Gone', 'Delivered'].map((t) => h('th', { scope: 'col', text: t })))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Started', 'Mode', 'By', 'Range', 'Events', 'Same', 'New', 'Gone', 'Delivered'].map((t) =>
+              h('th', { scope: 'col', text: t }),
+            ),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -78,7 +92,15 @@ function renderReport(replay) {
   const byRule = Object.entries(replay.byRule);
   replaceChildren(
     byId('preview-result'),
-    h('p', {}, `Events received from `, timeElement(replay.selection.from), ' to ', timeElement(replay.selection.to), replay.mode === 'dry-run' ? ' (dry run: nothing was sent).' : '.'),
+    h(
+      'p',
+      {},
+      `Events received from `,
+      timeElement(replay.selection.from),
+      ' to ',
+      timeElement(replay.selection.to),
+      replay.mode === 'dry-run' ? ' (dry run: nothing was sent).' : '.',
+    ),
     replay.notice === null ? null : h('p', { class: 'notice notice-info', text: replay.notice }),
     h(
       'dl',
@@ -91,23 +113,60 @@ function renderReport(replay) {
     ),
     byRule.length === 0
       ? null
-      : scrollBox('Replay results by rule',
+      : scrollBox(
+          'Replay results by rule',
           h(
             'table',
             { id: 'replay-by-rule' },
             h('caption', { text: 'By rule' }),
-            h('thead', {}, h('tr', {}, ['Rule', 'Same', 'New', 'Gone'].map((t) => h('th', { scope: 'col', text: t })))),
-            h('tbody', {}, byRule.map(([ruleId, c]) => h('tr', {}, h('td', { text: ruleName(ruleId) }), h('td', { text: c.same }), h('td', { text: c.new }), h('td', { text: c.gone })))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['Rule', 'Same', 'New', 'Gone'].map((t) => h('th', { scope: 'col', text: t })),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              byRule.map(([ruleId, c]) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', { text: ruleName(ruleId) }),
+                  h('td', { text: c.same }),
+                  h('td', { text: c.new }),
+                  h('td', { text: c.gone }),
+                ),
+              ),
+            ),
           ),
         ),
     h('h3', { text: 'Differences' }),
     differences.length === 0
-      ? h('p', { class: 'muted', id: 'no-differences', text: 'None: today\'s rules agree with what was alerted at the time.' })
-      : scrollBox('Replay differences table',
+      ? h('p', {
+          class: 'muted',
+          id: 'no-differences',
+          text: "None: today's rules agree with what was alerted at the time.",
+        })
+      : scrollBox(
+          'Replay differences table',
           h(
             'table',
             { id: 'replay-differences' },
-            h('thead', {}, h('tr', {}, ['Outcome', 'Severity', 'Finding', 'Account', 'Received', 'Delivery'].map((t) => h('th', { scope: 'col', text: t })))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['Outcome', 'Severity', 'Finding', 'Account', 'Received', 'Delivery'].map((t) =>
+                  h('th', { scope: 'col', text: t }),
+                ),
+              ),
+            ),
             h(
               'tbody',
               {},
@@ -115,9 +174,20 @@ function renderReport(replay) {
                 h(
                   'tr',
                   {},
-                  h('td', { text: item.outcome === 'new' ? 'new: would fire now' : 'gone: would not fire now' }),
+                  h('td', {
+                    text: item.outcome === 'new' ? 'new: would fire now' : 'gone: would not fire now',
+                  }),
                   h('td', {}, severityBadge(item.severity)),
-                  h('td', {}, item.alertId === null ? item.title : h('a', { href: `alert.html?id=${encodeURIComponent(item.alertId)}`, text: item.title })),
+                  h(
+                    'td',
+                    {},
+                    item.alertId === null
+                      ? item.title
+                      : h('a', {
+                          href: `alert.html?id=${encodeURIComponent(item.alertId)}`,
+                          text: item.title,
+                        }),
+                  ),
                   h('td', { text: item.displayName ?? item.userPrincipalName ?? item.userId }),
                   h('td', {}, timeElement(item.receivedAt)),
                   h('td', { text: item.delivery ?? '' }),
@@ -126,7 +196,12 @@ function renderReport(replay) {
             ),
           ),
         ),
-    replay.itemsOmitted > 0 ? h('p', { class: 'muted', text: `${replay.itemsOmitted} more items are not shown; the CLI's replay export lists every one.` }) : null,
+    replay.itemsOmitted > 0
+      ? h('p', {
+          class: 'muted',
+          text: `${replay.itemsOmitted} more items are not shown; the CLI's replay export lists every one.`,
+        })
+      : null,
   );
 }
 
@@ -137,22 +212,32 @@ byId('replay-form').addEventListener('submit', async (event) => {
   byId('preview').disabled = true;
   replaceChildren(byId('deliver-result'));
   try {
-    const replay = await api('/replay', { method: 'POST', body: { ...selection, deliver: false, by: 'console' } });
+    const replay = await api('/replay', {
+      method: 'POST',
+      body: { ...selection, deliver: false, by: 'console' },
+    });
     previewed = selection;
     panel.hidden = false;
     renderReport(replay);
     const form = byId('deliver-form');
     form.hidden = replay.outcomes.new === 0;
     byId('deliver-confirm').checked = false;
-    byId('deliver-confirm-label').textContent = `Yes, send the ${replay.outcomes.new} new alert${replay.outcomes.new === 1 ? '' : 's'} to the configured channels (marked as replayed; ones already sent are skipped)`;
-    byId('deliver').textContent = `Deliver ${replay.outcomes.new} new alert${replay.outcomes.new === 1 ? '' : 's'}`;
+    byId('deliver-confirm-label').textContent =
+      `Yes, send the ${replay.outcomes.new} new alert${replay.outcomes.new === 1 ? '' : 's'} to the configured channels (marked as replayed; ones already sent are skipped)`;
+    byId('deliver').textContent =
+      `Deliver ${replay.outcomes.new} new alert${replay.outcomes.new === 1 ? '' : 's'}`;
     say('Preview ready', 'ok');
     byId('preview-title').focus();
+    void refresh();
   } catch (error) {
     panel.hidden = false;
     previewed = null;
     byId('deliver-form').hidden = true;
-    report(byId('preview-result'), `No preview: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    report(
+      byId('preview-result'),
+      `No preview: ${error instanceof Error ? error.message : String(error)}`,
+      'error',
+    );
   } finally {
     byId('preview').disabled = false;
   }
@@ -163,13 +248,25 @@ byId('deliver-form').addEventListener('submit', async (event) => {
   if (previewed === null || !byId('deliver-confirm').checked) return;
   byId('deliver').disabled = true;
   try {
-    const replay = await api('/replay', { method: 'POST', body: { ...previewed, deliver: true, by: 'console' } });
+    const replay = await api('/replay', {
+      method: 'POST',
+      body: { ...previewed, deliver: true, by: 'console' },
+    });
     renderReport(replay);
     byId('deliver-form').hidden = true;
     const d = replay.delivery;
-    report(byId('deliver-result'), `Delivered ${d.delivered} alert${d.delivered === 1 ? '' : 's'}; ${d.alreadyDelivered} had been delivered by an earlier replay; ${d.alreadyAlerted} had been alerted at another time.`, 'ok');
+    void refresh();
+    report(
+      byId('deliver-result'),
+      `Delivered ${d.delivered} alert${d.delivered === 1 ? '' : 's'}; ${d.alreadyDelivered} had been delivered by an earlier replay; ${d.alreadyAlerted} had been alerted at another time.`,
+      'ok',
+    );
   } catch (error) {
-    report(byId('deliver-result'), `Not delivered: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    report(
+      byId('deliver-result'),
+      `Not delivered: ${error instanceof Error ? error.message : String(error)}`,
+      'error',
+    );
   } finally {
     byId('deliver').disabled = false;
   }

@@ -29,7 +29,10 @@ export function say(message, kind = 'info') {
 
 /** Show an action's outcome beside its form: role=alert for errors, status otherwise. */
 export function report(container, message, kind) {
-  replaceChildren(container, h('p', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status', text: message }));
+  replaceChildren(
+    container,
+    h('p', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status', text: message }),
+  );
 }
 
 function pollInterval() {
@@ -103,7 +106,10 @@ async function fillTenants() {
     replaceChildren(
       select,
       summary.tenants.map((tenantId) =>
-        h('option', { value: tenantId, text: tenantId === summary.defaultTenantId ? `${tenantId} (configured)` : tenantId }),
+        h('option', {
+          value: tenantId,
+          text: tenantId === summary.defaultTenantId ? `${tenantId} (configured)` : tenantId,
+        }),
       ),
     );
   }
@@ -129,7 +135,8 @@ export function startPage({ load, render, poll = true }) {
         const focusedId = document.activeElement?.id ?? '';
         render(data);
         // A redraw replaces nodes; put the keyboard focus back on the same control if it still exists.
-        if (focusedId !== '' && document.activeElement?.id !== focusedId) document.getElementById(focusedId)?.focus();
+        if (focusedId !== '' && document.activeElement?.id !== focusedId)
+          document.getElementById(focusedId)?.focus();
       }
       hideSignIn();
       drawSession();
