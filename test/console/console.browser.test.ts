@@ -162,6 +162,20 @@ describe('the web console', () => {
     await page.locator('#remove-result', { hasText: 'removed from the registry' }).waitFor(WAIT);
     await added.waitFor({ state: 'detached', ...WAIT });
     expect((await registry(scenarioTenantId(2))).map((a) => a.userId)).not.toContain(userId);
+
+    // Live: an entry another admin adds (here through the API) appears without a reload.
+    const other = '0badc0de-5678-4abc-8def-0123456789ab';
+    const put = await fetch(`${harness.url}/api/resource-accounts/${other}`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${harness.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        tenantId: scenarioTenantId(2),
+        isResourceAccount: false,
+        note: 'added elsewhere',
+      }),
+    });
+    expect(put.status).toBe(200);
+    await table.locator(`tbody tr[data-user-id="${other}"]`, { hasText: 'added elsewhere' }).waitFor(WAIT);
   });
 
   it('previews a replay as a dry run, shows the differences, and delivers the new alerts only once confirmed', async () => {
