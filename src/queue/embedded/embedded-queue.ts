@@ -2,11 +2,14 @@
  * The embedded queue: a table in the store's own database (SQLite by default, PostgreSQL for replicas), so one
  * process needs no broker and a restart loses nothing. Every semantic of the port (queue.ts) is honoured; the
  * pieces live beside this file: send-messages (duplicates, coalescing), lease-messages (per-key ordering, max
- * deliveries), settle-message (lease tokens) with settle-batcher (group commit of settles), dead-letters.
+ * deliveries), settle-message (lease tokens) with settle-batcher (group commit of settles), dead-letters. On a
+ * SQLite file, sends are committed on a worker thread (sqlite-send-thread.ts) so the fsync does not stall the event
+ * loop ingest reads requests on.
  *
  * Time is this process's clock (epoch ms). Replicas on PostgreSQL are assumed to agree to well under a lease.
  * The queue does not own the database: `close` stops the queue's work, the caller closes the database after.
  */
+import { sql } from 'kysely';
 import type { Database } from '../../store/database';
 import { inTransaction } from '../../store/transaction';
 import type { LeasedMessage, OutgoingMessage, Queue, QueueStats, ReceiveOptions, SendResult } from '../queue';
@@ -14,6 +17,7 @@ import { listDeadLetters, retryDeadLetter } from './dead-letters';
 import { leaseMessages } from './lease-messages';
 import { leased, notLeased, type MessageCondition } from './message-state';
 import { sendMessages } from './send-messages';
+import { startSendThread, type SendThread } from './sqlite-send-thread';
 import { abandonMessage, completeMessage, deadLetterMessage, renewMessageLease } from './settle-message';
 import { createSettleBatcher } from './settle-batcher';
 import { createWakeSignal } from './wake-signal';
@@ -23,6 +27,12 @@ export interface EmbeddedQueueOptions {
   maxDeliveries: number;
   /** How often a waiting `receive` looks for messages sent by other processes (default 50 ms). */
   pollIntervalMs?: number;
+  /**
+   * SQLite file only: commit sends on a worker thread with its own connection (default true). Off, or on
+   * PostgreSQL (whose driver never blocks the event loop) or an in-memory SQLite database, sends run on the
+   * store's connection.
+   */
+  sendThread?: boolean;
 }
 
 export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOptions): Queue {
@@ -35,6 +45,30 @@ export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOp
   const settles = createSettleBatcher(database);
   const pending = new Set<Promise<unknown>>();
   let closed = false;
+  /**
+   * Started at once, in the background: sends run on the store's connection until the thread is ready (it needs
+   * the file name, which only an async query tells, and a thread takes a moment to start) and after it has ended.
+   */
+  let sendThread: SendThread | null = null;
+  const sendThreadStarting = startSendThreadIfUseful().then(
+    (thread) => (sendThread = thread),
+    () => null,
+  );
+
+  async function startSendThreadIfUseful(): Promise<SendThread | null> {
+    if (database.engine !== 'sqlite' || options.sendThread === false) return null;
+    const files = await sql<{ name: string; file: string }>`PRAGMA database_list`.execute(db);
+    const filename = files.rows.find((row) => row.name === 'main')?.file ?? '';
+    // '' is an in-memory or temporary database: no other connection can see it.
+    if (filename === '' || closed) return null;
+    const timeout = await sql<{ timeout: number }>`PRAGMA busy_timeout`.execute(db);
+    return startSendThread({ filename, busyTimeoutMs: timeout.rows[0]?.timeout ?? 5000 });
+  }
+
+  async function sendNow(messages: readonly OutgoingMessage[]): Promise<SendResult> {
+    if (sendThread?.alive === true) return sendThread.send(messages);
+    return inTransaction(database, (trx) => sendMessages(trx, database, messages, Date.now()));
+  }
 
   /** Runs one operation, refusing new ones after close and letting close wait for those in progress. */
   function track<T>(operation: () => Promise<T>): Promise<T> {
@@ -69,9 +103,7 @@ export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOp
   return {
     async send(messages: readonly OutgoingMessage[]): Promise<SendResult> {
       if (messages.length === 0) return { accepted: 0, coalesced: 0, duplicates: 0 };
-      const result = await track(() =>
-        inTransaction(database, (trx) => sendMessages(trx, database, messages, Date.now())),
-      );
+      const result = await track(() => sendNow(messages));
       if (result.accepted + result.coalesced > 0) wake.wakeAll();
       return result;
     },
@@ -139,6 +171,7 @@ export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOp
       closed = true;
       wake.wakeAll();
       await Promise.allSettled([...pending]);
+      await (await sendThreadStarting)?.close();
     },
   };
 }

@@ -1,0 +1,148 @@
+/**
+ * The main thread's side of the SQLite send thread (sqlite-send-worker.ts): sends are committed on a worker
+ * thread with its own connection to the store's file, because better-sqlite3 is synchronous and a commit with
+ * synchronous=FULL waits for the disk. On the event loop that wait stalls every request; on a thread, ingest keeps
+ * reading requests and gathering the next group commit while the disk works.
+ *
+ * One thread, one send at a time in posting order (the port's "send order" for seq). The thread is an
+ * optimisation, never a requirement: until it is ready, and after it has ended, sends run on the store's
+ * connection. A send posted to a thread that exits or fails is rejected (the caller, ingest, answers 503 and Graph
+ * delivers again), never acknowledged. The thread holds the process open only while a send is pending, so a queue
+ * that is never closed does not keep a process alive.
+ */
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { OutgoingMessage, SendResult } from '../queue';
+import type { SendThreadData, SendThreadReply, SendThreadRequest, WireMessage } from './sqlite-send-protocol';
+
+export interface SendThread {
+  /** False once the thread has ended (crashed or closed): send on the store's connection instead. */
+  readonly alive: boolean;
+  send(messages: readonly OutgoingMessage[]): Promise<SendResult>;
+  /** Waits for pending sends' answers, then closes the thread's connection and ends it. */
+  close(): Promise<void>;
+}
+
+interface PendingSend {
+  resolve(result: SendResult): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Built: dist/.../sqlite-send-worker.js runs as is. From source (ts-jest): the thread has no TypeScript loader, so
+ * it is given one, the compiler the tests already run on, transpiling the self-contained worker file.
+ */
+const FROM_SOURCE_BOOTSTRAP = `
+const fs = require('node:fs');
+const { workerData } = require('node:worker_threads');
+const ts = require(workerData.typescript);
+require.extensions['.ts'] = (module, filename) => {
+  const output = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+    fileName: filename,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  });
+  module._compile(output.outputText, filename);
+};
+require(workerData.entry);
+`;
+
+function startWorker(data: SendThreadData): Worker {
+  const extension = path.extname(__filename);
+  const entry = path.join(__dirname, `sqlite-send-worker${extension}`);
+  if (extension === '.ts') {
+    return new Worker(FROM_SOURCE_BOOTSTRAP, {
+      eval: true,
+      workerData: { ...data, entry, typescript: require.resolve('typescript') },
+    });
+  }
+  return new Worker(entry, { workerData: data });
+}
+
+function toWire(message: OutgoingMessage): WireMessage {
+  return {
+    messageId: message.messageId,
+    orderingKey: message.orderingKey,
+    body: JSON.stringify(message.body),
+    coalesce: message.coalesce === true,
+    notBefore: message.notBefore?.getTime() ?? null,
+  };
+}
+
+/**
+ * Starts the thread; resolves once it has opened the file and prepared its statements, rejects when it cannot
+ * (the caller then keeps sending on the store's connection).
+ */
+export function startSendThread(data: SendThreadData): Promise<SendThread> {
+  const worker = startWorker(data);
+  // Held open only while a send is pending (see send).
+  worker.unref();
+  const pending = new Map<number, PendingSend>();
+  let nextId = 1;
+  let alive = true;
+
+  function failAll(error: Error): void {
+    for (const waiter of pending.values()) waiter.reject(error);
+    pending.clear();
+  }
+
+  const exited = new Promise<void>((resolve) => {
+    worker.once('exit', (code) => {
+      alive = false;
+      failAll(new Error(`the SQLite send thread exited (code ${code}); the send was not stored`));
+      resolve();
+    });
+  });
+
+  const thread: SendThread = {
+    get alive() {
+      return alive;
+    },
+    send(messages) {
+      return new Promise<SendResult>((resolve, reject) => {
+        if (!alive) {
+          reject(new Error('the SQLite send thread has ended; the send was not stored'));
+          return;
+        }
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        if (pending.size === 1) worker.ref();
+        const request: SendThreadRequest = { type: 'send', id, messages: messages.map(toWire) };
+        worker.postMessage(request);
+      });
+    },
+    async close() {
+      if (alive) {
+        // The thread answers every send posted before 'close' first: the port delivers in order.
+        worker.ref();
+        const request: SendThreadRequest = { type: 'close' };
+        worker.postMessage(request);
+      }
+      await exited;
+    },
+  };
+
+  return new Promise<SendThread>((resolve, reject) => {
+    worker.on('message', (reply: SendThreadReply) => {
+      if ('type' in reply) {
+        resolve(thread);
+        return;
+      }
+      const waiter = pending.get(reply.id);
+      if (waiter === undefined) return;
+      pending.delete(reply.id);
+      if (pending.size === 0) worker.unref();
+      if (reply.ok) waiter.resolve(reply.result);
+      else {
+        const error = new Error(`queue send failed on the SQLite send thread: ${reply.message}`);
+        if (reply.code !== null) Object.assign(error, { code: reply.code });
+        waiter.reject(error);
+      }
+    });
+    worker.on('error', (error) => {
+      // An uncaught error ends the thread ('exit' follows); before 'ready' it means the thread never started.
+      reject(new Error('the SQLite send thread could not start', { cause: error }));
+      failAll(new Error('the SQLite send thread failed; the send was not stored', { cause: error }));
+    });
+    void exited.then(() => reject(new Error('the SQLite send thread exited before it was ready')));
+  });
+}
