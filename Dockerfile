@@ -1,18 +1,25 @@
 # syntax=docker/dockerfile:1
 # ra-watch container: build with dev dependencies, run with production ones only.
+#   docker build -t ra-watch .
+#   docker run -p 3000:3000 -v ra-watch-data:/app/data --env-file .env ra-watch
+# deploy/README.md has the Azure and the one-container paths.
 
 # ---- build --------------------------------------------------------------------------------------------------
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-# better-sqlite3 compiles from source (npm's allowScripts approves it): it needs a C++ toolchain here, not at run time.
+# better-sqlite3 compiles from source: it needs a C++ toolchain here, not at run time.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
+# Reach nothing but the npm registry: no prebuilt binary from GitHub (build from source instead) and node-gyp uses
+# the headers the node image already has rather than downloading them.
+ENV npm_config_build_from_source=true \
+    npm_config_nodedir=/usr/local
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+# `npm ci` runs the prepare script (tsc over src/ and bench/, then scripts/copy-assets.js) before pruning.
 COPY scripts ./scripts
 COPY src ./src
 COPY bench ./bench
-# `npm ci` runs the prepare script, which compiles src/ to dist/; then drop the dev dependencies.
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund
 
 # ---- run ----------------------------------------------------------------------------------------------------
@@ -33,4 +40,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node is PID 1 with no shell in front, so SIGTERM reaches ra-watch and it drains before exiting.
+STOPSIGNAL SIGTERM
 CMD ["node", "dist/src/cli/main.js", "serve"]
