@@ -27,6 +27,8 @@ export interface AmqpBroker {
   port: number;
   connectionString: string;
   queue(name: string): BrokerQueue;
+  /** Cuts (without AMQP close) the connection holding a session, as a killed consumer process would. */
+  dropSessionHolder(sessionId: string): void;
   close(): Promise<void>;
 }
 
@@ -272,6 +274,7 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
     }
     pumpAll();
   }, 20);
+  ticker.unref();
 
   const server = container.listen({ port: 0, host: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -289,6 +292,12 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
       const queue = entities.get(name);
       if (queue === undefined) throw new Error(`no queue ${name} on the test broker`);
       return queue;
+    },
+    dropSessionHolder(sessionId) {
+      for (const [link, consumer] of consumers) {
+        if (consumer.sessionId !== sessionId) continue;
+        (link.connection as unknown as { socket?: Socket }).socket?.destroy();
+      }
     },
     async close() {
       clearInterval(ticker);

@@ -1,0 +1,111 @@
+/**
+ * `receive` on Service Bus: the JS SDK has no session processor, so this is a small one. For each message
+ * wanted, accept the next free session (a session with a ready message that nobody holds), take one message
+ * from it and keep the session locked as that message's lease (session-lease.ts). Each message of one call
+ * therefore has a distinct ordering key, and a key in flight anywhere is skipped by everyone else.
+ *
+ * Waiting: Service Bus answers "no free session" after a server-side wait (the client's operation timeout), the
+ * test broker at once; both are bounded here by `waitMs`, polling every `pollIntervalMs` when the answer is
+ * immediate. A message beyond `maxDeliveries` (counting the copies a delayed abandon made) is dead-lettered on
+ * sight with the same reason the embedded queue uses.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isServiceBusError, type ServiceBusClient, type ServiceBusSessionReceiver } from '@azure/service-bus';
+import type { Logger } from '../../logger';
+import type { LeasedMessage, ReceiveOptions } from '../queue';
+import { fieldsOf } from './service-bus-message';
+import { holdSession, type SessionLease } from './session-lease';
+
+export interface LeaseContext {
+  client: ServiceBusClient;
+  queueName: string;
+  maxDeliveries: number;
+  pollIntervalMs: number;
+  /** Shortest wait given to one accept (an AMQP attach round trip), even when `waitMs` is 0. */
+  minAcceptWaitMs: number;
+  logger: Logger;
+  leases: Map<string, SessionLease>;
+  isClosed: () => boolean;
+}
+
+/** "No session free now": Service Bus's timeout, a lost race for a session, or our own abort. */
+function isNoSessionAvailable(error: unknown): boolean {
+  if (error instanceof Error && error.name === 'AbortError') return true;
+  return isServiceBusError(error) && (error.code === 'ServiceTimeout' || error.code === 'SessionCannotBeLocked');
+}
+
+async function acceptNextSession(context: LeaseContext, timeoutMs: number): Promise<ServiceBusSessionReceiver | null> {
+  try {
+    return await context.client.acceptNextSession(context.queueName, {
+      maxAutoLockRenewalDurationInMs: 0,
+      abortSignal: AbortSignal.timeout(Math.max(1, timeoutMs)),
+    });
+  } catch (error) {
+    if (isNoSessionAvailable(error)) return null;
+    throw error;
+  }
+}
+
+/** Takes one message from a freshly accepted session, or gives the session back if it has none ready. */
+async function leaseOne(context: LeaseContext, receiver: ServiceBusSessionReceiver, leaseMs: number): Promise<LeasedMessage | null> {
+  const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 1_000 });
+  if (message === undefined) {
+    await receiver.close();
+    return null;
+  }
+  const fields = fieldsOf(message);
+  if (fields.deliveryCount > context.maxDeliveries) {
+    await receiver.deadLetterMessage(message, {
+      deadLetterReason: 'max deliveries exceeded',
+      deadLetterErrorDescription: `delivered ${fields.deliveryCount} times (maximum ${context.maxDeliveries}), counting delayed retries`,
+    });
+    await receiver.close();
+    return null;
+  }
+  const lease = holdSession({
+    receiver,
+    message,
+    messageId: fields.messageId,
+    leaseMs,
+    logger: context.logger,
+    onEnd: (ended) => context.leases.delete(ended.token),
+  });
+  context.leases.set(lease.token, lease);
+  return {
+    messageId: fields.messageId,
+    orderingKey: fields.orderingKey,
+    body: fields.body,
+    deliveryCount: fields.deliveryCount,
+    enqueuedAt: fields.enqueuedAt,
+    coalescedCount: fields.coalescedCount,
+    leaseToken: lease.token,
+    leaseExpiresAt: new Date(lease.expiresAt),
+  };
+}
+
+export async function leaseSessions(context: LeaseContext, request: ReceiveOptions): Promise<LeasedMessage[]> {
+  const deadline = Date.now() + (request.waitMs ?? 0);
+  const leased: LeasedMessage[] = [];
+  while (leased.length < request.maxMessages && !context.isClosed()) {
+    const remaining = deadline - Date.now();
+    const receiver = await acceptNextSession(context, Math.max(remaining, context.minAcceptWaitMs));
+    if (receiver === null) {
+      // Nothing free: return what we have, or wait for something until the deadline.
+      if (leased.length > 0 || Date.now() >= deadline) break;
+      await sleep(Math.min(context.pollIntervalMs, Math.max(0, deadline - Date.now())));
+      continue;
+    }
+    try {
+      const message = await leaseOne(context, receiver, request.leaseMs);
+      if (message !== null) leased.push(message);
+    } catch (error) {
+      await receiver.close().catch(() => undefined);
+      if (leased.length > 0) {
+        context.logger.warn({ err: error }, 'receiving from an accepted session failed; returning the messages already leased');
+        break;
+      }
+      throw error;
+    }
+  }
+  return leased;
+}
