@@ -1,14 +1,21 @@
 /**
  * The Express app: everything that is not one of Graph's two hot endpoints (those are served by the lean ingest
- * handler in front of it, see http-server.ts). Health, metrics, the API and console routers, then a JSON 404 and a
- * JSON error handler so every answer has the `{"error":{"code","message"}}` shape.
+ * handler in front of it, see http-server.ts). Request ids and security headers first, health, metrics, the API
+ * and console routers, then a JSON 404 and a JSON error handler so every answer has the
+ * `{"error":{"code","message","requestId"}}` shape.
+ *
+ * No CORS middleware on purpose: the console is served from the same origin, and without Access-Control-* headers a
+ * browser on another origin cannot read the API's answers.
  */
-import express, { type Express, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import { register as defaultRegister, type Registry } from 'prom-client';
 import type { Logger } from '../logger';
+import { API_BODY_LIMIT_BYTES, bodySizeLimit } from './body-size-limit';
 import { healthRoutes, type ReadinessCheck } from './health-routes';
 import { errorHandler, notFound } from './json-errors';
 import { metricsRoute } from './metrics-route';
+import { requestIdOf, requestIds } from './request-id';
+import { securityHeaders } from './security-headers';
 
 export interface ExpressAppOptions {
   logger: Logger;
@@ -17,6 +24,8 @@ export interface ExpressAppOptions {
   routers?: Array<{ path: string; router: Router }>;
   /** Served at /metrics; prom-client's default register when omitted. */
   metricsRegistry?: Registry;
+  /** Largest request body /api accepts (default 1 MB); larger ones get 413 before anything reads them. */
+  apiBodyLimitBytes?: number;
 }
 
 export function createExpressApp(options: ExpressAppOptions): Express {
@@ -24,10 +33,17 @@ export function createExpressApp(options: ExpressAppOptions): Express {
   app.disable('x-powered-by');
   // Behind a proxy or not, query strings stay plain key=value: no nested objects from `?a[b]=c`.
   app.set('query parser', 'simple');
+  app.use(requestIds());
+  app.use(securityHeaders());
   app.use(healthRoutes(options.readiness, options.logger));
   app.use(metricsRoute(options.metricsRegistry ?? defaultRegister));
+  app.use('/api', bodySizeLimit(options.apiBodyLimitBytes ?? API_BODY_LIMIT_BYTES));
   for (const { path, router } of options.routers ?? []) app.use(path, router);
   app.use(notFound);
-  app.use(errorHandler(options.logger));
+  // The error log line carries the request id the caller got back, so the two can be matched.
+  const handleError: ErrorRequestHandler = (error, req, res, next) => {
+    errorHandler(options.logger.child({ requestId: requestIdOf(req) }))(error, req, res, next);
+  };
+  app.use(handleError);
   return app;
 }
