@@ -97,7 +97,7 @@ describe('the web console', () => {
     await screenshot(page, 'overview');
   });
 
-  it("opens an alert with its evidence, remediation and the account's timeline, and acknowledges it", async () => {
+  it("opens an alert with its evidence, remediation and the account's timeline, and acknowledges and snoozes it", async () => {
     const tenantId = scenarioTenantId(2);
     const swap = (await alerts(`state=open&tenantId=${tenantId}`)).find(
       (a) => a.ruleId === 'ra.non-atomic-swap',
@@ -123,6 +123,15 @@ describe('the web console', () => {
       acknowledgeReason: 'Call queue tested: it answers.',
     });
     await page.locator('#alert-state', { hasText: 'acknowledged by Ada Admin' }).waitFor(WAIT);
+
+    // Snooze: the admin's local time (datetime-local) is sent as an exact instant.
+    await page.fill('#ack-snooze', '2030-01-01T12:00');
+    await page.click('#ack-submit');
+    await page.locator('#ack-result', { hasText: 'snoozed until' }).waitFor(WAIT);
+    const snoozed = await api<AlertJson & { snoozedUntil: string | null }>(`/alerts/${swap.id}`);
+    const expected = await page.evaluate<string>("new Date('2030-01-01T12:00').toISOString()");
+    expect(snoozed.snoozedUntil).toBe(expected);
+    await page.locator('#alert-state', { hasText: 'snoozed until' }).waitFor(WAIT);
 
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'alert');
