@@ -23,6 +23,16 @@ import { silentLogger } from '../../src/logger';
 import { createEmptyDatabase } from '../support/databases';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 export const ARTIFACTS_DIR = join(__dirname, '..', 'artifacts');
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
 
@@ -81,19 +91,7 @@ export async function startConsoleHarness(scenarios: readonly Scenario[]): Promi
     for (const scenario of scenarios)
       await playScenario(demo.simulator, scenario, { stepGapMs: 0, betweenSteps: settle });
     await settle();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   } catch (error) {
     await app.stop();
     await demo.simulator.stop();
