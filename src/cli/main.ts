@@ -15,6 +15,7 @@ import { registerReplay } from './commands/replay';
 import { registerSubscriptions } from './commands/subscriptions';
 import { registerDeadLetters } from './commands/dead-letters';
 import { registerAlerts } from './commands/alerts';
+import { registerResourceAccounts } from './commands/resource-accounts';
 
 /** Something a command registers: it adds itself (and its subcommands) to the program. */
 export type CommandRegistration = (program: Command, output: Output) => void;
@@ -28,6 +29,7 @@ const registrations: CommandRegistration[] = [
   registerSubscriptions,
   registerAlerts,
   registerDeadLetters,
+  registerResourceAccounts,
   registerAllocation,
 ];
 

@@ -32,7 +32,7 @@ describe('ra-watch allocation', () => {
   it.each([
     [['allocation', '--qualifying-licenses', 'many', '--resource-accounts', '90'], /--qualifying-licenses takes a whole number/],
     [['allocation', '--qualifying-licenses', '-5', '--resource-accounts', '90'], /--qualifying-licenses/],
-    [['allocation', '--resource-accounts', '90'], /required option '--qualifying-licenses <n>' not specified/],
+    [['allocation', '--resource-accounts', '90'], /give both --qualifying-licenses and --resource-accounts/],
     [['no-such-command'], /unknown command 'no-such-command'/],
   ])('exits 2 with a message naming the problem for %j', async (argv, message) => {
     const out = captureOutput();

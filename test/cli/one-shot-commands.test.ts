@@ -11,6 +11,8 @@ import { silentLogger } from '../../src/logger';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { captureOutput } from '../support/captured-output';
 
+jest.setTimeout(120_000);
+
 const ENV_NAMES = ['DATABASE_URL', 'GRAPH_BASE_URL', 'GRAPH_ACCESS_TOKEN', 'AZURE_TENANT_ID', 'PUBLIC_BASE_URL', 'LOG_LEVEL'];
 
 describe('one-shot CLI commands', () => {
@@ -100,6 +102,31 @@ describe('one-shot CLI commands', () => {
       const report = out.documents[0] as { resourceAccounts: unknown[]; findings: Array<{ ruleId: string }> };
       expect(report.resourceAccounts).toHaveLength(1);
       expect(report.findings.map((f) => f.ruleId).sort()).toEqual(['ra.standard-on-ra', 'ra.unlicensed']);
+    });
+
+    it('reads the allocation from the tenant once the audit has identified its resource accounts', async () => {
+      expect(await runCli(['audit', '--record', '--csv'], captureOutput())).toBe(0);
+      const out = captureOutput();
+      expect(await runCli(['allocation', '--json'], out)).toBe(0);
+      // The remove-first scenario's tenant: 20 Teams Phone Standard seats → 25 + 2 free; one resource account.
+      expect(out.documents[0]).toMatchObject({ qualifyingLicenses: 20, freeAllocation: 27, needed: 1, toBuy: 0 });
+    });
+
+    it('keeps the registry: add, list, exclude, remove, and refuses a user that is not an object id', async () => {
+      const userId = '0b0b0b0b-1111-4222-8333-944444444444';
+      expect(await runCli(['resource-accounts', 'add', userId, '--application', 'call-queue', '--note', 'lost every license'], captureOutput())).toBe(0);
+      const list = captureOutput();
+      expect(await runCli(['resource-accounts', 'list', '--json'], list)).toBe(0);
+      expect((list.documents[0] as { registry: unknown[] }).registry).toEqual([
+        expect.objectContaining({ userId, isResourceAccount: true, application: 'call-queue', note: 'lost every license' }),
+      ]);
+      expect(await runCli(['resource-accounts', 'add', userId, '--not'], captureOutput())).toBe(0);
+      const excluded = captureOutput();
+      await runCli(['resource-accounts', 'list', '--json'], excluded);
+      expect((excluded.documents[0] as { registry: unknown[] }).registry).toEqual([expect.objectContaining({ userId, isResourceAccount: false })]);
+      expect(await runCli(['resource-accounts', 'remove', userId], captureOutput())).toBe(0);
+      expect(await runCli(['resource-accounts', 'remove', userId], captureOutput())).toBe(2);
+      expect(await runCli(['resource-accounts', 'add', 'ra_sales@contoso.com'], captureOutput())).toBe(2);
     });
 
     it('explains that a subscription needs PUBLIC_BASE_URL instead of failing obscurely', async () => {

@@ -1,16 +1,22 @@
 /**
- * `ra-watch allocation`: the free resource-account license allocation from counts an admin knows (DOMAIN.md §2),
- * without a tenant. With a tenant configured, `/api/allocation` reads the counts from subscribedSkus instead.
+ * `ra-watch allocation`: the free resource-account license allocation (DOMAIN.md §2). With no counts it reads the
+ * tenant: seats of every SKU with the MCOEV plan from subscribedSkus, and the resource accounts ra-watch knows (the
+ * registry and its identifications; run `ra-watch audit --record` first on a new install). With
+ * `--qualifying-licenses` and `--resource-accounts` it computes from counts an admin knows, with no tenant at all.
  */
 import type { Command } from 'commander';
-import { allocationFromCounts } from '../../licensing/allocation';
+import { allocationFromCounts, allocationFromSkus } from '../../licensing/allocation';
+import { countKnownResourceAccounts } from '../../api/allocation-router';
+import { UsageError } from '../cli-error';
+import { tenantOf, withApp } from '../open-app';
 import type { Allocation } from '../../glossary';
 import { nonNegativeInteger } from '../arguments';
 import type { Output } from '../output';
 
 interface AllocationOptions {
-  qualifyingLicenses: number;
-  resourceAccounts: number;
+  qualifyingLicenses?: number;
+  resourceAccounts?: number;
+  tenant?: string;
   raLicenses?: number;
   json?: boolean;
 }
@@ -19,23 +25,39 @@ export function registerAllocation(program: Command, output: Output): void {
   program
     .command('allocation')
     .description('Compute the free Teams Phone Resource Account license allocation and what must be bought.')
-    .requiredOption(
+    .option(
       '--qualifying-licenses <n>',
       'Teams Phone Standard + Teams Phone with Calling Plan + Teams Shared Devices licenses (incl. suites such as E5)',
       nonNegativeInteger('--qualifying-licenses', '600'),
     )
-    .requiredOption('--resource-accounts <n>', 'resource accounts (auto attendants and call queues) that need a license', nonNegativeInteger('--resource-accounts', '90'))
+    .option('--resource-accounts <n>', 'resource accounts (auto attendants and call queues) that need a license', nonNegativeInteger('--resource-accounts', '90'))
     .option('--ra-licenses <n>', 'Teams Phone Resource Account licenses already purchased (including the $0 ones)', nonNegativeInteger('--ra-licenses', '85'))
+    .option('--tenant <id>', 'without counts: the tenant to read (default AZURE_TENANT_ID)')
     .option('--json', 'print one JSON object')
-    .action((options: AllocationOptions) => {
-      const allocation = allocationFromCounts({
-        qualifyingLicenses: options.qualifyingLicenses,
-        resourceAccounts: options.resourceAccounts,
-        ...(options.raLicenses === undefined ? {} : { raLicensesPurchased: options.raLicenses }),
-      });
+    .action(async (options: AllocationOptions) => {
+      const allocation = await allocationFor(options);
       if (options.json === true) output.json(allocation);
       else for (const line of describeAllocation(allocation)) output.text(line);
     });
+}
+
+async function allocationFor(options: AllocationOptions): Promise<Allocation> {
+  const given = [options.qualifyingLicenses, options.resourceAccounts].filter((n) => n !== undefined).length;
+  if (given === 1) {
+    throw new UsageError('give both --qualifying-licenses and --resource-accounts (or neither, to read the tenant).');
+  }
+  if (options.qualifyingLicenses === undefined || options.resourceAccounts === undefined) {
+    return withApp(async (app, config) => {
+      const tenantId = tenantOf(options.tenant, config);
+      const [skus, accounts] = await Promise.all([app.graph.getSubscribedSkus(tenantId, { fresh: true }), countKnownResourceAccounts(app.store, tenantId)]);
+      return allocationFromSkus(skus, accounts.count);
+    });
+  }
+  return allocationFromCounts({
+    qualifyingLicenses: options.qualifyingLicenses,
+    resourceAccounts: options.resourceAccounts,
+    ...(options.raLicenses === undefined ? {} : { raLicensesPurchased: options.raLicenses }),
+  });
 }
 
 export function describeAllocation(a: Allocation): string[] {
