@@ -137,6 +137,7 @@ async function main(): Promise<void> {
     log(
       `  burst: ${burstAlerts.size}/${burst} alerts in ${burstSeconds.toFixed(1)} s, ${requests.http} Graph HTTP requests (${requests.viaBatch} items inside $batch)`,
     );
+    log(`  requests by route: ${requests.routes.map(([route, count]) => `${route} ${count}`).join(', ')}`);
 
     const missing = steady - latencies.length + (burst - burstAlerts.size);
     const rows: BenchRow[] = [
@@ -168,7 +169,7 @@ async function main(): Promise<void> {
         ratio: perUser,
         goal: '≤ 0.1',
         met: perUser <= 0.1 && burstAlerts.size === burst,
-        note: `baseline: one GET per user without $batch; ${requests.http} requests, ${requests.viaBatch} $batch items, ${burstAlerts.size} users in ${burstSeconds.toFixed(1)} s`,
+        note: `baseline: one GET per user without $batch; ${requests.http} requests, ${requests.viaBatch} $batch items, ${burstAlerts.size} users in ${burstSeconds.toFixed(1)} s; ${requests.routes.slice(0, 3).map(([route, count]) => `${route} ×${count}`).join(', ')}`,
       },
     ];
     if (missing > 0) log(`  ${missing} changes never raised their alert in time`);

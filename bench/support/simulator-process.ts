@@ -46,6 +46,8 @@ const childMessage = z.union([
     at: z.number().optional(),
     http: z.number().optional(),
     viaBatch: z.number().optional(),
+    /** requests: HTTP requests by method and path (ids as {id}, no query), most frequent first. */
+    routes: z.array(z.tuple([z.string(), z.number()])).optional(),
     error: z.string().optional(),
   }),
 ]);
@@ -102,7 +104,14 @@ async function runChild(): Promise<void> {
             const since = Date.parse(message.since);
             const seen = simulator.requests().filter((r) => Date.parse(r.at) >= since);
             const viaBatch = seen.filter((r) => r.viaBatch).length;
-            return send({ type: 'answer', id: message.id, http: seen.length - viaBatch, viaBatch });
+            const routes = new Map<string, number>();
+            for (const r of seen) {
+              if (r.viaBatch) continue;
+              const route = `${r.method} ${r.path.split('?')[0]!.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, '{id}')}`;
+              routes.set(route, (routes.get(route) ?? 0) + 1);
+            }
+            const top = [...routes.entries()].sort((a, b) => b[1] - a[1]);
+            return send({ type: 'answer', id: message.id, http: seen.length - viaBatch, viaBatch, routes: top });
           }
           case 'flush':
             await simulator.flushNotifications();
@@ -128,7 +137,7 @@ export interface SimulatorProcess {
   /** Removes the user's Resource Account license; resolves with the change time (ms since epoch). */
   unlicense(userId: string): Promise<number>;
   /** Graph requests received since `since`: HTTP requests, and items carried inside `$batch` requests. */
-  requestsSince(since: Date): Promise<{ http: number; viaBatch: number }>;
+  requestsSince(since: Date): Promise<{ http: number; viaBatch: number; routes: Array<[string, number]> }>;
   flushNotifications(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -171,7 +180,7 @@ export async function startSimulatorProcess(options: SimulatorProcessOptions): P
     unlicense: async (userId) => (await ask({ type: 'unlicense', userId })).at ?? Date.now(),
     requestsSince: async (since) => {
       const answer = await ask({ type: 'requests', since: since.toISOString() });
-      return { http: answer.http ?? 0, viaBatch: answer.viaBatch ?? 0 };
+      return { http: answer.http ?? 0, viaBatch: answer.viaBatch ?? 0, routes: answer.routes ?? [] };
     },
     flushNotifications: async () => void (await ask({ type: 'flush' })),
     stop: async () => {
