@@ -46,6 +46,8 @@ import { createAuditRouter } from './api/audit-router';
 import { createAllocationRouter } from './api/allocation-router';
 import { createReplayRouter } from './api/replay-router';
 import { createLicenseCatalog } from './licensing/license-catalog';
+import { createConsoleRouter } from './console/console-router';
+import { createConsoleApiRouter } from './console/console-api-router';
 
 /** Where Graph is and how to get a token for a tenant. Defaults to the configured credential. */
 export interface GraphAccess {
@@ -130,7 +132,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       store: await probe(() => store.ping()),
       queue: await probe(() => queue.ping()),
     }),
-    routers: [{ path: '/api', router: api }, ...(options.routers ?? [])],
+    // The web console last: its static files under '/', after the API and any extra routers.
+    routers: [{ path: '/api', router: api }, ...(options.routers ?? []), { path: '/', router: createConsoleRouter() }],
   });
   const server = createHttpServer({ ingest, app: expressApp });
   let url: string | null = null;
@@ -197,6 +200,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     }),
   );
   api.use('/dead-letters', createDeadLettersRouter({ queue }));
+  api.use('/console', createConsoleApiRouter({ store, queue, tenantIds }));
 
   if (options.background !== false) {
     worker.start();

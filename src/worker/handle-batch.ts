@@ -19,6 +19,7 @@ export const INVALID_WORK_ITEM = 'invalid work item';
 
 export async function handleBatch(ctx: WorkerContext, messages: readonly LeasedMessage[]): Promise<void> {
   const keeper = keepLeases(ctx, messages);
+  await ctx.noteSubscriptionActivity?.(notifiedSubscriptions(messages), ctx.now());
   try {
     await Promise.all(jobsFor(ctx, messages).map((job) => runAndSettle(ctx, keeper, job)));
   } finally {
@@ -74,4 +75,16 @@ async function runAndSettle(ctx: WorkerContext, keeper: LeaseKeeper, job: Job): 
       `could not settle message, it will be redelivered after its lease: ${describeError(error)}`,
     );
   }
+}
+
+/** Subscriptions that delivered the notifications of this batch. */
+function notifiedSubscriptions(messages: readonly LeasedMessage[]): string[] {
+  const ids: string[] = [];
+  for (const message of messages) {
+    const parsed = parseWorkItem(message.body);
+    if (parsed.ok && parsed.item.kind === 'user-changed' && parsed.item.source === 'notification' && parsed.item.subscriptionId !== null) {
+      ids.push(parsed.item.subscriptionId);
+    }
+  }
+  return ids;
 }

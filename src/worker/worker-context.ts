@@ -9,6 +9,7 @@ import type { Queue } from '../queue/queue';
 import type { LifecycleWork } from '../queue/work-item';
 import type { Alert, OutboxKind, Store } from '../store/store';
 import type { Application } from './identify-resource-account';
+import type { SubscriptionActivity } from './subscription-activity';
 
 export interface WorkerDeps {
   queue: Queue;
@@ -72,6 +73,8 @@ export interface WorkerContext {
   settings: WorkerSettings;
   /** Ask for a (debounced) tenant allocation evaluation. */
   requestTenantEvaluation(tenantId: TenantId): void;
+  /** Record that these subscriptions delivered notifications (throttled). */
+  noteSubscriptionActivity?: SubscriptionActivity;
 }
 
 export function resolveSettings(options: WorkerOptions = {}): WorkerSettings {

@@ -7,6 +7,7 @@
 import { describeError } from '../errors';
 import { createTenantEvaluator } from './evaluate-tenant';
 import { handleBatch } from './handle-batch';
+import { createSubscriptionActivity } from './subscription-activity';
 import { resolveSettings, type WorkerContext, type WorkerDeps, type WorkerOptions } from './worker-context';
 
 export interface Worker {
@@ -36,6 +37,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
     applicationInstanceOf: deps.applicationInstanceOf,
     settings,
     requestTenantEvaluation: (tenantId) => tenantEvaluator.request(tenantId),
+    noteSubscriptionActivity: createSubscriptionActivity(deps.store, logger),
   };
 
   /** Lease one batch and handle it; 0 when nothing was ready. */
