@@ -89,12 +89,13 @@ describe('subscribedSkus cache', () => {
 
   it('serves the cache, bypasses it when fresh, and refreshes it once it is older than skuCacheMs', async () => {
     stub.on('GET', '/v1.0/subscribedSkus', { json: skus(10) }, { json: skus(20) }, { json: skus(30) });
-    const { graph } = reader(300);
+    // A cache life long enough that a loaded CI machine cannot outlast it between the first two reads.
+    const { graph } = reader(3_000);
     expect((await graph.getSubscribedSkus(TENANT))[0]).toMatchObject({ skuPartNumber: 'MCOEV', enabledUnits: 10, consumedUnits: 3 });
     expect((await graph.getSubscribedSkus(TENANT))[0]?.enabledUnits).toBe(10);
     expect(stub.requestsTo('GET', '/v1.0/subscribedSkus')).toHaveLength(1);
     expect((await graph.getSubscribedSkus(TENANT, { fresh: true }))[0]?.enabledUnits).toBe(20);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
     expect((await graph.getSubscribedSkus(TENANT))[0]?.enabledUnits).toBe(30);
     expect(stub.requestsTo('GET', '/v1.0/subscribedSkus')).toHaveLength(3);
   });

@@ -181,7 +181,7 @@ describe('Graph simulator: change and lifecycle notifications', () => {
     expect(sim.deliveries().map((d) => d.status)).toEqual([500, 500]);
   });
 
-  it('duplicates notifications in separate deliveries when asked', async () => {
+  it('delivers every notification twice when duplicates are asked for', async () => {
     await start({ notifications: { duplicateRate: 1, random: seeded(7) } });
     await subscribe();
     sim.updateUser(TENANT_A, ADELE_ID, { jobTitle: 'Buyer' });
@@ -189,7 +189,6 @@ describe('Graph simulator: change and lifecycle notifications', () => {
     await sim.flushNotifications();
     const resources = delivered().map((n) => n.resource).sort();
     expect(resources).toEqual([`Users/${ADELE_ID}`, `Users/${ADELE_ID}`, `Users/${RA_ID}`, `Users/${RA_ID}`].sort());
-    expect(receiver.notifications().length).toBeGreaterThanOrEqual(2);
   });
 
   it('keeps order without reordering, and loses none but changes the order with it', async () => {
