@@ -12,7 +12,7 @@ describe('the AMQP test broker, driven by the real @azure/service-bus SDK', () =
   beforeEach(async () => {
     broker = await startAmqpBroker([
       { name: 'plain', lockDurationMs: 5_000, maxDeliveryCount: 2 },
-      { name: 'sessions', requiresSession: true, lockDurationMs: 1_500, maxDeliveryCount: 3 },
+      { name: 'sessions', requiresSession: true, lockDurationMs: 3_000, maxDeliveryCount: 3 },
     ]);
     client = new ServiceBusClient(broker.connectionString, { retryOptions: { maxRetries: 0, timeoutInMs: 5_000 } });
   });
@@ -55,8 +55,8 @@ describe('the AMQP test broker, driven by the real @azure/service-bus SDK', () =
     await first.deadLetterMessage(again!, { deadLetterReason: 'bad', deadLetterErrorDescription: 'why' });
     const [a2] = await first.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
     expect(a2?.body).toBe('a2');
-    // Nothing renews the session lock (1.5 s): the broker takes the session back and the settle fails.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // Nothing renews the session lock (3 s): the broker takes the session back and the settle fails.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
     await expect(first.completeMessage(a2!)).rejects.toMatchObject({ code: 'SessionLockLost' });
     await first.close();
 

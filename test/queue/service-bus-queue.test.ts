@@ -74,7 +74,7 @@ describe('Service Bus queue (real SDK, AMQP test broker)', () => {
     await expect(queue.complete(second!)).rejects.toBeInstanceOf(LeaseLostError);
   });
 
-  it('redelivers the message of a consumer that vanished, once the broker lock runs out', async () => {
+  it('redelivers the message of a consumer whose connection dropped mid-lease', async () => {
     await queue.send([message('m1', 'k1')]);
     const vanished = anotherQueue();
     const [held] = await vanished.receive({ maxMessages: 1, leaseMs: 60_000 });

@@ -279,11 +279,16 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
   const server = container.listen({ port: 0, host: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const port = (server.address() as AddressInfo).port;
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
+  const connections = new Set<Connection>();
+  container.on('connection_open', (context: EventContext) => connections.add(context.connection));
+  container.on('disconnected', (context: EventContext) => connections.delete(context.connection));
+
+  /** Cuts a connection's socket the way rhea does for a dead peer, so its heartbeat timers stop too. */
+  function cut(connection: Connection): void {
+    const internals = connection as unknown as { socket?: Socket; abort_socket(socket: Socket): void };
+    if (internals.socket !== undefined) internals.abort_socket(internals.socket);
+    connections.delete(connection);
+  }
 
   return {
     port,
@@ -296,12 +301,12 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
     dropSessionHolder(sessionId) {
       for (const [link, consumer] of consumers) {
         if (consumer.sessionId !== sessionId) continue;
-        (link.connection as unknown as { socket?: Socket }).socket?.destroy();
+        cut(link.connection);
       }
     },
     async close() {
       clearInterval(ticker);
-      for (const socket of sockets) socket.destroy();
+      for (const connection of [...connections]) cut(connection);
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
