@@ -144,6 +144,19 @@ describe('Service Bus queue (real SDK, AMQP test broker)', () => {
     expect(Date.now()).toBeGreaterThanOrEqual(abandonedAt + 1_000);
   });
 
+  it('counts deliveries across delayed retries and dead-letters past maxDeliveries', async () => {
+    await queue.send([message('m1', 'k1')]);
+    for (let delivery = 1; delivery <= 3; delivery += 1) {
+      const [leased] = await queue.receive({ maxMessages: 1, leaseMs: 10_000, waitMs: 5_000 });
+      expect(leased).toMatchObject({ messageId: 'm1', deliveryCount: delivery });
+      await queue.abandon(leased!, { delayMs: 100 });
+    }
+    // Each copy was a first delivery for Service Bus; the adapter counts on and stops at the fourth.
+    await expect(queue.receive({ maxMessages: 1, leaseMs: 10_000, waitMs: 1_000 })).resolves.toEqual([]);
+    const [deadLetter] = await queue.listDeadLetters();
+    expect(deadLetter).toMatchObject({ messageId: 'm1', reason: 'max deliveries exceeded', body: userChanged('k1', 'm1') });
+  });
+
   it('gives an abandoned message back at once without a delay', async () => {
     await queue.send([message('m1', 'k1')]);
     const [leased] = await queue.receive({ maxMessages: 1, leaseMs: 10_000 });
