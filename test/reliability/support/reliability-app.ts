@@ -10,7 +10,8 @@ import { silentLogger } from '../../../src/logger';
 import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from '../../../src/graph/simulator/graph-simulator';
 import type { WorkerOptions } from '../../../src/worker/worker-context';
 import type { OutboxDispatcherOptions } from '../../../src/alerts/outbox-dispatcher';
-import type { Engine } from '../../../src/store/store';
+import type { Engine, Store } from '../../../src/store/store';
+import type { Queue } from '../../../src/queue/queue';
 import { createEmptyDatabase } from '../../support/databases';
 import { API_TOKEN, CLIENT_STATE, recordBaseline, reliabilityTenant, type ReliabilityTenant } from './reliability-tenant';
 
@@ -79,7 +80,7 @@ export async function startReliabilityApp(options: ReliabilityAppOptions): Promi
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Waits until the queue has nothing ready, leased or scheduled, twice in a row; then one outbox pass. */
-export async function waitForDrainedQueue(app: App, timeoutMs: number): Promise<void> {
+export async function waitForDrainedQueue(app: { queue: Queue }, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let quiet = 0;
   while (quiet < 2) {
@@ -92,7 +93,7 @@ export async function waitForDrainedQueue(app: App, timeoutMs: number): Promise<
 }
 
 /** How many of the accepted notifications were processed: the user was read after the notification was sent. */
-export async function countProcessed(app: App, tenantId: string, accepted: ReadonlyArray<{ userId: string; sentAt: number }>): Promise<number> {
+export async function countProcessed(app: { store: Store }, tenantId: string, accepted: ReadonlyArray<{ userId: string; sentAt: number }>): Promise<number> {
   const observed = new Map<string, number>();
   for (const snapshot of await app.store.snapshots.list(tenantId, { limit: 100_000 })) {
     observed.set(snapshot.userId.toLowerCase(), Date.parse(snapshot.observedAt));
