@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     const s = await throughput(sqliteQueue, total, log);
     await sqliteQueue.close();
     await sqlite.close();
-    results.push({ name: 'embedded queue, SQLite (file, FULL sync)', perSecond: s.perSecond, note: `${s.completed} messages` });
+    results.push({ name: 'embedded, SQLite file', perSecond: s.perSecond, note: `${s.completed} messages; synchronous FULL` });
     log(`  SQLite: ${Math.round(s.perSecond)} msgs/s`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -95,10 +95,10 @@ async function main(): Promise<void> {
     const p = await throughput(queue, total, log);
     await queue.close();
     await database.close();
-    results.push({ name: 'embedded queue, PostgreSQL (127.0.0.1)', perSecond: p.perSecond, note: `${p.completed} messages` });
+    results.push({ name: 'embedded, PostgreSQL', perSecond: p.perSecond, note: `${p.completed} messages` });
     log(`  PostgreSQL: ${Math.round(p.perSecond)} msgs/s`);
   } catch (error) {
-    results.push({ name: 'embedded queue, PostgreSQL (127.0.0.1)', perSecond: null, note: `not run: ${String(error)}` });
+    results.push({ name: 'embedded, PostgreSQL', perSecond: null, note: `not run: ${String(error)}` });
   } finally {
     await pg.drop();
   }
@@ -108,19 +108,19 @@ async function main(): Promise<void> {
     const queue = createServiceBusQueue({ connectionString: broker.connectionString, queueName: 'bench', maxDeliveries: 10, logger: silentLogger(), pollIntervalMs: 20 });
     try {
       const b = await throughput(queue, total, log);
-      results.push({ name: 'Service Bus adapter, AMQP test broker (in process)', perSecond: b.perSecond, note: `${b.completed} messages` });
+      results.push({ name: 'Service Bus, test broker', perSecond: b.perSecond, note: `${b.completed} messages; sessions; broker in this process` });
       log(`  Service Bus (test broker): ${Math.round(b.perSecond)} msgs/s`);
     } finally {
       await queue.close();
       await broker.close();
     }
   } catch (error) {
-    results.push({ name: 'Service Bus adapter, AMQP test broker (in process)', perSecond: null, note: `not run: ${String(error)}` });
+    results.push({ name: 'Service Bus, test broker', perSecond: null, note: `not run: ${String(error)}` });
   }
 
   const base = results[0]?.perSecond ?? null;
   const rows: BenchRow[] = results.map((r, index) => ({
-    what: `queue send+receive+complete: ${r.name}`,
+    what: `queue send+receive+complete, ${r.name}`,
     figure: r.perSecond ?? 0,
     unit: 'msgs/s',
     baseline: index === 0 ? null : base,

@@ -142,7 +142,7 @@ async function main(): Promise<void> {
   const mode = quick ? 'quick' : 'full';
   if (json) console.log(JSON.stringify({ mode, machine: host, loadAtEnd, runs }, null, 2));
   else {
-    console.log(`${'what'.padEnd(58)} ${'figure'.padStart(18)}  ${'baseline'.padStart(15)}  ${'ratio'.padStart(12)}  goal`);
+    console.log(`${'what'.padEnd(58)} ${'figure'.padStart(18)}  base(line), ratio, goal, met?`);
     for (const run of runs) {
       for (const row of run.rows) console.log(formatRow(row));
       if (run.problem !== null) console.log(`  ${run.name}: ${run.problem}`);
