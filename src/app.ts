@@ -47,6 +47,7 @@ import { createAllocationRouter } from './api/allocation-router';
 import { createReplayRouter } from './api/replay-router';
 import { createLicenseCatalog } from './licensing/license-catalog';
 import { createConsoleRouter } from './console/console-router';
+import { createMetrics } from './metrics/operational-metrics';
 import { createConsoleApiRouter } from './console/console-api-router';
 
 /** Where Graph is and how to get a token for a tenant. Defaults to the configured credential. */
@@ -120,6 +121,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const routing = createRouting({ sinks: [...sinks.keys()] });
 
   const ingest = createIngest({ queue, clientStates: config.clientStates, logger, registry: metrics });
+  createMetrics(metrics, { queue, store });
 
   // The API router is mounted now and filled once the public URL is known (the subscription manager needs it).
   const api = express.Router();

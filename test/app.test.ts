@@ -71,6 +71,9 @@ describe('the composed app', () => {
     expect(stats.ready + stats.inFlight + stats.scheduled + stats.deadLettered).toBe(1);
     const metrics = await (await get('/metrics')).text();
     expect(metrics).toMatch(/^ra_watch_ingest_\w*accepted\w*_total 1$/m);
+    // Operational series: queue depth by state, open alerts, subscriptions' time to expiry.
+    expect(metrics).toMatch(/^# TYPE ra_watch_queue_depth gauge$/m);
+    expect(metrics).toMatch(/^# TYPE ra_watch_alerts_open gauge$/m);
   });
 
   it('answers unknown paths with the JSON error shape', async () => {
