@@ -24,7 +24,10 @@ async function rowsOf(testDb: TestDatabase): Promise<unknown[]> {
     .orderBy('seq')
     .execute();
   const now = Date.now();
-  return rows.map((row) => ({ ...row, visible_at: row.visible_at <= now ? 'now' : row.visible_at }));
+  return rows.map((row) => ({
+    ...row,
+    visible_at: Number(row.visible_at) <= now ? 'now' : Number(row.visible_at),
+  }));
 }
 
 describe('the SQLite send thread', () => {
