@@ -12,13 +12,16 @@
  * A third server, the same ingest in front of a queue that keeps nothing, shows the HTTP side's own share.
  * Goals: real/bare ≥ 0.5, real p99 < 25 ms, 0 slow answers in the burst, nothing acknowledged missing.
  *
- * Measured 2026-11-27 (2 cores shared with other test runs, load average 10-15; `--rounds 3`): bare 6,844 req/s,
- * real 940 req/s (0.14), handler only 2,964 req/s (0.43), real p99 147 ms; burst of 50,000: 0 answers over 2,900 ms
- * (max 1,168 ms), 80,407 acknowledged and 80,663 stored. Commits average 32 messages: the load's 64 clients fall
- * into two halves taking turns, each half paying one commit. Where the time goes: the embedded queue's send (2-3
- * Kysely statements per message, each prepared anew, then a synchronous fsync that blocks the event loop). The
- * same send with cached prepared statements measured about 1.6x faster here; a commit that does not block the event
- * loop (a worker thread) would let both halves share one fsync.
+ * Measured 2026-11-27 09:30-10:20 (2 cores shared with other sessions' test runs, load average 10-17; bare
+ * node:http itself swung between 1,500 and 13,000 req/s from one 10 s run to the next, so every ratio below is
+ * mostly noise): before the send thread, --rounds 3 twice: real/bare 0.14 and 0.17, p99 175 and 151 ms, 0 answers
+ * over 2,900 ms in the burst (max 1,435 ms), durability ok, ~33 messages per commit. With sends committed on a
+ * worker thread and the group-commit linger, --rounds 3 twice: 0.27 and 0.27, p99 248 and 252 ms (those two runs
+ * had the heaviest load: bare 1,500-2,800 req/s in most rounds), 0 slow answers (max 406 ms), durability ok, ~47
+ * messages per commit. Interleaved 5 s runs of the three builds in one process tree (fairer than separate runs):
+ * before 1,345 / 937 req/s, thread + linger 1,512 / 1,024, thread alone 1,566 / 940. Where the time goes now: the
+ * commit's fsync under this load (3 ms median, 10 ms p90, 100 ms max for a bare 4 KB write+fsync) and CPU starvation;
+ * the 64 clients can share at most one commit at a time, so throughput is at most 64 per commit duration.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
