@@ -14,7 +14,9 @@ describe('the AMQP test broker, driven by the real @azure/service-bus SDK', () =
       { name: 'plain', lockDurationMs: 5_000, maxDeliveryCount: 2 },
       { name: 'sessions', requiresSession: true, lockDurationMs: 3_000, maxDeliveryCount: 3 },
     ]);
-    client = new ServiceBusClient(broker.connectionString, { retryOptions: { maxRetries: 0, timeoutInMs: 5_000 } });
+    client = new ServiceBusClient(broker.connectionString, {
+      retryOptions: { maxRetries: 0, timeoutInMs: 5_000 },
+    });
   });
   afterEach(async () => {
     await client.close();
@@ -23,7 +25,10 @@ describe('the AMQP test broker, driven by the real @azure/service-bus SDK', () =
 
   it('sends a batch, receives it peek-locked in order with counts and lock tokens, and completes it', async () => {
     const sender = client.createSender('plain');
-    await sender.sendMessages([{ body: { n: 1 }, messageId: 'a' }, { body: { n: 2 }, messageId: 'b' }]);
+    await sender.sendMessages([
+      { body: { n: 1 }, messageId: 'a' },
+      { body: { n: 2 }, messageId: 'b' },
+    ]);
     const receiver = client.createReceiver('plain');
     const received = await receiver.receiveMessages(5, { maxWaitTimeInMs: 2_000 });
     expect(received.map((m): unknown => m.body)).toEqual([{ n: 1 }, { n: 2 }]);
@@ -45,7 +50,9 @@ describe('the AMQP test broker, driven by the real @azure/service-bus SDK', () =
     const first = await client.acceptNextSession('sessions', { maxAutoLockRenewalDurationInMs: 0 });
     expect(first.sessionId).toBe('A');
     expect(first.sessionLockedUntilUtc.getTime()).toBeGreaterThan(Date.now() - 1_000);
-    await expect(client.acceptNextSession('sessions', { maxAutoLockRenewalDurationInMs: 0 })).rejects.toMatchObject({ code: 'ServiceTimeout' });
+    await expect(
+      client.acceptNextSession('sessions', { maxAutoLockRenewalDurationInMs: 0 }),
+    ).rejects.toMatchObject({ code: 'ServiceTimeout' });
 
     const [a1] = await first.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
     expect(a1).toMatchObject({ body: 'a1', deliveryCount: 1, sessionId: 'A' });
@@ -68,7 +75,9 @@ describe('the AMQP test broker, driven by the real @azure/service-bus SDK', () =
 
     const deadLetters = client.createReceiver('sessions', { subQueueType: 'deadLetter' });
     const peeked = await deadLetters.peekMessages(10);
-    expect(peeked.map((m): unknown[] => [m.body, m.deadLetterReason, m.deadLetterErrorDescription])).toEqual([['a1', 'bad', 'why']]);
+    expect(peeked.map((m): unknown[] => [m.body, m.deadLetterReason, m.deadLetterErrorDescription])).toEqual([
+      ['a1', 'bad', 'why'],
+    ]);
     await deadLetters.close();
     await sender.close();
   });

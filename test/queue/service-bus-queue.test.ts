@@ -30,7 +30,9 @@ describe('Service Bus queue (real SDK, AMQP test broker)', () => {
 
   beforeEach(async () => {
     // The broker's lock duration is the fallback for a dead process; the adapter keeps `leaseMs` itself.
-    broker = await startAmqpBroker([{ name: 'work', requiresSession: true, lockDurationMs: 2_000, maxDeliveryCount: 3 }]);
+    broker = await startAmqpBroker([
+      { name: 'work', requiresSession: true, lockDurationMs: 2_000, maxDeliveryCount: 3 },
+    ]);
     queue = connect();
   });
 
@@ -48,7 +50,11 @@ describe('Service Bus queue (real SDK, AMQP test broker)', () => {
 
   it('delivers a sent message with its body, a first delivery count and a lease', async () => {
     const before = Date.now();
-    await expect(queue.send([message('m1', 'k1')])).resolves.toEqual({ accepted: 1, coalesced: 0, duplicates: 0 });
+    await expect(queue.send([message('m1', 'k1')])).resolves.toEqual({
+      accepted: 1,
+      coalesced: 0,
+      duplicates: 0,
+    });
     const [leased, ...rest] = await queue.receive({ maxMessages: 10, leaseMs: 10_000 });
     expect(rest).toEqual([]);
     expect(leased).toMatchObject({ messageId: 'm1', orderingKey: 'k1', deliveryCount: 1, coalescedCount: 1 });
@@ -112,7 +118,11 @@ describe('Service Bus queue (real SDK, AMQP test broker)', () => {
     await queue.deadLetter(leased!, 'invalid body', 'kind: expected user-changed');
     await expect(queue.receive({ maxMessages: 1, leaseMs: 10_000 })).resolves.toEqual([]);
     const [deadLetter] = await queue.listDeadLetters({ limit: 10 });
-    expect(deadLetter).toMatchObject({ reason: 'invalid body', description: 'kind: expected user-changed', deliveryCount: 1 });
+    expect(deadLetter).toMatchObject({
+      reason: 'invalid body',
+      description: 'kind: expected user-changed',
+      deliveryCount: 1,
+    });
 
     await queue.retryDeadLetter(deadLetter!.id);
     await expect(queue.listDeadLetters()).resolves.toEqual([]);
@@ -154,7 +164,11 @@ describe('Service Bus queue (real SDK, AMQP test broker)', () => {
     // Each copy was a first delivery for Service Bus; the adapter counts on and stops at the fourth.
     await expect(queue.receive({ maxMessages: 1, leaseMs: 10_000, waitMs: 1_000 })).resolves.toEqual([]);
     const [deadLetter] = await queue.listDeadLetters();
-    expect(deadLetter).toMatchObject({ messageId: 'm1', reason: 'max deliveries exceeded', body: userChanged('k1', 'm1') });
+    expect(deadLetter).toMatchObject({
+      messageId: 'm1',
+      reason: 'max deliveries exceeded',
+      body: userChanged('k1', 'm1'),
+    });
   });
 
   it('gives an abandoned message back at once without a delay', async () => {
@@ -239,12 +253,16 @@ describe('Service Bus queue (real SDK, AMQP test broker)', () => {
 
   it('merges coalescing messages of one send per key, and never swallows a later change with the same id', async () => {
     const change = (id: string): OutgoingMessage => message(id, 'k1', { coalesce: true });
-    await expect(queue.send([change('c'), message('other', 'k2', { coalesce: true }), change('c2')])).resolves.toEqual({
+    await expect(
+      queue.send([change('c'), message('other', 'k2', { coalesce: true }), change('c2')]),
+    ).resolves.toEqual({
       accepted: 2,
       coalesced: 1,
       duplicates: 0,
     });
-    const [first] = (await queue.receive({ maxMessages: 10, leaseMs: 10_000 })).filter((m) => m.orderingKey === 'k1');
+    const [first] = (await queue.receive({ maxMessages: 10, leaseMs: 10_000 })).filter(
+      (m) => m.orderingKey === 'k1',
+    );
     expect(first).toMatchObject({ messageId: 'c', coalescedCount: 2 });
     await queue.complete(first!);
     // The same content-derived id again: a new real change to the user, which must be read again.

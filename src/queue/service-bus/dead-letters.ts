@@ -20,7 +20,8 @@ function toDeadLetter(message: ServiceBusReceivedMessage): DeadLetter {
   const fields = fieldsOf(message);
   const serviceBusReason = message.deadLetterReason;
   // Service Bus's own reason for a poison message, spelled as the embedded queue spells it (one API, one word).
-  const reason = serviceBusReason === MAX_DELIVERIES_REASON ? 'max deliveries exceeded' : (serviceBusReason ?? 'unknown');
+  const reason =
+    serviceBusReason === MAX_DELIVERIES_REASON ? 'max deliveries exceeded' : (serviceBusReason ?? 'unknown');
   return {
     id: String(message.sequenceNumber ?? ''),
     messageId: fields.messageId,
@@ -34,7 +35,11 @@ function toDeadLetter(message: ServiceBusReceivedMessage): DeadLetter {
   };
 }
 
-export async function listDeadLetters(client: ServiceBusClient, queueName: string, limit: number): Promise<DeadLetter[]> {
+export async function listDeadLetters(
+  client: ServiceBusClient,
+  queueName: string,
+  limit: number,
+): Promise<DeadLetter[]> {
   const receiver = client.createReceiver(queueName, { subQueueType: 'deadLetter' });
   try {
     // From the start: without a position the SDK continues after the last message peeked on this connection.
@@ -45,13 +50,19 @@ export async function listDeadLetters(client: ServiceBusClient, queueName: strin
   }
 }
 
-export async function retryDeadLetter(client: ServiceBusClient, sender: ServiceBusSender, queueName: string, id: string): Promise<void> {
+export async function retryDeadLetter(
+  client: ServiceBusClient,
+  sender: ServiceBusSender,
+  queueName: string,
+  id: string,
+): Promise<void> {
   const receiver = client.createReceiver(queueName, { subQueueType: 'deadLetter' });
   const passedOver: ServiceBusReceivedMessage[] = [];
   try {
     for (;;) {
       const page = await receiver.receiveMessages(100, { maxWaitTimeInMs: 1_000 });
-      if (page.length === 0) throw new Error(`dead letter ${id} does not exist (or is being retried by someone else)`);
+      if (page.length === 0)
+        throw new Error(`dead letter ${id} does not exist (or is being retried by someone else)`);
       const found = page.find((message) => String(message.sequenceNumber ?? '') === id);
       passedOver.push(...page.filter((message) => message !== found));
       if (found === undefined) continue;

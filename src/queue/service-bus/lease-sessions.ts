@@ -31,10 +31,15 @@ export interface LeaseContext {
 /** "No session free now": Service Bus's timeout, a lost race for a session, or our own abort. */
 function isNoSessionAvailable(error: unknown): boolean {
   if (error instanceof Error && error.name === 'AbortError') return true;
-  return isServiceBusError(error) && (error.code === 'ServiceTimeout' || error.code === 'SessionCannotBeLocked');
+  return (
+    isServiceBusError(error) && (error.code === 'ServiceTimeout' || error.code === 'SessionCannotBeLocked')
+  );
 }
 
-async function acceptNextSession(context: LeaseContext, timeoutMs: number): Promise<ServiceBusSessionReceiver | null> {
+async function acceptNextSession(
+  context: LeaseContext,
+  timeoutMs: number,
+): Promise<ServiceBusSessionReceiver | null> {
   try {
     return await context.client.acceptNextSession(context.queueName, {
       maxAutoLockRenewalDurationInMs: 0,
@@ -47,7 +52,11 @@ async function acceptNextSession(context: LeaseContext, timeoutMs: number): Prom
 }
 
 /** Takes one message from a freshly accepted session, or gives the session back if it has none ready. */
-async function leaseOne(context: LeaseContext, receiver: ServiceBusSessionReceiver, leaseMs: number): Promise<LeasedMessage | null> {
+async function leaseOne(
+  context: LeaseContext,
+  receiver: ServiceBusSessionReceiver,
+  leaseMs: number,
+): Promise<LeasedMessage | null> {
   const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 1_000 });
   if (message === undefined) {
     await receiver.close();
@@ -83,7 +92,10 @@ async function leaseOne(context: LeaseContext, receiver: ServiceBusSessionReceiv
   };
 }
 
-export async function leaseSessions(context: LeaseContext, request: ReceiveOptions): Promise<LeasedMessage[]> {
+export async function leaseSessions(
+  context: LeaseContext,
+  request: ReceiveOptions,
+): Promise<LeasedMessage[]> {
   const deadline = Date.now() + (request.waitMs ?? 0);
   const leased: LeasedMessage[] = [];
   while (leased.length < request.maxMessages && !context.isClosed()) {
@@ -101,7 +113,10 @@ export async function leaseSessions(context: LeaseContext, request: ReceiveOptio
     } catch (error) {
       await receiver.close().catch(() => undefined);
       if (leased.length > 0) {
-        context.logger.warn({ err: error }, 'receiving from an accepted session failed; returning the messages already leased');
+        context.logger.warn(
+          { err: error },
+          'receiving from an accepted session failed; returning the messages already leased',
+        );
         break;
       }
       throw error;

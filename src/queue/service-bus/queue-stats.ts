@@ -13,14 +13,19 @@ import type { QueueStats } from '../queue';
 
 const PAGE = 250;
 
-async function countByState(client: ServiceBusClient, queueName: string, cap: number, deadLetter: boolean): Promise<{ active: number; scheduled: number }> {
+async function countByState(
+  client: ServiceBusClient,
+  queueName: string,
+  cap: number,
+  deadLetter: boolean,
+): Promise<{ active: number; scheduled: number }> {
   const receiver = client.createReceiver(queueName, deadLetter ? { subQueueType: 'deadLetter' } : {});
   const counts = { active: 0, scheduled: 0 };
   try {
     // Explicit positions: without them the SDK continues after the last message peeked on this connection
     // (by any receiver of the entity), so a second count would start where the first ended.
     let from = Long.ZERO;
-    for (let seen = 0; seen < cap; ) {
+    for (let seen = 0; seen < cap;) {
       const page = await receiver.peekMessages(Math.min(PAGE, cap - seen), { fromSequenceNumber: from });
       const last = page.at(-1)?.sequenceNumber;
       if (last === undefined) break;
@@ -37,7 +42,12 @@ async function countByState(client: ServiceBusClient, queueName: string, cap: nu
   return counts;
 }
 
-export async function peekStats(client: ServiceBusClient, queueName: string, leasedHere: number, cap = 10_000): Promise<QueueStats> {
+export async function peekStats(
+  client: ServiceBusClient,
+  queueName: string,
+  leasedHere: number,
+  cap = 10_000,
+): Promise<QueueStats> {
   const [main, deadLetters] = await Promise.all([
     countByState(client, queueName, cap, false),
     countByState(client, queueName, cap, true),

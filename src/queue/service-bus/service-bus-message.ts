@@ -56,7 +56,9 @@ export function copyOf(message: OutgoingMessage, coalescedCount = 1): ServiceBus
 export function toServiceBusMessage(copy: ServiceBusCopy): ServiceBusMessage {
   return {
     // Service Bus limits message ids to 128 characters; a unique suffix keeps the port id readable in the portal.
-    messageId: copy.uniqueId ? `${copy.messageId.slice(0, 90)}#${randomUUID()}` : copy.messageId.slice(0, 128),
+    messageId: copy.uniqueId
+      ? `${copy.messageId.slice(0, 90)}#${randomUUID()}`
+      : copy.messageId.slice(0, 128),
     sessionId: copy.orderingKey,
     body: copy.body,
     contentType: 'application/json',
@@ -86,7 +88,8 @@ export function fieldsOf(message: ServiceBusReceivedMessage): ReceivedFields {
   const properties = parsed.success ? parsed.data : {};
   const priorDeliveries = properties[PRIOR_DELIVERIES] ?? 0;
   return {
-    messageId: properties[PORT_MESSAGE_ID] ?? String(message.messageId ?? message.sequenceNumber?.toString() ?? ''),
+    messageId:
+      properties[PORT_MESSAGE_ID] ?? String(message.messageId ?? message.sequenceNumber?.toString() ?? ''),
     orderingKey: message.sessionId ?? '',
     body: message.body as unknown,
     deliveryCount: (message.deliveryCount ?? 1) + priorDeliveries,

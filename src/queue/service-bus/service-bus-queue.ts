@@ -24,7 +24,16 @@ import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from 
 import type { TokenCredential } from '@azure/identity';
 import Long from 'long';
 import type { Logger } from '../../logger';
-import { LeaseLostError, type DeadLetter, type LeasedMessage, type OutgoingMessage, type Queue, type QueueStats, type ReceiveOptions, type SendResult } from '../queue';
+import {
+  LeaseLostError,
+  type DeadLetter,
+  type LeasedMessage,
+  type OutgoingMessage,
+  type Queue,
+  type QueueStats,
+  type ReceiveOptions,
+  type SendResult,
+} from '../queue';
 import { listDeadLetters, retryDeadLetter } from './dead-letters';
 import { leaseSessions } from './lease-sessions';
 import { peekStats } from './queue-stats';
@@ -49,11 +58,14 @@ export interface ServiceBusQueueOptions {
 
 function createClient(options: ServiceBusQueueOptions): ServiceBusClient {
   const clientOptions = { retryOptions: { maxRetries: 3, timeoutInMs: 30_000 } };
-  if (options.connectionString !== undefined) return new ServiceBusClient(options.connectionString, clientOptions);
+  if (options.connectionString !== undefined)
+    return new ServiceBusClient(options.connectionString, clientOptions);
   if (options.namespace !== undefined && options.credential !== undefined) {
     return new ServiceBusClient(options.namespace, options.credential, clientOptions);
   }
-  throw new Error('Service Bus needs SERVICE_BUS_CONNECTION_STRING, or SERVICE_BUS_NAMESPACE with an Azure credential');
+  throw new Error(
+    'Service Bus needs SERVICE_BUS_CONNECTION_STRING, or SERVICE_BUS_NAMESPACE with an Azure credential',
+  );
 }
 
 /** Merges the coalescing messages of one call per key and drops repeated ids, counting both. */
@@ -68,14 +80,18 @@ function prepare(messages: readonly OutgoingMessage[]): { copies: ServiceBusCopy
       continue;
     }
     ids.add(message.messageId);
-    const waiting = message.coalesce === true && message.notBefore === undefined ? coalescing.get(message.orderingKey) : undefined;
+    const waiting =
+      message.coalesce === true && message.notBefore === undefined
+        ? coalescing.get(message.orderingKey)
+        : undefined;
     if (waiting !== undefined) {
       waiting.coalescedCount += 1;
       result.coalesced += 1;
       continue;
     }
     const copy = copyOf(message);
-    if (message.coalesce === true && message.notBefore === undefined) coalescing.set(message.orderingKey, copy);
+    if (message.coalesce === true && message.notBefore === undefined)
+      coalescing.set(message.orderingKey, copy);
     copies.push(copy);
     result.accepted += 1;
   }
@@ -86,10 +102,12 @@ async function sendInBatches(sender: ServiceBusSender, messages: ServiceBusMessa
   let batch = await sender.createMessageBatch();
   for (const message of messages) {
     if (batch.tryAddMessage(message)) continue;
-    if (batch.count === 0) throw new Error(`message ${String(message.messageId)} is larger than Service Bus accepts`);
+    if (batch.count === 0)
+      throw new Error(`message ${String(message.messageId)} is larger than Service Bus accepts`);
     await sender.sendMessages(batch);
     batch = await sender.createMessageBatch();
-    if (!batch.tryAddMessage(message)) throw new Error(`message ${String(message.messageId)} is larger than Service Bus accepts`);
+    if (!batch.tryAddMessage(message))
+      throw new Error(`message ${String(message.messageId)} is larger than Service Bus accepts`);
   }
   if (batch.count > 0) await sender.sendMessages(batch);
 }
@@ -164,7 +182,10 @@ export function createServiceBusQueue(options: ServiceBusQueueOptions): Queue {
         // The original stays (it will be redelivered): withdraw the copy so the work is not done twice.
         if (sequenceNumber !== undefined) {
           await sender.cancelScheduledMessages(sequenceNumber).catch((cancelError: unknown) => {
-            logger.warn({ err: cancelError, messageId: message.messageId }, 'withdrawing a delayed copy failed; the message may run twice');
+            logger.warn(
+              { err: cancelError, messageId: message.messageId },
+              'withdrawing a delayed copy failed; the message may run twice',
+            );
           });
         }
         throw error;

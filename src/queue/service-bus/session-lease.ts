@@ -25,7 +25,9 @@ export interface SessionLease {
   readonly receiver: ServiceBusSessionReceiver;
   expiresAt: number;
   /** Runs `settle` while the lease holds, then releases the session; lost locks become LeaseLostError. */
-  settle(settle: (receiver: ServiceBusSessionReceiver, message: ServiceBusReceivedMessage) => Promise<void>): Promise<void>;
+  settle(
+    settle: (receiver: ServiceBusSessionReceiver, message: ServiceBusReceivedMessage) => Promise<void>,
+  ): Promise<void>;
   renew(leaseMs: number): Promise<Date>;
   /** Ends the lease without settling: abandon (counts a delivery) and release the session. */
   release(): Promise<void>;
@@ -56,14 +58,19 @@ export function holdSession(options: {
     clearTimeout(expiryTimer);
     clearTimeout(renewalTimer);
     options.onEnd(lease);
-    await receiver.close().catch((error: unknown) => logger.warn({ err: error, messageId: lease.messageId }, 'closing a session receiver failed'));
+    await receiver
+      .close()
+      .catch((error: unknown) =>
+        logger.warn({ err: error, messageId: lease.messageId }, 'closing a session receiver failed'),
+      );
   };
 
   const abandonAndEnd = async (): Promise<void> => {
     if (ended) return;
     await receiver.abandonMessage(message).catch((error: unknown) => {
       // The session lock is gone already: Service Bus counts the delivery when it releases the session itself.
-      if (!isLockLost(error)) logger.warn({ err: error, messageId: lease.messageId }, 'abandoning an expired lease failed');
+      if (!isLockLost(error))
+        logger.warn({ err: error, messageId: lease.messageId }, 'abandoning an expired lease failed');
     });
     await end();
   };
@@ -84,7 +91,11 @@ export function holdSession(options: {
       if (ended) return;
       receiver.renewSessionLock().then(
         () => armRenewal(),
-        (error: unknown) => logger.warn({ err: error, messageId: lease.messageId }, 'renewing a session lock failed; the lease may be lost'),
+        (error: unknown) =>
+          logger.warn(
+            { err: error, messageId: lease.messageId },
+            'renewing a session lock failed; the lease may be lost',
+          ),
       );
     }, delay);
     renewalTimer.unref();

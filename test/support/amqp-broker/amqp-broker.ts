@@ -15,13 +15,18 @@
  * - `$management` request/response operations: management-operations.ts.
  */
 import type { AddressInfo, Socket } from 'node:net';
-import rhea, { type Connection, type Delivery, type EventContext, type Message, type Receiver, type Sender } from 'rhea';
+import rhea, { type Connection, type Delivery, type EventContext, type Message, type Sender } from 'rhea';
 import { BrokerQueue, decodeMessage, type BrokerQueueOptions, type StoredMessage } from './broker-queue';
 import { handleManagementRequest } from './management-operations';
-
-const SESSION_FILTER = 'com.microsoft:session-filter';
-const BATCH_FORMAT = 0x80013700;
-const EPOCH_TICKS = 621355968000000000n;
+import {
+  BATCH_FORMAT,
+  SESSION_FILTER,
+  batchSections,
+  frames,
+  guidOrder,
+  outcomes,
+  ticksFor,
+} from './service-bus-wire';
 
 export interface AmqpBroker {
   port: number;
@@ -30,12 +35,6 @@ export interface AmqpBroker {
   /** Cuts (without AMQP close) the connection holding a session, as a killed consumer process would. */
   dropSessionHolder(sessionId: string): void;
   close(): Promise<void>;
-}
-
-/** Internal rhea link fields the typings leave out (attach frames as sent and received). */
-interface LinkFrames {
-  local: { attach: Record<string, unknown> };
-  remote: { attach: { source?: { address?: string; filter?: Record<string, unknown> } | null; target?: { address?: string } | null; properties?: Record<string, unknown> } };
 }
 
 interface Consumer {
@@ -47,36 +46,22 @@ interface Consumer {
   sent: number;
 }
 
-export function ticksFor(time: number): Buffer {
-  const buffer = Buffer.alloc(8);
-  buffer.writeBigInt64BE(BigInt(time) * 10000n + EPOCH_TICKS);
-  return buffer;
-}
-
-/** The outcome constructors rhea has but does not type. */
-const outcomes = rhea.message as unknown as {
-  accepted(): { described(): unknown };
-  rejected(fields: { error: { condition: string; description: string } }): { described(): unknown };
-};
-
-function frames(link: Sender | Receiver): LinkFrames {
-  return link as unknown as LinkFrames;
-}
-
-/** The SDK reads a lock token as the tag's bytes in .NET GUID order; this is that swap (its own inverse). */
-export function guidOrder(bytes: Buffer): Buffer {
-  const order = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
-  return Buffer.from(order.map((index) => bytes[index] ?? 0));
-}
-
-export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> & { name: string }>): Promise<AmqpBroker> {
+export async function startAmqpBroker(
+  queues: Array<Partial<BrokerQueueOptions> & { name: string }>,
+): Promise<AmqpBroker> {
   let sequence = 0;
   const entities = new Map<string, BrokerQueue>();
   for (const options of queues) {
     entities.set(
       options.name,
       new BrokerQueue(
-        { lockDurationMs: 30_000, maxDeliveryCount: 10, duplicateWindowMs: 600_000, requiresSession: false, ...options },
+        {
+          lockDurationMs: 30_000,
+          maxDeliveryCount: 10,
+          duplicateWindowMs: 600_000,
+          requiresSession: false,
+          ...options,
+        },
         () => (sequence += 1),
       ),
     );
@@ -84,7 +69,10 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
   const consumers = new Map<Sender, Consumer>();
   const container = rhea.create_container({ id: 'ra-watch-test-broker' });
   // The SDK authenticates on $cbs after SASL; any SASL identity is accepted here.
-  const mechanisms = container.sasl_server_mechanisms as { enable_anonymous(): void; enable_plain(check: () => boolean): void };
+  const mechanisms = container.sasl_server_mechanisms as {
+    enable_anonymous(): void;
+    enable_plain(check: () => boolean): void;
+  };
   mechanisms.enable_anonymous();
   mechanisms.enable_plain(() => true);
 
@@ -133,16 +121,32 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
     const now = Date.now();
     const { stored, token } = entry;
     if (!consumer.queue.holds(stored, token, link, now)) {
-      const condition = consumer.sessionId !== undefined ? 'com.microsoft:session-lock-lost' : 'com.microsoft:message-lock-lost';
-      delivery.update(true, outcomes.rejected({ error: { condition, description: 'The lock supplied is invalid: it expired or the message was settled.' } }).described());
+      const condition =
+        consumer.sessionId !== undefined
+          ? 'com.microsoft:session-lock-lost'
+          : 'com.microsoft:message-lock-lost';
+      delivery.update(
+        true,
+        outcomes
+          .rejected({
+            error: {
+              condition,
+              description: 'The lock supplied is invalid: it expired or the message was settled.',
+            },
+          })
+          .described(),
+      );
       return;
     }
     if (outcome === 'complete') consumer.queue.complete(stored);
     if (outcome === 'abandon') consumer.queue.release(stored, now);
     if (outcome === 'dead-letter') {
-      const info = (delivery.remote_state as { error?: { info?: Record<string, unknown> } } | undefined)?.error?.info ?? {};
+      const info =
+        (delivery.remote_state as { error?: { info?: Record<string, unknown> } } | undefined)?.error?.info ??
+        {};
       const reason = typeof info.DeadLetterReason === 'string' ? info.DeadLetterReason : 'unspecified';
-      const description = typeof info.DeadLetterErrorDescription === 'string' ? info.DeadLetterErrorDescription : undefined;
+      const description =
+        typeof info.DeadLetterErrorDescription === 'string' ? info.DeadLetterErrorDescription : undefined;
       consumer.queue.deadLetter(stored, { reason, description }, now);
     }
     delivery.update(true, outcomes.accepted().described());
@@ -157,7 +161,10 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
     if (address !== undefined && /\$(management|cbs)$/.test(address)) return;
     const queue = entity(address);
     if (queue === undefined) {
-      link.close({ condition: 'amqp:not-found', description: `The messaging entity '${address ?? ''}' could not be found.` });
+      link.close({
+        condition: 'amqp:not-found',
+        description: `The messaging entity '${address ?? ''}' could not be found.`,
+      });
       return;
     }
     const filter = remote.source?.filter;
@@ -167,15 +174,25 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
       const wanted = filter[SESSION_FILTER];
       const candidate = typeof wanted === 'string' ? wanted : queue.nextFreeSession(now);
       const lock = candidate === undefined ? undefined : queue.lockSession(candidate, link, now);
-      link.set_source({ address: address ?? '', filter: lock === undefined ? {} : { [SESSION_FILTER]: candidate } });
+      link.set_source({
+        address: address ?? '',
+        filter: lock === undefined ? {} : { [SESSION_FILTER]: candidate },
+      });
       if (lock === undefined || candidate === undefined) {
-        link.close({ condition: 'com.microsoft:timeout', description: 'No unlocked session with messages is available.' });
+        link.close({
+          condition: 'com.microsoft:timeout',
+          description: 'No unlocked session with messages is available.',
+        });
         return;
       }
       local.properties = { 'com.microsoft:locked-until-utc': ticksFor(lock.lockedUntil) };
       sessionId = candidate;
     } else if (queue.options.requiresSession) {
-      link.close({ condition: 'amqp:not-allowed', description: 'It is not possible for an entity that requires sessions to create a non-sessionful message receiver.' });
+      link.close({
+        condition: 'amqp:not-allowed',
+        description:
+          'It is not possible for an entity that requires sessions to create a non-sessionful message receiver.',
+      });
       return;
     }
     consumers.set(link, { queue, sessionId, deliveries: new Map(), sent: 0 });
@@ -195,7 +212,11 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
   container.on('released', (context: EventContext) => settle(context.sender!, context.delivery!, 'abandon'));
   container.on('rejected', (context: EventContext) => {
     const error = (context.delivery!.remote_state as { error?: { condition?: string } } | undefined)?.error;
-    settle(context.sender!, context.delivery!, error?.condition === 'com.microsoft:dead-letter' ? 'dead-letter' : 'abandon');
+    settle(
+      context.sender!,
+      context.delivery!,
+      error?.condition === 'com.microsoft:dead-letter' ? 'dead-letter' : 'abandon',
+    );
   });
 
   function closeConsumer(link: Sender): void {
@@ -221,7 +242,10 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
     frames(link).local.attach.max_message_size = 1024 * 1024;
     const address = frames(link).remote.attach.target?.address;
     if (address !== undefined && !/\$(management|cbs)$/.test(address) && entity(address) === undefined) {
-      link.close({ condition: 'amqp:not-found', description: `The messaging entity '${address}' could not be found.` });
+      link.close({
+        condition: 'amqp:not-found',
+        description: `The messaging entity '${address}' could not be found.`,
+      });
     }
   });
 
@@ -254,7 +278,12 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
   });
 
   /** Responses go back on the requester's receiving link: the one named (or targeted) by its reply-to. */
-  function reply(connection: Connection, request: Message, properties: Record<string, unknown>, body: unknown): void {
+  function reply(
+    connection: Connection,
+    request: Message,
+    properties: Record<string, unknown>,
+    body: unknown,
+  ): void {
     const replyTo = request.reply_to;
     const sender = connection.find_sender(
       (link: Sender) => link.name === replyTo || frames(link).remote.attach.target?.address === replyTo,
@@ -268,7 +297,11 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
       for (const holder of queue.expire(now)) {
         const link = holder as Sender;
         consumers.delete(link);
-        if (link.is_open()) link.close({ condition: 'com.microsoft:session-lock-lost', description: 'The session lock has expired.' });
+        if (link.is_open())
+          link.close({
+            condition: 'com.microsoft:session-lock-lost',
+            description: 'The session lock has expired.',
+          });
       }
       queue.deadLetters?.expire(now);
     }
@@ -310,13 +343,4 @@ export async function startAmqpBroker(queues: Array<Partial<BrokerQueueOptions> 
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** A batch's body: one data section per encoded message (rhea keeps several data sections as one `content` list). */
-function batchSections(batch: Message): Buffer[] {
-  const section = batch.body as { content?: unknown; multiple?: boolean } | Buffer | undefined;
-  if (Buffer.isBuffer(section)) return [section];
-  const content = section?.content;
-  const parts = Array.isArray(content) ? (content as unknown[]) : [content];
-  return parts.filter((part): part is Buffer => Buffer.isBuffer(part));
 }

@@ -76,7 +76,12 @@ export class BrokerQueue {
     this.deadLetters = isDeadLetterQueue
       ? undefined
       : new BrokerQueue(
-          { ...options, name: `${options.name}/$DeadLetterQueue`, requiresSession: false, maxDeliveryCount: Number.MAX_SAFE_INTEGER },
+          {
+            ...options,
+            name: `${options.name}/$DeadLetterQueue`,
+            requiresSession: false,
+            maxDeliveryCount: Number.MAX_SAFE_INTEGER,
+          },
           nextSequenceNumber,
           true,
         );
@@ -91,7 +96,8 @@ export class BrokerQueue {
       this.seenIds.set(messageId, now);
     }
     const scheduled = message.message_annotations?.['x-opt-scheduled-enqueue-time'] as unknown;
-    const visibleAt = scheduled instanceof Date ? scheduled.getTime() : typeof scheduled === 'number' ? scheduled : now;
+    const visibleAt =
+      scheduled instanceof Date ? scheduled.getTime() : typeof scheduled === 'number' ? scheduled : now;
     const stored: StoredMessage = {
       sequenceNumber: this.nextSequenceNumber(),
       message,
@@ -110,7 +116,9 @@ export class BrokerQueue {
   addDeadLetter(stored: StoredMessage, info: DeadLetterInfo, now: number): void {
     const target = this.deadLetters;
     if (target === undefined) return;
-    const applicationProperties: Record<string, unknown> = { ...(stored.message.application_properties ?? {}) };
+    const applicationProperties: Record<string, unknown> = {
+      ...(stored.message.application_properties ?? {}),
+    };
     applicationProperties.DeadLetterReason = info.reason;
     if (info.description !== undefined) applicationProperties.DeadLetterErrorDescription = info.description;
     target.messages.push({
@@ -145,7 +153,11 @@ export class BrokerQueue {
   }
 
   /** Hands out the next message for a holder (one session, or the whole queue) and locks it. */
-  take(holder: Holder, sessionId: string | undefined, now: number): { stored: StoredMessage; token: Buffer } | undefined {
+  take(
+    holder: Holder,
+    sessionId: string | undefined,
+    now: number,
+  ): { stored: StoredMessage; token: Buffer } | undefined {
     for (const stored of this.messages) {
       if (sessionId !== undefined) {
         if (stored.sessionId !== sessionId) continue;
@@ -200,7 +212,10 @@ export class BrokerQueue {
     if (stored.deliveryCount >= this.options.maxDeliveryCount) {
       this.deadLetter(
         stored,
-        { reason: 'MaxDeliveryCountExceeded', description: `Message could not be consumed after ${this.options.maxDeliveryCount} delivery attempts.` },
+        {
+          reason: 'MaxDeliveryCountExceeded',
+          description: `Message could not be consumed after ${this.options.maxDeliveryCount} delivery attempts.`,
+        },
         now,
       );
     }
@@ -209,7 +224,8 @@ export class BrokerQueue {
   /** A session receiver went away (closed, or its session lock ended): its messages and session are free. */
   releaseHolder(holder: Holder, now: number): void {
     for (const stored of [...this.messages]) if (stored.lock?.holder === holder) this.release(stored, now);
-    for (const [sessionId, lock] of this.sessions) if (lock.holder === holder) this.sessions.delete(sessionId);
+    for (const [sessionId, lock] of this.sessions)
+      if (lock.holder === holder) this.sessions.delete(sessionId);
   }
 
   /** Locks that ran out; returns the holders whose session lock ended (their links must be detached). */
@@ -222,8 +238,10 @@ export class BrokerQueue {
       }
     }
     for (const holder of lostSessions) this.releaseHolder(holder, now);
-    for (const stored of [...this.messages]) if (stored.lock !== undefined && stored.lock.lockedUntil < now) this.release(stored, now);
-    for (const [id, seenAt] of this.seenIds) if (now - seenAt >= this.options.duplicateWindowMs) this.seenIds.delete(id);
+    for (const stored of [...this.messages])
+      if (stored.lock !== undefined && stored.lock.lockedUntil < now) this.release(stored, now);
+    for (const [id, seenAt] of this.seenIds)
+      if (now - seenAt >= this.options.duplicateWindowMs) this.seenIds.delete(id);
     return lostSessions;
   }
 }

@@ -17,7 +17,10 @@ function ok(body: unknown, statusCode = 200): ManagementResponse {
 }
 
 function failure(statusCode: number, condition: string, description: string): ManagementResponse {
-  return { properties: { statusCode, statusDescription: description, errorCondition: condition }, body: null };
+  return {
+    properties: { statusCode, statusDescription: description, errorCondition: condition },
+    body: null,
+  };
 }
 
 function numberOf(value: unknown): number {
@@ -35,13 +38,19 @@ function encoded(stored: StoredMessage, now: number): Buffer {
       ...(stored.message.message_annotations ?? {}),
       'x-opt-sequence-number': rhea.types.wrap_long(stored.sequenceNumber),
       'x-opt-enqueued-time': new Date(stored.enqueuedAt),
-      ...(stored.visibleAt > now ? { 'x-opt-message-state': 2, 'x-opt-scheduled-enqueue-time': new Date(stored.visibleAt) } : {}),
+      ...(stored.visibleAt > now
+        ? { 'x-opt-message-state': 2, 'x-opt-scheduled-enqueue-time': new Date(stored.visibleAt) }
+        : {}),
       ...(stored.lock !== undefined ? { 'x-opt-locked-until': new Date(stored.lock.lockedUntil) } : {}),
     },
   });
 }
 
-export function handleManagementRequest(queue: BrokerQueue | undefined, request: Message, now: number): ManagementResponse {
+export function handleManagementRequest(
+  queue: BrokerQueue | undefined,
+  request: Message,
+  now: number,
+): ManagementResponse {
   if (queue === undefined) return failure(404, 'amqp:not-found', 'The messaging entity could not be found.');
   const operation = request.application_properties?.operation as unknown;
   const body = (request.body ?? {}) as Record<string, unknown>;
@@ -51,7 +60,10 @@ export function handleManagementRequest(queue: BrokerQueue | undefined, request:
       const count = numberOf(body['message-count']);
       const sessionId = typeof body['session-id'] === 'string' ? body['session-id'] : undefined;
       const found = queue.messages
-        .filter((stored) => stored.sequenceNumber >= from && (sessionId === undefined || stored.sessionId === sessionId))
+        .filter(
+          (stored) =>
+            stored.sequenceNumber >= from && (sessionId === undefined || stored.sessionId === sessionId),
+        )
         .sort((a, b) => a.sequenceNumber - b.sequenceNumber)
         .slice(0, count);
       if (found.length === 0) return ok(null, 204);
@@ -64,7 +76,11 @@ export function handleManagementRequest(queue: BrokerQueue | undefined, request:
         const key = Buffer.isBuffer(token) ? tokenKey(token) : '';
         const stored = queue.findLocked(key);
         if (stored === undefined || !queue.holds(stored, key, undefined, now)) {
-          return failure(410, 'com.microsoft:message-lock-lost', 'The lock supplied is invalid: it expired or the message was settled.');
+          return failure(
+            410,
+            'com.microsoft:message-lock-lost',
+            'The lock supplied is invalid: it expired or the message was settled.',
+          );
         }
         stored.lock!.lockedUntil = now + queue.options.lockDurationMs;
         expirations.push(new Date(stored.lock!.lockedUntil));
@@ -75,11 +91,17 @@ export function handleManagementRequest(queue: BrokerQueue | undefined, request:
       const sessionId = String(body['session-id']);
       const lock = queue.sessions.get(sessionId);
       if (lock === undefined || lock.lockedUntil < now) {
-        return failure(410, 'com.microsoft:session-lock-lost', `The session lock for '${sessionId}' has expired.`);
+        return failure(
+          410,
+          'com.microsoft:session-lock-lost',
+          `The session lock for '${sessionId}' has expired.`,
+        );
       }
       lock.lockedUntil = now + queue.options.lockDurationMs;
       // Messages locked under the session share its lock.
-      for (const stored of queue.messages) if (stored.sessionId === sessionId && stored.lock !== undefined) stored.lock.lockedUntil = lock.lockedUntil;
+      for (const stored of queue.messages)
+        if (stored.sessionId === sessionId && stored.lock !== undefined)
+          stored.lock.lockedUntil = lock.lockedUntil;
       return ok({ expiration: new Date(lock.lockedUntil) });
     }
     case 'com.microsoft:get-session-state':
@@ -93,7 +115,8 @@ export function handleManagementRequest(queue: BrokerQueue | undefined, request:
       const entries = (body.messages as Array<{ message?: unknown }> | undefined) ?? [];
       const sequenceNumbers: unknown[] = [];
       for (const entry of entries) {
-        if (!Buffer.isBuffer(entry.message)) return failure(400, 'amqp:decode-error', 'schedule-message: entry without an encoded message');
+        if (!Buffer.isBuffer(entry.message))
+          return failure(400, 'amqp:decode-error', 'schedule-message: entry without an encoded message');
         const sequenceNumber = queue.enqueue(decodeMessage(entry.message), now);
         const buffer = Buffer.alloc(8);
         buffer.writeBigInt64BE(BigInt(sequenceNumber ?? 0));
@@ -103,7 +126,8 @@ export function handleManagementRequest(queue: BrokerQueue | undefined, request:
     }
     case 'com.microsoft:cancel-scheduled-message': {
       const numbers = ((body['sequence-numbers'] as unknown[] | undefined) ?? []).map(numberOf);
-      for (const stored of [...queue.messages]) if (numbers.includes(stored.sequenceNumber) && stored.visibleAt > now) queue.complete(stored);
+      for (const stored of [...queue.messages])
+        if (numbers.includes(stored.sequenceNumber) && stored.visibleAt > now) queue.complete(stored);
       return ok(null);
     }
     default:
