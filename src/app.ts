@@ -18,7 +18,8 @@ import { createStore } from './store/sql-store';
 import type { Store } from './store/store';
 import type { Queue } from './queue/queue';
 import { createEmbeddedQueue } from './queue/embedded/embedded-queue';
-import { createTokenProvider, type TokenProvider } from './graph/client/credential';
+import { createServiceBusQueue } from './queue/service-bus/service-bus-queue';
+import { azureCredentialFor, createTokenProvider, type TokenProvider } from './graph/client/credential';
 import { createGraphReader } from './graph/client/graph-reader-client';
 import { createGraphSubscriptions } from './graph/client/graph-subscriptions-client';
 import type { GraphReader } from './graph/graph-reader';
@@ -106,7 +107,7 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   const database = await openDatabase(config.databaseUrl, { logger });
   const store = createStore(database);
-  const queue = createQueue(config, database);
+  const queue = createQueue(config, database, logger);
 
   const graphAccess = options.graph ?? {
     baseUrl: config.graph.baseUrl,
@@ -250,9 +251,18 @@ export async function startApp(options: AppOptions): Promise<App> {
   };
 }
 
-function createQueue(config: Config, database: Database): Queue {
+function createQueue(config: Config, database: Database, logger: Logger): Queue {
   if (config.queue.kind === 'embedded') return createEmbeddedQueue(database, { maxDeliveries: config.queue.maxDeliveries });
-  throw new Error('QUEUE=service-bus is not available in this version yet; use QUEUE=embedded (the default).');
+  // Service Bus by connection string, or by namespace with the same Azure identity that reads Graph.
+  const credential = azureCredentialFor(config.graph.credential);
+  return createServiceBusQueue({
+    queueName: config.queue.queueName,
+    maxDeliveries: config.queue.maxDeliveries,
+    logger,
+    ...(config.queue.connectionString === undefined ? {} : { connectionString: config.queue.connectionString }),
+    ...(config.queue.namespace === undefined ? {} : { namespace: config.queue.namespace }),
+    ...(credential === null ? {} : { credential }),
+  });
 }
 
 /** 'ok', or why the check failed. */

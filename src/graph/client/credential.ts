@@ -63,6 +63,24 @@ export function createTokenProvider(
   }
 }
 
+/**
+ * The same identity as an `@azure/identity` credential, for other Azure services (Service Bus by namespace).
+ * null when the configuration has no Azure identity (none, or a static Graph token).
+ */
+export function azureCredentialFor(config: GraphCredentialConfig, options: TokenProviderOptions = {}): TokenCredential | null {
+  switch (config.kind) {
+    case 'none':
+    case 'static-token':
+      return null;
+    case 'managed-identity':
+      return config.clientId === undefined
+        ? new ManagedIdentityCredential(options.credentialOptions ?? {})
+        : new ManagedIdentityCredential({ ...options.credentialOptions, clientId: config.clientId });
+    default:
+      return tenantCredential(config, options);
+  }
+}
+
 function tenantCredential(
   config: Extract<GraphCredentialConfig, { kind: 'client-secret' | 'client-certificate' | 'workload-identity' }>,
   options: TokenProviderOptions,
