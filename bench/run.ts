@@ -35,7 +35,7 @@ function jsonRows(stdout: string): BenchRow[] {
 const BENCHES: BenchSpec[] = [
   { name: 'ingest', script: 'ingest.js', full: [], quick: ['--duration', '3', '--burst', '5000'], rows: ingestRows, limitMinutes: { full: 10, quick: 3 } },
   { name: 'e2e', script: 'e2e.js', full: ['--json'], quick: ['--json', '--seconds', '10', '--burst', '200'], rows: jsonRows, limitMinutes: { full: 15, quick: 4 } },
-  { name: 'audit', script: 'audit.js', full: ['--json'], quick: ['--json', '--users', '30000'], rows: jsonRows, limitMinutes: { full: 30, quick: 4 } },
+  { name: 'audit', script: 'audit.js', full: ['--json'], quick: ['--json', '--users', '30000'], rows: jsonRows, limitMinutes: { full: 45, quick: 4 } },
   { name: 'replay', script: 'replay.js', full: [], quick: ['--events', '100000'], rows: replayRows, limitMinutes: { full: 20, quick: 4 } },
   { name: 'queue', script: 'queue.js', full: ['--json'], quick: ['--json', '--messages', '1000'], rows: jsonRows, limitMinutes: { full: 10, quick: 4 } },
 ];
