@@ -24,6 +24,8 @@ export interface DemoOptions {
   logger: Logger;
   /** The store to use (default: a fresh SQLite file in a temporary directory, removed afterwards). */
   databaseUrl?: string;
+  /** The queue to use (default: the embedded one in the demo's store). */
+  queue?: Config['queue'];
   /** Gives up waiting for the pipeline to settle after this long (default 90 s). */
   timeoutMs?: number;
   /** Told as each stage begins, for a human watching. */
@@ -60,7 +62,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       publicBaseUrl: null,
       databaseUrl: options.databaseUrl ?? `sqlite:${join(directory, 'demo.db')}`,
       clientStates: [randomBytes(24).toString('hex')],
-      queue: { kind: 'embedded', maxDeliveries: options.config.queue.maxDeliveries },
+      queue: options.queue ?? { kind: 'embedded', maxDeliveries: options.config.queue.maxDeliveries },
     };
     app = await startApp({
       config,
