@@ -3,9 +3,11 @@
  * tenant are read together (`getUsers`, one JSON `$batch` of up to 20), and the tenant's license catalog once.
  * Under a burst of notifications this is what keeps Graph requests per processed user far below one.
  *
- * A read that fails fails every job that waits on it; each message is then settled on its own (retried, or
- * dead-lettered), so one tenant's throttling never holds another tenant's users.
+ * A shared read that is throttled fails every job that waits on it; one that fails otherwise is retried per user, so
+ * a user Graph cannot answer fails alone. Each message is then settled on its own (retried, or dead-lettered), so
+ * one tenant's throttling never holds another tenant's users.
  */
+import { RetryLaterError } from '../errors';
 import type { TenantId, UserId, UserSnapshot } from '../glossary';
 import { createLicenseCatalog, type LicenseCatalog } from '../licensing/license-catalog';
 import type { LeasedMessage } from '../queue/queue';
@@ -48,7 +50,7 @@ export function userChangeJobs(
         jobs.push({
           message,
           run: async () => {
-            const snapshot = pick(await read, item.userId);
+            const snapshot = pick(await readOrAlone(ctx, read, tenantId, item.userId), item.userId);
             if (snapshot === undefined) {
               throw new Error(
                 `Graph's batch answer has no entry for user ${item.userId}; reading it again later`,
@@ -61,6 +63,25 @@ export function userChangeJobs(
     }
   }
   return jobs;
+}
+
+/**
+ * The shared read, or, when it failed for a reason other than throttling, this user read alone: one user Graph
+ * cannot answer (a 500 on its item that outlasted the retries) must not take its batch-mates to the dead letters.
+ * Throttling is the tenant's state, not the user's: every job then waits as Graph asked.
+ */
+async function readOrAlone(
+  ctx: WorkerContext,
+  read: Promise<Map<UserId, UserSnapshot>>,
+  tenantId: TenantId,
+  userId: UserId,
+): Promise<Map<UserId, UserSnapshot>> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof RetryLaterError) throw error;
+    return new Map([[userId, await ctx.graph.getUser(tenantId, userId)]]);
+  }
 }
 
 /** One catalog per tenant per batch: the adapter caches subscribedSkus, this saves even the cache lookups. */

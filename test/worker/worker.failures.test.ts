@@ -77,10 +77,12 @@ describe.each(ENGINES)('worker on %s: failures are retried or dead-lettered, nev
 
   it('dead-letters a permanent failure with its reason', async () => {
     const queueId = bench.addResourceAccount([]);
+    // The shared $batch read fails, and so does the read of the user alone that the worker falls back to.
     bench.graph.failNext(
       'getUsers',
       new PermanentError('graph response not understood', 'users: expected array'),
     );
+    bench.graph.failNext('getUser', new PermanentError('graph response not understood', 'users: expected array'));
     await bench.notify(queueId);
     await bench.worker.runOnce();
 
@@ -89,6 +91,21 @@ describe.each(ENGINES)('worker on %s: failures are retried or dead-lettered, nev
       reason: 'graph response not understood',
       description: 'users: expected array',
     });
+  });
+
+  it('reads each user alone when the shared batch read fails, so its batch-mates are not dead-lettered with it', async () => {
+    const first = bench.addResourceAccount([]);
+    const second = bench.addResourceAccount([]);
+    // The $batch answer is not understood (permanent for the batch); the users read alone are fine, but for a
+    // transient failure on the first individual read, which is retried.
+    bench.graph.failNext('getUsers', new PermanentError('graph response not understood', 'responses: expected array'));
+    bench.graph.failNext('getUser', new Error('Graph answered 500 for this user'));
+    await bench.notify(first);
+    await bench.notify(second);
+    await bench.worker.runOnce();
+    const alerts = await bench.store.alerts.list({ limit: 10 });
+    expect(alerts.filter((a) => a.ruleId === 'ra.unlicensed').map((a) => a.userId).sort()).toEqual([first, second].sort());
+    expect(await bench.queue.listDeadLetters()).toEqual([]);
   });
 
   it('fans a group change out to a read of each member, and completes one without members', async () => {
