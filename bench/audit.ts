@@ -12,8 +12,9 @@
  *
  * Measured 2026-11-27 (2 shared cores, load average 11-15): 30,000 users, audit 9.2 s vs paging 8.6 s (1.07), peak
  * RSS 133 MB. At 300,000 users the simulator itself is the bottleneck: seeding took 103 s and plain paging 715 s
- * (476 ms a page of 200, against 57 ms at 30,000: its delta page costs grow with the tenant), so `npm run bench --
- * --quick` runs 30,000 and the full run needs about half an hour here.
+ * (476 ms a page of 200, against 57 ms at 30,000: its delta page costs grow with the tenant), the audit after it
+ * 356 s (ratio 0.50: the two runs' simulator cost differs, not a real speed-up), peak RSS 208 MB. So `npm run bench
+ * -- --quick` runs 30,000, and the full run needs about 20 minutes here; at 300k the ratio measures the simulator.
  */
 import fs from 'node:fs';
 import os from 'node:os';
