@@ -32,6 +32,7 @@ import type { WorkerOptions } from './worker/worker-context';
 import { createSinks } from './alerts/sinks-from-config';
 import { createRouting } from './alerts/alert-routing';
 import { createDigestLoop } from './alerts/digest-loop';
+import { createRetentionLoop } from './replay/retention-loop';
 import { createOutboxDispatcher, type OutboxDispatcher, type OutboxDispatcherOptions } from './alerts/outbox-dispatcher';
 import { createSubscriptionManager, type SubscriptionManager } from './subscriptions/subscription-manager';
 import { createDeltaReconciler, type DeltaReconciler } from './subscriptions/delta-reconcile';
@@ -152,6 +153,7 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   const dispatcher = createOutboxDispatcher({ store, sinks, logger, publicBaseUrl, options: { ...options.dispatcher } });
   const digest = createDigestLoop({ store, graph, sinks, logger, tenantIds, publicBaseUrl });
+  const retention = createRetentionLoop({ store, logger, retentionDays: config.eventRetentionDays });
   const reconciler = createDeltaReconciler({
     store,
     graph,
@@ -209,6 +211,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     worker.start();
     dispatcher.start();
     digest.start();
+    retention.start();
     subscriptions.start();
     reconciler.start();
   }
@@ -220,7 +223,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       ready = false;
       await closeGracefully(server, { ingest });
       // Each part reports its own failure; one failing must not keep the others from stopping.
-      for (const part of [worker, dispatcher, digest, subscriptions, reconciler]) {
+      for (const part of [worker, dispatcher, digest, retention, subscriptions, reconciler]) {
         await part.stop().catch((error: unknown) => logger.error({ err: describeError(error) }, 'stopping a background loop failed'));
       }
       for (const sink of sinks.values()) sink.close?.();

@@ -48,6 +48,8 @@ export interface Config {
   alertWebhook: { url: string; secret: string | null } | null;
   email: { smtpUrl: string; from: string; to: string[] } | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Events older than this are purged from the event log (default 400 days). */
+  eventRetentionDays: number;
 }
 
 /** Raised for a configuration that cannot start. `problems` has one line per wrong variable. */
@@ -173,6 +175,11 @@ const variables = {
       .refine((list) => list.length > 0 && list.every((a) => z.email().safeParse(a).success), 'is not a comma-separated list of e-mail addresses'),
     example: 'ALERT_EMAIL_TO=teams-admins@contoso.com,noc@contoso.com',
   },
+  // Post-incident replay reads the event log; older events are purged once a day.
+  EVENT_RETENTION_DAYS: {
+    schema: z.coerce.number().int('is not a whole number').min(1, 'is below 1').max(36500, 'is above 36500'),
+    example: 'EVENT_RETENTION_DAYS=400',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'is not a log level'),
     example: 'LOG_LEVEL=info',
@@ -190,6 +197,7 @@ const defaults: Partial<Record<VariableName, string>> = {
   QUEUE_MAX_DELIVERIES: '10',
   GRAPH_BASE_URL: 'https://graph.microsoft.com',
   LOG_LEVEL: 'info',
+  EVENT_RETENTION_DAYS: '400',
 };
 
 /** Every variable ra-watch reads (README's table and .env.example must list each: a test checks). */
@@ -260,6 +268,7 @@ export function loadConfig(env: Env = process.env): Config {
     alertWebhook,
     email,
     logLevel: vars.LOG_LEVEL ?? 'info',
+    eventRetentionDays: vars.EVENT_RETENTION_DAYS ?? 400,
   });
 }
 

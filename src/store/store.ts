@@ -178,6 +178,8 @@ export interface Store {
     count(query: Omit<EventQuery, 'afterId' | 'limit'>): Promise<number>;
     /** Attach audit activities learned later (the swap follow-up) without rewriting the event. */
     annotate(id: number, note: { activities: LicenseChange['activities'] }): Promise<void>;
+    /** Retention, the one removal the log allows: events received before `before` (with their annotations). */
+    purgeReceivedBefore(before: IsoTime): Promise<number>;
   };
 
   /** Snapshot + event + alert changes + outbox entries, in one transaction. */
