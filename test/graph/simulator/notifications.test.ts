@@ -19,6 +19,8 @@ function seeded(seed: number): () => number {
   };
 }
 
+jest.setTimeout(90_000);
+
 describe('Graph simulator: change and lifecycle notifications', () => {
   let sim: GraphSimulator;
   let receiver: WebhookReceiver;
