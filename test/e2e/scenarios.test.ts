@@ -10,7 +10,7 @@ import { SCENARIOS } from '../../src/graph/simulator/scenarios';
 import { runDemo } from '../../src/demo/run-demo';
 import { ENGINES, createTestDatabase } from '../support/databases';
 
-jest.setTimeout(180_000);
+jest.setTimeout(480_000);
 
 describe.each(ENGINES)('every scenario end to end on %s', (engine) => {
   it('ends with exactly the alerts each scenario expects', async () => {
@@ -22,7 +22,7 @@ describe.each(ENGINES)('every scenario end to end on %s', (engine) => {
         config: loadConfig({}),
         logger: silentLogger(),
         databaseUrl: database.url,
-        timeoutMs: 120_000,
+        timeoutMs: 240_000,
       });
       const failures = report.scenarios.filter((s) => !s.passed).map((s) => `${s.number}. ${s.title}: ${s.problems.join('; ')}`);
       expect(failures).toEqual([]);
