@@ -139,7 +139,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     // The web console last: its static files under '/', after the API and any extra routers.
     routers: [{ path: '/api', router: api }, ...(options.routers ?? []), { path: '/', router: createConsoleRouter() }],
   });
-  const server = createHttpServer({ ingest, app: expressApp });
+  // No per-source rate limit on Graph's endpoints: Graph delivers bursts from few addresses, and every refusal counts
+  // toward the slow/failed share at which Graph drops notifications for good (DOMAIN.md §5).
+  const server = createHttpServer({ ingest, app: expressApp, rateLimit: false });
   let url: string | null = null;
   if (options.listen !== false) {
     const address = await listen(server, config.port, config.host);
