@@ -4,7 +4,7 @@
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import type { Queue } from '../queue/queue';
+import { DeadLetterNotFoundError, type Queue } from '../queue/queue';
 import { sendJsonError } from '../http/error-body';
 import { sendValidationError } from './api-error';
 
@@ -21,11 +21,12 @@ export function createDeadLettersRouter(options: { queue: Queue }): Router {
   });
 
   router.post('/:id/retry', async (req, res) => {
-    const known = await options.queue.listDeadLetters({ limit: 100_000 });
-    if (!known.some((d) => d.id === req.params.id)) {
+    try {
+      await options.queue.retryDeadLetter(req.params.id);
+    } catch (error) {
+      if (!(error instanceof DeadLetterNotFoundError)) throw error;
       return sendJsonError(res, 404, 'not-found', `No dead letter with id ${req.params.id}. List them with GET /api/dead-letters.`);
     }
-    await options.queue.retryDeadLetter(req.params.id);
     res.status(202).json({ retried: req.params.id });
   });
 

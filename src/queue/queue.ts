@@ -96,7 +96,7 @@ export interface Queue {
   deadLetter(message: LeasedMessage, reason: string, description?: string): Promise<void>;
   renewLease(message: LeasedMessage, leaseMs: number): Promise<Date>;
   listDeadLetters(options?: { limit?: number }): Promise<DeadLetter[]>;
-  /** Put a dead letter back on the queue as a fresh message. */
+  /** Put a dead letter back on the queue as a fresh message. An unknown id throws `DeadLetterNotFoundError`. */
   retryDeadLetter(id: string): Promise<void>;
   stats(): Promise<QueueStats>;
   /** Cheap reachability probe for /readyz. */
@@ -109,5 +109,13 @@ export class LeaseLostError extends Error {
   constructor(messageId: string) {
     super(`lease lost for message ${messageId}: it was redelivered after its lease expired; the work must not be settled twice`);
     this.name = 'LeaseLostError';
+  }
+}
+
+/** `retryDeadLetter` with an id the queue does not hold (already retried, or never existed). */
+export class DeadLetterNotFoundError extends Error {
+  constructor(readonly deadLetterId: string) {
+    super(`dead letter ${deadLetterId} does not exist (already retried, or never existed)`);
+    this.name = 'DeadLetterNotFoundError';
   }
 }

@@ -1,5 +1,6 @@
 /** `ra-watch dead-letters list|retry <id>`: the work that could not be done, with its reason, and a way to retry it. */
 import type { Command } from 'commander';
+import { DeadLetterNotFoundError } from '../../queue/queue';
 import { UsageError } from '../cli-error';
 import { nonNegativeInteger } from '../arguments';
 import type { Output } from '../output';
@@ -27,9 +28,12 @@ export function registerDeadLetters(program: Command, output: Output): void {
     .option('--json', 'print one JSON document')
     .action(async (id: string, options: { json?: boolean }) => {
       await withApp(async (app) => {
-        const known = await app.queue.listDeadLetters({ limit: 100_000 });
-        if (!known.some((d) => d.id === id)) throw new UsageError(`no dead letter ${id}; see ra-watch dead-letters list.`);
-        await app.queue.retryDeadLetter(id);
+        try {
+          await app.queue.retryDeadLetter(id);
+        } catch (error) {
+          if (error instanceof DeadLetterNotFoundError) throw new UsageError(`no dead letter ${id}; see ra-watch dead-letters list.`);
+          throw error;
+        }
       });
       if (options.json === true) return output.json({ retried: id });
       output.text(`Queued ${id} again.`);

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database';
 import type { Tables } from '../../store/tables';
-import type { DeadLetter } from '../queue';
+import { DeadLetterNotFoundError, type DeadLetter } from '../queue';
 import { lockKeys } from './key-lock';
 import { toDeadLetter, type MessageRow } from './message-rows';
 
@@ -45,13 +45,6 @@ export async function listDeadLetters(db: Kysely<Tables>, limit: number): Promis
 }
 
 /** Thrown by `retryDeadLetter` for an id that is not (or no longer) a dead letter. */
-export class DeadLetterNotFoundError extends Error {
-  constructor(readonly deadLetterId: string) {
-    super(`dead letter ${deadLetterId} does not exist (already retried, or never existed)`);
-    this.name = 'DeadLetterNotFoundError';
-  }
-}
-
 /** The dead letter becomes a fresh message (delivery count 0) at the back of its key. */
 export async function retryDeadLetter(
   trx: Kysely<Tables>,

@@ -11,7 +11,7 @@
  */
 import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusSender } from '@azure/service-bus';
 import Long from 'long';
-import type { DeadLetter } from '../queue';
+import { DeadLetterNotFoundError, type DeadLetter } from '../queue';
 import { fieldsOf, toServiceBusMessage } from './service-bus-message';
 
 const MAX_DELIVERIES_REASON = 'MaxDeliveryCountExceeded';
@@ -61,8 +61,8 @@ export async function retryDeadLetter(
   try {
     for (;;) {
       const page = await receiver.receiveMessages(100, { maxWaitTimeInMs: 1_000 });
-      if (page.length === 0)
-        throw new Error(`dead letter ${id} does not exist (or is being retried by someone else)`);
+      // Not there, or being retried by someone else right now.
+      if (page.length === 0) throw new DeadLetterNotFoundError(id);
       const found = page.find((message) => String(message.sequenceNumber ?? '') === id);
       passedOver.push(...page.filter((message) => message !== found));
       if (found === undefined) continue;
