@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { IsoTime, TenantId } from '../glossary';
 import { sendJsonError } from '../http/error-body';
 import type { Queue } from '../queue/queue';
-import { orderingKeyFor } from '../queue/work-item';
+import { userRecheckMessage } from '../queue/user-recheck';
 import type { Store } from '../store/store';
 import { sendValidationError } from './api-error';
 
@@ -50,15 +50,7 @@ export function createRegistryRouter(options: { store: Store; defaultTenantId: T
 
   const reevaluate = async (tenantId: TenantId, userId: string): Promise<void> => {
     if (options.queue === undefined) return;
-    const at = now().toISOString();
-    await options.queue.send([
-      {
-        messageId: `registry/${tenantId}/${userId}/${at}`,
-        orderingKey: orderingKeyFor(tenantId, userId),
-        body: { kind: 'user-changed', tenantId, userId, changeType: 'reconcile', subscriptionId: null, receivedAt: at, source: 'audit' },
-        coalesce: true,
-      },
-    ]);
+    await options.queue.send([userRecheckMessage(tenantId, userId, now())]);
   };
 
   router.get('/', async (req, res) => {

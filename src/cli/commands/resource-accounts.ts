@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
-import { orderingKeyFor } from '../../queue/work-item';
+import { userRecheckMessage } from '../../queue/user-recheck';
 import type { RegistryEntry } from '../../store/store';
 import { UsageError } from '../cli-error';
 import type { Output } from '../output';
@@ -21,15 +21,7 @@ function userIdOption(userId: string): string {
 }
 
 async function queueRecheck(app: App, tenantId: string, userId: string): Promise<void> {
-  const receivedAt = new Date().toISOString();
-  await app.queue.send([
-    {
-      messageId: `registry-${tenantId}-${userId}-${receivedAt}`,
-      orderingKey: orderingKeyFor(tenantId, userId),
-      coalesce: true,
-      body: { kind: 'user-changed', tenantId, userId, changeType: 'reconcile', subscriptionId: null, receivedAt, source: 'audit' },
-    },
-  ]);
+  await app.queue.send([userRecheckMessage(tenantId, userId, new Date())]);
 }
 
 export function registerResourceAccounts(program: Command, output: Output): void {
