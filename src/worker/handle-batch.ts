@@ -19,15 +19,17 @@ export const INVALID_WORK_ITEM = 'invalid work item';
 
 export async function handleBatch(ctx: WorkerContext, messages: readonly LeasedMessage[]): Promise<void> {
   const keeper = keepLeases(ctx, messages);
-  await ctx.noteSubscriptionActivity?.(notifiedSubscriptions(messages), ctx.now());
   try {
-    await Promise.all(jobsFor(ctx, messages).map((job) => runAndSettle(ctx, keeper, job)));
+    const { jobs, notifiedBy } = jobsFor(ctx, messages);
+    await ctx.noteSubscriptionActivity?.(notifiedBy, ctx.now());
+    await Promise.all(jobs.map((job) => runAndSettle(ctx, keeper, job)));
   } finally {
     keeper.stop();
   }
 }
 
-function jobsFor(ctx: WorkerContext, messages: readonly LeasedMessage[]): Job[] {
+/** The batch's jobs, and the subscriptions that delivered its notifications (for their last-notification time). */
+function jobsFor(ctx: WorkerContext, messages: readonly LeasedMessage[]): { jobs: Job[]; notifiedBy: string[] } {
   const jobs: Job[] = [];
   const userChanges: LeasedUserChange[] = [];
   for (const message of messages) {
@@ -53,7 +55,8 @@ function jobsFor(ctx: WorkerContext, messages: readonly LeasedMessage[]): Job[] 
         break;
     }
   }
-  return [...userChangeJobs(ctx, userChanges, catalogCache(ctx)), ...jobs];
+  const notifiedBy = userChanges.flatMap(({ item }) => (item.source === 'notification' && item.subscriptionId !== null ? [item.subscriptionId] : []));
+  return { jobs: [...userChangeJobs(ctx, userChanges, catalogCache(ctx)), ...jobs], notifiedBy };
 }
 
 async function runAndSettle(ctx: WorkerContext, keeper: LeaseKeeper, job: Job): Promise<void> {
@@ -77,14 +80,3 @@ async function runAndSettle(ctx: WorkerContext, keeper: LeaseKeeper, job: Job): 
   }
 }
 
-/** Subscriptions that delivered the notifications of this batch. */
-function notifiedSubscriptions(messages: readonly LeasedMessage[]): string[] {
-  const ids: string[] = [];
-  for (const message of messages) {
-    const parsed = parseWorkItem(message.body);
-    if (parsed.ok && parsed.item.kind === 'user-changed' && parsed.item.source === 'notification' && parsed.item.subscriptionId !== null) {
-      ids.push(parsed.item.subscriptionId);
-    }
-  }
-  return ids;
-}
