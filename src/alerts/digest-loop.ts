@@ -8,7 +8,7 @@ import type { TenantId } from '../glossary';
 import type { GraphReader } from '../graph/graph-reader';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
-import { allocationFromSkus } from '../licensing/allocation';
+import { readTenantAllocation } from '../worker/evaluate-tenant';
 import { describeError } from '../errors';
 import type { AlertSink } from './alert-sink';
 import { sendDigest } from './daily-digest';
@@ -43,8 +43,7 @@ export function createDigestLoop(deps: DigestLoopDeps): DigestLoop {
     // The allocation is part of the digest when Graph answers; a digest of open alerts is still worth sending.
     let allocation = null;
     try {
-      const [skus, accounts] = await Promise.all([deps.graph.getSubscribedSkus(tenantId), deps.store.identifications.listResourceAccounts(tenantId)]);
-      allocation = allocationFromSkus(skus, accounts.length);
+      allocation = await readTenantAllocation(deps, tenantId);
     } catch (error) {
       deps.logger.warn({ tenantId, err: describeError(error) }, 'daily digest: the allocation could not be read; sending open alerts only');
     }

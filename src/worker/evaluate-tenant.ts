@@ -8,7 +8,7 @@
  * next change or audit, which is a late "info/warning" about seats, never a lost account alert.
  */
 import { describeError } from '../errors';
-import type { TenantId } from '../glossary';
+import type { Allocation, TenantId } from '../glossary';
 import { allocationFromSkus } from '../licensing/allocation';
 import { TENANT_RULES, evaluateTenant } from '../rules/evaluate';
 import type { ObservationResult } from '../store/store';
@@ -16,16 +16,21 @@ import type { WorkerContext } from './worker-context';
 
 type TenantEvaluationContext = Pick<WorkerContext, 'store' | 'graph' | 'logger' | 'routing' | 'now'>;
 
+/** The tenant's allocation: seats from subscribedSkus, resource accounts as identified (registry decisions included). */
+export async function readTenantAllocation(ctx: Pick<WorkerContext, 'store' | 'graph'>, tenantId: TenantId): Promise<Allocation> {
+  const [skus, resourceAccounts] = await Promise.all([
+    ctx.graph.getSubscribedSkus(tenantId),
+    ctx.store.identifications.listResourceAccounts(tenantId),
+  ]);
+  return allocationFromSkus(skus, resourceAccounts.length);
+}
+
 /** Evaluate the allocation rules for one tenant now and record the verdict (opening or resolving alerts). */
 export async function evaluateTenantAllocation(
   ctx: TenantEvaluationContext,
   tenantId: TenantId,
 ): Promise<ObservationResult> {
-  const [skus, resourceAccounts] = await Promise.all([
-    ctx.graph.getSubscribedSkus(tenantId),
-    ctx.store.identifications.listResourceAccounts(tenantId),
-  ]);
-  const allocation = allocationFromSkus(skus, resourceAccounts.length);
+  const allocation = await readTenantAllocation(ctx, tenantId);
   const findings = evaluateTenant({ tenantId, allocation });
   const result = await ctx.store.recordObservation(
     { scope: { tenantId, userId: null, ruleIds: TENANT_RULES }, findings, at: ctx.now().toISOString() },
