@@ -60,6 +60,8 @@ export class Notifier {
   private pending = 0;
   private waiters: Array<() => void> = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** The one timer that sends what is due next, and when it fires. */
+  private pumpTimer: { timer: NodeJS.Timeout; at: number } | null = null;
   private readonly inflight = new Set<AbortController>();
   private readonly attempts: DeliveryAttempt[] = [];
   private stopped = false;
@@ -92,6 +94,7 @@ export class Notifier {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     for (const controller of this.inflight) controller.abort();
+    this.pumpTimer = null;
     this.queue = [];
     this.pending = 0;
     this.release();
@@ -100,7 +103,29 @@ export class Notifier {
   private push(due: Due): void {
     this.queue.push(due);
     this.pending++;
-    this.after(Math.max(0, due.dueAt - Date.now()), () => this.pump());
+    this.schedulePump(due.dueAt);
+  }
+
+  /**
+   * One pump timer, re-armed for the earliest waiting notification after every pump. A timer per notification is
+   * not enough: a timer may fire a fraction of a millisecond before `Date.now()` reaches a (fractional) due time,
+   * and the notification it was for would then wait for a later timer that might never come.
+   */
+  private schedulePump(at: number): void {
+    if (this.stopped) return;
+    if (this.pumpTimer && this.pumpTimer.at <= at) return;
+    if (this.pumpTimer) {
+      clearTimeout(this.pumpTimer.timer);
+      this.timers.delete(this.pumpTimer.timer);
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.pumpTimer = null;
+      this.pump();
+    }, Math.max(0, Math.ceil(at - Date.now())));
+    timer.unref();
+    this.timers.add(timer);
+    this.pumpTimer = { timer, at };
   }
 
   private after(ms: number, fn: () => void): void {
@@ -119,8 +144,9 @@ export class Notifier {
     if (this.stopped) return;
     const now = Date.now();
     const due = this.queue.filter((n) => n.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt);
-    if (due.length === 0) return;
     this.queue = this.queue.filter((n) => n.dueAt > now);
+    if (this.queue.length > 0) this.schedulePump(this.queue.reduce((earliest, n) => Math.min(earliest, n.dueAt), Infinity));
+    if (due.length === 0) return;
     const groups = new Map<string, Due[]>();
     for (const n of due) {
       const key = `${n.subscriptionId} ${n.url}`;

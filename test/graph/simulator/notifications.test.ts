@@ -212,6 +212,23 @@ describe('Graph simulator: change and lifecycle notifications', () => {
     expect(received).not.toEqual(ids);
   });
 
+  it('flush() settles after thousands of reordered deliveries: no notification is stranded between timers', async () => {
+    // Reordering gives each notification a fractional due time; a timer can fire a fraction of a millisecond before
+    // Date.now() reaches it. The notifier once left such a notification waiting for a timer that never came, and
+    // flush() (what the demo and every test wait on) never resolved.
+    await start({ notifications: { reorder: true, latencyMs: 3, duplicateRate: 0.2, random: seeded(7) } });
+    await subscribe();
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 400; i++) sim.updateUser(TENANT_A, RA_ID, { department: `round ${round} change ${i}` });
+      const outcome = await Promise.race([
+        sim.flushNotifications().then(() => 'settled' as const),
+        new Promise<'stuck'>((resolve) => setTimeout(() => resolve('stuck'), 30_000).unref()),
+      ]);
+      expect(`round ${round}: ${outcome}`).toBe(`round ${round}: settled`);
+    }
+    expect(delivered().filter((n) => n.resource === `Users/${RA_ID}`).length).toBeGreaterThanOrEqual(5 * 400);
+  });
+
   it('sends lifecycle notifications in the shapes seen: reauthorizationRequired with organizationId, missed and subscriptionRemoved with tenantId', async () => {
     await start();
     const id = await subscribe();
