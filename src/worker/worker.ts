@@ -40,13 +40,25 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
     noteSubscriptionActivity: createSubscriptionActivity(deps.store, logger),
   };
 
-  /** Lease one batch and handle it; 0 when nothing was ready. */
-  const pollOnce = async (): Promise<number> => {
-    const messages = await ctx.queue.receive({
-      maxMessages: settings.batchSize,
-      leaseMs: settings.leaseMs,
-      waitMs: 0,
-    });
+  const wake = new AbortController();
+  const lease = (maxMessages: number) => ctx.queue.receive({ maxMessages, leaseMs: settings.leaseMs, waitMs: 0 });
+
+  /**
+   * Lease one batch and handle it; 0 when nothing was ready. With `gather` (a burst is on), a short lease waits
+   * `gatherMs` and tops up: the queue never leases a second message for a user already leased, so the top-up
+   * cannot put one account in the batch twice.
+   */
+  const pollOnce = async (gather: boolean): Promise<number> => {
+    let messages = await lease(settings.batchSize);
+    if (gather && messages.length > 0 && messages.length < settings.batchSize && settings.gatherMs > 0) {
+      await pause(settings.gatherMs, wake.signal);
+      // A failed top-up must not strand what is already leased: handle that and let the next poll retry.
+      const more = await lease(settings.batchSize - messages.length).catch((error: unknown) => {
+        logger.warn({ err: error }, `worker could not top up its batch: ${describeError(error)}`);
+        return [];
+      });
+      messages = [...messages, ...more];
+    }
     if (messages.length > 0) await handleBatch(ctx, messages);
     return messages.length;
   };
@@ -54,17 +66,18 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
   let state: 'idle' | 'running' | 'stopped' = 'idle';
   let loops: Promise<void>[] = [];
   let stopping: Promise<void> | null = null;
-  const wake = new AbortController();
 
   const loop = async (): Promise<void> => {
     let failures = 0;
+    let handled = 0;
     while (state === 'running') {
       try {
-        const handled = await pollOnce();
+        handled = await pollOnce(handled > 0);
         failures = 0;
         if (handled === 0) await pause(settings.pollMs, wake.signal);
       } catch (error) {
         // The queue itself failed (database unreachable): report, back off, keep going.
+        handled = 0;
         failures += 1;
         const delayMs = Math.min(settings.retryMaxMs, settings.pollMs * 2 ** Math.min(failures, 10));
         logger.error({ err: error, delayMs }, `worker could not lease work: ${describeError(error)}`);
@@ -98,7 +111,8 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
     async runOnce() {
       let total = 0;
       for (;;) {
-        const handled = await pollOnce();
+        // Tests and the demo step the worker by hand: no gathering, what is ready is what is handled.
+        const handled = await pollOnce(false);
         total += handled;
         if (handled === 0) break;
       }
