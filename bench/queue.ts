@@ -18,7 +18,7 @@ import { createEmbeddedQueue } from '../src/queue/embedded/embedded-queue';
 import type { OutgoingMessage, Queue } from '../src/queue/queue';
 import { createServiceBusQueue } from '../src/queue/service-bus/service-bus-queue';
 import { openDatabase } from '../src/store/database';
-import { startAmqpBroker } from '../test/support/amqp-broker/amqp-broker';
+import { startAmqpBroker } from '../test/peers/service-bus-broker/amqp-broker';
 import { createEmptyDatabase } from '../test/support/databases';
 import { argValue, printRows, type BenchRow } from './support/bench-row';
 

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { SCENARIOS } from '../../src/graph/simulator/scenarios';
 import { runDemo } from '../../src/demo/run-demo';
-import { startAmqpBroker, type AmqpBroker } from '../support/amqp-broker/amqp-broker';
+import { startAmqpBroker, type AmqpBroker } from '../peers/service-bus-broker/amqp-broker';
 
 jest.setTimeout(240_000);
 

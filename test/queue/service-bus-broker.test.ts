@@ -3,7 +3,7 @@
  * a real socket. (The adapter's contract is in service-bus-queue.test.ts; this pins the peer itself.)
  */
 import { ServiceBusClient } from '@azure/service-bus';
-import { startAmqpBroker, type AmqpBroker } from '../support/amqp-broker/amqp-broker';
+import { startAmqpBroker, type AmqpBroker } from '../peers/service-bus-broker/amqp-broker';
 
 describe('the AMQP test broker, driven by the real @azure/service-bus SDK', () => {
   let broker: AmqpBroker;

@@ -1,6 +1,6 @@
 /**
  * The queue port's contract (src/queue/queue.ts) on the Service Bus adapter: the real @azure/service-bus SDK
- * over a real socket to the AMQP test broker (test/support/amqp-broker), a queue with sessions required. The
+ * over a real socket to the AMQP test broker (test/peers/service-bus-broker), a queue with sessions required. The
  * cases mirror embedded-queue.test.ts; where Service Bus differs (reason spelling is shared, stats are peeked,
  * coalescing only within one send), the test says so. Lease lengths are short; nothing asserts on elapsed time
  * except that delayed messages do not come early.
@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger } from '../../src/logger';
 import { LeaseLostError, type OutgoingMessage, type Queue } from '../../src/queue/queue';
 import { createServiceBusQueue } from '../../src/queue/service-bus/service-bus-queue';
-import { startAmqpBroker, type AmqpBroker } from '../support/amqp-broker/amqp-broker';
+import { startAmqpBroker, type AmqpBroker } from '../peers/service-bus-broker/amqp-broker';
 import { message, userChanged } from './queue-fixtures';
 
 describe('Service Bus queue (real SDK, AMQP test broker)', () => {
