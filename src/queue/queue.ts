@@ -85,6 +85,16 @@ export interface QueueStats {
   /** Leased by a consumer. */
   inFlight: number;
   deadLettered: number;
+  /**
+   * When the oldest ready message was first enqueued (null: none ready). Present only when asked for with
+   * `{ oldestReady: true }`: it costs one more read (a whole peek on Service Bus, where it is approximate).
+   */
+  oldestReadyEnqueuedAt?: Date | null;
+}
+
+export interface QueueStatsOptions {
+  /** Also find the oldest ready message's enqueue time (`oldestReadyEnqueuedAt`). */
+  oldestReady?: boolean;
 }
 
 export interface Queue {
@@ -98,7 +108,7 @@ export interface Queue {
   listDeadLetters(options?: { limit?: number }): Promise<DeadLetter[]>;
   /** Put a dead letter back on the queue as a fresh message. An unknown id throws `DeadLetterNotFoundError`. */
   retryDeadLetter(id: string): Promise<void>;
-  stats(): Promise<QueueStats>;
+  stats(options?: QueueStatsOptions): Promise<QueueStats>;
   /** Cheap reachability probe for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -100,6 +100,13 @@ export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOp
     return Number(row.n);
   }
 
+  async function oldestEnqueuedAt(conditions: MessageCondition[]): Promise<Date | null> {
+    let query = db.selectFrom('queue_messages').select((eb) => eb.fn.min<number | string | null>('enqueued_at').as('at'));
+    for (const condition of conditions) query = query.where(condition);
+    const row = await query.executeTakeFirstOrThrow();
+    return row.at === null ? null : new Date(Number(row.at));
+  }
+
   return {
     async send(messages: readonly OutgoingMessage[]): Promise<SendResult> {
       if (messages.length === 0) return { accepted: 0, coalesced: 0, duplicates: 0 };
@@ -147,19 +154,22 @@ export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOp
         wake.wakeAll();
       }),
 
-    stats: () =>
+    stats: (statsOptions) =>
       track(async (): Promise<QueueStats> => {
         const now = Date.now();
-        const [ready, scheduled, inFlight, dead] = await Promise.all([
-          countMessages([notLeased(now), (eb) => eb('visible_at', '<=', now)]),
+        const readyNow: MessageCondition[] = [notLeased(now), (eb) => eb('visible_at', '<=', now)];
+        const [ready, scheduled, inFlight, dead, oldest] = await Promise.all([
+          countMessages(readyNow),
           countMessages([notLeased(now), (eb) => eb('visible_at', '>', now)]),
           countMessages([leased(now)]),
           db
             .selectFrom('queue_dead_letters')
             .select((eb) => eb.fn.countAll<number | string>().as('n'))
             .executeTakeFirstOrThrow(),
+          statsOptions?.oldestReady === true ? oldestEnqueuedAt(readyNow) : undefined,
         ]);
-        return { ready, scheduled, inFlight, deadLettered: Number(dead.n) };
+        const stats: QueueStats = { ready, scheduled, inFlight, deadLettered: Number(dead.n) };
+        return oldest === undefined ? stats : { ...stats, oldestReadyEnqueuedAt: oldest };
       }),
 
     ping: () =>

@@ -5,11 +5,13 @@
  * - ready = active messages peeked minus the leases this process holds (another replica's leases are unknown
  *   and counted as ready: Service Bus's peek does not show locks);
  * - inFlight = this process's leases only;
- * - counts stop at `cap` per queue (peeking is a page-by-page read).
+ * - counts stop at `cap` per queue (peeking is a page-by-page read);
+ * - the oldest ready message is the earliest enqueued active message peeked, which may be one a consumer holds
+ *   (locks do not show in a peek) or lie beyond the cap: an approximation of the queue's age.
  */
 import type { ServiceBusClient } from '@azure/service-bus';
 import Long from 'long';
-import type { QueueStats } from '../queue';
+import type { QueueStats, QueueStatsOptions } from '../queue';
 
 const PAGE = 250;
 
@@ -18,9 +20,9 @@ async function countByState(
   queueName: string,
   cap: number,
   deadLetter: boolean,
-): Promise<{ active: number; scheduled: number }> {
+): Promise<{ active: number; scheduled: number; oldestActive: Date | null }> {
   const receiver = client.createReceiver(queueName, deadLetter ? { subQueueType: 'deadLetter' } : {});
-  const counts = { active: 0, scheduled: 0 };
+  const counts = { active: 0, scheduled: 0, oldestActive: null as Date | null };
   try {
     // Explicit positions: without them the SDK continues after the last message peeked on this connection
     // (by any receiver of the entity), so a second count would start where the first ended.
@@ -33,7 +35,11 @@ async function countByState(
       seen += page.length;
       for (const message of page) {
         if (message.state === 'scheduled') counts.scheduled += 1;
-        else counts.active += 1;
+        else {
+          counts.active += 1;
+          const at = message.enqueuedTimeUtc;
+          if (at !== undefined && (counts.oldestActive === null || at < counts.oldestActive)) counts.oldestActive = at;
+        }
       }
     }
   } finally {
@@ -47,15 +53,17 @@ export async function peekStats(
   queueName: string,
   leasedHere: number,
   cap = 10_000,
+  options: QueueStatsOptions = {},
 ): Promise<QueueStats> {
   const [main, deadLetters] = await Promise.all([
     countByState(client, queueName, cap, false),
     countByState(client, queueName, cap, true),
   ]);
-  return {
+  const stats: QueueStats = {
     ready: Math.max(0, main.active - leasedHere),
     scheduled: main.scheduled,
     inFlight: leasedHere,
     deadLettered: deadLetters.active + deadLetters.scheduled,
   };
+  return options.oldestReady === true ? { ...stats, oldestReadyEnqueuedAt: main.oldestActive } : stats;
 }

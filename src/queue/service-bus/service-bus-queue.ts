@@ -31,6 +31,7 @@ import {
   type OutgoingMessage,
   type Queue,
   type QueueStats,
+  type QueueStatsOptions,
   type ReceiveOptions,
   type SendResult,
 } from '../queue';
@@ -216,9 +217,9 @@ export function createServiceBusQueue(options: ServiceBusQueueOptions): Queue {
       await retryDeadLetter(client, sender, options.queueName, id);
     },
 
-    async stats(): Promise<QueueStats> {
+    async stats(statsOptions?: QueueStatsOptions): Promise<QueueStats> {
       open();
-      return peekStats(client, options.queueName, leases.size);
+      return peekStats(client, options.queueName, leases.size, undefined, statsOptions);
     },
 
     async ping(): Promise<void> {
