@@ -43,6 +43,12 @@ export const swapFollowUpSchema = z.object({
   attempt: z.number().int().nonnegative(),
   /** The event whose change prompted the check. */
   eventId: z.string().nullable(),
+  /**
+   * `decide` (Standard just left: one operation or two?) or `complete-evidence` (the Resource Account license just
+   * arrived on an account with an open remove-first swap alert: add that second operation to the alert's evidence,
+   * never open a new alert). Absent in messages queued before the field existed: `decide`.
+   */
+  purpose: z.enum(['decide', 'complete-evidence']).default('decide'),
 });
 
 export const lifecycleSchema = z.object({

@@ -46,6 +46,12 @@ export async function observeUser(
       followUpScheduled = true;
     } else {
       findings.push(...evaluateSwap({ ...swap, activities: [] }));
+      if (completesRemoveFirstSwap(before, snapshot, catalog) && (await hasOpenSwapAlert(ctx, tenantId, userId))) {
+        // The second step of a remove-first swap: the alert raised for the first names only the removal. The audit
+        // log (minutes late) will name this addition and how long the account went without a license.
+        await scheduleSwapFollowUp(ctx, firstSwapFollowUp(ctx, before, snapshot, 'complete-evidence'));
+        followUpScheduled = true;
+      }
     }
   }
 
@@ -85,6 +91,19 @@ export async function observeUser(
       change === null ? 'user read: nothing license-relevant changed' : 'user change recorded',
     );
   }
+}
+
+/** Neither license before, the Resource Account license now: how the second step of a remove-first swap looks. */
+function completesRemoveFirstSwap(before: UserSnapshot, after: UserSnapshot, catalog: LicenseCatalog): boolean {
+  if (before.deleted || after.deleted) return false;
+  const was = holdingsOf(before.assignedLicenses, catalog);
+  const now = holdingsOf(after.assignedLicenses, catalog);
+  return !was.standard && !was.resourceAccountLicense && now.resourceAccountLicense;
+}
+
+async function hasOpenSwapAlert(ctx: WorkerContext, tenantId: string, userId: string): Promise<boolean> {
+  const open = await ctx.store.alerts.list({ tenantId, userId, state: 'open' });
+  return open.some((alert) => alert.ruleId === 'ra.non-atomic-swap');
 }
 
 /** Whether Teams Phone Standard or the Resource Account license came or went (the swap and allocation care). */

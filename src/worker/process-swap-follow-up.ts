@@ -56,7 +56,17 @@ export async function processSwapFollowUp(ctx: WorkerContext, item: SwapFollowUp
   }
 
   let findings = evaluateSwap({ resourceAccount, before, after, activities, catalog });
-  if (missing.length > 0) findings = findings.map((finding) => withIncompleteAudit(finding, reads, missing));
+  if (item.purpose === 'complete-evidence') {
+    // Only the open alert of the same incident (same dedupe key) gets the fuller evidence. An incident first
+    // decided from the snapshots has another key: opening a second alert for it would alert twice, and a record
+    // still missing after the last read would only replace good evidence with a note that it is incomplete.
+    const open = new Set(
+      (await ctx.store.alerts.list({ tenantId, userId, state: 'open' })).map((alert) => alert.dedupeKey),
+    );
+    findings = missing.length > 0 ? [] : findings.filter((finding) => open.has(finding.dedupeKey));
+  } else if (missing.length > 0) {
+    findings = findings.map((finding) => withIncompleteAudit(finding, reads, missing));
+  }
   if (activities.length > 0) await ctx.store.events.annotate(event.id, { activities });
   if (findings.length > 0) {
     await ctx.store.recordObservation(
@@ -67,12 +77,19 @@ export async function processSwapFollowUp(ctx: WorkerContext, item: SwapFollowUp
   ctx.logger.info(
     {
       ...where,
+      purpose: item.purpose,
       eventId: event.id,
       activities: activities.map((a) => a.activityId),
       auditComplete: missing.length === 0,
       findings: findings.map((f) => `${f.ruleId}:${f.severity}`),
     },
-    findings.length === 0 ? 'swap follow-up: no non-atomic swap' : 'swap follow-up: non-atomic swap found',
+    item.purpose === 'complete-evidence'
+      ? findings.length === 0
+        ? 'swap follow-up: nothing to add to the open swap alert'
+        : 'swap follow-up: the second operation added to the open swap alert'
+      : findings.length === 0
+        ? 'swap follow-up: no non-atomic swap'
+        : 'swap follow-up: non-atomic swap found',
   );
 }
 

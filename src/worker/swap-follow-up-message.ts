@@ -14,7 +14,7 @@ import type { WorkerContext } from './worker-context';
 export function swapFollowUpMessage(item: SwapFollowUp, notBefore: Date): OutgoingMessage {
   return {
     messageId:
-      `swap-follow-up:${item.tenantId}:${item.userId}:${item.windowEnd}:${item.attempt}`.toLowerCase(),
+      `swap-follow-up:${item.tenantId}:${item.userId}:${item.windowEnd}:${item.attempt}${item.purpose === 'decide' ? '' : `:${item.purpose}`}`.toLowerCase(),
     orderingKey: orderingKeyFor(item.tenantId, item.userId),
     body: item,
     notBefore,
@@ -30,6 +30,7 @@ export function firstSwapFollowUp(
   ctx: WorkerContext,
   before: UserSnapshot,
   after: UserSnapshot,
+  purpose: SwapFollowUp['purpose'] = 'decide',
 ): SwapFollowUp {
   const windowStart: IsoTime = new Date(
     Date.parse(before.observedAt) - ctx.settings.swapLookbackMs,
@@ -42,6 +43,7 @@ export function firstSwapFollowUp(
     windowEnd: after.observedAt,
     attempt: 0,
     eventId: null,
+    purpose,
   };
 }
 

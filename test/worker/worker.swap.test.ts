@@ -135,6 +135,68 @@ describe.each(ENGINES)('worker on %s: the non-atomic swap, decided by the audit 
     expect(open.map((a) => a.ruleId).sort()).toEqual(['ra.non-atomic-swap', 'ra.unlicensed']);
   });
 
+  it('remove first, read in between, then the RA license: the open alert gains the second operation, no second alert', async () => {
+    const queueId = await accountOnStandard();
+    const removal = bench.activity(queueId, 90_000, { removed: [STD] });
+    bench.graph.addActivities(removal);
+    bench.setLicenses(queueId, []);
+    await bench.notify(queueId);
+    await bench.worker.runOnce();
+    const [first] = await swapAlerts(queueId);
+    expect(first?.finding.evidence).toMatchObject({ order: 'remove-first', withoutLicenseUntil: null });
+
+    const addition = bench.activity(queueId, 0, { added: [RA] });
+    bench.graph.addActivities(addition);
+    bench.setLicenses(queueId, [licenses.ra()]);
+    await bench.notify(queueId);
+    await bench.worker.runOnce();
+
+    const [swap, ...more] = await swapAlerts(queueId);
+    expect(more).toEqual([]);
+    expect(swap).toMatchObject({ id: first?.id, state: 'open', severity: 'critical' });
+    expect(swap?.finding.evidence).toMatchObject({
+      order: 'remove-first',
+      proof: 'audit-log',
+      withoutLicenseFrom: removal.at,
+      withoutLicenseUntil: addition.at,
+      secondsWithoutLicense: 90,
+    });
+    expect(JSON.stringify(swap?.finding.evidence)).toContain(addition.auditRecordIds[0]);
+  });
+
+  it('a swap first decided from the snapshots is not alerted again when the RA license and the audit records arrive', async () => {
+    const queueId = await accountOnStandard();
+    bench.setLicenses(queueId, []);
+    await bench.notify(queueId);
+    await bench.worker.runOnce();
+    const [first] = await swapAlerts(queueId);
+    expect(first?.finding.evidence).toMatchObject({ proof: 'snapshots' });
+
+    // The records turn up late, with the addition: the incident now has an activity id, but it is the same one.
+    bench.graph.addActivities(
+      bench.activity(queueId, 60_000, { removed: [STD] }),
+      bench.activity(queueId, 0, { added: [RA] }),
+    );
+    bench.setLicenses(queueId, [licenses.ra()]);
+    await bench.notify(queueId);
+    await bench.worker.runOnce();
+    const swaps = await swapAlerts(queueId);
+    expect(swaps.map((a) => a.id)).toEqual([first?.id]);
+    expect(swaps[0]?.finding.evidence).toMatchObject({ proof: 'snapshots' });
+  });
+
+  it('a resource account licensed for the first time schedules no audit read', async () => {
+    const queueId = bench.addResourceAccount([], 'New Line');
+    await bench.notify(queueId);
+    await bench.worker.runOnce();
+    bench.setLicenses(queueId, [licenses.ra()]);
+    await bench.notify(queueId);
+    await bench.worker.runOnce();
+    expect(journal).not.toContain('send swap-follow-up');
+    expect(bench.graph.calls.getLicenseActivities).toEqual([]);
+    expect(await swapAlerts(queueId)).toEqual([]);
+  });
+
   it('add first, then remove Standard in a second operation: a warning', async () => {
     const queueId = await accountOnStandard();
     bench.graph.addActivities(bench.activity(queueId, 1_000, { added: [RA] }));
