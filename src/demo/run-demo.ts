@@ -12,10 +12,10 @@ import { randomBytes } from 'node:crypto';
 import { startApp, type App } from '../app';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { playScenario, type PlayedScenario, type Scenario } from '../graph/simulator/scenarios';
+import type { Scenario } from '../graph/simulator/scenarios';
 import { checkScenario, observedAlert, type ObservedAlert } from './check-scenario';
 import { startDemoGraph } from './demo-graph';
-import { waitUntilQuiet } from './wait-until-quiet';
+import { playDemoScenarios, subscribeAndBaseline } from './demo-tenants';
 
 export interface DemoOptions {
   scenarios: readonly Scenario[];
@@ -77,24 +77,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     });
     say(`ra-watch is listening at ${app.url}; Graph simulator at ${demoGraph.simulator.url}`);
 
-    for (const tenantId of demoGraph.tenantIds) await app.subscriptions.create({ tenantId, resource: 'users' });
-    say(`Subscribed to user changes in ${demoGraph.tenantIds.length} tenant(s) (each answered Graph's validation handshake)`);
+    const settleTimeoutMs = options.timeoutMs ?? 90_000;
+    await subscribeAndBaseline(app, demoGraph, settleTimeoutMs, say);
 
-    // The baseline: with no delta link yet, the reconciler's pass is the recorded full-tenant audit. Through the
-    // reconciler (serialised per tenant) so it never runs twice at once with the pass it starts on its own.
-    for (const tenantId of demoGraph.tenantIds) await app.reconciler.resync(tenantId, 'baseline');
-    await waitUntilQuiet(app, demoGraph.simulator, options.timeoutMs ?? 90_000);
-    say('Baseline taken: every account audited once');
-
-    // One scenario at a time, and the pipeline settles after every admin action: what an admin does a minute
-    // apart in a tenant is a second apart here, and settling keeps each step's effect observable, as in a tenant.
     const running = app;
-    const settle = () => waitUntilQuiet(running, demoGraph.simulator, options.timeoutMs ?? 90_000);
-    const played: PlayedScenario[] = [];
-    for (const scenario of options.scenarios) {
-      say(`Playing scenario ${scenario.number}: ${scenario.title}`);
-      played.push(await playScenario(demoGraph.simulator, scenario, { stepGapMs: 0, betweenSteps: settle }));
-    }
+    const played = await playDemoScenarios(running, demoGraph, options.scenarios, settleTimeoutMs, (scenario) =>
+      say(`Playing scenario ${scenario.number}: ${scenario.title}`),
+    );
     say('Every notification delivered, every follow-up decided');
 
     const scenarios: ScenarioReport[] = [];

@@ -9,9 +9,9 @@ import { loadConfig, readEnvironment, type Config } from '../../config';
 import { createLogger, type Logger } from '../../logger';
 import { startApp, type App } from '../../app';
 import { describeError } from '../../errors';
-import { SCENARIOS, playScenario } from '../../graph/simulator/scenarios';
+import { SCENARIOS } from '../../graph/simulator/scenarios';
 import { startDemoGraph, type DemoGraph } from '../../demo/demo-graph';
-import { waitUntilQuiet } from '../../demo/wait-until-quiet';
+import { playDemoScenarios, subscribeAndBaseline } from '../../demo/demo-tenants';
 import { port } from '../arguments';
 import type { Output } from '../output';
 import { runUntilSignal } from '../run-until-signal';
@@ -94,16 +94,10 @@ async function watchDemoTenants(config: Config, logger: Logger, output: Output):
   output.error(`ra-watch: listening at ${app.url}; Graph simulator at ${demo.simulator.url}`);
   void (async () => {
     try {
-      for (const tenantId of demo.tenantIds) {
-        const active = (await app.subscriptions.list(tenantId)).filter((s) => s.status === 'active');
-        if (active.length === 0) await app.subscriptions.create({ tenantId, resource: 'users' });
-        await app.reconciler.resync(tenantId, 'baseline');
-      }
-      for (const scenario of scenarios) {
-        logger.info({ scenario: scenario.id }, `demo tenant: playing "${scenario.title}"`);
-        // Each admin action settles before the next, so every step's effect is seen as it would be in a tenant.
-        await playScenario(demo.simulator, scenario, { stepGapMs: 0, betweenSteps: () => waitUntilQuiet(app, demo.simulator, 120_000) });
-      }
+      await subscribeAndBaseline(app, demo, 120_000);
+      await playDemoScenarios(app, demo, scenarios, 120_000, (scenario) =>
+        logger.info({ scenario: scenario.id }, `demo tenant: playing "${scenario.title}"`),
+      );
     } catch (error) {
       logger.error({ err: describeError(error) }, 'the demo tenant could not be played');
     }
