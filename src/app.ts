@@ -40,6 +40,7 @@ import { createLifecycleHandler } from './subscriptions/lifecycle-handler';
 import { runTenantAudit, type TenantAuditOptions } from './audit/tenant-audit';
 import type { AuditReport } from './audit/audit-report';
 import { requireApiToken } from './api/require-api-token';
+import { createEntraTokenVerifier } from './api/entra-token';
 import { createAlertsRouter } from './api/alerts-router';
 import { createDeadLettersRouter } from './api/dead-letters-router';
 import { createSubscriptionsRouter } from './api/subscriptions-router';
@@ -190,7 +191,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     options.worker,
   );
 
-  api.use(requireApiToken(config.apiToken));
+  api.use(requireApiToken(config.apiToken, { entra: config.apiEntra && createEntraTokenVerifier(config.apiEntra), logger }));
   api.use('/alerts', createAlertsRouter({ store, logger }));
   api.use('/subscriptions', createSubscriptionsRouter({ manager: subscriptions, defaultTenantId }));
   api.use('/resource-accounts', createRegistryRouter({ store, defaultTenantId, queue }));

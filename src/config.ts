@@ -33,6 +33,8 @@ export interface Config {
   /** Accepted clientState secrets: the first is used for new subscriptions; more than one allows rotation. */
   clientStates: string[];
   apiToken: string | null;
+  /** Entra ID access tokens accepted on `/api/*` besides API_TOKEN (API_ENTRA_*); null when not configured. */
+  apiEntra: ApiEntraConfig | null;
   databaseUrl: string;
   queue: QueueConfig;
   graph: {
@@ -50,6 +52,16 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Events older than this are purged from the event log (default 400 days). */
   eventRetentionDays: number;
+}
+
+/** Who may call the API with an Entra ID access token: tokens of this tenant, for this API, holding this app role. */
+export interface ApiEntraConfig {
+  tenantId: string;
+  /** Accepted `aud` values: the API app's client id and/or its Application ID URI. */
+  audiences: string[];
+  role: string;
+  /** The sign-in host (AZURE_AUTHORITY_HOST, no trailing slash): the token issuer and the signing keys live there. */
+  authorityHost: string;
 }
 
 /** Raised for a configuration that cannot start. `problems` has one line per wrong variable. */
@@ -101,6 +113,26 @@ const variables = {
     schema: z.string().min(16, 'is shorter than 16 characters'),
     example: 'API_TOKEN=<a long random string, e.g. from `openssl rand -hex 24`>',
     secret: true,
+  },
+  // Entra ID access tokens on /api (src/api/entra-token.ts): the tenant that issues them, the API they are for.
+  API_ENTRA_TENANT_ID: {
+    schema: z.string().regex(guid, 'is not a GUID (the directory (tenant) ID whose tokens the API accepts)'),
+    example: 'API_ENTRA_TENANT_ID=5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17',
+  },
+  API_ENTRA_AUDIENCE: {
+    schema: z
+      .string()
+      .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+      .refine(
+        (list) => list.length > 0 && list.every((a) => guid.test(a) || (URL.canParse(a) && !/\s/.test(a))),
+        'is not a comma-separated list of client ids (GUIDs) or Application ID URIs',
+      ),
+    example: 'API_ENTRA_AUDIENCE=api://ra-watch.contoso.com,3c9f1e27-84b6-4d0a-9f52-1e7a6c0b8d43',
+  },
+  // An app role's value has no spaces; RaWatch.Admin when unset.
+  API_ENTRA_ROLE: {
+    schema: z.string().regex(/^[^\s,]{1,120}$/, 'is not an app role value (no spaces or commas)'),
+    example: 'API_ENTRA_ROLE=RaWatch.Admin',
   },
   DATABASE_URL: {
     schema: z
@@ -248,6 +280,7 @@ export function loadConfig(env: Env = process.env): Config {
   const queue = queueConfig(vars, problems);
   const email = emailConfig(vars, problems);
   const alertWebhook = alertWebhookConfig(vars, problems);
+  const apiEntra = apiEntraConfig(vars, env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -256,6 +289,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicBaseUrl: vars.PUBLIC_BASE_URL ?? null,
     clientStates: vars.CLIENT_STATE ?? [],
     apiToken: vars.API_TOKEN ?? null,
+    apiEntra,
     databaseUrl: vars.DATABASE_URL ?? 'sqlite:./data/ra-watch.db',
     queue,
     graph: Object.freeze({
@@ -349,4 +383,26 @@ function alertWebhookConfig(vars: Parsed, problems: string[]): Config['alertWebh
     return null;
   }
   return { url: vars.ALERT_WEBHOOK_URL, secret: vars.ALERT_WEBHOOK_SECRET ?? null };
+}
+
+function apiEntraConfig(vars: Parsed, env: Env, problems: string[]): ApiEntraConfig | null {
+  const names = ['API_ENTRA_TENANT_ID', 'API_ENTRA_AUDIENCE', 'API_ENTRA_ROLE'] as const;
+  // A variable given with a wrong value is reported as such already; "missing" is only for one not given at all.
+  const given = (n: (typeof names)[number]) => (env[n] ?? '').trim() !== '';
+  if (!names.some(given)) return null;
+  const missing = (['API_ENTRA_TENANT_ID', 'API_ENTRA_AUDIENCE'] as const).filter((n) => !given(n));
+  if (missing.length > 0) {
+    const set = names.filter(given);
+    problems.push(
+      `Entra ID tokens on /api need API_ENTRA_TENANT_ID and API_ENTRA_AUDIENCE together; ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not. Example: ${variables[missing[0]!].example}`,
+    );
+    return null;
+  }
+  if (vars.API_ENTRA_TENANT_ID === undefined || vars.API_ENTRA_AUDIENCE === undefined) return null;
+  return {
+    tenantId: vars.API_ENTRA_TENANT_ID,
+    audiences: vars.API_ENTRA_AUDIENCE,
+    role: vars.API_ENTRA_ROLE ?? 'RaWatch.Admin',
+    authorityHost: (vars.AZURE_AUTHORITY_HOST ?? 'https://login.microsoftonline.com').replace(/\/+$/, ''),
+  };
 }

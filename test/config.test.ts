@@ -145,4 +145,39 @@ describe('configuration from the environment', () => {
     expect(problems).toEqual([expect.stringMatching(/ALERT_WEBHOOK_SECRET is set but ALERT_WEBHOOK_URL is not/)]);
     expect(problems.join('\n')).not.toContain('a-long-signing-secret');
   });
+
+  it('takes Entra ID tokens for /api: tenant and audience, the role defaulting, issuer host from AZURE_AUTHORITY_HOST', () => {
+    expect(loadConfig({}).apiEntra).toBeNull();
+    const tenant = '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17';
+    expect(loadConfig({ API_ENTRA_TENANT_ID: tenant, API_ENTRA_AUDIENCE: 'api://ra-watch.contoso.com, 3c9f1e27-84b6-4d0a-9f52-1e7a6c0b8d43' }).apiEntra).toEqual({
+      tenantId: tenant,
+      audiences: ['api://ra-watch.contoso.com', '3c9f1e27-84b6-4d0a-9f52-1e7a6c0b8d43'],
+      role: 'RaWatch.Admin',
+      authorityHost: 'https://login.microsoftonline.com',
+    });
+    const gov = loadConfig({ API_ENTRA_TENANT_ID: tenant, API_ENTRA_AUDIENCE: 'api://ra-watch', API_ENTRA_ROLE: 'Ops.Write', AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/' });
+    expect(gov.apiEntra).toMatchObject({ role: 'Ops.Write', authorityHost: 'https://login.microsoftonline.us' });
+  });
+
+  it.each([
+    [{ API_ENTRA_TENANT_ID: '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17' }, /API_ENTRA_TENANT_ID is set but API_ENTRA_AUDIENCE is not\. Example: API_ENTRA_AUDIENCE=api:\/\//],
+    [{ API_ENTRA_AUDIENCE: 'api://ra-watch' }, /API_ENTRA_AUDIENCE is set but API_ENTRA_TENANT_ID is not\. Example: API_ENTRA_TENANT_ID=/],
+    [{ API_ENTRA_ROLE: 'RaWatch.Admin' }, /API_ENTRA_ROLE is set but API_ENTRA_TENANT_ID and API_ENTRA_AUDIENCE are not/],
+  ])('refuses Entra ID settings half set: %j', (env, expected) => {
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^Entra ID tokens on \/api need API_ENTRA_TENANT_ID and API_ENTRA_AUDIENCE together/);
+    expect(problems[0]).toMatch(expected);
+  });
+
+  it.each([
+    ['API_ENTRA_TENANT_ID', 'contoso.onmicrosoft.com', /API_ENTRA_TENANT_ID="contoso.onmicrosoft.com" is not a GUID .*Example: API_ENTRA_TENANT_ID=/],
+    ['API_ENTRA_AUDIENCE', 'ra watch', /API_ENTRA_AUDIENCE="ra watch" is not a comma-separated list of client ids \(GUIDs\) or Application ID URIs/],
+    ['API_ENTRA_ROLE', 'RaWatch Admin', /API_ENTRA_ROLE="RaWatch Admin" is not an app role value/],
+  ])('names %s and what is wrong with %j', (name, value, expected) => {
+    const env = { API_ENTRA_TENANT_ID: '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17', API_ENTRA_AUDIENCE: 'api://ra-watch', [name]: value };
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(expected);
+  });
 });
