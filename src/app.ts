@@ -50,7 +50,7 @@ import { createAllocationRouter } from './api/allocation-router';
 import { createReplayRouter } from './api/replay-router';
 import { createLicenseCatalog } from './licensing/license-catalog';
 import { createConsoleRouter } from './console/console-router';
-import { createMetrics } from './metrics/operational-metrics';
+import { createPipelineMetrics } from './metrics/pipeline-metrics';
 import { createConsoleApiRouter } from './console/console-api-router';
 
 /** Where Graph is and how to get a token for a tenant. Defaults to the configured credential. */
@@ -110,21 +110,21 @@ export async function startApp(options: AppOptions): Promise<App> {
   const database = await openDatabase(config.databaseUrl, { logger });
   const store = createStore(database);
   const queue = createQueue(config, database, logger);
+  const observe = createPipelineMetrics(metrics, { queue, store });
 
   const graphAccess = options.graph ?? {
     baseUrl: config.graph.baseUrl,
     tokenProvider: createTokenProvider(config.graph.credential, config.graph.baseUrl),
   };
-  const graph = createGraphReader({ baseUrl: graphAccess.baseUrl, tokenProvider: graphAccess.tokenProvider, logger });
-  const graphSubscriptions = createGraphSubscriptions({ baseUrl: graphAccess.baseUrl, tokenProvider: graphAccess.tokenProvider, logger });
+  const graph = createGraphReader({ baseUrl: graphAccess.baseUrl, tokenProvider: graphAccess.tokenProvider, logger, observer: observe.graph });
+  const graphSubscriptions = createGraphSubscriptions({ baseUrl: graphAccess.baseUrl, tokenProvider: graphAccess.tokenProvider, logger, observer: observe.graph });
   const tenantIds = options.tenantIds ?? (config.graph.tenantId === null ? [] : [config.graph.tenantId]);
   const defaultTenantId = tenantIds[0] ?? null;
 
   const sinks = createSinks(config, logger);
   const routing = createRouting({ sinks: [...sinks.keys()] });
 
-  const ingest = createIngest({ queue, clientStates: config.clientStates, logger, registry: metrics });
-  createMetrics(metrics, { queue, store });
+  const ingest = createIngest({ queue, clientStates: config.clientStates, logger, registry: metrics, onAnswered: observe.ingestAnswered });
 
   // The API router is mounted now and filled once the public URL is known (the subscription manager needs it).
   const api = express.Router();
@@ -154,7 +154,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const audit = (tenantId: TenantId, auditOptions: TenantAuditOptions = {}): Promise<AuditReport> =>
     runTenantAudit({ store, graph, logger, tenantId, routing, queue, options: auditOptions });
 
-  const dispatcher = createOutboxDispatcher({ store, sinks, logger, publicBaseUrl, options: { ...options.dispatcher } });
+  const dispatcher = createOutboxDispatcher({ store, sinks, logger, publicBaseUrl, options: { ...options.dispatcher }, observer: observe.sinks });
   const digest = createDigestLoop({ store, graph, sinks, logger, tenantIds, publicBaseUrl });
   const retention = createRetentionLoop({ store, logger, retentionDays: config.eventRetentionDays });
   const reconciler = createDeltaReconciler({
@@ -179,7 +179,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   const onLifecycle = createLifecycleHandler({ store, graph: graphSubscriptions, manager: subscriptions, reconciler, logger });
   const worker = createWorker(
     {
-      queue,
+      // The worker's queue times each message from lease to settle (worker-metrics.ts).
+      queue: observe.worker.observe(queue),
       store,
       graph,
       logger,

@@ -18,6 +18,7 @@ import type { AlertSink } from './alert-sink';
 import { burstTitle, summarise } from './burst-summary';
 import { redactUrls } from './redact-url';
 import { retryDelayMs } from './retry-delay';
+import type { SinkDeliveryObserver } from './sink-delivery-observer';
 
 export interface OutboxDispatcherOptions {
   /** Idle wait between polls. */
@@ -80,6 +81,8 @@ export interface OutboxDispatcherDeps {
   /** PUBLIC_BASE_URL, for the link to the alert in each message. */
   publicBaseUrl?: string | null;
   options?: Partial<OutboxDispatcherOptions>;
+  /** Told of every send and every entry given up on (metrics). */
+  observer?: SinkDeliveryObserver;
 }
 
 interface Settle {
@@ -106,6 +109,7 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
       await store.outbox.markDead(entry.id, why, at.toISOString());
       log.error({ entryId: entry.id, alertId: entry.alertId, sink: entry.sink, attempts: entry.attempts, error: why }, 'alert message dead-lettered');
       tally.dead += 1;
+      deps.observer?.gaveUp({ sink: entry.sink });
       return;
     }
     const retryAfter = Math.max(floorMs, error instanceof RetryLaterError ? error.delayMs : 0);
@@ -116,13 +120,15 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     tally.retried += 1;
   }
 
-  async function send(sink: AlertSink, message: AlertMessage | AlertDigest, key: string): Promise<unknown> {
+  async function send(sink: AlertSink, message: AlertMessage | AlertDigest, key: string, kind: 'alert' | 'summary'): Promise<unknown> {
+    let failure: unknown = null;
     try {
       await sink.send(message, key);
-      return null;
     } catch (error) {
-      return error ?? new Error('send failed');
+      failure = error ?? new Error('send failed');
     }
+    deps.observer?.sent({ sink: sink.name, message: kind, outcome: failure === null ? 'delivered' : 'failed' });
+    return failure;
   }
 
   /** Entries whose alert or sink is gone cannot ever be sent: dead, with the reason. */
@@ -148,7 +154,7 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
         await fail(entry, new RetryLaterError(`not sent: ${holdReason}`, holdMs), tally);
         continue;
       }
-      const error = await send(sink, buildAlertMessage(alert, entry.kind, { publicBaseUrl }), entry.idempotencyKey);
+      const error = await send(sink, buildAlertMessage(alert, entry.kind, { publicBaseUrl }), entry.idempotencyKey, 'alert');
       if (error === null) {
         await store.outbox.markDelivered(entry.id, now().toISOString());
         tally.delivered += 1;
@@ -177,7 +183,7 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     // The same set of entries retried gives the same key.
     const ids = items.map((i) => i.entry.id).sort();
     const key = `burst:${sink.name}:${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32)}`;
-    const error = await send(sink, digest, key);
+    const error = await send(sink, digest, key, 'summary');
     if (error !== null) {
       for (const { entry } of items) await fail(entry, error, tally);
       return;

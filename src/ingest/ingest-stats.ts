@@ -2,6 +2,10 @@
  * Ingest's counters: what `stats()` returns and what Prometheus scrapes. They are kept as plain numbers (cheap on
  * the hot path, readable in tests) and mirrored into prom-client counters when a registry is given. The registry is
  * passed in, never the global default, so two ingests in one process (tests, benchmarks) do not collide.
+ *
+ * The refusals are also one counter with a `reason` label (`ra_watch_ingest_rejected_total`), so one query shows
+ * why notifications are not getting in. Its unit follows the reason: notifications for `client_state` (each is
+ * dropped on its own), requests for the others (the whole POST is refused).
  */
 import { Counter, type Registry } from 'prom-client';
 
@@ -52,6 +56,16 @@ const descriptions: Record<IngestCounterName, string> = {
   unavailable: 'Notification requests answered 503',
 };
 
+/** The refusals, and the reason label each carries in `ra_watch_ingest_rejected_total`. */
+const REJECTION_REASONS: Partial<Record<IngestCounterName, string>> = {
+  clientStateMismatches: 'client_state',
+  rejectedBodies: 'invalid_body',
+  oversizeBodies: 'too_large',
+  unavailable: 'unavailable',
+};
+
+export const INGEST_REJECTED_METRIC = 'ra_watch_ingest_rejected_total';
+
 function metricName(name: IngestCounterName): string {
   return `ra_watch_ingest_${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_total`;
 }
@@ -64,6 +78,15 @@ export interface IngestCounters {
 export function createIngestCounters(registry?: Registry): IngestCounters {
   const values = Object.fromEntries(Object.keys(descriptions).map((k) => [k, 0])) as unknown as IngestStats;
   const exported = new Map<IngestCounterName, Counter>();
+  const rejected =
+    registry === undefined
+      ? null
+      : new Counter({
+          name: INGEST_REJECTED_METRIC,
+          help: 'Notifications dropped (reason client_state) or notification requests refused (invalid_body 400, too_large 413, unavailable 503)',
+          labelNames: ['reason'] as const,
+          registers: [registry],
+        });
   if (registry !== undefined) {
     for (const name of Object.keys(descriptions) as IngestCounterName[]) {
       exported.set(
@@ -77,6 +100,8 @@ export function createIngestCounters(registry?: Registry): IngestCounters {
       if (amount === 0) return;
       values[name] += amount;
       exported.get(name)?.inc(amount);
+      const reason = REJECTION_REASONS[name];
+      if (reason !== undefined) rejected?.inc({ reason }, amount);
     },
     snapshot: () => ({ ...values }),
   };

@@ -53,6 +53,17 @@ export interface IngestOptions {
   now?: () => Date;
   /** Where the ingest counters are exported for Prometheus; omitted: `stats()` only. */
   registry?: Registry;
+  /**
+   * Told when a notification POST has been answered, with how long the answer took from the request's arrival
+   * (the ack latency Graph holds us to: 3 s). Handshakes and other methods are not reported.
+   */
+  onAnswered?: (answer: IngestAnswer) => void;
+}
+
+export interface IngestAnswer {
+  endpoint: 'notifications' | 'lifecycle';
+  status: number;
+  durationMs: number;
 }
 
 export interface Ingest {
@@ -64,6 +75,15 @@ export interface Ingest {
 }
 
 const PATHS = new Set(['/notifications', '/notifications/', '/lifecycle', '/lifecycle/']);
+
+/** Calls `onAnswered` once the answer has been handed to the socket; an aborted request is never answered. */
+function reportAnswer(res: ServerResponse, path: string, onAnswered: (answer: IngestAnswer) => void): void {
+  const started = performance.now();
+  const endpoint = path.startsWith('/lifecycle') ? 'lifecycle' : 'notifications';
+  res.once('finish', () => {
+    onAnswered({ endpoint, status: res.statusCode, durationMs: performance.now() - started });
+  });
+}
 
 export function createIngest(options: IngestOptions): Ingest {
   const logger = options.logger.child({ component: 'ingest' });
@@ -196,6 +216,7 @@ export function createIngest(options: IngestOptions): Ingest {
         });
         return true;
       }
+      if (options.onAnswered !== undefined) reportAnswer(res, path, options.onAnswered);
       receive(req, res).catch((error: unknown) => {
         logger.error({ err: error }, 'unexpected failure while receiving notifications');
         if (!res.headersSent)

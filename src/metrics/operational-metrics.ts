@@ -1,11 +1,11 @@
 /**
- * The operator's gauges that are read at scrape time rather than counted as things happen: queue depth, open alerts
- * by rule and severity, and each subscription's time to expiry. Each is a prom-client `collect()` over a port that
+ * The operator's gauges that are read at scrape time rather than counted as things happen: queue depth and the age
+ * of the oldest ready message, open alerts by rule and severity, and each subscription's time to expiry. Each is a prom-client `collect()` over a port that
  * already exists (Queue.stats, Store.alerts.list, Store.subscriptions.list), so nothing in the pipeline changes to
  * feed them, and a scrape always shows the current state (a resolved alert or a removed subscription disappears).
  *
- * The age of the oldest waiting message is not exported: QueueStats has no such field (an additive field on the
- * port would make it one more gauge here).
+ * The oldest message's age comes from the same stats read (`oldestReady`); on Service Bus it is peeked and so
+ * approximate (queue-stats.ts). 0 when nothing is ready: an empty queue has nothing waiting.
  *
  * A source that fails during a scrape keeps its last values and counts the failure; /metrics itself still answers,
  * because an unreachable database is exactly when an operator needs the other series.
@@ -25,6 +25,7 @@ export interface MetricsSources {
 
 export interface OperationalMetrics {
   readonly queueDepth: Gauge<'state'>;
+  readonly queueOldestAge: Gauge;
   readonly alertsOpen: Gauge<'rule' | 'severity'>;
   readonly subscriptionExpiry: Gauge<'tenant' | 'subscription' | 'resource'>;
   readonly collectFailures: Counter<'source'>;
@@ -32,6 +33,7 @@ export interface OperationalMetrics {
 
 export const METRIC_NAMES = {
   queueDepth: 'ra_watch_queue_depth',
+  queueOldestAge: 'ra_watch_queue_oldest_message_age_seconds',
   alertsOpen: 'ra_watch_alerts_open',
   subscriptionExpiry: 'ra_watch_subscription_time_to_expiry_seconds',
   collectFailures: 'ra_watch_metrics_collect_failures_total',
@@ -63,19 +65,33 @@ export function createMetrics(registry: Registry, sources: MetricsSources): Oper
     return running.finally(() => reading.delete(running));
   };
 
+  /** The queue read of the scrape in progress, which the oldest-age gauge waits for. */
+  let queueRead: Promise<void> = Promise.resolve();
   const queueDepth: Gauge<'state'> = new Gauge({
     name: METRIC_NAMES.queueDepth,
     help: 'Queue messages by state: ready (visible now), scheduled (not yet visible), in_flight (leased), dead_lettered',
     labelNames: ['state'] as const,
     registers: [registry],
     collect: () =>
-      read('queue', async () => {
-        const stats = await sources.queue.stats();
+      (queueRead = read('queue', async () => {
+        const stats = await sources.queue.stats({ oldestReady: true });
+        const oldest = stats.oldestReadyEnqueuedAt ?? null;
+        queueOldestAge.set(oldest === null ? 0 : Math.max(0, (now().getTime() - oldest.getTime()) / 1000));
         queueDepth.set({ state: 'ready' }, stats.ready);
         queueDepth.set({ state: 'scheduled' }, stats.scheduled);
         queueDepth.set({ state: 'in_flight' }, stats.inFlight);
         queueDepth.set({ state: 'dead_lettered' }, stats.deadLettered);
-      }),
+      })),
+  });
+  // Set by the queue depth's read (one stats call per scrape for both); registered after it, so that read has
+  // started when this one collects and is awaited, never an older value.
+  const queueOldestAge = new Gauge({
+    name: METRIC_NAMES.queueOldestAge,
+    help: 'Seconds the oldest ready queue message has waited since it was first enqueued (0: none ready; approximate on Service Bus)',
+    registers: [registry],
+    async collect() {
+      await queueRead;
+    },
   });
 
   const alertsOpen: Gauge<'rule' | 'severity'> = new Gauge({
@@ -118,5 +134,5 @@ export function createMetrics(registry: Registry, sources: MetricsSources): Oper
   });
 
   registry.registerMetric(collectFailures);
-  return { queueDepth, alertsOpen, subscriptionExpiry, collectFailures };
+  return { queueDepth, queueOldestAge, alertsOpen, subscriptionExpiry, collectFailures };
 }

@@ -21,6 +21,7 @@ import type { GraphAnswer } from './graph-error';
 import { requestIdOf } from './graph-error';
 import { DEFAULT_RETRY, RETRYABLE_STATUSES, parseRetryAfter, retryDelay, sleep, type RetryOptions } from './retry-policy';
 import type { TokenProvider } from './credential';
+import { graphRouteOf, type GraphRoute, type GraphTrafficObserver } from './graph-traffic';
 
 export interface GraphHttpOptions {
   /** `https://graph.microsoft.com`, a national cloud (`https://graph.microsoft.us`) or the simulator, used as given. */
@@ -32,6 +33,8 @@ export interface GraphHttpOptions {
   requestTimeoutMs?: number;
   /** For tests of the jitter; Math.random otherwise. */
   random?: () => number;
+  /** Told of every answer and throttle (metrics); never allowed to fail a request. */
+  observer?: GraphTrafficObserver;
 }
 
 export interface GraphRequest {
@@ -49,6 +52,8 @@ export interface GraphHttp {
   holdUntil(tenantId: TenantId, atMs: number): void;
   /** Resolves when the tenant may be called again; RetryLaterError when that is beyond maxDelayMs. */
   waitForGate(tenantId: TenantId): Promise<void>;
+  /** Where $batch reports its throttled items (the outer answer is a 200). */
+  readonly observer: GraphTrafficObserver | undefined;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -102,9 +107,23 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
     return { status: response.status, headers: response.headers, body: decodeBody(text, response, what), what };
   }
 
+  /** Counts one answer (or its absence: status 0) and, when Graph said to slow down, one throttle. */
+  function observe(method: string, route: GraphRoute, answer: GraphAnswer | null): void {
+    const observer = options.observer;
+    if (observer === undefined) return;
+    const status = answer?.status ?? 0;
+    try {
+      observer.answered({ method, route, status });
+      if (status === 429 || (status === 503 && answer?.headers.get('retry-after') != null)) observer.throttled({ route, status });
+    } catch (error) {
+      logger.warn({ err: error }, 'the Graph traffic observer failed; the request goes on');
+    }
+  }
+
   async function send(tenantId: TenantId, request: GraphRequest): Promise<GraphAnswer> {
     const url = urlFor(request.path);
     const what = `${request.method} ${url.pathname}`;
+    const route = graphRouteOf(url.pathname);
     for (let tries = 0; ; tries++) {
       await waitForGate(tenantId);
       let answer: GraphAnswer | null = null;
@@ -115,6 +134,7 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
         if (error instanceof PermanentError || error instanceof RetryLaterError) throw error;
         failure = error;
       }
+      observe(request.method, route, answer);
       if (answer !== null && !RETRYABLE_STATUSES.has(answer.status)) {
         logger.debug({ tenantId, what, status: answer.status, requestId: requestIdOf(answer.headers), tries }, 'graph answered');
         return answer;
@@ -136,7 +156,7 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
     }
   }
 
-  return { send, retry, holdUntil, waitForGate };
+  return { send, retry, holdUntil, waitForGate, observer: options.observer };
 }
 
 async function tokenFor(provider: TokenProvider, tenantId: TenantId): Promise<string> {

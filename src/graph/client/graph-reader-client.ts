@@ -12,6 +12,7 @@ import { deltaPageSchema, graphDateTime, graphUserSchema, subscribedSkusResponse
 import { graphErrorOf, parseGraphBody, unexpectedAnswer } from './graph-error';
 import { createGraphHttp, type GraphHttp } from './graph-http';
 import type { RetryOptions } from './retry-policy';
+import type { GraphTrafficObserver } from './graph-traffic';
 import type { TokenProvider } from './credential';
 import { DELTA_SELECT, USER_SELECT, deletedSnapshot, deltaSnapshot, toUserSnapshot } from './user-snapshot';
 import { getUsersBatched } from './users-batch';
@@ -23,6 +24,8 @@ export interface GraphReaderOptions {
   /** How long a tenant's subscribedSkus stay cached (default 10 minutes). */
   skuCacheMs?: number;
   retry?: Partial<RetryOptions>;
+  /** Told of every Graph answer and throttle (metrics). */
+  observer?: GraphTrafficObserver;
   requestTimeoutMs?: number;
 }
 
@@ -42,6 +45,7 @@ export function createGraphReader(options: GraphReaderOptions): GraphReader {
     logger: options.logger,
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
   });
   const skuCacheMs = options.skuCacheMs ?? DEFAULT_SKU_CACHE_MS;
   const skuCache = new Map<TenantId, { at: number; skus: Promise<SubscribedSku[]> }>();

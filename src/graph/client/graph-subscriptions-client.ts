@@ -15,6 +15,7 @@ import { graphSubscriptionSchema, type GraphSubscription } from '../wire-schemas
 import { graphErrorOf, parseGraphBody, unexpectedAnswer, type GraphAnswer } from './graph-error';
 import { createGraphHttp } from './graph-http';
 import type { RetryOptions } from './retry-policy';
+import type { GraphTrafficObserver } from './graph-traffic';
 import type { TokenProvider } from './credential';
 
 export interface GraphSubscriptionsOptions {
@@ -22,6 +23,8 @@ export interface GraphSubscriptionsOptions {
   tokenProvider: TokenProvider;
   logger: Logger;
   retry?: Partial<RetryOptions>;
+  /** Told of every Graph answer and throttle (metrics). */
+  observer?: GraphTrafficObserver;
   /** Above Graph's 10 s validation handshake: create waits for Graph to call us back. */
   requestTimeoutMs?: number;
 }
@@ -37,6 +40,7 @@ export function createGraphSubscriptions(options: GraphSubscriptionsOptions): Gr
     logger: options.logger,
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
   });
 
   async function create(request: GraphSubscriptionRequest): Promise<GraphSubscriptionInfo> {

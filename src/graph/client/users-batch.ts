@@ -89,7 +89,11 @@ async function sendBatch(
       done.set(userId, deletedSnapshot(tenantId, userId, observedAt));
     } else if (RETRYABLE_STATUSES.has(item.status) || item.status >= 500) {
       retry.push(userId);
-      const after = parseRetryAfter(headerOf(item.headers, 'retry-after'), Date.now());
+      const retryAfterHeader = headerOf(item.headers, 'retry-after');
+      if (item.status === 429 || (item.status === 503 && retryAfterHeader !== null)) {
+        http.observer?.throttled({ route: 'batch_item', status: item.status });
+      }
+      const after = parseRetryAfter(retryAfterHeader, Date.now());
       if (after !== null) retryAfterMs = Math.max(retryAfterMs ?? 0, after);
     } else {
       const error = unexpectedAnswer({ status: item.status, headers: new Headers(item.headers ?? {}), body: item.body, what }, PERMISSION);
