@@ -37,6 +37,8 @@ interface Refusal {
   message: string;
   /** RFC 6750 error code for WWW-Authenticate, when a token was sent. */
   bearerError?: 'invalid_token' | 'insufficient_scope';
+  /** The body's error code when the status alone does not say enough (the console explains each differently). */
+  code?: string;
 }
 
 function deny(res: Response, refusal: Refusal): void {
@@ -47,7 +49,7 @@ function deny(res: Response, refusal: Refusal): void {
   } else {
     res.setHeader('Retry-After', '30');
   }
-  const code = { 401: 'unauthorized', 403: 'forbidden', 503: 'auth-unavailable' }[status];
+  const code = refusal.code ?? { 401: 'unauthorized', 403: 'forbidden', 503: 'auth-unavailable' }[status];
   res.status(status).json({ error: { code, message } });
 }
 
@@ -72,6 +74,7 @@ export function requireApiToken(
       if (isLoopback(req.socket.remoteAddress)) return next();
       return deny(res, {
         status: 403,
+        code: 'loopback-only',
         message: 'API_TOKEN is not configured, so the API answers only on loopback. Set API_TOKEN and send "Authorization: Bearer <token>".',
       });
     }

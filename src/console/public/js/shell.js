@@ -58,13 +58,14 @@ function hideSignIn() {
 }
 
 function signInMessage(error) {
-  if (error.status === 403) {
+  if (error.code === 'loopback-only') {
     return (
       'This ra-watch has no API_TOKEN configured, so its API answers only on the machine it runs on (loopback). ' +
       'Open the console there, or set API_TOKEN on the server and sign in with it. ' +
       `(ra-watch said: ${error.message})`
     );
   }
+  if (error.status === 403) return `ra-watch accepted the token but refused the request: ${error.message}`;
   return getToken() === null
     ? 'Sign in with the API token (API_TOKEN) configured on the ra-watch server.'
     : 'The API refused this token. Check it and sign in again.';
