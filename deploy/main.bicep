@@ -54,6 +54,15 @@ param alertEmailFrom string = ''
 @description('Comma-separated recipients of alert e-mails (ALERT_EMAIL_TO); needed when smtpUrl is set.')
 param alertEmailTo string = ''
 
+@description('Accept Entra ID access tokens on /api from this tenant (API_ENTRA_TENANT_ID); empty: API_TOKEN only.')
+param apiEntraTenantId string = ''
+
+@description('Audience of those tokens: the API app registration\'s client id and/or Application ID URI, comma-separated (API_ENTRA_AUDIENCE).')
+param apiEntraAudience string = ''
+
+@description('App role a caller\'s token must carry (API_ENTRA_ROLE).')
+param apiEntraRole string = 'RaWatch.Admin'
+
 @description('LOG_LEVEL of the container.')
 @allowed(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
 param logLevel string = 'info'
@@ -73,6 +82,7 @@ var databaseName = 'ra_watch'
 var containerPort = 3000
 var withSlack = !empty(slackWebhookUrl)
 var withEmail = !empty(smtpUrl)
+var withEntraApi = !empty(apiEntraTenantId)
 
 // Built-in role definition ids (the same in every tenant).
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
@@ -264,6 +274,13 @@ var env = concat(
         { name: 'SMTP_URL', secretRef: 'smtp-url' }
         { name: 'ALERT_EMAIL_FROM', value: alertEmailFrom }
         { name: 'ALERT_EMAIL_TO', value: alertEmailTo }
+      ]
+    : [],
+  withEntraApi
+    ? [
+        { name: 'API_ENTRA_TENANT_ID', value: apiEntraTenantId }
+        { name: 'API_ENTRA_AUDIENCE', value: apiEntraAudience }
+        { name: 'API_ENTRA_ROLE', value: apiEntraRole }
       ]
     : []
 )
