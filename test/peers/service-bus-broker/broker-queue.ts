@@ -64,6 +64,8 @@ export class BrokerQueue {
   readonly messages: StoredMessage[] = [];
   readonly sessions = new Map<string, SessionLock>();
   readonly sessionStates = new Map<string, Buffer | null>();
+  /** Messages stored since the start (duplicates dropped not counted): lets a test see the traffic went here. */
+  enqueuedCount = 0;
   /** The `<queue>/$DeadLetterQueue` sub-queue: never dead-letters further, never locks by session. */
   readonly deadLetters: BrokerQueue | undefined;
   private readonly seenIds = new Map<string, number>();
@@ -109,6 +111,7 @@ export class BrokerQueue {
       lock: undefined,
     };
     this.messages.push(stored);
+    this.enqueuedCount += 1;
     return stored.sequenceNumber;
   }
 
