@@ -111,6 +111,7 @@ export interface Queue {
   stats(options?: QueueStatsOptions): Promise<QueueStats>;
   /** Cheap reachability probe for /readyz. */
   ping(): Promise<void>;
+  /** Ends waiting receives with no messages; then `receive` resolves empty, other calls reject (close: no-op). */
   close(): Promise<void>;
 }
 

@@ -152,7 +152,9 @@ export function createServiceBusQueue(options: ServiceBusQueueOptions): Queue {
     },
 
     async receive(request: ReceiveOptions): Promise<LeasedMessage[]> {
-      open();
+      // Empty, not an error, after close: as a receive still waiting at close ends (the worker's last poll may
+      // come a moment after the queue closed; the embedded queue answers the same).
+      if (closed) return [];
       return leaseSessions(context, request);
     },
 
