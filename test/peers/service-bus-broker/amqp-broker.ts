@@ -32,8 +32,6 @@ export interface AmqpBroker {
   port: number;
   connectionString: string;
   queue(name: string): BrokerQueue;
-  /** Cuts (without AMQP close) the connection holding a session, as a killed consumer process would. */
-  dropSessionHolder(sessionId: string): void;
   close(): Promise<void>;
 }
 
@@ -330,12 +328,6 @@ export async function startAmqpBroker(
       const queue = entities.get(name);
       if (queue === undefined) throw new Error(`no queue ${name} on the test broker`);
       return queue;
-    },
-    dropSessionHolder(sessionId) {
-      for (const [link, consumer] of consumers) {
-        if (consumer.sessionId !== sessionId) continue;
-        cut(link.connection);
-      }
     },
     async close() {
       clearInterval(ticker);
