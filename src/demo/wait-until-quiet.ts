@@ -19,11 +19,27 @@ export async function waitUntilQuiet(app: App, simulator: GraphSimulator, timeou
           `${stats.scheduled} scheduled, ${stats.deadLettered} dead-lettered)`,
       );
     }
-    await simulator.flushNotifications();
+    await flushWithin(simulator, deadline, timeoutMs);
     const stats = await app.queue.stats();
     const busy = stats.ready + stats.inFlight + stats.scheduled > 0;
     if (!busy) await app.dispatcher.runOnce();
     quietChecks = busy ? 0 : quietChecks + 1;
     await sleep(busy ? 100 : 300);
+  }
+}
+
+/** The simulator's flush, bounded by the same deadline: a delivery that never settles is an error, not a hang. */
+async function flushWithin(simulator: GraphSimulator, deadline: number, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the Graph simulator still had notifications to deliver after ${Math.round(timeoutMs / 1000)} s`)),
+      Math.max(0, deadline - Date.now()),
+    );
+  });
+  try {
+    await Promise.race([simulator.flushNotifications(), expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
