@@ -51,6 +51,7 @@ import { createReplayRouter } from './api/replay-router';
 import { createLicenseCatalog } from './licensing/license-catalog';
 import { createConsoleRouter } from './console/console-router';
 import { createPipelineMetrics } from './metrics/pipeline-metrics';
+import { startAzureMonitorExport, type MetricsExport } from './metrics/azure-monitor-export';
 import { createConsoleApiRouter } from './console/console-api-router';
 
 /** Where Graph is and how to get a token for a tenant. Defaults to the configured credential. */
@@ -211,6 +212,16 @@ export async function startApp(options: AppOptions): Promise<App> {
   api.use('/dead-letters', createDeadLettersRouter({ queue }));
   api.use('/console', createConsoleApiRouter({ store, queue, tenantIds }));
 
+  // Started once every series is registered: the bridge reads the registry's list of metrics once.
+  const metricsExport: MetricsExport | null =
+    config.azureMonitorConnectionString === null
+      ? null
+      : startAzureMonitorExport({
+          connectionString: config.azureMonitorConnectionString,
+          registry: metrics,
+          logger,
+        });
+
   if (options.background !== false) {
     worker.start();
     dispatcher.start();
@@ -231,6 +242,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         await part.stop().catch((error: unknown) => logger.error({ err: describeError(error) }, 'stopping a background loop failed'));
       }
       for (const sink of sinks.values()) sink.close?.();
+      // After the loops: the last export carries what they counted; before the store closes, as the gauges read it.
+      await metricsExport?.stop();
       await queue.close();
       await database.close();
       logger.info({}, 'ra-watch stopped');

@@ -52,6 +52,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Events older than this are purged from the event log (default 400 days). */
   eventRetentionDays: number;
+  /** APPLICATIONINSIGHTS_CONNECTION_STRING: also export the metrics to Azure Monitor; null: /metrics only. */
+  azureMonitorConnectionString: string | null;
 }
 
 /** Who may call the API with an Entra ID access token: tokens of this tenant, for this API, holding this app role. */
@@ -212,6 +214,22 @@ const variables = {
     schema: z.coerce.number().int('is not a whole number').min(1, 'is below 1').max(36500, 'is above 36500'),
     example: 'EVENT_RETENTION_DAYS=400',
   },
+  // Azure Monitor's standard name. It identifies the Application Insights resource to write to: kept out of logs.
+  APPLICATIONINSIGHTS_CONNECTION_STRING: {
+    // The exporter refuses (throws at start) a key that is not a lower-case GUID: say so here, with the other problems.
+    schema: z
+      .string()
+      .refine(
+        (v) =>
+          v.split(';').some((part) => {
+            const [key = '', value = ''] = part.split('=');
+            return key.trim().toLowerCase() === 'instrumentationkey' && /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(value.trim());
+          }),
+        'has no InstrumentationKey=<lower-case GUID>',
+      ),
+    example: 'APPLICATIONINSIGHTS_CONNECTION_STRING=InstrumentationKey=<guid>;IngestionEndpoint=https://<region>.in.applicationinsights.azure.com/',
+    secret: true,
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'is not a log level'),
     example: 'LOG_LEVEL=info',
@@ -303,6 +321,7 @@ export function loadConfig(env: Env = process.env): Config {
     email,
     logLevel: vars.LOG_LEVEL ?? 'info',
     eventRetentionDays: vars.EVENT_RETENTION_DAYS ?? 400,
+    azureMonitorConnectionString: vars.APPLICATIONINSIGHTS_CONNECTION_STRING ?? null,
   });
 }
 
