@@ -214,10 +214,10 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   // Started once every series is registered: the bridge reads the registry's list of metrics once.
   const metricsExport: MetricsExport | null =
-    config.azureMonitorConnectionString === null
+    config.azureMonitor === null
       ? null
       : startAzureMonitorExport({
-          connectionString: config.azureMonitorConnectionString,
+          connectionString: config.azureMonitor.connectionString,
           registry: metrics,
           logger,
         });

@@ -52,8 +52,11 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Events older than this are purged from the event log (default 400 days). */
   eventRetentionDays: number;
-  /** APPLICATIONINSIGHTS_CONNECTION_STRING: also export the metrics to Azure Monitor; null: /metrics only. */
-  azureMonitorConnectionString: string | null;
+  /**
+   * APPLICATIONINSIGHTS_CONNECTION_STRING: also export the metrics to Azure Monitor; null: /metrics only. Under a
+   * `connectionString` key, which the logger redacts wherever it appears.
+   */
+  azureMonitor: { connectionString: string } | null;
 }
 
 /** Who may call the API with an Entra ID access token: tokens of this tenant, for this API, holding this app role. */
@@ -321,7 +324,8 @@ export function loadConfig(env: Env = process.env): Config {
     email,
     logLevel: vars.LOG_LEVEL ?? 'info',
     eventRetentionDays: vars.EVENT_RETENTION_DAYS ?? 400,
-    azureMonitorConnectionString: vars.APPLICATIONINSIGHTS_CONNECTION_STRING ?? null,
+    azureMonitor:
+      vars.APPLICATIONINSIGHTS_CONNECTION_STRING === undefined ? null : { connectionString: vars.APPLICATIONINSIGHTS_CONNECTION_STRING },
   });
 }
 

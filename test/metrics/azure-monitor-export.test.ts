@@ -186,7 +186,7 @@ describe('metrics export to Azure Monitor', () => {
       expect(String(error)).not.toContain('a-secret-looking-id');
     }
     expect(() => loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=not-a-guid' })).toThrow(/InstrumentationKey=<lower-case GUID>/);
-    expect(loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: `instrumentationkey=${INSTRUMENTATION_KEY};IngestionEndpoint=https://x/` }).azureMonitorConnectionString).toContain(INSTRUMENTATION_KEY);
-    expect(loadConfig({}).azureMonitorConnectionString).toBeNull();
+    expect(loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: `instrumentationkey=${INSTRUMENTATION_KEY};IngestionEndpoint=https://x/` }).azureMonitor?.connectionString).toContain(INSTRUMENTATION_KEY);
+    expect(loadConfig({}).azureMonitor).toBeNull();
   });
 });
