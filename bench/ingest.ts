@@ -9,7 +9,8 @@
  * Then a burst of `--burst` notifications (one per POST, same 64 connections) against the real server, counting
  * answers slower than 2,900 ms (Graph counts those as slow; at 15 % slow it drops notifications for good).
  * Finally the queue is counted: it must hold at least every acknowledged notification.
- * A third server, the same ingest in front of a queue that keeps nothing, shows the HTTP side's own share.
+ * A third server, the same ingest in front of a queue that keeps nothing, shows the HTTP side's own share; last, the
+ * queue's send alone (no HTTP, batches of the size group commit formed) shows the durable write's own ceiling.
  * Goals: real/bare ≥ 0.5, real p99 < 25 ms, 0 slow answers in the burst, nothing acknowledged missing.
  *
  * Measured 2026-11-27 09:30-10:20 (2 cores shared with other sessions' test runs, load average 10-17; bare
@@ -111,11 +112,19 @@ async function main(): Promise<void> {
     const spike = await runLoad({ ...load, url: realUrl, amount: burst });
     console.log(line(`burst of ${burst}`, spike) + `  (${spike.seconds.toFixed(1)} s)`);
 
+    ask({ type: 'verify' });
+    const verified = await nextMessage(child, 'verified');
+    const batchSize = Math.max(1, Math.round(verified.ingest.accepted / Math.max(1, verified.ingest.commits)));
+    ask({ type: 'send-alone', seconds: duration, batchSize });
+    const alone = await nextMessage(child, 'sent-alone');
+    const aloneRate = alone.messages / alone.seconds;
+    console.log(
+      `${'queue send alone (no HTTP), SQLite FULL'.padEnd(44)} ${Math.round(aloneRate).toString().padStart(8)} msg/s` +
+        `  ${alone.commits} commits of ${batchSize} in ${alone.seconds.toFixed(1)} s, one at a time (${((alone.seconds * 1000) / Math.max(1, alone.commits)).toFixed(2)} ms per commit)`,
+    );
     console.log(
       `load average at the end: ${os.loadavg()[0]!.toFixed(1)} (other work on the machine skews every figure)`,
     );
-    ask({ type: 'verify' });
-    const verified = await nextMessage(child, 'verified');
     const acknowledged =
       warmReal.accepted202 + realRuns.reduce((sum, r) => sum + r.accepted202, 0) + spike.accepted202;
 
@@ -125,6 +134,9 @@ async function main(): Promise<void> {
     );
     console.log(
       `ratio handler-only/bare     ${(handlerOnly.requestsPerSecond / bare.requestsPerSecond).toFixed(2)}   (the HTTP side alone; the rest is the queue's send)`,
+    );
+    console.log(
+      `ratio real/send-alone       ${(real.requestsPerSecond / aloneRate).toFixed(2)}   (the durable write's own ceiling here: ${Math.round(aloneRate)} msg/s = ${(aloneRate / bare.requestsPerSecond).toFixed(2)} × bare)`,
     );
     console.log(
       `p99 real                    ${real.p99} ms   (goal < 25 ms)  ${real.p99 < 25 ? 'met' : 'NOT met'}`,

@@ -7,9 +7,10 @@
  *   synchronous=FULL): what `ra-watch serve` runs, without the webhook's per-address rate limit (all load comes
  *   from 127.0.0.1).
  * - handler only: the same server with a queue that keeps nothing, to tell the handler's cost from the queue's.
- * Talks to the parent over IPC: sends {ports} when listening; on {verify} answers the queue and ingest counts;
- * on {stop} closes everything and exits.
+ * Talks to the parent over IPC: sends {ports} when listening; on {send-alone} measures the queue's send with no
+ * HTTP in front; on {verify} answers the queue and ingest counts; on {stop} closes everything and exits.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
@@ -22,13 +23,19 @@ import { closeGracefully, listen } from '../../src/http/server-lifecycle';
 import { createIngest } from '../../src/ingest/ingest';
 import { silentLogger } from '../../src/logger';
 import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import type { OutgoingMessage } from '../../src/queue/queue';
+import { orderingKeyFor, type UserChanged } from '../../src/queue/work-item';
 import { openDatabase } from '../../src/store/database';
-import { BENCH_CLIENT_STATE } from './bench-notification';
+import { BENCH_CLIENT_STATE, BENCH_TENANT } from './bench-notification';
 import { createCountingQueue } from './counting-queue';
 
-export type ParentMessage = { type: 'verify' } | { type: 'stop' };
+export type ParentMessage =
+  | { type: 'verify' }
+  | { type: 'send-alone'; seconds: number; batchSize: number }
+  | { type: 'stop' };
 export type ChildMessage =
   | { type: 'ready'; barePort: number; realPort: number; handlerOnlyPort: number; databaseFile: string }
+  | { type: 'sent-alone'; messages: number; commits: number; seconds: number }
   | {
       type: 'verified';
       stored: number;
@@ -91,7 +98,9 @@ async function main(): Promise<void> {
 
   process.on('message', (message: ParentMessage) => {
     void (async () => {
-      if (message.type === 'verify') {
+      if (message.type === 'send-alone') {
+        send({ type: 'sent-alone', ...(await sendAlone(path.join(dir, 'send-alone.db'), message.seconds, message.batchSize)) });
+      } else if (message.type === 'verify') {
         await ingest.close();
         const stats = await queue.stats();
         // Read back on the store's own connection: synchronous is a per-connection setting.
@@ -125,6 +134,46 @@ async function main(): Promise<void> {
       }
     })();
   });
+}
+
+/**
+ * The durable write's own ceiling: the same embedded queue (send thread, synchronous=FULL) on a fresh file of its
+ * own, sent batches of the size group commit formed under load, one at a time as group commit sends them, with no
+ * HTTP at all. Ingest cannot acknowledge faster than this; the gap between the two is the HTTP side's share.
+ */
+async function sendAlone(file: string, seconds: number, batchSize: number): Promise<{ messages: number; commits: number; seconds: number }> {
+  const database = await openDatabase(`sqlite:${file}`);
+  const queue = createEmbeddedQueue(database, { maxDeliveries: 10 });
+  const batch = (): OutgoingMessage[] =>
+    Array.from({ length: batchSize }, () => {
+      const userId = randomUUID();
+      const body: UserChanged = {
+        kind: 'user-changed',
+        tenantId: BENCH_TENANT,
+        userId,
+        changeType: 'updated',
+        subscriptionId: '8b2e4c71-0f3a-4d9b-b6e5-2a7c91d0f34e',
+        receivedAt: new Date().toISOString(),
+        source: 'notification',
+      };
+      return { messageId: randomUUID(), orderingKey: orderingKeyFor(BENCH_TENANT, userId), body, coalesce: true };
+    });
+  try {
+    // Warm-up, and the send thread is up before the clock starts.
+    for (let i = 0; i < 20; i++) await queue.send(batch());
+    let messages = 0;
+    let commits = 0;
+    const started = performance.now();
+    while (performance.now() - started < seconds * 1000) {
+      const result = await queue.send(batch());
+      messages += result.accepted;
+      commits += 1;
+    }
+    return { messages, commits, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await queue.close();
+    await database.close();
+  }
 }
 
 main().catch((error: unknown) => {
