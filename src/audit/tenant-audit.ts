@@ -8,7 +8,7 @@
  * end hands the reconciler a starting point exactly at the audit: nothing between the two is missed.
  */
 import type { Finding, TenantId } from '../glossary';
-import type { GraphReader } from '../graph/graph-reader';
+import type { DeltaPage, GraphReader } from '../graph/graph-reader';
 import { allocationFromSkus } from '../licensing/allocation';
 import { createLicenseCatalog } from '../licensing/license-catalog';
 import type { Logger } from '../logger';
@@ -76,12 +76,16 @@ export async function runTenantAudit(deps: TenantAuditDeps): Promise<AuditReport
   const findings: Finding[] = [];
   let usersScanned = 0;
   let pages = 0;
-  let link: string | null = null;
   let deltaLink: string | null = null;
   log.info({ record: options.record === true }, 'full-tenant audit started');
 
-  do {
-    const page = await graph.getUsersDeltaPage(tenantId, link);
+  let nextPage: Promise<DeltaPage> | null = graph.getUsersDeltaPage(tenantId, null);
+  while (nextPage !== null) {
+    const page: DeltaPage = await nextPage;
+    // Graph pages the next users while this page is identified and recorded, so the audit takes about as long as
+    // the paging alone rather than paging plus processing. A failed prefetch surfaces when it is awaited.
+    nextPage = page.nextLink !== null && page.deltaLink === null ? graph.getUsersDeltaPage(tenantId, page.nextLink) : null;
+    nextPage?.catch(() => undefined);
     pages++;
     const users = page.users.flatMap((u) => (u.kind === 'user' ? [u.snapshot] : []));
     usersScanned += users.length;
@@ -109,9 +113,8 @@ export async function runTenantAudit(deps: TenantAuditDeps): Promise<AuditReport
       for (const removed of page.users) if (removed.kind === 'removed') await recorder.removed(removed.userId);
     }
     options.onProgress?.({ pages, usersScanned, resourceAccounts: resourceAccounts.length, findings: findings.length });
-    link = page.nextLink;
     deltaLink = page.deltaLink;
-  } while (link !== null && deltaLink === null);
+  }
 
   const allocation = allocationFromSkus(skus, resourceAccounts.length);
   const tenantFindings = evaluateTenant({ tenantId, allocation });
