@@ -6,71 +6,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { all, options, readDockerfile, readDockerignore, repositoryRoot as root } from './dockerfile-parser';
 
-const root = join(__dirname, '..', '..');
-
-interface Instruction {
-  keyword: string;
-  args: string;
-}
-
-interface Stage {
-  image: string;
-  name: string | null;
-  instructions: Instruction[];
-}
-
-/** Dockerfile → stages of instructions, with `\` continuations joined and comments dropped. */
-function parseDockerfile(text: string): Stage[] {
-  const logical: string[] = [];
-  let current = '';
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (current === '' && (line === '' || line.startsWith('#'))) continue;
-    if (line.endsWith('\\')) {
-      current += `${line.slice(0, -1)} `;
-      continue;
-    }
-    logical.push(current + line);
-    current = '';
-  }
-  const stages: Stage[] = [];
-  for (const line of logical) {
-    const match = /^(\S+)\s*(.*)$/.exec(line);
-    if (match === null) continue;
-    const keyword = match[1]!.toUpperCase();
-    const args = match[2]!;
-    if (keyword === 'FROM') {
-      const from = /^(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?$/i.exec(args);
-      stages.push({ image: from?.[1] ?? '', name: from?.[2] ?? null, instructions: [] });
-    } else {
-      const stage = stages[stages.length - 1];
-      if (stage === undefined) throw new Error(`${keyword} before FROM`);
-      stage.instructions.push({ keyword, args });
-    }
-  }
-  return stages;
-}
-
-function options(args: string): { flags: Record<string, string>; rest: string[] } {
-  const flags: Record<string, string> = {};
-  const words = args.split(/\s+/).filter((w) => w.length > 0);
-  const rest: string[] = [];
-  for (const word of words) {
-    const flag = /^--([a-z-]+)=(.*)$/.exec(word);
-    if (flag !== null && rest.length === 0) flags[flag[1]!] = flag[2]!;
-    else rest.push(word);
-  }
-  return { flags, rest };
-}
-
-const stages = parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
-const dockerignore = readFileSync(join(root, '.dockerignore'), 'utf8')
-  .split('\n')
-  .map((l) => l.trim())
-  .filter((l) => l !== '' && !l.startsWith('#'));
+const stages = readDockerfile();
+const dockerignore = readDockerignore();
 const final = stages[stages.length - 1]!;
-const all = (stage: Stage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
 
 describe('Dockerfile', () => {
   it('builds in one stage and runs from another, both on Node 20', () => {
