@@ -16,10 +16,10 @@ RUN apt-get update \
 ENV npm_config_build_from_source=true \
     npm_config_nodedir=/usr/local
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
-# `npm ci` runs the prepare script (tsc over src/ and bench/, then scripts/copy-assets.js) before pruning.
+# `npm ci` runs the prepare script (tsc, then scripts/copy-assets.js) before pruning. bench/ stays out: the
+# benchmarks import test support, which is not in the build context, and the image never runs them.
 COPY scripts ./scripts
 COPY src ./src
-COPY bench ./bench
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund
 
 # ---- run ----------------------------------------------------------------------------------------------------
