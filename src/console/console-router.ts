@@ -7,12 +7,12 @@
  * The folder is resolved from this file's directory, so the same code serves `src/console/public` under ts-jest and
  * `dist/src/console/public` after a build.
  *
- * Security headers: a strict Content-Security-Policy (scripts, styles and fetches from this origin only, no inline
- * script) so that even a bug that put data into markup could not run it; the pages also never use innerHTML.
+ * Security headers come from the Express app in front (src/http/security-headers.ts: a strict same-origin
+ * Content-Security-Policy, no inline script), which every router is mounted behind; the pages also never use
+ * innerHTML.
  */
 import { join } from 'node:path';
 import express, { type Router } from 'express';
-import helmet from 'helmet';
 
 export interface ConsoleRouterOptions {
   /** The folder of the pages (default: `public` beside this file). */
@@ -24,26 +24,6 @@ export const CONSOLE_PUBLIC_DIR = join(__dirname, 'public');
 
 export function createConsoleRouter(options: ConsoleRouterOptions = {}): Router {
   const router = express.Router();
-  router.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          baseUri: ["'none'"],
-          objectSrc: ["'none'"],
-        },
-      },
-      // Served over plain http on a laptop too: HSTS belongs to the TLS terminator in front, not here.
-      strictTransportSecurity: false,
-    }),
-  );
   router.use(
     express.static(options.publicDir ?? CONSOLE_PUBLIC_DIR, {
       index: 'index.html',
