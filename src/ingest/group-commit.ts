@@ -5,14 +5,6 @@
  * finished in this turn has joined). While a send is in flight the next batch keeps gathering, and is sent the moment
  * the first resolves: under load, batches grow by themselves and latency stays one commit long.
  *
- * Under steady load from many clients (Graph's parallel deliveries, the benchmark's 64 connections) a batch sent the
- * moment the previous one resolves holds only the requests that arrived during that commit; the clients just
- * answered come back a moment later and land in the batch after. The clients then split into two halves that take
- * turns at the disk, each paying a full fsync. So after a commit of several requests the next batch lingers for a
- * fraction of that commit's duration (`lingerFraction`, capped by `maxLingerMs`) before it is sent: the answered
- * clients rejoin, one fsync covers both halves, and a request never waits more than a fraction of one commit
- * longer. A lone request (no other request shared its commit) is never held, nor a batch that is already full.
- *
  * Each request's promise settles with its batch: resolved only when the queue said the batch is durable, rejected
  * when the send failed, so nothing is acknowledged that is not durable. A request's messages are never split across
  * batches; a batch takes whole requests up to `maxBatchMessages` (at least one).
@@ -23,10 +15,6 @@ export interface GroupCommitOptions {
   queue: Queue;
   /** Soft cap on messages per send (a single larger request still goes alone). */
   maxBatchMessages: number;
-  /** Linger after a commit of several requests, as a fraction of that commit's duration (default 0: none). */
-  lingerFraction?: number;
-  /** Upper bound on the linger (default 5 ms). */
-  maxLingerMs?: number;
   onCommitted?: (result: SendResult, batch: { requests: number; messages: number }) => void;
   onFailed?: (error: unknown, batch: { requests: number; messages: number }) => void;
 }
@@ -49,8 +37,6 @@ export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
   let pending: Waiter[] = [];
   let scheduled = false;
   let inFlight: Promise<void> | null = null;
-  const lingerFraction = options.lingerFraction ?? 0;
-  const maxLingerMs = options.maxLingerMs ?? 5;
 
   // A throwing observer (stats, logs) must not leave requests hanging.
   function report(observe: () => void): void {
@@ -65,12 +51,6 @@ export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
     if (scheduled || inFlight !== null) return;
     scheduled = true;
     setImmediate(flush);
-  }
-
-  function waitingMessages(): number {
-    let count = 0;
-    for (const waiter of pending) count += waiter.messages.length;
-    return count;
   }
 
   function takeBatch(): Waiter[] {
@@ -97,7 +77,6 @@ export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
     const messages: OutgoingMessage[] = [];
     for (const waiter of batch) for (const message of waiter.messages) messages.push(message);
     const shape = { requests: batch.length, messages: messages.length };
-    const started = performance.now();
     let sending: Promise<SendResult>;
     try {
       sending = queue.send(messages);
@@ -117,12 +96,7 @@ export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
     );
     void inFlight.finally(() => {
       inFlight = null;
-      const linger = Math.min(maxLingerMs, (performance.now() - started) * lingerFraction);
-      // A full next batch (a burst) has nobody left to wait for.
-      if (shape.requests > 1 && linger >= 1 && !scheduled && waitingMessages() < maxBatchMessages) {
-        scheduled = true;
-        setTimeout(flush, linger);
-      } else if (pending.length > 0) schedule();
+      if (pending.length > 0) schedule();
     });
   }
 

@@ -35,11 +35,6 @@ export type { IngestStats } from './ingest-stats';
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** Soft cap on messages per group commit: keeps one SQLite transaction short under a burst. */
 export const DEFAULT_MAX_BATCH_MESSAGES = 5000;
-/**
- * After a commit shared by several requests, the next batch waits a quarter of that commit's duration (at most
- * 5 ms) for the clients just answered, so concurrent senders share one fsync instead of alternating (group-commit.ts).
- */
-const LINGER_FRACTION = 0.25;
 /** Graph retries on its own schedule; the header is a hint for other clients. */
 const RETRY_AFTER_SECONDS = 5;
 
@@ -104,7 +99,6 @@ export function createIngest(options: IngestOptions): Ingest {
   const commit = createGroupCommit({
     queue: options.queue,
     maxBatchMessages: options.maxBatchMessages ?? DEFAULT_MAX_BATCH_MESSAGES,
-    lingerFraction: LINGER_FRACTION,
     onCommitted(result) {
       counters.add('commits');
       counters.add('accepted', result.accepted);

@@ -116,33 +116,4 @@ describe('group commit', () => {
     await Promise.all([submitted, draining]);
     expect(drained).toBe(true);
   });
-
-  it('after a commit shared by several requests, holds the next batch so the clients just answered rejoin it', async () => {
-    const gated = gatedQueue();
-    // The linger is a fraction of the commit's own duration: 1 × a commit held open for 100 ms here, so the
-    // margins below (a 10 ms gap between two requests) are wide on a loaded machine.
-    const commit = createGroupCommit({
-      queue: gated.queue,
-      maxBatchMessages: 100,
-      lingerFraction: 1,
-      maxLingerMs: 10_000,
-    });
-    const shared = Promise.all([commit.submit([message('a')]), commit.submit([message('b')])]);
-    await until(() => gated.sends.length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    gated.release();
-    await shared;
-
-    const x = commit.submit([message('x')]);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    const y = commit.submit([message('y')]);
-    await until(() => gated.sends.length === 2);
-    gated.release();
-    await Promise.all([x, y]);
-    // Without the linger, x would have gone alone the moment the shared commit resolved.
-    expect(gated.sends.map((batch) => batch.map((m) => m.messageId))).toEqual([
-      ['a', 'b'],
-      ['x', 'y'],
-    ]);
-  });
 });
