@@ -107,6 +107,11 @@ export async function leaseSessions(
       await sleep(Math.min(context.pollIntervalMs, Math.max(0, deadline - Date.now())));
       continue;
     }
+    if (context.isClosed()) {
+      // Accepted while the queue closed (perhaps a session close() had just given back): give it back untouched.
+      await receiver.close().catch(() => undefined);
+      break;
+    }
     try {
       const message = await leaseOne(context, receiver, request.leaseMs);
       if (message !== null) leased.push(message);
@@ -121,6 +126,13 @@ export async function leaseSessions(
       }
       throw error;
     }
+  }
+  if (context.isClosed() && leased.length > 0) {
+    // close() released the leases it saw; these were taken while it ran, and a closed queue cannot settle them.
+    // Released, not returned: another consumer gets them at once (one delivery higher), as after a crash.
+    const held = leased.flatMap((m) => context.leases.get(m.leaseToken) ?? []);
+    await Promise.all(held.map((lease) => lease.release().catch(() => undefined)));
+    return [];
   }
   return leased;
 }
