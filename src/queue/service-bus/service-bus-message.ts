@@ -17,7 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceBusMessage, ServiceBusReceivedMessage } from '@azure/service-bus';
 import { z } from 'zod';
-import type { OutgoingMessage } from '../queue';
+import type { LeasedMessage, OutgoingMessage } from '../queue';
 
 const PORT_MESSAGE_ID = 'ra-watch-message-id';
 const COALESCED_COUNT = 'ra-watch-coalesced-count';
@@ -71,16 +71,11 @@ export function toServiceBusMessage(copy: ServiceBusCopy): ServiceBusMessage {
   };
 }
 
-export interface ReceivedFields {
-  messageId: string;
-  orderingKey: string;
-  body: unknown;
-  /** Deliveries of this Service Bus message plus those of the copies before it. */
-  deliveryCount: number;
-  enqueuedAt: Date;
-  coalescedCount: number;
-  priorDeliveries: number;
-}
+/**
+ * A leased message as the port sees it, but for the lease (the adapter adds that), plus the deliveries of the copies
+ * before this one; `deliveryCount` counts those too.
+ */
+export type ReceivedFields = Omit<LeasedMessage, 'leaseToken' | 'leaseExpiresAt'> & { priorDeliveries: number };
 
 /** Reads a received message; properties that are missing or malformed fall back to what Service Bus knows. */
 export function fieldsOf(message: ServiceBusReceivedMessage): ReceivedFields {
