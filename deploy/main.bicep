@@ -63,6 +63,9 @@ param apiEntraAudience string = ''
 @description('App role a caller\'s token must carry (API_ENTRA_ROLE).')
 param apiEntraRole string = 'RaWatch.Admin'
 
+@description('The web console\'s single-page app registration for "Sign in with Microsoft" (CONSOLE_ENTRA_CLIENT_ID); needs apiEntraTenantId. Empty: the console takes API_TOKEN only.')
+param consoleEntraClientId string = ''
+
 @description('LOG_LEVEL of the container.')
 @allowed(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
 param logLevel string = 'info'
@@ -282,7 +285,8 @@ var env = concat(
         { name: 'API_ENTRA_AUDIENCE', value: apiEntraAudience }
         { name: 'API_ENTRA_ROLE', value: apiEntraRole }
       ]
-    : []
+    : [],
+  withEntraApi && !empty(consoleEntraClientId) ? [{ name: 'CONSOLE_ENTRA_CLIENT_ID', value: consoleEntraClientId }] : []
 )
 
 resource app 'Microsoft.App/containerApps@2024-03-01' = {

@@ -35,6 +35,11 @@ export interface Config {
   apiToken: string | null;
   /** Entra ID access tokens accepted on `/api/*` besides API_TOKEN (API_ENTRA_*); null when not configured. */
   apiEntra: ApiEntraConfig | null;
+  /**
+   * CONSOLE_ENTRA_CLIENT_ID: the web console offers "Sign in with Microsoft" (authorization code + PKCE) with this
+   * single-page app registration, for a token the API accepts (apiEntra); null: the console takes API_TOKEN only.
+   */
+  consoleEntraClientId: string | null;
   databaseUrl: string;
   queue: QueueConfig;
   graph: {
@@ -138,6 +143,12 @@ const variables = {
   API_ENTRA_ROLE: {
     schema: z.string().regex(/^[^\s,]{1,120}$/, 'is not an app role value (no spaces or commas)'),
     example: 'API_ENTRA_ROLE=RaWatch.Admin',
+  },
+  // The console's own app registration (a public client: a "Single-page application" redirect URI, no secret). It
+  // asks Entra for a token the API_ENTRA_* settings accept, so it means nothing without them.
+  CONSOLE_ENTRA_CLIENT_ID: {
+    schema: z.string().regex(guid, 'is not a GUID (the application (client) ID of the console\'s app registration)'),
+    example: 'CONSOLE_ENTRA_CLIENT_ID=8a4e2b1c-6d3f-4a7e-9b0c-2e5f7a1d3c96',
   },
   DATABASE_URL: {
     schema: z
@@ -302,6 +313,7 @@ export function loadConfig(env: Env = process.env): Config {
   const email = emailConfig(vars, problems);
   const alertWebhook = alertWebhookConfig(vars, problems);
   const apiEntra = apiEntraConfig(vars, env, problems);
+  const consoleEntraClientId = consoleEntraConfig(vars, apiEntra, env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -311,6 +323,7 @@ export function loadConfig(env: Env = process.env): Config {
     clientStates: vars.CLIENT_STATE ?? [],
     apiToken: vars.API_TOKEN ?? null,
     apiEntra,
+    consoleEntraClientId,
     databaseUrl: vars.DATABASE_URL ?? 'sqlite:./data/ra-watch.db',
     queue,
     graph: Object.freeze({
@@ -428,4 +441,16 @@ function apiEntraConfig(vars: Parsed, env: Env, problems: string[]): ApiEntraCon
     role: vars.API_ENTRA_ROLE ?? 'RaWatch.Admin',
     authorityHost: (vars.AZURE_AUTHORITY_HOST ?? 'https://login.microsoftonline.com').replace(/\/+$/, ''),
   };
+}
+
+function consoleEntraConfig(vars: Parsed, apiEntra: ApiEntraConfig | null, env: Env, problems: string[]): string | null {
+  if (vars.CONSOLE_ENTRA_CLIENT_ID === undefined) return null;
+  // Half-set API_ENTRA_* is reported on its own already; say nothing more then.
+  const apiGiven = (['API_ENTRA_TENANT_ID', 'API_ENTRA_AUDIENCE', 'API_ENTRA_ROLE'] as const).some((n) => (env[n] ?? '').trim() !== '');
+  if (apiEntra === null && !apiGiven) {
+    problems.push(
+      `CONSOLE_ENTRA_CLIENT_ID is set but API_ENTRA_TENANT_ID and API_ENTRA_AUDIENCE are not: the console's Microsoft sign-in gets a token for the API, so the API must accept Entra ID tokens first. Example: ${variables.API_ENTRA_TENANT_ID.example}`,
+    );
+  }
+  return apiEntra === null ? null : vars.CONSOLE_ENTRA_CLIENT_ID;
 }

@@ -5,6 +5,10 @@
  *
  * The console's API reads (`/api/console`) need the app's store and queue, which exist only once `startApp` has
  * run, so they are mounted through a router filled in right after start, behind the same bearer-token guard as /api.
+ *
+ * With `entra` (a started test/api/entra-stub.ts), the app also accepts that stand-in tenant's tokens on /api
+ * (API_ENTRA_*, AZURE_AUTHORITY_HOST) and the console offers "Sign in with Microsoft" (CONSOLE_ENTRA_CLIENT_ID), the
+ * console's root registered with the stub as its SPA redirect URI.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -16,11 +20,13 @@ import { requireApiToken } from '../../src/api/require-api-token';
 import { loadConfig } from '../../src/config';
 import { createConsoleApiRouter } from '../../src/console/console-api-router';
 import { createConsoleRouter } from '../../src/console/console-router';
+import { consoleSignInSettings } from '../../src/console/console-sign-in';
 import { startDemoGraph, type DemoGraph } from '../../src/demo/demo-graph';
 import { waitUntilQuiet } from '../../src/demo/wait-until-quiet';
 import { playScenario, type Scenario } from '../../src/graph/simulator/scenarios';
 import { silentLogger } from '../../src/logger';
 import { createEmptyDatabase } from '../support/databases';
+import { API_CLIENT_ID, CONSOLE_CLIENT_ID, ENTRA_TENANT_ID, type EntraStub } from '../api/entra-stub';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -46,7 +52,15 @@ export interface ConsoleHarness {
   stop(): Promise<void>;
 }
 
-export async function startConsoleHarness(scenarios: readonly Scenario[]): Promise<ConsoleHarness> {
+export interface ConsoleHarnessOptions {
+  /** Offer Microsoft sign-in against this stand-in Entra ID (see above). */
+  entra?: EntraStub;
+}
+
+export async function startConsoleHarness(
+  scenarios: readonly Scenario[],
+  options: ConsoleHarnessOptions = {},
+): Promise<ConsoleHarness> {
   const token = randomBytes(18).toString('hex');
   const database = await createEmptyDatabase('sqlite');
   const demo = await startDemoGraph({
@@ -66,6 +80,14 @@ export async function startConsoleHarness(scenarios: readonly Scenario[]): Promi
     HOST: '127.0.0.1',
     API_TOKEN: token,
     CLIENT_STATE: randomBytes(24).toString('hex'),
+    ...(options.entra === undefined
+      ? {}
+      : {
+          API_ENTRA_TENANT_ID: ENTRA_TENANT_ID,
+          API_ENTRA_AUDIENCE: API_CLIENT_ID,
+          AZURE_AUTHORITY_HOST: options.entra.authorityHost,
+          CONSOLE_ENTRA_CLIENT_ID: CONSOLE_CLIENT_ID,
+        }),
   });
   const app = await startApp({
     config,
@@ -78,9 +100,10 @@ export async function startConsoleHarness(scenarios: readonly Scenario[]): Promi
     reconcileIntervalMs: 60 * 60 * 1000,
     routers: [
       { path: '/api/console', router: lateConsoleApi },
-      { path: '/', router: createConsoleRouter() },
+      { path: '/', router: createConsoleRouter({ signIn: consoleSignInSettings(config) }) },
     ],
   });
+  if (options.entra !== undefined) options.entra.spa = { clientId: CONSOLE_CLIENT_ID, redirectUris: [`${app.url ?? ''}/`] };
   consoleApi = createConsoleApiRouter({ store: app.store, queue: app.queue, tenantIds: app.tenantIds });
   let browser: Browser | null = null;
   try {

@@ -1,14 +1,20 @@
-// What every console page shares: the sign-in form, the tenant picker, the status line and the polling loop.
+// What every console page shares: the sign-in form (and "Sign in with Microsoft" when the server offers it), the
+// tenant picker, the status line and the polling loop.
 // A page gives `load()` (read the API) and `render(data)` (draw it); the shell calls them now and every few seconds,
 // redraws only when the data changed, and keeps keyboard focus where it was across a redraw.
 
-import { api, ApiError, getToken, setToken } from './api.js';
+import { api, ApiError, clockTime, getSession, getToken, setToken } from './api.js';
 import { byId, h, replaceChildren } from './element.js';
+import { beginSignIn, finishSignIn, loadSignInSettings, SignInError } from './entra-sign-in.js';
 
 const TENANT_KEY = 'ra-watch-tenant';
 const DEFAULT_POLL_MS = 5000;
 
 let refreshNow = () => Promise.resolve();
+/** The server's Microsoft sign-in settings, or null: the token form only. */
+let microsoft = null;
+/** Why the last Microsoft token was dropped (expired, refused): still said on the polls after, until a new attempt. */
+let microsoftRefusal = null;
 
 /** The tenant the admin picked (or the configured one once the summary said which it is). */
 export function currentTenant() {
@@ -47,8 +53,68 @@ function showSignIn(message) {
   auth.hidden = false;
   byId('main').setAttribute('aria-hidden', 'true');
   byId('main').inert = true;
-  byId('token').focus();
+  // Polling shows the panel again every few seconds: move the focus only when it is not in the panel already, so
+  // it never leaves the token field while the admin is typing.
+  if (!auth.contains(document.activeElement)) (microsoft === null ? byId('token') : byId('microsoft-sign-in')).focus();
   drawSession();
+}
+
+/** A sign-in that went wrong, said in the sign-in panel until the next attempt (role=alert: read out at once). */
+function showSignInProblem(message) {
+  const problem = byId('auth-problem');
+  problem.hidden = message === null;
+  problem.textContent = message ?? '';
+}
+
+/** The "Sign in with Microsoft" button and the problem line, added to the page's sign-in panel. */
+function drawMicrosoftSignIn() {
+  const problem = h('p', { id: 'auth-problem', class: 'notice notice-error', role: 'alert', hidden: true });
+  byId('auth-message').after(problem);
+  if (microsoft === null) return;
+  const button = h('button', {
+    type: 'button',
+    id: 'microsoft-sign-in',
+    text: 'Sign in with Microsoft',
+    onclick: async () => {
+      showSignInProblem(null);
+      microsoftRefusal = null;
+      button.disabled = true;
+      try {
+        await beginSignIn(microsoft);
+      } catch (error) {
+        button.disabled = false;
+        showSignInProblem(error instanceof Error ? error.message : String(error));
+      }
+    },
+  });
+  byId('auth-form').before(
+    h(
+      'div',
+      { class: 'stack microsoft-sign-in' },
+      h('div', {}, button),
+      h('p', { class: 'hint', text: 'With your work account, if an administrator gave you access to ra-watch. Or use the API token:' }),
+    ),
+  );
+}
+
+/**
+ * Before the first read: learn whether Microsoft sign-in is offered and, on the page Entra sent the browser back to,
+ * complete it. Resolves false when the page is being left (back to where the sign-in started).
+ */
+async function prepareSignIn() {
+  microsoft = await loadSignInSettings();
+  drawMicrosoftSignIn();
+  if (microsoft === null) return true;
+  try {
+    const done = await finishSignIn(microsoft);
+    if (done?.returnTo && done.returnTo !== `${location.pathname}${location.search}`) {
+      location.replace(done.returnTo);
+      return false;
+    }
+  } catch (error) {
+    showSignInProblem(error instanceof SignInError ? error.message : `Sign-in failed: ${String(error)}`);
+  }
+  return true;
 }
 
 function hideSignIn() {
@@ -57,7 +123,22 @@ function hideSignIn() {
   byId('main').inert = false;
 }
 
+/** api.js dropped a Microsoft token (expired, or refused with 401): remember why, for the polls that follow. */
+function noteMicrosoftRefusal(error) {
+  if (!error.viaMicrosoft) return;
+  if (error.code === 'sign-in-expired') microsoftRefusal = `${error.message} Sign in again.`;
+  else if (error.status === 401) microsoftRefusal = `ra-watch did not accept your Microsoft sign-in: ${error.message} Sign in again.`;
+}
+
 function signInMessage(error) {
+  if (error.viaMicrosoft && error.status === 403) {
+    return (
+      `You are signed in with Microsoft, but ra-watch refused the request: ${error.message} ` +
+      "An administrator can assign you that app role on ra-watch's API app (Enterprise applications, Users and " +
+      'groups); then sign in again.'
+    );
+  }
+  if (microsoftRefusal !== null && getToken() === null) return microsoftRefusal;
   if (error.code === 'loopback-only') {
     return (
       'This ra-watch has no API_TOKEN configured, so its API answers only on the machine it runs on (loopback). ' +
@@ -66,20 +147,30 @@ function signInMessage(error) {
     );
   }
   if (error.status === 403) return `ra-watch accepted the token but refused the request: ${error.message}`;
-  return getToken() === null
+  if (getToken() !== null) return 'The API refused this token. Check it and sign in again.';
+  return microsoft === null
     ? 'Sign in with the API token (API_TOKEN) configured on the ra-watch server.'
-    : 'The API refused this token. Check it and sign in again.';
+    : 'Sign in with Microsoft, or with the API token (API_TOKEN) configured on the ra-watch server.';
+}
+
+function sessionText(current) {
+  if (current.source !== 'microsoft') return 'Signed in with a token';
+  return current.expiresAt === null
+    ? 'Signed in with Microsoft'
+    : `Signed in with Microsoft until ${clockTime(current.expiresAt)}`;
 }
 
 function drawSession() {
   const session = byId('session');
-  if (getToken() === null) {
+  const current = getSession();
+  if (current === null) {
     replaceChildren(session);
     return;
   }
   replaceChildren(
     session,
-    h('span', { class: 'session-state', text: 'Signed in with a token' }),
+    // Signing out forgets the token in this tab; an Entra session (if any) stays, as with any app using it.
+    h('span', { class: 'session-state', id: 'session-state', text: sessionText(current) }),
     h('button', {
       type: 'button',
       class: 'link-button',
@@ -144,7 +235,10 @@ export function startPage({ load, render, poll = true }) {
       say(`Up to date (${new Date().toISOString().slice(11, 19)} UTC)`, 'ok');
       document.body.dataset.loaded = 'true';
     } catch (error) {
-      if (error instanceof ApiError && error.needsSignIn) showSignIn(signInMessage(error));
+      if (error instanceof ApiError && error.needsSignIn) {
+        noteMicrosoftRefusal(error);
+        showSignIn(signInMessage(error));
+      }
       else say(`Could not refresh: ${error instanceof Error ? error.message : String(error)}`, 'error');
     }
   };
@@ -170,6 +264,8 @@ export function startPage({ load, render, poll = true }) {
     event.preventDefault();
     const token = byId('token').value.trim();
     if (token === '') return;
+    showSignInProblem(null);
+    microsoftRefusal = null;
     setToken(token);
     byId('token').value = '';
     await run();
@@ -182,5 +278,5 @@ export function startPage({ load, render, poll = true }) {
   });
 
   drawSession();
-  void run().then(schedule);
+  void prepareSignIn().then((staying) => (staying ? run().then(schedule) : undefined));
 }
