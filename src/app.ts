@@ -33,7 +33,11 @@ import { createSinks } from './alerts/sinks-from-config';
 import { createRouting } from './alerts/alert-routing';
 import { createDigestLoop } from './alerts/digest-loop';
 import { createRetentionLoop } from './replay/retention-loop';
-import { createOutboxDispatcher, type OutboxDispatcher, type OutboxDispatcherOptions } from './alerts/outbox-dispatcher';
+import {
+  createOutboxDispatcher,
+  type OutboxDispatcher,
+  type OutboxDispatcherOptions,
+} from './alerts/outbox-dispatcher';
 import { createSubscriptionManager, type SubscriptionManager } from './subscriptions/subscription-manager';
 import { createDeltaReconciler, type DeltaReconciler } from './subscriptions/delta-reconcile';
 import { createLifecycleHandler } from './subscriptions/lifecycle-handler';
@@ -50,6 +54,7 @@ import { createAllocationRouter } from './api/allocation-router';
 import { createReplayRouter } from './api/replay-router';
 import { createLicenseCatalog } from './licensing/license-catalog';
 import { createConsoleRouter } from './console/console-router';
+import { consoleSignInSettings } from './console/console-sign-in';
 import { createPipelineMetrics } from './metrics/pipeline-metrics';
 import { startAzureMonitorExport, type MetricsExport } from './metrics/azure-monitor-export';
 import { createConsoleApiRouter } from './console/console-api-router';
@@ -117,15 +122,31 @@ export async function startApp(options: AppOptions): Promise<App> {
     baseUrl: config.graph.baseUrl,
     tokenProvider: createTokenProvider(config.graph.credential, config.graph.baseUrl),
   };
-  const graph = createGraphReader({ baseUrl: graphAccess.baseUrl, tokenProvider: graphAccess.tokenProvider, logger, observer: observe.graph });
-  const graphSubscriptions = createGraphSubscriptions({ baseUrl: graphAccess.baseUrl, tokenProvider: graphAccess.tokenProvider, logger, observer: observe.graph });
+  const graph = createGraphReader({
+    baseUrl: graphAccess.baseUrl,
+    tokenProvider: graphAccess.tokenProvider,
+    logger,
+    observer: observe.graph,
+  });
+  const graphSubscriptions = createGraphSubscriptions({
+    baseUrl: graphAccess.baseUrl,
+    tokenProvider: graphAccess.tokenProvider,
+    logger,
+    observer: observe.graph,
+  });
   const tenantIds = options.tenantIds ?? (config.graph.tenantId === null ? [] : [config.graph.tenantId]);
   const defaultTenantId = tenantIds[0] ?? null;
 
   const sinks = createSinks(config, logger);
   const routing = createRouting({ sinks: [...sinks.keys()] });
 
-  const ingest = createIngest({ queue, clientStates: config.clientStates, logger, registry: metrics, onAnswered: observe.ingestAnswered });
+  const ingest = createIngest({
+    queue,
+    clientStates: config.clientStates,
+    logger,
+    registry: metrics,
+    onAnswered: observe.ingestAnswered,
+  });
 
   // The API router is mounted now and filled once the public URL is known (the subscription manager needs it).
   const api = express.Router();
@@ -139,7 +160,11 @@ export async function startApp(options: AppOptions): Promise<App> {
       queue: await probe(() => queue.ping()),
     }),
     // The web console last: its static files under '/', after the API and any extra routers.
-    routers: [{ path: '/api', router: api }, ...(options.routers ?? []), { path: '/', router: createConsoleRouter() }],
+    routers: [
+      { path: '/api', router: api },
+      ...(options.routers ?? []),
+      { path: '/', router: createConsoleRouter({ signIn: consoleSignInSettings(config) }) },
+    ],
   });
   // No per-source rate limit on Graph's endpoints: Graph delivers bursts from few addresses, and every refusal counts
   // toward the slow/failed share at which Graph drops notifications for good (DOMAIN.md §5).
@@ -155,7 +180,14 @@ export async function startApp(options: AppOptions): Promise<App> {
   const audit = (tenantId: TenantId, auditOptions: TenantAuditOptions = {}): Promise<AuditReport> =>
     runTenantAudit({ store, graph, logger, tenantId, routing, queue, options: auditOptions });
 
-  const dispatcher = createOutboxDispatcher({ store, sinks, logger, publicBaseUrl, options: { ...options.dispatcher }, observer: observe.sinks });
+  const dispatcher = createOutboxDispatcher({
+    store,
+    sinks,
+    logger,
+    publicBaseUrl,
+    options: { ...options.dispatcher },
+    observer: observe.sinks,
+  });
   const digest = createDigestLoop({ store, graph, sinks, logger, tenantIds, publicBaseUrl });
   const retention = createRetentionLoop({ store, logger, retentionDays: config.eventRetentionDays });
   const reconciler = createDeltaReconciler({
@@ -167,7 +199,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     fullSync: async (tenantId) => {
       await audit(tenantId, { record: true });
     },
-    options: { tenantIds, ...(options.reconcileIntervalMs === undefined ? {} : { intervalMs: options.reconcileIntervalMs }) },
+    options: {
+      tenantIds,
+      ...(options.reconcileIntervalMs === undefined ? {} : { intervalMs: options.reconcileIntervalMs }),
+    },
   });
   const subscriptions = createSubscriptionManager({
     store,
@@ -177,7 +212,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     publicBaseUrl,
     clientStates: config.clientStates,
   });
-  const onLifecycle = createLifecycleHandler({ store, graph: graphSubscriptions, manager: subscriptions, reconciler, logger });
+  const onLifecycle = createLifecycleHandler({
+    store,
+    graph: graphSubscriptions,
+    manager: subscriptions,
+    reconciler,
+    logger,
+  });
   const worker = createWorker(
     {
       // The worker's queue times each message from lease to settle (worker-metrics.ts).
@@ -193,7 +234,12 @@ export async function startApp(options: AppOptions): Promise<App> {
     options.worker,
   );
 
-  api.use(requireApiToken(config.apiToken, { entra: config.apiEntra && createEntraTokenVerifier(config.apiEntra), logger }));
+  api.use(
+    requireApiToken(config.apiToken, {
+      entra: config.apiEntra && createEntraTokenVerifier(config.apiEntra),
+      logger,
+    }),
+  );
   api.use('/alerts', createAlertsRouter({ store, logger }));
   api.use('/subscriptions', createSubscriptionsRouter({ manager: subscriptions, defaultTenantId }));
   api.use('/resource-accounts', createRegistryRouter({ store, defaultTenantId, queue }));
@@ -230,7 +276,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     subscriptions.start();
     reconciler.start();
   }
-  logger.info({ url, database: database.engine, queue: config.queue.kind, tenants: tenantIds }, 'ra-watch started');
+  logger.info(
+    { url, database: database.engine, queue: config.queue.kind, tenants: tenantIds },
+    'ra-watch started',
+  );
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
@@ -239,7 +288,11 @@ export async function startApp(options: AppOptions): Promise<App> {
       await closeGracefully(server, { ingest });
       // Each part reports its own failure; one failing must not keep the others from stopping.
       for (const part of [worker, dispatcher, digest, retention, subscriptions, reconciler]) {
-        await part.stop().catch((error: unknown) => logger.error({ err: describeError(error) }, 'stopping a background loop failed'));
+        await part
+          .stop()
+          .catch((error: unknown) =>
+            logger.error({ err: describeError(error) }, 'stopping a background loop failed'),
+          );
       }
       for (const sink of sinks.values()) sink.close?.();
       // After the loops: the last export carries what they counted; before the store closes, as the gauges read it.
@@ -272,14 +325,17 @@ export async function startApp(options: AppOptions): Promise<App> {
 }
 
 function createQueue(config: Config, database: Database, logger: Logger): Queue {
-  if (config.queue.kind === 'embedded') return createEmbeddedQueue(database, { maxDeliveries: config.queue.maxDeliveries });
+  if (config.queue.kind === 'embedded')
+    return createEmbeddedQueue(database, { maxDeliveries: config.queue.maxDeliveries });
   // Service Bus by connection string, or by namespace with the same Azure identity that reads Graph.
   const credential = azureCredentialFor(config.graph.credential);
   return createServiceBusQueue({
     queueName: config.queue.queueName,
     maxDeliveries: config.queue.maxDeliveries,
     logger,
-    ...(config.queue.connectionString === undefined ? {} : { connectionString: config.queue.connectionString }),
+    ...(config.queue.connectionString === undefined
+      ? {}
+      : { connectionString: config.queue.connectionString }),
     ...(config.queue.namespace === undefined ? {} : { namespace: config.queue.namespace }),
     ...(credential === null ? {} : { credential }),
   });
