@@ -27,7 +27,7 @@
  * p99 26 / 27 ms, 37-40 messages per commit; without it 5,693 / 5,416 req/s, p99 24 / 23 ms, 32 per commit. The
  * linger bought bigger commits and nothing else, so group commit no longer lingers.
  *
- * 2026-11-27 14:10-15:20, another idle 2-core machine (bare 18-21k req/s): real/bare 0.40-0.42, p99 13-15 ms, send
+ * 2026-11-27 14:10-14:30, another idle 2-core machine (bare 18-21k req/s): real/bare 0.40-0.42, p99 13-15 ms, send
  * alone 0.57-0.64 x bare. Tried and dropped: an append-only inbox (one row per group commit, no secondary index)
  * as the durable write of a 202, sorted into queue_messages (duplicates, coalescing, four indexes) just after on the
  * send thread, in chunks of 256 and then of 8 with appends taken first. The append itself is cheap (0.2 ms per
