@@ -27,19 +27,18 @@
  * p99 26 / 27 ms, 37-40 messages per commit; without it 5,693 / 5,416 req/s, p99 24 / 23 ms, 32 per commit. The
  * linger bought bigger commits and nothing else, so group commit no longer lingers.
  *
- * 2026-11-27 14:10-14:30, another idle 2-core machine (bare 18-21k req/s): real/bare 0.40-0.42, p99 13-15 ms, send
- * alone 0.57-0.64 x bare. Tried and dropped: an append-only inbox (one row per group commit, no secondary index)
- * as the durable write of a 202, sorted into queue_messages (duplicates, coalescing, four indexes) just after on the
- * send thread, in chunks of 256 and then of 8 with appends taken first. The append itself is cheap (0.2 ms per
- * 31-message commit alone, against 1.5 ms for the indexed insert), but ingest stayed at 0.37-0.40: sorting costs
- * ~60 us of CPU per message whenever it runs (each random-key index insert dirties a page of its own; the
- * message_id and ordering_key indexes are ~11 us each even on a small table), and on two cores that CPU is taken
- * from the HTTP side and the load generator. With sorting switched off the same build reached 0.66 (nothing
- * sorted, so not a design), and with the sorting work running beside it in a nice-19 process, 0.48. So the ratio
- * here is bounded by CPU, not by the disk or the thread's serial chain: the way to 0.5 on this hardware is less
- * index work per message (dedupe by ordering key + message id on the key index, dropping the message_id index),
- * or sorting kept off the CPU until a burst has passed (a separate inbox file, so the sorter holds no lock the
- * appends need, on a low-priority thread, with back-pressure past a bound), not a cheaper commit.
+ * 2026-11-27 14:10-14:55, another idle 2-core machine (bare 18-21k req/s): real/bare 0.40-0.42, p99 13-15 ms, send
+ * alone 0.57-0.64 x bare. Where the time went: CPU, not the disk or the thread's serial chain. Each index whose key
+ * is random (message_id, ordering_key: GUIDs) costs an insert a page write of its own, ~11 us each even on a small
+ * table, out of ~60 us per queued message at 100k rows. Tried and dropped first: an append-only inbox (one row per
+ * group commit, no index) as the 202's durable write, sorted into queue_messages just after on the send thread.
+ * The append is cheap (0.2 ms per 31-message commit against 1.5 ms indexed), but ingest stayed at 0.37-0.40: the
+ * sorting costs the same CPU whenever it runs, and on two cores it is taken from the HTTP side and the load
+ * generator (with sorting switched off, 0.66: nothing sorted, so no design). What worked: less index work per
+ * message. Migration 003 drops the message_id index (duplicates are looked up per ordering key on the key index the
+ * coalescing lookup already reads; one read answers both on the send thread) and makes the lease-token index
+ * partial (a waiting row has no token). Then, --rounds 3 twice: 0.51 and 0.53 (10.1-11.1k vs 20.4-20.6k req/s),
+ * p99 10 ms, 50,000-burst 0 slow (max 18-19 ms), durability ok, send alone 0.75 x bare (1.9 ms per commit of 30).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -131,7 +130,10 @@ async function main(): Promise<void> {
 
     ask({ type: 'verify' });
     const verified = await nextMessage(child, 'verified');
-    const batchSize = Math.max(1, Math.round(verified.ingest.accepted / Math.max(1, verified.ingest.commits)));
+    const batchSize = Math.max(
+      1,
+      Math.round(verified.ingest.accepted / Math.max(1, verified.ingest.commits)),
+    );
     ask({ type: 'send-alone', seconds: duration, batchSize });
     const alone = await nextMessage(child, 'sent-alone');
     const aloneRate = alone.messages / alone.seconds;

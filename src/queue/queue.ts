@@ -14,8 +14,11 @@
  *   user produce identical bodies, so "same body" cannot mean "same change"; but one waiting read of the user
  *   covers every change made before it runs. A message arriving while that key is *leased* is kept, so the worker
  *   reads the user again after the change: a later change is never swallowed.
- * - Duplicates: a send whose `messageId` equals that of a message still *waiting* (not leased) is counted as a
- *   duplicate and stored once. Once leased or completed, the id may be used again (same reason as coalescing).
+ * - Duplicates: a send whose `messageId` equals that of a message of the same `orderingKey` still *waiting* (not
+ *   leased) is counted as a duplicate and stored once. Once leased or completed, the id may be used again (same
+ *   reason as coalescing). Every sender derives a message's id from the subject its key names (a notification's
+ *   resource, a user, a subscription), so an id never recurs under another key; the embedded queue relies on it
+ *   and looks duplicates up by key.
  * - `deadLetter` keeps the message and the reason; nothing is ever silently dropped.
  */
 import type { WorkItem } from './work-item';
@@ -118,7 +121,9 @@ export interface Queue {
 /** Settling a message whose lease has expired (another consumer may hold it now). */
 export class LeaseLostError extends Error {
   constructor(messageId: string) {
-    super(`lease lost for message ${messageId}: it was redelivered after its lease expired; the work must not be settled twice`);
+    super(
+      `lease lost for message ${messageId}: it was redelivered after its lease expired; the work must not be settled twice`,
+    );
     this.name = 'LeaseLostError';
   }
 }

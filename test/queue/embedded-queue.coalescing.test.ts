@@ -87,6 +87,25 @@ describe.each(ENGINES)('embedded queue on %s: coalescing and duplicates', (engin
     await expect(queue.send([message('same', 'k1')])).resolves.toMatchObject({ accepted: 1 });
   });
 
+  it('finds duplicates within an ordering key: the same id under another key is another message', async () => {
+    await expect(queue.send([message('same', 'user-1'), message('same', 'user-2')])).resolves.toEqual({
+      accepted: 2,
+      coalesced: 0,
+      duplicates: 0,
+    });
+    await expect(queue.send([message('same', 'user-2'), message('same', 'user-3')])).resolves.toEqual({
+      accepted: 1,
+      coalesced: 0,
+      duplicates: 1,
+    });
+    const leased = await queue.receive({ maxMessages: 10, leaseMs: 60_000 });
+    expect(leased.map((m) => `${m.orderingKey}/${m.messageId}`).sort()).toEqual([
+      'user-1/same',
+      'user-2/same',
+      'user-3/same',
+    ]);
+  });
+
   it('applies the same rules inside one batch of 1,000 notifications as across calls', async () => {
     const batch: OutgoingMessage[] = [];
     for (let i = 0; i < 1000; i += 1) {

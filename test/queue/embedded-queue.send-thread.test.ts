@@ -61,6 +61,8 @@ describe('the SQLite send thread', () => {
         message('p1', 'user-p'),
         message('p1', 'user-p'),
         message('p2', 'user-p'),
+        // The same id under another key is another message (duplicates are per key).
+        message('p1', 'user-q'),
         message('b1', 'user-b', { coalesce: true }),
       ],
       [
@@ -68,6 +70,7 @@ describe('the SQLite send thread', () => {
         message('b2', 'user-b'),
         message('b3', 'user-b', { coalesce: true }),
         message('p2', 'user-p'),
+        message('p1', 'user-q'),
         message('c1', 'user-c', { notBefore: soon }),
       ],
     ];
@@ -78,7 +81,9 @@ describe('the SQLite send thread', () => {
       storeResults.push(await storeQueue.send(call));
     }
     expect(threadResults).toEqual(storeResults);
-    expect(threadResults[0]).toEqual({ accepted: 4, coalesced: 1, duplicates: 2 });
+    expect(threadResults[0]).toEqual({ accepted: 5, coalesced: 1, duplicates: 2 });
+    // Second call: p2 (user-p) and p1 (user-q, stored by the first call under that key) are the duplicates.
+    expect(threadResults[1]?.duplicates).toBe(2);
     expect(await rowsOf(threadDb)).toEqual(await rowsOf(storeDb));
   });
 

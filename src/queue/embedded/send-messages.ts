@@ -1,6 +1,7 @@
 /**
  * `send`: every message of one call in one transaction (ingest's group commit: one fsync for many notifications).
- * Each message is, in order: a duplicate (its id is on a message still waiting, stored or new in this call), merged
+ * Each message is, in order: a duplicate (its id is on a message of its key still waiting, stored or new in this
+ * call; looked up on the key index, see migration 003), merged
  * into a waiting coalescing message of its key, or a new row. "Waiting" means not leased: a message being worked
  * on may have been read from Graph before this change happened, so a send arriving then is kept and causes
  * another read.
@@ -34,7 +35,7 @@ export async function sendMessages(
   const keys = [...new Set(messages.map((message) => message.orderingKey))];
   if (database.engine === 'postgres') await lockKeys(trx, keys);
 
-  const waitingIds = await findWaitingIds(trx, [...new Set(messages.map((m) => m.messageId))], now);
+  const waitingIds = await findWaitingIds(trx, keys, new Set(messages.map((m) => m.messageId)), now);
   const coalescingKeys = [...new Set(messages.filter((m) => m.coalesce === true).map((m) => m.orderingKey))];
   /** Per key, the waiting coalescing message a send merges into: a stored one (by seq) or one new in this call. */
   const targets = await findCoalescingTargets(trx, coalescingKeys, now);
@@ -44,7 +45,7 @@ export async function sendMessages(
 
   for (const message of messages) {
     const visibleAt = message.notBefore?.getTime() ?? now;
-    if (waitingIds.has(message.messageId)) {
+    if (waitingIds.has(keyedId(message.orderingKey, message.messageId))) {
       result.duplicates += 1;
       continue;
     }
@@ -71,7 +72,7 @@ export async function sendMessages(
     newRows.push(row);
     // Like a stored row, a row new in this call makes a later send of its id a duplicate (a merged send's id is
     // not stored, here as across calls: its retry merges again).
-    waitingIds.add(message.messageId);
+    waitingIds.add(keyedId(message.orderingKey, message.messageId));
     if (message.coalesce === true) newTargets.set(message.orderingKey, row);
     result.accepted += 1;
   }
@@ -100,16 +101,30 @@ export async function sendMessages(
   return result;
 }
 
-async function findWaitingIds(trx: Kysely<Tables>, ids: string[], now: number): Promise<Set<string>> {
+/** A message's identity for the duplicate rule: its id within its ordering key. */
+function keyedId(orderingKey: string, messageId: string): string {
+  return `${orderingKey}\u0000${messageId}`;
+}
+
+/**
+ * The (key, id) pairs of waiting messages among the sent keys. Read by key (the index every lease and coalescing
+ * lookup uses) and matched on id here: a key holds a handful of waiting messages, never thousands.
+ */
+async function findWaitingIds(
+  trx: Kysely<Tables>,
+  keys: string[],
+  ids: ReadonlySet<string>,
+  now: number,
+): Promise<Set<string>> {
   const found = new Set<string>();
-  for (let start = 0; start < ids.length; start += CHUNK) {
+  for (let start = 0; start < keys.length; start += CHUNK) {
     const rows = await trx
       .selectFrom('queue_messages')
-      .select('message_id')
-      .where('message_id', 'in', ids.slice(start, start + CHUNK))
+      .select(['ordering_key', 'message_id'])
+      .where('ordering_key', 'in', keys.slice(start, start + CHUNK))
       .where(notLeased(now))
       .execute();
-    for (const row of rows) found.add(row.message_id);
+    for (const row of rows) if (ids.has(row.message_id)) found.add(keyedId(row.ordering_key, row.message_id));
   }
   return found;
 }

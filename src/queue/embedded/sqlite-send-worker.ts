@@ -30,16 +30,17 @@ db.pragma('synchronous = FULL');
 
 /** Waiting = not leased (message-state.ts): a leased row may already have been read from Graph. */
 const WAITING = '(lease_expires_at IS NULL OR lease_expires_at <= @now)';
-const findWaitingId = db
-  .prepare<{ id: string; now: number }, number>(
-    `SELECT 1 FROM queue_messages WHERE message_id = @id AND ${WAITING} LIMIT 1`,
-  )
-  .pluck();
-const findCoalescingTarget = db
-  .prepare<{ key: string; now: number }, number>(
-    `SELECT seq FROM queue_messages WHERE ordering_key = @key AND coalescing = 1 AND ${WAITING} ORDER BY seq LIMIT 1`,
-  )
-  .pluck();
+/**
+ * The key's waiting messages, oldest first: one read on the key index answers both questions a send asks (is its id
+ * already waiting under this key: a duplicate, migration 003; which waiting message would it merge into). A key holds
+ * a handful of waiting messages at most.
+ */
+const waitingOfKey = db.prepare<
+  { key: string; now: number },
+  { seq: number; message_id: string; coalescing: number }
+>(
+  `SELECT seq, message_id, coalescing FROM queue_messages WHERE ordering_key = @key AND ${WAITING} ORDER BY seq`,
+);
 // The merged message becomes visible at the earlier of the two times: an immediate change must not wait behind a
 // scheduled or backed-off read.
 const merge = db.prepare<{ seq: number; visibleAt: number }>(
@@ -64,14 +65,15 @@ const sendAll = db.transaction((messages: WireMessage[]): SendResult => {
   const result: SendResult = { accepted: 0, coalesced: 0, duplicates: 0 };
   for (const message of messages) {
     const visibleAt = message.notBefore ?? now;
-    if (findWaitingId.get({ id: message.messageId, now }) !== undefined) {
+    const waiting = waitingOfKey.all({ key: message.orderingKey, now });
+    if (waiting.some((row) => row.message_id === message.messageId)) {
       result.duplicates += 1;
       continue;
     }
     if (message.coalesce) {
-      const seq = findCoalescingTarget.get({ key: message.orderingKey, now });
-      if (seq !== undefined) {
-        merge.run({ seq, visibleAt });
+      const target = waiting.find((row) => row.coalescing === 1);
+      if (target !== undefined) {
+        merge.run({ seq: target.seq, visibleAt });
         result.coalesced += 1;
         continue;
       }
