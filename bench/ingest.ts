@@ -27,7 +27,7 @@
  * p99 26 / 27 ms, 37-40 messages per commit; without it 5,693 / 5,416 req/s, p99 24 / 23 ms, 32 per commit. The
  * linger bought bigger commits and nothing else, so group commit no longer lingers.
  *
- * 2026-11-27 14:10-14:55, another idle 2-core machine (bare 18-21k req/s): real/bare 0.40-0.42, p99 13-15 ms, send
+ * 2026-11-27 14:10-14:40, another idle 2-core machine (bare 18-21k req/s): real/bare 0.40-0.42, p99 13-15 ms, send
  * alone 0.57-0.64 x bare. Where the time went: CPU, not the disk or the thread's serial chain. Each index whose key
  * is random (message_id, ordering_key: GUIDs) costs an insert a page write of its own, ~11 us each even on a small
  * table, out of ~60 us per queued message at 100k rows. Tried and dropped first: an append-only inbox (one row per
