@@ -24,6 +24,19 @@ export const CONSOLE_CLIENT_ID = '8a4e2b1c-6d3f-4a7e-9b0c-2e5f7a1d3c96';
 /** The signed-in user's object id. */
 export const USER_OBJECT_ID = 'a7c4e9d2-3b1f-4e6a-8d5c-0f2b9e7a1c34';
 
+/** What `GET /console/auth.json` tells the console about this stand-in, for an API audience's `scope`. */
+export function expectedConsoleSignIn(authorityHost: string, scope: string): Record<string, unknown> {
+  const authority = `${authorityHost}/${ENTRA_TENANT_ID}`;
+  return {
+    authority,
+    authorizeEndpoint: `${authority}/oauth2/v2.0/authorize`,
+    tokenEndpoint: `${authority}/oauth2/v2.0/token`,
+    clientId: CONSOLE_CLIENT_ID,
+    scope,
+    redirectPath: '/',
+  };
+}
+
 export interface SigningKey {
   kid: string;
   privateKey: KeyLike;
@@ -114,7 +127,12 @@ export async function startEntraStub(): Promise<EntraStub> {
     failing: false,
     spa: null as SpaRegistration | null,
   };
-  const signIn: SignInBehaviour = { roles: ['RaWatch.Admin'], authorizeError: null, forgedState: null, expiresIn: 3599 };
+  const signIn: SignInBehaviour = {
+    roles: ['RaWatch.Admin'],
+    authorizeError: null,
+    forgedState: null,
+    expiresIn: 3599,
+  };
   const codes = new Map<string, IssuedCode>();
   // Filled once listening; the handlers below run only after that.
   let mint: (options?: MintOptions) => Promise<string> = () => Promise.reject(new Error('not listening yet'));
@@ -128,11 +146,15 @@ export async function startEntraStub(): Promise<EntraStub> {
     const redirectUri = q.get('redirect_uri') ?? '';
     // Entra shows its own error page (it redirects nowhere) for an unknown client or an unregistered redirect URI.
     if (spa === null || q.get('client_id') !== spa.clientId) {
-      res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`AADSTS700016: Application with identifier '${q.get('client_id') ?? ''}' was not found.`);
+      res
+        .writeHead(400, { 'Content-Type': 'text/plain' })
+        .end(`AADSTS700016: Application with identifier '${q.get('client_id') ?? ''}' was not found.`);
       return;
     }
     if (!spa.redirectUris.includes(redirectUri)) {
-      res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`AADSTS50011: The redirect URI '${redirectUri}' does not match the redirect URIs configured.`);
+      res
+        .writeHead(400, { 'Content-Type': 'text/plain' })
+        .end(`AADSTS50011: The redirect URI '${redirectUri}' does not match the redirect URIs configured.`);
       return;
     }
     const fragment = q.get('response_mode') === 'fragment';
@@ -145,18 +167,32 @@ export async function startEntraStub(): Promise<EntraStub> {
     };
     const sentState = q.get('state') ?? '';
     const answerState = signIn.forgedState ?? sentState;
-    const invalid = (description: string): void => back({ error: 'invalid_request', error_description: description, state: answerState });
+    const invalid = (description: string): void =>
+      back({ error: 'invalid_request', error_description: description, state: answerState });
     if (q.get('response_type') !== 'code') return invalid('AADSTS900144: response_type must be code.');
-    if (q.get('code_challenge_method') !== 'S256') return invalid('AADSTS501491: code_challenge_method must be S256.');
+    if (q.get('code_challenge_method') !== 'S256')
+      return invalid('AADSTS501491: code_challenge_method must be S256.');
     const challenge = q.get('code_challenge') ?? '';
-    if (!/^[A-Za-z0-9_-]{43}$/.test(challenge)) return invalid('AADSTS501491: code_challenge is not a base64url SHA-256.');
+    if (!/^[A-Za-z0-9_-]{43}$/.test(challenge))
+      return invalid('AADSTS501491: code_challenge is not a base64url SHA-256.');
     const scope = q.get('scope') ?? '';
     if (!scopeAccepted(scope)) return invalid(`AADSTS650053: scope '${scope}' does not name the API.`);
     if (signIn.authorizeError !== null) {
-      return back({ error: signIn.authorizeError.error, error_description: signIn.authorizeError.description, state: answerState });
+      return back({
+        error: signIn.authorizeError.error,
+        error_description: signIn.authorizeError.description,
+        state: answerState,
+      });
     }
     const code = base64url(randomBytes(24));
-    codes.set(code, { clientId: spa.clientId, redirectUri, challenge, scope, roles: [...signIn.roles], used: false });
+    codes.set(code, {
+      clientId: spa.clientId,
+      redirectUri,
+      challenge,
+      scope,
+      roles: [...signIn.roles],
+      used: false,
+    });
     back({ code, state: answerState, session_state: base64url(randomBytes(8)) });
   };
 
@@ -165,13 +201,24 @@ export async function startEntraStub(): Promise<EntraStub> {
     const origin = req.headers.origin;
     const allowed = state.spa?.redirectUris.map((u) => new URL(u).origin) ?? [];
     const cors: Record<string, string> =
-      origin !== undefined && allowed.includes(origin) ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : {};
+      origin !== undefined && allowed.includes(origin)
+        ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
+        : {};
     const answer = (status: number, body: object): void => {
-      res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...cors }).end(JSON.stringify(body));
+      res
+        .writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...cors })
+        .end(JSON.stringify(body));
     };
-    const refuse = (error: string, description: string): void => answer(400, { error, error_description: description });
+    const refuse = (error: string, description: string): void =>
+      answer(400, { error, error_description: description });
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': 'POST', 'Access-Control-Allow-Headers': 'content-type' }).end();
+      res
+        .writeHead(204, {
+          ...cors,
+          'Access-Control-Allow-Methods': 'POST',
+          'Access-Control-Allow-Headers': 'content-type',
+        })
+        .end();
       return;
     }
     const form = new URLSearchParams(await readBody(req));
@@ -179,24 +226,49 @@ export async function startEntraStub(): Promise<EntraStub> {
       return refuse('invalid_request', 'AADSTS900144: the body must be form-encoded.');
     }
     // Entra redeems a SPA's code only cross-origin (a browser's fetch sends Origin).
-    if (origin === undefined) return refuse('invalid_request', "AADSTS9002327: Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.");
-    if (form.get('grant_type') !== 'authorization_code') return refuse('unsupported_grant_type', 'AADSTS70003: grant_type must be authorization_code.');
+    if (origin === undefined)
+      return refuse(
+        'invalid_request',
+        "AADSTS9002327: Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.",
+      );
+    if (form.get('grant_type') !== 'authorization_code')
+      return refuse('unsupported_grant_type', 'AADSTS70003: grant_type must be authorization_code.');
     const code = codes.get(form.get('code') ?? '');
     if (code === undefined) return refuse('invalid_grant', 'AADSTS70000: the code is not valid.');
-    if (code.used) return refuse('invalid_grant', 'AADSTS54005: OAuth2 Authorization code was already redeemed.');
+    if (code.used)
+      return refuse('invalid_grant', 'AADSTS54005: OAuth2 Authorization code was already redeemed.');
     code.used = true;
-    if (form.get('client_id') !== code.clientId) return refuse('invalid_client', 'AADSTS700016: the code was issued to another client.');
-    if (form.get('redirect_uri') !== code.redirectUri) return refuse('invalid_grant', 'AADSTS500112: redirect_uri does not match the one the code was issued for.');
+    if (form.get('client_id') !== code.clientId)
+      return refuse('invalid_client', 'AADSTS700016: the code was issued to another client.');
+    if (form.get('redirect_uri') !== code.redirectUri)
+      return refuse(
+        'invalid_grant',
+        'AADSTS500112: redirect_uri does not match the one the code was issued for.',
+      );
     const verifier = form.get('code_verifier') ?? '';
     if (base64url(createHash('sha256').update(verifier).digest()) !== code.challenge) {
-      return refuse('invalid_grant', 'AADSTS501481: The Code_Verifier does not match the code_challenge supplied in the authorization request.');
+      return refuse(
+        'invalid_grant',
+        'AADSTS501481: The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+      );
     }
     redeemed += 1;
     const accessToken = await mint({
       expiresIn: signIn.expiresIn,
-      claims: { azp: code.clientId, oid: USER_OBJECT_ID, scp: 'access_as_user', roles: code.roles.length === 0 ? undefined : code.roles },
+      claims: {
+        azp: code.clientId,
+        oid: USER_OBJECT_ID,
+        scp: 'access_as_user',
+        roles: code.roles.length === 0 ? undefined : code.roles,
+      },
     });
-    answer(200, { token_type: 'Bearer', scope: code.scope, expires_in: signIn.expiresIn, ext_expires_in: signIn.expiresIn, access_token: accessToken });
+    answer(200, {
+      token_type: 'Bearer',
+      scope: code.scope,
+      expires_in: signIn.expiresIn,
+      ext_expires_in: signIn.expiresIn,
+      access_token: accessToken,
+    });
   };
 
   const server: Server = createServer((req, res) => {
@@ -205,7 +277,10 @@ export async function startEntraStub(): Promise<EntraStub> {
       authorize(url, res);
       return;
     }
-    if (url.pathname === `/${ENTRA_TENANT_ID}/oauth2/v2.0/token` && (req.method === 'POST' || req.method === 'OPTIONS')) {
+    if (
+      url.pathname === `/${ENTRA_TENANT_ID}/oauth2/v2.0/token` &&
+      (req.method === 'POST' || req.method === 'OPTIONS')
+    ) {
       token(req, res).catch(() => res.writeHead(500).end());
       return;
     }
@@ -219,7 +294,9 @@ export async function startEntraStub(): Promise<EntraStub> {
       res.writeHead(500, { 'Content-Type': 'text/plain' }).end('AADSTS90002: temporarily unavailable');
       return;
     }
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: state.published.map((k) => k.publicJwk) }));
+    res
+      .writeHead(200, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ keys: state.published.map((k) => k.publicJwk) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const authorityHost = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -242,7 +319,9 @@ export async function startEntraStub(): Promise<EntraStub> {
       ...options.claims,
     };
     for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];
-    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid }).sign(key.privateKey);
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid })
+      .sign(key.privateKey);
   };
 
   return {

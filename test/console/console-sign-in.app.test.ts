@@ -19,6 +19,7 @@ import {
   API_CLIENT_ID,
   CONSOLE_CLIENT_ID,
   ENTRA_TENANT_ID,
+  expectedConsoleSignIn,
   startEntraStub,
   type EntraStub,
 } from '../api/entra-stub';
@@ -62,40 +63,45 @@ function directives(policy: string): Map<string, string> {
 /** The console's pages: the overview (also the sign-in redirect URI), a page by name, and a script. */
 const CONSOLE_PAGES = ['/', '/index.html', '/js/entra-sign-in.js'];
 
-describe('the composed app with CONSOLE_ENTRA_CLIENT_ID and API_ENTRA_*', () => {
-  let entra: EntraStub;
+/**
+ * Around a describe block: the stand-in sign-in host, and the app started with the API_ENTRA_* settings for it plus
+ * `extra`. The returned getters are read inside the tests (the hooks have run by then).
+ */
+function appWithEntraSettings(extra: Record<string, string>): { url: () => string; entra: () => EntraStub } {
+  let entra: EntraStub | undefined;
   let running: Running | undefined;
-  const url = (): string => running?.app.url ?? '';
-
   beforeAll(async () => {
     entra = await startEntraStub();
     running = await start({
       AZURE_AUTHORITY_HOST: entra.authorityHost,
       API_ENTRA_TENANT_ID: ENTRA_TENANT_ID,
       API_ENTRA_AUDIENCE: `${API_APP_ID_URI},${API_CLIENT_ID}`,
-      CONSOLE_ENTRA_CLIENT_ID: CONSOLE_CLIENT_ID,
+      ...extra,
     });
   });
   afterAll(async () => {
     await stop(running);
     await entra?.close();
   });
+  return {
+    url: () => running?.app.url ?? '',
+    entra: () => {
+      if (entra === undefined) throw new Error('the stand-in sign-in host did not start');
+      return entra;
+    },
+  };
+}
+
+describe('the composed app with CONSOLE_ENTRA_CLIENT_ID and API_ENTRA_*', () => {
+  const { url, entra: stub } = appWithEntraSettings({ CONSOLE_ENTRA_CLIENT_ID: CONSOLE_CLIENT_ID });
 
   it('answers the public sign-in settings without a token, uncached', async () => {
     const res = await fetch(`${url()}/console/auth.json`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    const authority = `${entra.authorityHost}/${ENTRA_TENANT_ID}`;
+    // The scope is the first API_ENTRA_AUDIENCE value's.
     expect(await res.json()).toEqual({
-      entra: {
-        authority,
-        authorizeEndpoint: `${authority}/oauth2/v2.0/authorize`,
-        tokenEndpoint: `${authority}/oauth2/v2.0/token`,
-        clientId: CONSOLE_CLIENT_ID,
-        // The first API_ENTRA_AUDIENCE value.
-        scope: `${API_APP_ID_URI}/.default`,
-        redirectPath: '/',
-      },
+      entra: expectedConsoleSignIn(stub().authorityHost, `${API_APP_ID_URI}/.default`),
     });
   });
 
@@ -106,7 +112,7 @@ describe('the composed app with CONSOLE_ENTRA_CLIENT_ID and API_ENTRA_*', () => 
       expect(res.status).toBe(200);
       const policy = directives(res.headers.get('content-security-policy') ?? '');
       const strict = directives(contentSecurityPolicy());
-      expect(policy.get('connect-src')).toBe(`connect-src 'self' ${entra.authorityHost}`);
+      expect(policy.get('connect-src')).toBe(`connect-src 'self' ${stub().authorityHost}`);
       expect([...policy.keys()]).toEqual([...strict.keys()]);
       for (const [name, directive] of strict)
         if (name !== 'connect-src') expect(policy.get(name)).toBe(directive);
@@ -117,7 +123,7 @@ describe('the composed app with CONSOLE_ENTRA_CLIENT_ID and API_ENTRA_*', () => 
     const settings = ((await (await fetch(`${url()}/console/auth.json`)).json()) as { entra: ConsoleSignIn })
       .entra;
     const redirectUri = `${url()}${settings.redirectPath}`;
-    entra.spa = { clientId: settings.clientId, redirectUris: [redirectUri] };
+    stub().spa = { clientId: settings.clientId, redirectUris: [redirectUri] };
     const verifier = randomBytes(32).toString('base64url');
     const authorize = new URL(settings.authorizeEndpoint);
     authorize.search = new URLSearchParams({
@@ -157,22 +163,7 @@ describe('the composed app with CONSOLE_ENTRA_CLIENT_ID and API_ENTRA_*', () => 
 });
 
 describe('the composed app with API_ENTRA_* but no CONSOLE_ENTRA_CLIENT_ID', () => {
-  let entra: EntraStub;
-  let running: Running | undefined;
-  const url = (): string => running?.app.url ?? '';
-
-  beforeAll(async () => {
-    entra = await startEntraStub();
-    running = await start({
-      AZURE_AUTHORITY_HOST: entra.authorityHost,
-      API_ENTRA_TENANT_ID: ENTRA_TENANT_ID,
-      API_ENTRA_AUDIENCE: `${API_APP_ID_URI},${API_CLIENT_ID}`,
-    });
-  });
-  afterAll(async () => {
-    await stop(running);
-    await entra?.close();
-  });
+  const { url, entra: stub } = appWithEntraSettings({});
 
   it('says the console offers no Microsoft sign-in', async () => {
     const res = await fetch(`${url()}/console/auth.json`);
@@ -187,6 +178,6 @@ describe('the composed app with API_ENTRA_* but no CONSOLE_ENTRA_CLIENT_ID', () 
     const policy = res.headers.get('content-security-policy') ?? '';
     expect(directives(policy).get('connect-src')).toBe("connect-src 'self'");
     expect(policy).toBe(contentSecurityPolicy());
-    expect(policy).not.toContain(entra.authorityHost);
+    expect(policy).not.toContain(stub().authorityHost);
   });
 });

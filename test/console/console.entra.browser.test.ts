@@ -9,8 +9,19 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { decodeJwt } from 'jose';
 import { nonAtomicSwapRemoveFirst } from '../../src/graph/simulator/scenarios/s02-non-atomic-swap-remove-first';
 import { contentSecurityPolicy } from '../../src/http/security-headers';
-import { API_CLIENT_ID, CONSOLE_CLIENT_ID, ENTRA_TENANT_ID, startEntraStub, type EntraStub } from '../api/entra-stub';
-import { screenshot, seriousAccessibilityViolations, startConsoleHarness, type ConsoleHarness } from './console-harness';
+import {
+  API_CLIENT_ID,
+  CONSOLE_CLIENT_ID,
+  expectedConsoleSignIn,
+  startEntraStub,
+  type EntraStub,
+} from '../api/entra-stub';
+import {
+  screenshot,
+  seriousAccessibilityViolations,
+  startConsoleHarness,
+  type ConsoleHarness,
+} from './console-harness';
 
 jest.setTimeout(120_000);
 
@@ -53,7 +64,9 @@ describe('the console with Microsoft sign-in', () => {
       "({ token: sessionStorage.getItem('ra-watch-api-token'), session: sessionStorage.getItem('ra-watch-api-session'), pending: sessionStorage.getItem('ra-watch-entra-pending') })",
     );
   const api = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${harness.url}/api${path}`, { headers: { Authorization: `Bearer ${harness.token}` } });
+    const res = await fetch(`${harness.url}/api${path}`, {
+      headers: { Authorization: `Bearer ${harness.token}` },
+    });
     expect(res.status).toBe(200);
     return (await res.json()) as T;
   };
@@ -62,27 +75,25 @@ describe('the console with Microsoft sign-in', () => {
     const res = await fetch(`${harness.url}/console/auth.json`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    const authority = `${entra.authorityHost}/${ENTRA_TENANT_ID}`;
     expect(await res.json()).toEqual({
-      entra: {
-        authority,
-        authorizeEndpoint: `${authority}/oauth2/v2.0/authorize`,
-        tokenEndpoint: `${authority}/oauth2/v2.0/token`,
-        clientId: CONSOLE_CLIENT_ID,
-        scope: `${API_CLIENT_ID}/.default`,
-        redirectPath: '/',
-      },
+      entra: expectedConsoleSignIn(entra.authorityHost, `${API_CLIENT_ID}/.default`),
     });
     const home = await fetch(`${harness.url}/`);
-    expect(home.headers.get('content-security-policy')).toBe(contentSecurityPolicy({ connectSrc: [entra.authorityHost] }));
-    expect(home.headers.get('content-security-policy')).toContain(`connect-src 'self' ${entra.authorityHost};`);
+    expect(home.headers.get('content-security-policy')).toBe(
+      contentSecurityPolicy({ connectSrc: [entra.authorityHost] }),
+    );
+    expect(home.headers.get('content-security-policy')).toContain(
+      `connect-src 'self' ${entra.authorityHost};`,
+    );
   });
 
   it('offers Microsoft sign-in beside the token form, accessibly', async () => {
     const page = await freshPage();
     await page.goto(`${harness.url}/`);
     await page.locator('#microsoft-sign-in').waitFor({ state: 'visible', ...WAIT });
-    await expect(page.locator('#auth-message').textContent()).resolves.toMatch(/Sign in with Microsoft, or with the API token/);
+    await expect(page.locator('#auth-message').textContent()).resolves.toMatch(
+      /Sign in with Microsoft, or with the API token/,
+    );
     await expect(page.locator('#token').isVisible()).resolves.toBe(true);
     // The polling loop redraws the panel; the keyboard focus stays on the first control rather than being stolen.
     await expect(page.evaluate<string>('document.activeElement.id')).resolves.toBe('microsoft-sign-in');
@@ -103,16 +114,24 @@ describe('the console with Microsoft sign-in', () => {
     const { token, session, pending } = await stored(page);
     expect(pending).toBeNull();
     expect(token).not.toBeNull();
-    expect(decodeJwt(token ?? '')).toMatchObject({ azp: CONSOLE_CLIENT_ID, aud: API_CLIENT_ID, roles: ['RaWatch.Admin'] });
+    expect(decodeJwt(token ?? '')).toMatchObject({
+      azp: CONSOLE_CLIENT_ID,
+      aud: API_CLIENT_ID,
+      roles: ['RaWatch.Admin'],
+    });
     const expiresAt = (JSON.parse(session ?? '{}') as { source: string; expiresAt: number }).expiresAt;
     expect(JSON.parse(session ?? '{}')).toMatchObject({ source: 'microsoft' });
     const until = new Date(expiresAt).toISOString().slice(11, 16);
-    await expect(page.locator('#session-state').textContent()).resolves.toBe(`Signed in with Microsoft until ${until} UTC`);
+    await expect(page.locator('#session-state').textContent()).resolves.toBe(
+      `Signed in with Microsoft until ${until} UTC`,
+    );
     await screenshot(page, 'entra-overview');
   });
 
   it('comes back to the page the sign-in started from, and acknowledges an alert with the Microsoft token', async () => {
-    const swap = (await api<{ alerts: AlertJson[] }>('/alerts?state=open')).alerts.find((a) => a.ruleId === 'ra.non-atomic-swap');
+    const swap = (await api<{ alerts: AlertJson[] }>('/alerts?state=open')).alerts.find(
+      (a) => a.ruleId === 'ra.non-atomic-swap',
+    );
     if (swap === undefined) throw new Error('the non-atomic swap scenario raised no alert');
     const page = await freshPage();
     await page.goto(`${harness.url}/alert.html?id=${encodeURIComponent(swap.id)}`);
@@ -124,7 +143,9 @@ describe('the console with Microsoft sign-in', () => {
     await page.fill('#ack-reason', 'Signed in with Microsoft.');
     await page.click('#ack-submit');
     await page.locator('#ack-result', { hasText: 'Acknowledged by Grace Entra' }).waitFor(WAIT);
-    await expect(api<AlertJson>(`/alerts/${swap.id}`)).resolves.toMatchObject({ acknowledgedBy: 'Grace Entra' });
+    await expect(api<AlertJson>(`/alerts/${swap.id}`)).resolves.toMatchObject({
+      acknowledgedBy: 'Grace Entra',
+    });
   });
 
   it('explains a 403 when the signed-in user lacks the app role', async () => {
@@ -132,10 +153,14 @@ describe('the console with Microsoft sign-in', () => {
     const page = await freshPage();
     await page.goto(`${harness.url}/`);
     await page.click('#microsoft-sign-in');
-    const message = page.locator('#auth-message', { hasText: 'You are signed in with Microsoft, but ra-watch refused' });
+    const message = page.locator('#auth-message', {
+      hasText: 'You are signed in with Microsoft, but ra-watch refused',
+    });
     await message.waitFor(WAIT);
     await expect(message.textContent()).resolves.toContain('does not hold the app role "RaWatch.Admin"');
-    await expect(page.locator('#session-state').textContent()).resolves.toMatch(/^Signed in with Microsoft until/);
+    await expect(page.locator('#session-state').textContent()).resolves.toMatch(
+      /^Signed in with Microsoft until/,
+    );
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'entra-forbidden');
   });
@@ -194,7 +219,9 @@ describe('the console with Microsoft sign-in', () => {
     const foreign = await entra.mint({ claims: { aud: 'api://another-api', azp: CONSOLE_CLIENT_ID } });
     await page.evaluate(`sessionStorage.setItem('ra-watch-api-token', ${JSON.stringify(foreign)})`);
     await page.reload();
-    await page.locator('#auth-message', { hasText: 'ra-watch did not accept your Microsoft sign-in' }).waitFor(WAIT);
+    await page
+      .locator('#auth-message', { hasText: 'ra-watch did not accept your Microsoft sign-in' })
+      .waitFor(WAIT);
     await expect(page.locator('#auth-message').textContent()).resolves.toContain('not for this API (aud)');
     expect((await stored(page)).token).toBeNull();
   });
