@@ -1,19 +1,10 @@
 /** CONSOLE_ENTRA_CLIENT_ID: the console's Microsoft sign-in, only on top of the API's Entra ID settings. */
-import { ConfigError, loadConfig } from '../src/config';
+import { loadConfig } from '../src/config';
+import { problemsOf } from './support/config-problems';
 
 const TENANT = '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17';
 const CONSOLE = '8a4e2b1c-6d3f-4a7e-9b0c-2e5f7a1d3c96';
 const API = { API_ENTRA_TENANT_ID: TENANT, API_ENTRA_AUDIENCE: 'api://ra-watch.contoso.com' };
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('CONSOLE_ENTRA_CLIENT_ID', () => {
   it('is null when unset, with or without the API settings', () => {

@@ -1,17 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, SECRET_VARIABLES } from '../src/config';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { loadConfig, SECRET_VARIABLES } from '../src/config';
+import { problemsOf } from './support/config-problems';
 
 describe('configuration from the environment', () => {
   it('starts with embedded defaults when nothing is set', () => {
