@@ -1,8 +1,7 @@
 /**
  * `send`: every message of one call in one transaction (ingest's group commit: one fsync for many notifications).
  * Each message is, in order: a duplicate (its id is on a message of its key still waiting, stored or new in this
- * call; looked up on the key index, see migration 003), merged
- * into a waiting coalescing message of its key, or a new row. "Waiting" means not leased: a message being worked
+ * call; migration 003), merged into a waiting coalescing message of its key, or a new row. "Waiting" means not leased: a message being worked
  * on may have been read from Graph before this change happened, so a send arriving then is kept and causes
  * another read.
  *
@@ -35,10 +34,11 @@ export async function sendMessages(
   const keys = [...new Set(messages.map((message) => message.orderingKey))];
   if (database.engine === 'postgres') await lockKeys(trx, keys);
 
-  const waitingIds = await findWaitingIds(trx, keys, new Set(messages.map((m) => m.messageId)), now);
-  const coalescingKeys = [...new Set(messages.filter((m) => m.coalesce === true).map((m) => m.orderingKey))];
-  /** Per key, the waiting coalescing message a send merges into: a stored one (by seq) or one new in this call. */
-  const targets = await findCoalescingTargets(trx, coalescingKeys, now);
+  /**
+   * `waitingIds`: the (key, id) pairs a send would duplicate. `targets`: per key, the waiting coalescing message a
+   * send merges into, a stored one (by seq) or, below, one new in this call.
+   */
+  const { waitingIds, targets } = await readWaiting(trx, keys, now);
   const merges = new Map<number, { visibleAt: number; count: number }>();
   const newRows: NewRow[] = [];
   const newTargets = new Map<string, NewRow>();
@@ -106,51 +106,34 @@ function keyedId(orderingKey: string, messageId: string): string {
   return `${orderingKey}\u0000${messageId}`;
 }
 
-/**
- * The (key, id) pairs of waiting messages among the sent keys. Read by key (the index every lease and coalescing
- * lookup uses) and matched on id here: a key holds a handful of waiting messages, never thousands.
- */
-async function findWaitingIds(
-  trx: Kysely<Tables>,
-  keys: string[],
-  ids: ReadonlySet<string>,
-  now: number,
-): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let start = 0; start < keys.length; start += CHUNK) {
-    const rows = await trx
-      .selectFrom('queue_messages')
-      .select(['ordering_key', 'message_id'])
-      .where('ordering_key', 'in', keys.slice(start, start + CHUNK))
-      .where(notLeased(now))
-      .execute();
-    for (const row of rows) if (ids.has(row.message_id)) found.add(keyedId(row.ordering_key, row.message_id));
-  }
-  return found;
+interface Waiting {
+  waitingIds: Set<string>;
+  targets: Map<string, { seq: number; visibleAt: number }>;
 }
 
-async function findCoalescingTargets(
-  trx: Kysely<Tables>,
-  keys: string[],
-  now: number,
-): Promise<Map<string, { seq: number; visibleAt: number }>> {
-  const targets = new Map<string, { seq: number; visibleAt: number }>();
+/**
+ * The sent keys' waiting messages, read once on the key index (which every lease already uses) for both questions a
+ * send asks: which (key, id) pairs are waiting (duplicates), and per key the oldest waiting coalescing message (the
+ * merge target). A key holds a handful of waiting messages, never thousands.
+ */
+async function readWaiting(trx: Kysely<Tables>, keys: string[], now: number): Promise<Waiting> {
+  const waiting: Waiting = { waitingIds: new Set(), targets: new Map() };
   for (let start = 0; start < keys.length; start += CHUNK) {
     const rows = await trx
       .selectFrom('queue_messages')
-      .select(['seq', 'ordering_key', 'visible_at'])
+      .select(['seq', 'ordering_key', 'message_id', 'coalescing', 'visible_at'])
       .where('ordering_key', 'in', keys.slice(start, start + CHUNK))
-      .where('coalescing', '=', 1)
       .where(notLeased(now))
       .orderBy('seq')
       .execute();
     for (const row of rows) {
-      if (!targets.has(row.ordering_key)) {
-        targets.set(row.ordering_key, { seq: Number(row.seq), visibleAt: Number(row.visible_at) });
+      waiting.waitingIds.add(keyedId(row.ordering_key, row.message_id));
+      if (row.coalescing === 1 && !waiting.targets.has(row.ordering_key)) {
+        waiting.targets.set(row.ordering_key, { seq: Number(row.seq), visibleAt: Number(row.visible_at) });
       }
     }
   }
-  return targets;
+  return waiting;
 }
 
 /**
