@@ -21,7 +21,7 @@ import type { GraphAnswer } from './graph-error';
 import { requestIdOf } from './graph-error';
 import { DEFAULT_RETRY, RETRYABLE_STATUSES, parseRetryAfter, retryDelay, sleep, type RetryOptions } from './retry-policy';
 import type { TokenProvider } from './credential';
-import { graphRouteOf, type GraphRoute, type GraphTrafficObserver } from './graph-traffic';
+import { graphRouteOf, isThrottle, type GraphRoute, type GraphTrafficObserver } from './graph-traffic';
 
 export interface GraphHttpOptions {
   /** `https://graph.microsoft.com`, a national cloud (`https://graph.microsoft.us`) or the simulator, used as given. */
@@ -114,7 +114,7 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
     const status = answer?.status ?? 0;
     try {
       observer.answered({ method, route, status });
-      if (status === 429 || (status === 503 && answer?.headers.get('retry-after') != null)) observer.throttled({ route, status });
+      if (isThrottle(status, answer?.headers.get('retry-after') ?? null)) observer.throttled({ route, status });
     } catch (error) {
       logger.warn({ err: error }, 'the Graph traffic observer failed; the request goes on');
     }

@@ -24,6 +24,11 @@ export interface GraphTrafficObserver {
   throttled(throttle: { route: GraphRoute | 'batch_item'; status: number }): void;
 }
 
+/** Graph asking us to slow down: 429, or 503 with Retry-After (a bare 503 is an outage, not a throttle). */
+export function isThrottle(status: number, retryAfter: string | null): boolean {
+  return status === 429 || (status === 503 && retryAfter !== null);
+}
+
 /** The route class of a request path below the API version (`/v1.0/users/{id}` → `user`). */
 export function graphRouteOf(pathname: string): GraphRoute {
   // The base URL may carry a path of its own (a proxy, the simulator): what follows the version is the route.

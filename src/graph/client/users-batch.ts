@@ -11,6 +11,7 @@ import type { Logger } from '../../logger';
 import { batchResponseSchema, graphUserSchema } from '../wire-schemas';
 import { parseGraphBody, unexpectedAnswer } from './graph-error';
 import type { GraphHttp } from './graph-http';
+import { isThrottle } from './graph-traffic';
 import { RETRYABLE_STATUSES, parseRetryAfter, retryDelay, sleep } from './retry-policy';
 import { USER_SELECT, deletedSnapshot, toUserSnapshot } from './user-snapshot';
 
@@ -90,7 +91,7 @@ async function sendBatch(
     } else if (RETRYABLE_STATUSES.has(item.status) || item.status >= 500) {
       retry.push(userId);
       const retryAfterHeader = headerOf(item.headers, 'retry-after');
-      if (item.status === 429 || (item.status === 503 && retryAfterHeader !== null)) {
+      if (isThrottle(item.status, retryAfterHeader)) {
         http.observer?.throttled({ route: 'batch_item', status: item.status });
       }
       const after = parseRetryAfter(retryAfterHeader, Date.now());
