@@ -421,14 +421,21 @@ function alertWebhookConfig(vars: Parsed, problems: string[]): Config['alertWebh
   return { url: vars.ALERT_WEBHOOK_URL, secret: vars.ALERT_WEBHOOK_SECRET ?? null };
 }
 
+const API_ENTRA_NAMES = ['API_ENTRA_TENANT_ID', 'API_ENTRA_AUDIENCE', 'API_ENTRA_ROLE'] as const;
+
+/**
+ * Whether a variable was given at all. One given with a wrong value is reported by its own schema already; "missing"
+ * is only for one not given.
+ */
+function given(env: Env, name: string): boolean {
+  return (env[name] ?? '').trim() !== '';
+}
+
 function apiEntraConfig(vars: Parsed, env: Env, problems: string[]): ApiEntraConfig | null {
-  const names = ['API_ENTRA_TENANT_ID', 'API_ENTRA_AUDIENCE', 'API_ENTRA_ROLE'] as const;
-  // A variable given with a wrong value is reported as such already; "missing" is only for one not given at all.
-  const given = (n: (typeof names)[number]) => (env[n] ?? '').trim() !== '';
-  if (!names.some(given)) return null;
-  const missing = (['API_ENTRA_TENANT_ID', 'API_ENTRA_AUDIENCE'] as const).filter((n) => !given(n));
+  if (!API_ENTRA_NAMES.some((n) => given(env, n))) return null;
+  const missing = (['API_ENTRA_TENANT_ID', 'API_ENTRA_AUDIENCE'] as const).filter((n) => !given(env, n));
   if (missing.length > 0) {
-    const set = names.filter(given);
+    const set = API_ENTRA_NAMES.filter((n) => given(env, n));
     problems.push(
       `Entra ID tokens on /api need API_ENTRA_TENANT_ID and API_ENTRA_AUDIENCE together; ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not. Example: ${variables[missing[0]!].example}`,
     );
@@ -446,8 +453,7 @@ function apiEntraConfig(vars: Parsed, env: Env, problems: string[]): ApiEntraCon
 function consoleEntraConfig(vars: Parsed, apiEntra: ApiEntraConfig | null, env: Env, problems: string[]): string | null {
   if (vars.CONSOLE_ENTRA_CLIENT_ID === undefined) return null;
   // Half-set API_ENTRA_* is reported on its own already; say nothing more then.
-  const apiGiven = (['API_ENTRA_TENANT_ID', 'API_ENTRA_AUDIENCE', 'API_ENTRA_ROLE'] as const).some((n) => (env[n] ?? '').trim() !== '');
-  if (apiEntra === null && !apiGiven) {
+  if (apiEntra === null && !API_ENTRA_NAMES.some((n) => given(env, n))) {
     problems.push(
       `CONSOLE_ENTRA_CLIENT_ID is set but API_ENTRA_TENANT_ID and API_ENTRA_AUDIENCE are not: the console's Microsoft sign-in gets a token for the API, so the API must accept Entra ID tokens first. Example: ${variables.API_ENTRA_TENANT_ID.example}`,
     );

@@ -35,7 +35,8 @@ export function consoleSignInSettings(config: Pick<Config, 'apiEntra' | 'console
   const entra = config.apiEntra;
   const audience = entra?.audiences[0];
   if (entra === null || config.consoleEntraClientId === null || audience === undefined) return null;
-  const authority = `${entra.authorityHost.replace(/\/+$/, '')}/${entra.tenantId}`;
+  // authorityHost comes without a trailing slash (config.ts).
+  const authority = `${entra.authorityHost}/${entra.tenantId}`;
   return {
     authority,
     authorizeEndpoint: `${authority}/oauth2/v2.0/authorize`,
