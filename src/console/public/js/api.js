@@ -3,6 +3,8 @@
 // never put in a URL (URLs end up in logs and browser history). A token from "Sign in with Microsoft" is kept the
 // same way, with where it came from and when it expires beside it (entra-sign-in.js).
 
+import { clockTime } from './format.js';
+
 const TOKEN_KEY = 'ra-watch-api-token';
 const SESSION_KEY = 'ra-watch-api-session';
 
@@ -64,11 +66,6 @@ export function setToken(token, details = {}) {
     SESSION_KEY,
     JSON.stringify({ source: details.source ?? 'token', expiresAt: details.expiresAt ?? null }),
   );
-}
-
-/** HH:MM UTC, as the status line tells times. */
-export function clockTime(epochMs) {
-  return `${new Date(epochMs).toISOString().slice(11, 16)} UTC`;
 }
 
 /** `api('/alerts?state=open')`, `api('/alerts/1/ack', { method: 'POST', body: {...} })`. Rejects with ApiError. */

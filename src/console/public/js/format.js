@@ -10,6 +10,11 @@ export function formatTime(iso) {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** HH:MM UTC: the time of day alone, for today's moments (when a sign-in expires). */
+export function clockTime(epochMs) {
+  return `${new Date(epochMs).toISOString().slice(11, 16)} UTC`;
+}
+
 /** A <time> element with the machine-readable value. */
 export function timeElement(iso) {
   if (iso === null || iso === undefined) return h('span', { text: '—' });

@@ -3,8 +3,9 @@
 // A page gives `load()` (read the API) and `render(data)` (draw it); the shell calls them now and every few seconds,
 // redraws only when the data changed, and keeps keyboard focus where it was across a redraw.
 
-import { api, ApiError, clockTime, getSession, getToken, setToken } from './api.js';
+import { api, ApiError, getSession, getToken, setToken } from './api.js';
 import { byId, h, replaceChildren } from './element.js';
+import { clockTime } from './format.js';
 import { beginSignIn, finishSignIn, loadSignInSettings, SignInError } from './entra-sign-in.js';
 
 const TENANT_KEY = 'ra-watch-tenant';
