@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { runTenantAudit } from '../src/audit/tenant-audit';
+import { runTenantAudit } from '../src/tenant-audit/tenant-audit';
 import { createGraphReader } from '../src/graph/client/graph-reader-client';
 import { DELTA_SELECT } from '../src/graph/client/user-snapshot';
 import { silentLogger } from '../src/logger';

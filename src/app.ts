@@ -32,7 +32,7 @@ import type { WorkerOptions } from './worker/worker-context';
 import { createSinks } from './alerts/sinks-from-config';
 import { createRouting } from './alerts/alert-routing';
 import { createDigestLoop } from './alerts/digest-loop';
-import { createRetentionLoop } from './replay/retention-loop';
+import { createRetentionLoop } from './store/event-retention-loop';
 import {
   createOutboxDispatcher,
   type OutboxDispatcher,
@@ -41,8 +41,8 @@ import {
 import { createSubscriptionManager, type SubscriptionManager } from './subscriptions/subscription-manager';
 import { createDeltaReconciler, type DeltaReconciler } from './subscriptions/delta-reconcile';
 import { createLifecycleHandler } from './subscriptions/lifecycle-handler';
-import { runTenantAudit, type TenantAuditOptions } from './audit/tenant-audit';
-import type { AuditReport } from './audit/audit-report';
+import { runTenantAudit, type TenantAuditOptions } from './tenant-audit/tenant-audit';
+import type { AuditReport } from './tenant-audit/audit-report';
 import { requireApiToken } from './api/require-api-token';
 import { createEntraTokenVerifier } from './api/entra-token';
 import { createAlertsRouter } from './api/alerts-router';

@@ -8,7 +8,7 @@ import type { TenantId } from '../glossary';
 import type { GraphReader } from '../graph/graph-reader';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
-import { readTenantAllocation } from '../worker/evaluate-tenant';
+import { readTenantAllocation } from '../licensing/read-tenant-allocation';
 import { describeError } from '../errors';
 import type { AlertSink } from './alert-sink';
 import { sendDigest } from './daily-digest';

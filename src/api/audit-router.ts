@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { PermanentError, RetryLaterError } from '../errors';
 import type { TenantId } from '../glossary';
 import { sendJsonError } from '../http/error-body';
-import type { AuditReport } from '../audit/audit-report';
-import type { TenantAuditOptions } from '../audit/tenant-audit';
+import type { AuditReport } from '../tenant-audit/audit-report';
+import type { TenantAuditOptions } from '../tenant-audit/tenant-audit';
 import { sendValidationError } from './api-error';
 
 const auditBody = z.strictObject({

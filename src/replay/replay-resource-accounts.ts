@@ -18,7 +18,7 @@ import {
   conventionDetail,
   identifyResourceAccount,
   toResourceAccount,
-} from '../worker/identify-resource-account';
+} from '../identification/identify-resource-account';
 import { LruMap } from './lru-map';
 
 /** Decides the resource account for one replayed change (null: an ordinary user). */

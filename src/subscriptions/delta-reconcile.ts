@@ -15,7 +15,7 @@ import type { Logger } from '../logger';
 import type { OutgoingMessage, Queue } from '../queue/queue';
 import { orderingKeyFor, type UserChanged } from '../queue/work-item';
 import type { Store } from '../store/store';
-import { snapshotsAgreeOnLicensing } from './snapshot-agreement';
+import { snapshotsAgreeOnLicensing } from '../licensing/snapshot-agreement';
 
 /** The `store.settings` key (per tenant) of the users deltaLink; the audit stores its link here too. */
 export const USERS_DELTA_LINK_KEY = 'users-delta-link';

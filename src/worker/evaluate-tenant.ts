@@ -8,22 +8,13 @@
  * next change or audit, which is a late "info/warning" about seats, never a lost account alert.
  */
 import { describeError } from '../errors';
-import type { Allocation, TenantId } from '../glossary';
-import { allocationFromSkus } from '../licensing/allocation';
+import type { TenantId } from '../glossary';
+import { readTenantAllocation } from '../licensing/read-tenant-allocation';
 import { TENANT_RULES, evaluateTenant } from '../rules/evaluate';
 import type { ObservationResult } from '../store/store';
 import type { WorkerContext } from './worker-context';
 
 type TenantEvaluationContext = Pick<WorkerContext, 'store' | 'graph' | 'logger' | 'routing' | 'now'>;
-
-/** The tenant's allocation: seats from subscribedSkus, resource accounts as identified (registry decisions included). */
-export async function readTenantAllocation(ctx: Pick<WorkerContext, 'store' | 'graph'>, tenantId: TenantId): Promise<Allocation> {
-  const [skus, resourceAccounts] = await Promise.all([
-    ctx.graph.getSubscribedSkus(tenantId),
-    ctx.store.identifications.listResourceAccounts(tenantId),
-  ]);
-  return allocationFromSkus(skus, resourceAccounts.length);
-}
 
 /** Evaluate the allocation rules for one tenant now and record the verdict (opening or resolving alerts). */
 export async function evaluateTenantAllocation(

@@ -13,8 +13,8 @@ import type { LeasedMessage } from '../queue/queue';
 import type { UserChanged } from '../queue/work-item';
 import { ACCOUNT_STATE_RULES, evaluateAccount, evaluateSwap, swapNeedsAuditCheck } from '../rules/evaluate';
 import { holdingsOf } from '../rules/swap-timeline';
-import { diffSnapshots, relevantDifferences } from './diff-snapshots';
-import { resolveIdentification } from './resolve-identification';
+import { diffSnapshots, relevantDifferences } from '../licensing/diff-snapshots';
+import { resolveIdentification } from '../identification/resolve-identification';
 import { firstSwapFollowUp, scheduleSwapFollowUp } from './swap-follow-up-message';
 import type { WorkerContext } from './worker-context';
 

@@ -16,7 +16,7 @@ import { normaliseGuid } from '../licensing/plan-match';
 import type { SwapFollowUp } from '../queue/work-item';
 import { evaluateSwap } from '../rules/evaluate';
 import type { StoredEvent } from '../store/store';
-import { knownResourceAccount } from './resolve-identification';
+import { knownResourceAccount } from '../identification/resolve-identification';
 import { scheduleSwapFollowUp } from './swap-follow-up-message';
 import type { WorkerContext } from './worker-context';
 

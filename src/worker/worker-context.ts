@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
 import type { Queue } from '../queue/queue';
 import type { LifecycleWork } from '../queue/work-item';
 import type { Alert, OutboxKind, Store } from '../store/store';
-import type { Application } from './identify-resource-account';
+import type { Application } from '../identification/identify-resource-account';
 import type { SubscriptionActivity } from './subscription-activity';
 
 export interface WorkerDeps {

@@ -11,7 +11,7 @@ import { orderingKeyFor } from '../../src/queue/work-item';
 import { startGraphSimulator, type GraphSimulator } from '../../src/graph/simulator/graph-simulator';
 import { scenarioById } from '../../src/graph/simulator/scenarios';
 import { silentLogger } from '../../src/logger';
-import { LAST_AUDIT_KEY } from '../../src/audit/audit-history';
+import { LAST_AUDIT_KEY } from '../../src/tenant-audit/audit-history';
 import { ENGINES, createTestDatabase, type TestDatabase } from '../support/databases';
 
 jest.setTimeout(120_000);

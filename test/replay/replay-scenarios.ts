@@ -9,7 +9,7 @@ import { RA_SKU_ID, TEAMS_PHONE_STANDARD_SKU_ID } from '../../src/licensing/cata
 import { createLicenseCatalog } from '../../src/licensing/license-catalog';
 import { ACCOUNT_STATE_RULES, evaluateAccount, evaluateSwap } from '../../src/rules/evaluate';
 import type { Store } from '../../src/store/store';
-import { diffSnapshots } from '../../src/worker/diff-snapshots';
+import { diffSnapshots } from '../../src/licensing/diff-snapshots';
 import { TENANT_ID, activity, lic, sampleSubscribedSkus, snapshot } from '../fixtures/licensing';
 
 export const catalog = createLicenseCatalog(sampleSubscribedSkus());

@@ -1,4 +1,4 @@
-import { runTenantAudit } from '../../src/audit/tenant-audit';
+import { runTenantAudit } from '../../src/tenant-audit/tenant-audit';
 import { silentLogger } from '../../src/logger';
 import type { UserChanged, WorkItem } from '../../src/queue/work-item';
 import { createDeltaReconciler, USERS_DELTA_LINK_KEY } from '../../src/subscriptions/delta-reconcile';

@@ -21,7 +21,7 @@ import { createStore } from '../../src/store/sql-store';
 import type { Engine, Store } from '../../src/store/store';
 import { createWorker, type Worker } from '../../src/worker/worker';
 import type { WorkerDeps, WorkerOptions } from '../../src/worker/worker-context';
-import { APPLICATION_INSTANCE_DEPARTMENT } from '../../src/worker/identify-resource-account';
+import { APPLICATION_INSTANCE_DEPARTMENT } from '../../src/identification/identify-resource-account';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { createMemoryGraph, type MemoryGraph } from '../support/memory-graph-reader';
 

@@ -4,8 +4,8 @@
  * also writes the verdicts as alerts (the baseline a first start takes). On a terminal a progress line shows the scan.
  */
 import type { Command } from 'commander';
-import { auditFindingsCsv, describeAudit } from '../../audit/audit-output';
-import type { AuditProgress } from '../../audit/tenant-audit';
+import { auditFindingsCsv, describeAudit } from '../../tenant-audit/audit-output';
+import type { AuditProgress } from '../../tenant-audit/tenant-audit';
 import { UsageError } from '../cli-error';
 import type { Output } from '../output';
 import { tenantOf, withApp } from '../open-app';

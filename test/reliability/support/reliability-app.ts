@@ -4,11 +4,10 @@
  * so faults heal within seconds. `processedFor` is the scenario's proof that a notification was processed: the
  * user's snapshot was read from Graph after the notification was sent.
  */
-import { startApp, type App } from '../../../src/app';
+import { startApp, type App, type AppOptions } from '../../../src/app';
 import { loadConfig } from '../../../src/config';
 import { silentLogger } from '../../../src/logger';
 import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from '../../../src/graph/simulator/graph-simulator';
-import type { WorkerOptions } from '../../../src/worker/worker-context';
 import type { OutboxDispatcherOptions } from '../../../src/alerts/outbox-dispatcher';
 import type { Engine, Store } from '../../../src/store/store';
 import type { Queue } from '../../../src/queue/queue';
@@ -26,7 +25,7 @@ export interface ReliabilityApp {
 export interface ReliabilityAppOptions {
   engine: Engine;
   env?: NodeJS.ProcessEnv;
-  worker?: WorkerOptions;
+  worker?: NonNullable<AppOptions['worker']>;
   dispatcher?: Partial<OutboxDispatcherOptions>;
   background?: boolean;
   people?: number;

@@ -7,7 +7,7 @@
 import { scenarioById } from '../../../src/graph/simulator/scenarios';
 import { person, scenarioUserId } from '../../../src/graph/simulator/scenarios/scenario-people';
 import type { SeedUser, TenantSeed } from '../../../src/graph/simulator/tenant-seed';
-import { LAST_AUDIT_KEY } from '../../../src/audit/audit-history';
+import { LAST_AUDIT_KEY } from '../../../src/tenant-audit/audit-history';
 import type { Store } from '../../../src/store/store';
 
 export const CLIENT_STATE = 'reliability-client-state-5b1f0c9e7a';

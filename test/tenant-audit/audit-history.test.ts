@@ -1,5 +1,5 @@
-import { compareWithLastAudit } from '../../src/audit/audit-history';
-import { mapWithConcurrency } from '../../src/audit/bounded-concurrency';
+import { compareWithLastAudit } from '../../src/tenant-audit/audit-history';
+import { mapWithConcurrency } from '../../src/tenant-audit/bounded-concurrency';
 
 describe('new since the last audit', () => {
   it('with no previous audit, every finding is new and nothing is gone', () => {

@@ -1,5 +1,5 @@
-import { auditFindingsCsv, auditResourceAccountsCsv, describeAudit } from '../../src/audit/audit-output';
-import { runTenantAudit, type AuditReport } from '../../src/audit/tenant-audit';
+import { auditFindingsCsv, auditResourceAccountsCsv, describeAudit } from '../../src/tenant-audit/audit-output';
+import { runTenantAudit, type AuditReport } from '../../src/tenant-audit/tenant-audit';
 import { silentLogger } from '../../src/logger';
 import { KNOWN, violationsTenant, WATCH_TENANT } from '../subscriptions/support/seeds';
 import { startWatchHarness, type WatchHarness } from '../subscriptions/support/watch-harness';

@@ -12,10 +12,10 @@ import type { OutgoingMessage, Queue } from '../queue/queue';
 import { orderingKeyFor, type UserChanged } from '../queue/work-item';
 import { ACCOUNT_STATE_RULES, TENANT_RULES } from '../rules/evaluate';
 import type { Alert, ObservationResult, OutboxKind, Store } from '../store/store';
-import { snapshotsAgreeOnLicensing } from '../subscriptions/snapshot-agreement';
+import { snapshotsAgreeOnLicensing } from '../licensing/snapshot-agreement';
 import { USERS_DELTA_LINK_KEY } from '../subscriptions/delta-reconcile';
 import type { AuditRecording } from './audit-report';
-import type { AuditIdentification } from './audit-identification';
+import type { AuditIdentification } from '../identification/audit-identification';
 
 export interface AuditRecorder {
   user(snapshot: UserSnapshot, findings: Finding[], identified: AuditIdentification): Promise<void>;

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createAllocationRouter } from '../../src/api/allocation-router';
 import { createAuditRouter } from '../../src/api/audit-router';
-import { runTenantAudit, type AuditReport } from '../../src/audit/tenant-audit';
+import { runTenantAudit, type AuditReport } from '../../src/tenant-audit/tenant-audit';
 import { errorHandler, notFound } from '../../src/http/json-errors';
 import { silentLogger } from '../../src/logger';
 import { KNOWN, violationsTenant, WATCH_TENANT } from '../subscriptions/support/seeds';

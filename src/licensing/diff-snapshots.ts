@@ -8,7 +8,7 @@
  * (a failed group assignment is evidence), `accountEnabled` and `department` (DOMAIN.md §4 conventions) and deletion.
  */
 import type { ChangeSource, IsoTime, LicenseAssignmentState, LicenseChange, UserSnapshot } from '../glossary';
-import { normaliseGuid } from '../licensing/plan-match';
+import { normaliseGuid } from './plan-match';
 
 export interface ChangeTrigger {
   /** When ra-watch received the notification (or reconcile entry) that led to this read. */

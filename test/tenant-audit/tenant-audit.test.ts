@@ -1,4 +1,4 @@
-import { runTenantAudit } from '../../src/audit/tenant-audit';
+import { runTenantAudit } from '../../src/tenant-audit/tenant-audit';
 import type { Finding } from '../../src/glossary';
 import { RA_SKU_ID } from '../../src/licensing/catalog-data';
 import { silentLogger } from '../../src/logger';

@@ -4,16 +4,32 @@
  * counts ("resource accounts that need a license"), so every decision that differs from it is written back,
  * including registry decisions and deletions.
  */
-import type { ResourceAccount, UserSnapshot } from '../glossary';
+import type { ResourceAccount, TenantId, UserId, UserSnapshot } from '../glossary';
+import type { GraphReader } from '../graph/graph-reader';
 import type { LicenseCatalog } from '../licensing/license-catalog';
-import type { IdentificationRecord } from '../store/store';
+import type { IdentificationRecord, Store } from '../store/store';
 import {
   identifyResourceAccount,
   shouldAskTeams,
   toResourceAccount,
+  type Application,
   type Identification,
 } from './identify-resource-account';
-import type { WorkerContext } from './worker-context';
+
+/**
+ * What resolving an identification reads and writes. The worker's context is one (structurally): identification
+ * does not import the worker, so the audit and replay can share it without depending on the worker.
+ */
+export interface IdentificationContext {
+  store: Pick<Store, 'registry' | 'identifications'>;
+  graph: Pick<GraphReader, 'getTeamsUserConfiguration'>;
+  now: () => Date;
+  settings: { identificationTtlMs: number };
+  /** The application instance an account is bound to, when the deployment can know it; undefined skips that source. */
+  applicationInstanceOf:
+    | ((tenantId: TenantId, userId: UserId) => Promise<Exclude<Application, 'unknown'> | null>)
+    | undefined;
+}
 
 export interface ResolvedIdentification {
   identification: Identification;
@@ -23,7 +39,7 @@ export interface ResolvedIdentification {
 }
 
 export async function resolveIdentification(
-  ctx: WorkerContext,
+  ctx: IdentificationContext,
   snapshot: UserSnapshot,
   catalog: LicenseCatalog,
 ): Promise<ResolvedIdentification> {
@@ -79,7 +95,7 @@ export async function resolveIdentification(
  * after the change that was identified then.
  */
 export async function knownResourceAccount(
-  ctx: WorkerContext,
+  ctx: Pick<IdentificationContext, 'store'>,
   snapshot: UserSnapshot,
 ): Promise<ResourceAccount | null> {
   const registry = await ctx.store.registry.get(snapshot.tenantId, snapshot.userId);

@@ -1,4 +1,4 @@
-import { runTenantAudit } from '../../src/audit/tenant-audit';
+import { runTenantAudit } from '../../src/tenant-audit/tenant-audit';
 import { resourceAccount } from '../../src/graph/simulator/scenarios/scenario-people';
 import { silentLogger } from '../../src/logger';
 import { KNOWN, userIdAt, violationsTenant, WATCH_TENANT } from '../subscriptions/support/seeds';

@@ -9,7 +9,7 @@ import {
   toResourceAccount,
   type Identification,
   type IdentificationInput,
-} from '../../src/worker/identify-resource-account';
+} from '../../src/identification/identify-resource-account';
 import { SAMPLE_RA_ID, TENANT_ID, lic, sampleSubscribedSkus, snapshot } from '../fixtures/licensing';
 
 const catalog = createLicenseCatalog(sampleSubscribedSkus());

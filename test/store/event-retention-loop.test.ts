@@ -2,7 +2,7 @@
  * Event-log retention on both engines: events received before the retention window are purged with their
  * annotations; newer ones, and alerts, stay.
  */
-import { createRetentionLoop } from '../../src/replay/retention-loop';
+import { createRetentionLoop } from '../../src/store/event-retention-loop';
 import { createStore } from '../../src/store/sql-store';
 import { silentLogger } from '../../src/logger';
 import type { LicenseChange } from '../../src/glossary';

@@ -5,7 +5,7 @@
  */
 import { describeError } from '../errors';
 import type { Logger } from '../logger';
-import type { Store } from '../store/store';
+import type { Store } from './store';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

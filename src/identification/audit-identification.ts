@@ -1,6 +1,6 @@
 /**
- * Identification for a full scan (DOMAIN.md §4), with the worker's own decision function so an audit and the worker
- * never disagree on what a resource account is. What differs is how the inputs are gathered for 300k users:
+ * Identification for a full scan (DOMAIN.md §4), with the worker's own decision function (`identifyResourceAccount`)
+ * so an audit and the worker never disagree on what a resource account is. What differs is how the inputs are gathered for 300k users:
  * the registry and the cached resource accounts are loaded once; Teams is asked only about candidates (disabled
  * accounts, as resource accounts are; holders of the RA license, which an ordinary user may wrongly be; the
  * application-instance department; accounts known as resource accounts before), never about every user.
@@ -15,7 +15,7 @@ import {
   identifyResourceAccount,
   shouldAskTeams,
   type Identification,
-} from '../worker/identify-resource-account';
+} from './identify-resource-account';
 
 export interface AuditIdentification {
   identification: Identification;

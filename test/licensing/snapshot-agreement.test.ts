@@ -1,4 +1,4 @@
-import { snapshotsAgreeOnLicensing } from '../../src/subscriptions/snapshot-agreement';
+import { snapshotsAgreeOnLicensing } from '../../src/licensing/snapshot-agreement';
 import { lic, snapshot } from '../fixtures/licensing';
 
 describe('whether two reads agree on what the rules look at', () => {
