@@ -4,12 +4,12 @@
  * events is exported in constant memory however slow the destination.
  *
  * NDJSON: one `{"kind":"item",...}` object per line, then one `{"kind":"summary",...}` line with the counts.
- * CSV (RFC 4180): a header row, one row per item; the summary is not a row (a spreadsheet wants one table).
- * Cells that a spreadsheet would run as a formula (=, +, -, @ first) are prefixed with a quote: titles hold
- * display names, which anyone in the tenant can set.
+ * CSV (`export/csv.ts`: RFC 4180, formula-safe cells): a header row, one row per item; the summary is not a row (a
+ * spreadsheet wants one table).
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { csvLine } from '../export/csv';
 import type { ReplayItem, ReplayReport } from './replay-report';
 
 export interface ReplayItemWriter {
@@ -50,23 +50,16 @@ export function createCsvWriter(out: Writable): ReplayItemWriter {
   const header = async () => {
     if (headerWritten) return;
     headerWritten = true;
-    await writeChunk(out, `${CSV_COLUMNS.join(',')}\r\n`);
+    await writeChunk(out, csvLine(CSV_COLUMNS));
   };
   return {
     write: async (item) => {
       await header();
-      await writeChunk(out, `${CSV_COLUMNS.map((column) => csvCell(item[column])).join(',')}\r\n`);
+      await writeChunk(out, csvLine(CSV_COLUMNS.map((column) => item[column])));
     },
     // An empty replay still produces a valid file with its header.
     finish: () => header(),
   };
-}
-
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Honours backpressure: resolves when the chunk is buffered below the high-water mark (or the stream drained). */

@@ -1,11 +1,10 @@
 /**
  * An audit report as an admin reads it: text lines for a terminal (`ra-watch audit`) and CSV for a spreadsheet
- * (`--csv`: one row per finding, or per resource account). `--json` is the report itself. CSV cells go through the
- * replay export's formula-safe quoting: display names and titles come from the tenant, and a name starting with `=`
- * must not run as a formula in Excel.
+ * (`--csv`: one row per finding, or per resource account). `--json` is the report itself. The CSV is written by
+ * `export/csv.ts`, as the replay's is: one quoting, formula-safe (display names and titles come from the tenant).
  */
 import type { Finding } from '../glossary';
-import { csvCell } from '../replay/export';
+import { csvTable } from '../export/csv';
 import type { AuditReport } from './audit-report';
 
 export const FINDING_CSV_COLUMNS = ['ruleId', 'severity', 'userId', 'userPrincipalName', 'displayName', 'title', 'newSinceLastAudit', 'dedupeKey'] as const;
@@ -17,7 +16,7 @@ export function auditFindingsCsv(report: AuditReport): string {
     const user = f.subject.kind === 'user' ? f.subject : null;
     return [f.ruleId, f.severity, user?.userId ?? null, user?.userPrincipalName ?? null, user?.displayName ?? null, f.title, isNew.has(f.dedupeKey) ? 'yes' : 'no', f.dedupeKey];
   });
-  return toCsv(FINDING_CSV_COLUMNS, rows);
+  return csvTable(FINDING_CSV_COLUMNS, rows);
 }
 
 export function auditResourceAccountsCsv(report: AuditReport): string {
@@ -30,7 +29,7 @@ export function auditResourceAccountsCsv(report: AuditReport): string {
     ra.licenses.map((l) => l.skuPartNumber ?? l.skuId).join(' '),
     ra.detail,
   ]);
-  return toCsv(RESOURCE_ACCOUNT_CSV_COLUMNS, rows);
+  return csvTable(RESOURCE_ACCOUNT_CSV_COLUMNS, rows);
 }
 
 /** A summary, the findings by severity, the resource accounts, and the allocation. */
@@ -62,8 +61,4 @@ export function describeAudit(report: AuditReport): string[] {
     `  ${a.basisText}`,
   );
   return lines;
-}
-
-function toCsv(columns: readonly string[], rows: Array<Array<string | null>>): string {
-  return [columns.join(','), ...rows.map((row) => row.map((cell) => csvCell(cell)).join(','))].map((line) => `${line}\r\n`).join('');
 }

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createCsvWriter, createNdjsonWriter, csvCell } from '../../src/replay/export';
+import { createCsvWriter, createNdjsonWriter } from '../../src/replay/export';
 import type { ReplayItem, ReplayReport } from '../../src/replay/replay-report';
 
 function item(
@@ -98,15 +98,5 @@ describe('replay exports', () => {
     await createCsvWriter(sink.out).finish(report);
     await new Promise<void>((resolve) => sink.out.end(resolve));
     expect(sink.text().split('\r\n')).toHaveLength(2);
-  });
-
-  it.each([
-    [null, ''],
-    [12, '12'],
-    ['plain', 'plain'],
-    ['-1+2', "'-1+2"],
-    ['line\nbreak', '"line\nbreak"'],
-  ])('cell %p -> %p', (value, expected) => {
-    expect(csvCell(value)).toBe(expected);
   });
 });
