@@ -1,11 +1,11 @@
 /**
  * The SQLite send thread (src/queue/embedded/sqlite-send-thread.ts) keeps the port's send semantics: the same
- * sends give the same results and the same rows as the store-connection path (send-messages.ts), it fails a send
+ * sends give the same results and the same rows as the store-connection path (send.ts), it fails a send
  * it could not store instead of acknowledging it, and it ends cleanly. The other queue suites reach it too, but
  * only once it is ready; here it is used directly.
  */
 import { sql } from 'kysely';
-import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
 import { startSendThread, type SendThread } from '../../src/queue/embedded/sqlite-send-thread';
 import type { OutgoingMessage, Queue, SendResult } from '../../src/queue/queue';
 import { createTestDatabase, type TestDatabase } from '../support/databases';

@@ -5,7 +5,7 @@
  * is being flushed, ingest keeps gathering the next one, and the load's clients stop splitting into halves that
  * take turns at the disk.
  *
- * Semantics are those of send-messages.ts (the port's duplicates and coalescing), message by message in send
+ * Semantics are those of send.ts (the port's duplicates and coalescing), message by message in send
  * order, inside one IMMEDIATE transaction: each statement sees the rows the earlier messages of the same call wrote,
  * so "a duplicate of a row new in this call" and "merge into a target new in this call" need no bookkeeping here.
  * The statements are prepared once; one message costs a few microseconds of SQLite work.

@@ -12,7 +12,7 @@
 import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusSender } from '@azure/service-bus';
 import Long from 'long';
 import { DeadLetterNotFoundError, type DeadLetter } from '../queue';
-import { fieldsOf, toServiceBusMessage } from './service-bus-message';
+import { fieldsOf, toServiceBusMessage } from './stored-message';
 
 const MAX_DELIVERIES_REASON = 'MaxDeliveryCountExceeded';
 

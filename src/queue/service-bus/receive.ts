@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isServiceBusError, type ServiceBusClient, type ServiceBusSessionReceiver } from '@azure/service-bus';
 import type { Logger } from '../../logger';
 import type { LeasedMessage, ReceiveOptions } from '../queue';
-import { fieldsOf } from './service-bus-message';
+import { fieldsOf } from './stored-message';
 import { holdSession, type SessionLease } from './session-lease';
 
 export interface LeaseContext {

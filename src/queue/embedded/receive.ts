@@ -15,7 +15,7 @@ import type { Tables } from '../../store/tables';
 import type { LeasedMessage } from '../queue';
 import { moveToDeadLetters } from './dead-letters';
 import { tryLockKey } from './key-lock';
-import { toLeasedMessage, type MessageRow } from './message-rows';
+import { toLeasedMessage, type MessageRow } from './stored-message';
 import { leased, notLeased } from './message-state';
 
 export interface LeaseRequest {
