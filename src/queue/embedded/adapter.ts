@@ -12,6 +12,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../store/database';
 import { inTransaction } from '../../store/transaction';
+import { checkMaxDeliveries } from '../open-queue';
 import type { LeasedMessage, OutgoingMessage, Queue, ReceiveOptions, SendResult } from '../queue';
 import { listDeadLetters, retryDeadLetter } from './dead-letters';
 import { leaseMessages } from './receive';
@@ -36,9 +37,7 @@ export interface EmbeddedQueueOptions {
 }
 
 export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOptions): Queue {
-  if (!Number.isInteger(options.maxDeliveries) || options.maxDeliveries < 1) {
-    throw new Error(`maxDeliveries must be a whole number of at least 1, got ${options.maxDeliveries}`);
-  }
+  checkMaxDeliveries(options.maxDeliveries);
   const pollIntervalMs = options.pollIntervalMs ?? 50;
   const db = database.db;
   const wake = createWakeSignal();

@@ -21,6 +21,7 @@ import { ServiceBusClient } from '@azure/service-bus';
 import type { TokenCredential } from '@azure/identity';
 import Long from 'long';
 import type { Logger } from '../../logger';
+import { checkMaxDeliveries } from '../open-queue';
 import {
   LeaseLostError,
   type DeadLetter,
@@ -68,9 +69,7 @@ function createClient(options: ServiceBusQueueOptions): ServiceBusClient {
 }
 
 export function createServiceBusQueue(options: ServiceBusQueueOptions): Queue {
-  if (!Number.isInteger(options.maxDeliveries) || options.maxDeliveries < 1) {
-    throw new Error(`maxDeliveries must be a whole number of at least 1, got ${options.maxDeliveries}`);
-  }
+  checkMaxDeliveries(options.maxDeliveries);
   const logger = options.logger.child({ component: 'service-bus-queue', queue: options.queueName });
   const client = createClient(options);
   const sender = client.createSender(options.queueName);
