@@ -17,9 +17,8 @@ import { openDatabase, type Database } from './store/database';
 import { createStore } from './store/sql-store';
 import type { Store } from './store/store';
 import type { Queue } from './queue/queue';
-import { createEmbeddedQueue } from './queue/embedded/embedded-queue';
-import { createServiceBusQueue } from './queue/service-bus/service-bus-queue';
-import { azureCredentialFor, createTokenProvider, type TokenProvider } from './graph/client/credential';
+import { createQueue } from './queue/open-queue';
+import { createTokenProvider, type TokenProvider } from './graph/client/credential';
 import { createGraphReader } from './graph/client/graph-reader-client';
 import { createGraphSubscriptions } from './graph/client/graph-subscriptions-client';
 import type { GraphReader } from './graph/graph-reader';
@@ -322,23 +321,6 @@ export async function startApp(options: AppOptions): Promise<App> {
     audit,
     stop,
   };
-}
-
-function createQueue(config: Config, database: Database, logger: Logger): Queue {
-  if (config.queue.kind === 'embedded')
-    return createEmbeddedQueue(database, { maxDeliveries: config.queue.maxDeliveries });
-  // Service Bus by connection string, or by namespace with the same Azure identity that reads Graph.
-  const credential = azureCredentialFor(config.graph.credential);
-  return createServiceBusQueue({
-    queueName: config.queue.queueName,
-    maxDeliveries: config.queue.maxDeliveries,
-    logger,
-    ...(config.queue.connectionString === undefined
-      ? {}
-      : { connectionString: config.queue.connectionString }),
-    ...(config.queue.namespace === undefined ? {} : { namespace: config.queue.namespace }),
-    ...(credential === null ? {} : { credential }),
-  });
 }
 
 /** 'ok', or why the check failed. */

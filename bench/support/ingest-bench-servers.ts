@@ -22,7 +22,7 @@ import { createHttpServer } from '../../src/http/http-server';
 import { closeGracefully, listen } from '../../src/http/server-lifecycle';
 import { createIngest } from '../../src/ingest/ingest';
 import { silentLogger } from '../../src/logger';
-import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
 import type { OutgoingMessage } from '../../src/queue/queue';
 import { orderingKeyFor, type UserChanged } from '../../src/queue/work-item';
 import { openDatabase } from '../../src/store/database';

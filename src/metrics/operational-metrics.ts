@@ -5,7 +5,7 @@
  * feed them, and a scrape always shows the current state (a resolved alert or a removed subscription disappears).
  *
  * The oldest message's age comes from the same stats read (`oldestReady`); on Service Bus it is peeked and so
- * approximate (queue-stats.ts). 0 when nothing is ready: an empty queue has nothing waiting.
+ * approximate (queue/service-bus/stats.ts). 0 when nothing is ready: an empty queue has nothing waiting.
  *
  * A source that fails during a scrape keeps its last values and counts the failure; /metrics itself still answers,
  * because an unreachable database is exactly when an operator needs the other series.

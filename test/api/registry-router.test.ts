@@ -4,7 +4,7 @@ import express from 'express';
 import { createRegistryRouter } from '../../src/api/registry-router';
 import { errorHandler, notFound } from '../../src/http/json-errors';
 import { silentLogger } from '../../src/logger';
-import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
 import type { Queue } from '../../src/queue/queue';
 import { createStore } from '../../src/store/sql-store';
 import type { Store } from '../../src/store/store';

@@ -4,7 +4,7 @@
  */
 import { runCli } from '../../src/cli/main';
 import { createStore } from '../../src/store/sql-store';
-import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
 import { startGraphSimulator, type GraphSimulator } from '../../src/graph/simulator/graph-simulator';
 import { scenarioById } from '../../src/graph/simulator/scenarios';
 import { silentLogger } from '../../src/logger';

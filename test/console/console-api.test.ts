@@ -12,7 +12,7 @@ import { createConsoleApiRouter } from '../../src/console/console-api-router';
 import { buildConsoleSummary } from '../../src/console/console-summary';
 import type { Finding } from '../../src/glossary';
 import { RA_SKU_ID, TEAMS_PHONE_STANDARD_SKU_ID } from '../../src/licensing/catalog-data';
-import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
 import type { Queue } from '../../src/queue/queue';
 import { createStore } from '../../src/store/sql-store';
 import type { Store } from '../../src/store/store';

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createStore } from '../../src/store/sql-store';
-import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
 import { orderingKeyFor } from '../../src/queue/work-item';
 import { startGraphSimulator, type GraphSimulator } from '../../src/graph/simulator/graph-simulator';
 import { scenarioById } from '../../src/graph/simulator/scenarios';

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
 import { openDatabase } from '../../src/store/database';
 import { createEmptyDatabase } from '../support/databases';
 import { SAMPLE_CLIENT_STATE, userNotification } from './graph-samples';

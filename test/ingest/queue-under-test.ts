@@ -2,7 +2,7 @@
  * The queue the ingest tests run against: the real embedded queue on a fresh SQLite file (WAL, synchronous=FULL),
  * so "202" in these tests means what it means in production: the notification is on disk.
  */
-import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
 import type { Queue } from '../../src/queue/queue';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 

@@ -6,9 +6,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger } from '../../src/logger';
-import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
 import type { Queue } from '../../src/queue/queue';
-import { createServiceBusQueue } from '../../src/queue/service-bus/service-bus-queue';
+import { createServiceBusQueue } from '../../src/queue/service-bus/adapter';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases';
 import { startAmqpBroker, type AmqpBroker } from '../peers/service-bus-broker/amqp-broker';
 import { message } from '../queue/queue-fixtures';

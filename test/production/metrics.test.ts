@@ -14,7 +14,7 @@ import { closeGracefully, listen } from '../../src/http/server-lifecycle';
 import { createIngest, type Ingest } from '../../src/ingest/ingest';
 import { silentLogger } from '../../src/logger';
 import { createMetrics, METRIC_NAMES } from '../../src/metrics/operational-metrics';
-import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
 import type { Queue } from '../../src/queue/queue';
 import { openDatabase, type Database } from '../../src/store/database';
 import { createStore } from '../../src/store/sql-store';

@@ -2,7 +2,7 @@
  * The queue port's coalescing and duplicate rules (src/queue/queue.ts), on the embedded adapter over both
  * engines, one call at a time and in ingest-sized batches (one send call = one group commit).
  */
-import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
 import type { OutgoingMessage, Queue } from '../../src/queue/queue';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases';
 import { message } from './queue-fixtures';

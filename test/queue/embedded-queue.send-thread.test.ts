@@ -1,11 +1,12 @@
 /**
  * The SQLite send thread (src/queue/embedded/sqlite-send-thread.ts) keeps the port's send semantics: the same
- * sends give the same results and the same rows as the store-connection path (send-messages.ts), it fails a send
+ * sends give the same results and the same rows as the store-connection path (send.ts; both run send-plan.ts, and the
+ * last case here pins that they agree on SQLite and PostgreSQL alike), it fails a send
  * it could not store instead of acknowledging it, and it ends cleanly. The other queue suites reach it too, but
  * only once it is ready; here it is used directly.
  */
 import { sql } from 'kysely';
-import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
 import { startSendThread, type SendThread } from '../../src/queue/embedded/sqlite-send-thread';
 import type { OutgoingMessage, Queue, SendResult } from '../../src/queue/queue';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
@@ -26,6 +27,33 @@ async function rowsOf(testDb: TestDatabase): Promise<unknown[]> {
   const now = Date.now();
   return rows.map((row) => ({
     ...row,
+    visible_at: Number(row.visible_at) <= now ? 'now' : Number(row.visible_at),
+  }));
+}
+
+/** Every column a send writes or a lease changes, as plain numbers (PostgreSQL returns bigints as strings). */
+async function stateOf(testDb: TestDatabase): Promise<unknown[]> {
+  const rows = await testDb.database.db
+    .selectFrom('queue_messages')
+    .select([
+      'seq',
+      'message_id',
+      'ordering_key',
+      'body',
+      'coalescing',
+      'coalesced_count',
+      'visible_at',
+      'delivery_count',
+    ])
+    .select((eb) => eb('lease_expires_at', 'is not', null).as('leased'))
+    .orderBy('seq')
+    .execute();
+  const now = Date.now();
+  return rows.map((row) => ({
+    ...row,
+    seq: Number(row.seq),
+    coalescing: Number(row.coalescing),
+    leased: Boolean(row.leased),
     visible_at: Number(row.visible_at) <= now ? 'now' : Number(row.visible_at),
   }));
 }
@@ -123,5 +151,81 @@ describe('the SQLite send thread', () => {
     await closed;
     expect(thread.alive).toBe(false);
     await expect(thread.send([message('m2', 'user-1')])).rejects.toThrow(/has ended/);
+  });
+
+  it('agrees with the store connection on SQLite and PostgreSQL over leases, merge targets and calls of many keys', async () => {
+    const pgDb = await createTestDatabase('postgres');
+    const pgQueue = createEmbeddedQueue(pgDb.database, { maxDeliveries: 3, sendThread: false });
+    try {
+      const soon = new Date(Date.now() + 60_000);
+      const later = new Date(Date.now() + 120_000);
+      const manyKeys = Array.from({ length: 700 }, (_, index) => `user-many-${index}`);
+      const calls: OutgoingMessage[][] = [
+        [
+          // A plain message is no merge target: the coalescing one after it is a new row, and the next merges.
+          message('k1', 'user-k'),
+          message('k2', 'user-k', { coalesce: true }),
+          message('k3', 'user-k', { coalesce: true, notBefore: later }),
+          // A merged id sent again in the same call merges again (only stored ids are duplicates).
+          message('k3', 'user-k', { coalesce: true }),
+          // A scheduled target: an immediate send merged into it makes it visible now.
+          message('s1', 'user-s', { coalesce: true, notBefore: later }),
+          message('s2', 'user-s', { coalesce: true }),
+          // An immediate target keeps its time when a scheduled send merges into it.
+          message('t1', 'user-t', { coalesce: true }),
+          message('t2', 'user-t', { coalesce: true, notBefore: soon }),
+          message('l1', 'user-l', { coalesce: true }),
+          message('l2', 'user-l'),
+        ],
+        // Many keys in one call: more than one statement's worth (500) of keys, rows and, below, merges.
+        manyKeys.map((key) => message(`${key}-1`, key, { coalesce: true })),
+        [
+          ...manyKeys.map((key) => message(`${key}-2`, key, { coalesce: true, notBefore: soon })),
+          ...manyKeys.slice(0, 550).map((key) => message(`${key}-1`, key)),
+        ],
+      ];
+      const queues = [threadQueue, storeQueue, pgQueue];
+      const databases = [threadDb, storeDb, pgDb];
+      const results: SendResult[][] = [[], [], []];
+      const send = async (call: OutgoingMessage[]): Promise<void> => {
+        results[0]!.push(await thread.send(call));
+        results[1]!.push(await storeQueue.send(call));
+        results[2]!.push(await pgQueue.send(call));
+      };
+      for (const call of calls) await send(call);
+      // Lease the two oldest heads, k1 and s1 (now visible: s2 merged into it); sends for a leased key are kept, and a
+      // coalescing one starts a new target behind the lease, which later sends merge into.
+      const leasedIds = await Promise.all(
+        queues.map(async (queue) =>
+          (await queue.receive({ maxMessages: 2, leaseMs: 60_000 })).map((m) => m.messageId),
+        ),
+      );
+      expect(leasedIds).toEqual([
+        ['k1', 's1'],
+        ['k1', 's1'],
+        ['k1', 's1'],
+      ]);
+      await send([
+        message('k1', 'user-k'),
+        message('s1', 'user-s', { coalesce: true }),
+        message('s3', 'user-s', { coalesce: true }),
+        message('l2', 'user-l'),
+        message('k2', 'user-k', { coalesce: true }),
+        message('t3', 'user-t', { coalesce: true }),
+      ]);
+
+      expect(results[1]).toEqual(results[0]);
+      expect(results[2]).toEqual(results[0]);
+      expect(results[0]![0]).toEqual({ accepted: 6, coalesced: 4, duplicates: 0 });
+      expect(results[0]![2]).toEqual({ accepted: 0, coalesced: 700, duplicates: 550 });
+      // k1 (leased) is kept; s1 is a new target behind its lease, s3 merges into it, t3 into t1; l2 and k2 still wait.
+      expect(results[0]![3]).toEqual({ accepted: 2, coalesced: 2, duplicates: 2 });
+      const [threadRows, storeRows, pgRows] = await Promise.all(databases.map(stateOf));
+      expect(storeRows).toEqual(threadRows);
+      expect(pgRows).toEqual(threadRows);
+    } finally {
+      await pgQueue.close();
+      await pgDb.drop();
+    }
   });
 });

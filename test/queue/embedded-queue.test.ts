@@ -2,7 +2,7 @@
  * The embedded queue on both engines with real databases: the shared queue contract (queue-contract.ts), then
  * what only a queue kept in the store's database has. Coalescing and the SQLite send thread have their own files.
  */
-import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
 import type { Queue } from '../../src/queue/queue';
 import { openDatabase, type Database } from '../../src/store/database';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases';

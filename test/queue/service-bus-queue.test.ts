@@ -5,7 +5,7 @@
  */
 import { silentLogger } from '../../src/logger';
 import type { OutgoingMessage, Queue } from '../../src/queue/queue';
-import { createServiceBusQueue } from '../../src/queue/service-bus/service-bus-queue';
+import { createServiceBusQueue } from '../../src/queue/service-bus/adapter';
 import { startAmqpBroker, type AmqpBroker } from '../peers/service-bus-broker/amqp-broker';
 import { describeQueueContract } from './queue-contract';
 import { message } from './queue-fixtures';
@@ -98,7 +98,7 @@ describe('Service Bus queue (real SDK, AMQP test broker): what only Service Bus 
     expect(again.map((m) => m.messageId)).toContain('c');
   });
 
-  // Not in the contract: the embedded queue's counts are exact. Service Bus's are peeked (queue-stats.ts), and a
+  // Not in the contract: the embedded queue's counts are exact. Service Bus's are peeked (src/queue/service-bus/stats.ts), and a
   // peek does not show locks, so a message another replica holds counts as ready here.
   it('counts a message another replica leased as ready, and its own leases as in flight', async () => {
     await queue.send([message('m1', 'k1'), message('m2', 'k2')]);

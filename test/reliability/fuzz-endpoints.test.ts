@@ -5,7 +5,7 @@
  * unchanged), resident memory stable (growth after warm-up bounded).
  */
 import fc from 'fast-check';
-import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { API_TOKEN, CLIENT_STATE, notificationBody } from './support/reliability-tenant';
 import { rssBytes, startServiceProcess, type ServiceProcess } from './support/service-process';

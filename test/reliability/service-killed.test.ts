@@ -5,7 +5,7 @@
  * alert raised twice.
  */
 import { createStore } from '../../src/store/sql-store';
-import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
 import { startGraphSimulator, type GraphSimulator } from '../../src/graph/simulator/graph-simulator';
 import { silentLogger } from '../../src/logger';
 import { ENGINES, createTestDatabase, type TestDatabase } from '../support/databases';

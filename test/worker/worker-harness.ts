@@ -14,7 +14,7 @@ import {
   TEAMS_PHONE_STANDARD_SKU_ID,
 } from '../../src/licensing/catalog-data';
 import { createLogger } from '../../src/logger';
-import { createEmbeddedQueue } from '../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
 import type { Queue } from '../../src/queue/queue';
 import { orderingKeyFor, type UserChanged } from '../../src/queue/work-item';
 import { createStore } from '../../src/store/sql-store';

@@ -8,7 +8,7 @@ import type { Database } from '../../store/database';
 import type { Tables } from '../../store/tables';
 import { DeadLetterNotFoundError, type DeadLetter } from '../queue';
 import { lockKeys } from './key-lock';
-import { toDeadLetter, type MessageRow } from './message-rows';
+import { toDeadLetter, type MessageRow } from './stored-message';
 
 export async function moveToDeadLetters(
   trx: Kysely<Tables>,

@@ -5,17 +5,17 @@
  * is being flushed, ingest keeps gathering the next one, and the load's clients stop splitting into halves that
  * take turns at the disk.
  *
- * Semantics are those of send-messages.ts (the port's duplicates and coalescing), message by message in send
- * order, inside one IMMEDIATE transaction: each statement sees the rows the earlier messages of the same call wrote,
- * so "a duplicate of a row new in this call" and "merge into a target new in this call" need no bookkeeping here.
- * The statements are prepared once; one message costs a few microseconds of SQLite work.
+ * What each message becomes (duplicate, merged, new row) is decided by send-plan.ts, the one definition the
+ * store-connection path (send.ts) runs too; this file reads the sent keys' waiting messages and writes the plan with
+ * statements prepared once, inside one IMMEDIATE transaction. One key or row costs a few microseconds of SQLite work.
  *
- * Self-contained on purpose (node and better-sqlite3 only, types aside): when running from source the thread loads
- * this file through a minimal TypeScript hook.
+ * Self-contained on purpose (node, better-sqlite3 and the pure send-plan.ts only, types aside): when running from
+ * source the thread loads these files through a minimal TypeScript hook.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import type { SendResult } from '../queue';
+import { planSend, type WaitingMessage } from './send-plan';
 import type { SendThreadData, SendThreadReply, SendThreadRequest, WireMessage } from './sqlite-send-protocol';
 
 const port = parentPort;
@@ -30,64 +30,60 @@ db.pragma('synchronous = FULL');
 
 /** Waiting = not leased (message-state.ts): a leased row may already have been read from Graph. */
 const WAITING = '(lease_expires_at IS NULL OR lease_expires_at <= @now)';
-/**
- * The key's waiting messages, oldest first: one read on the key index answers both questions a send asks (is its id
- * already waiting under this key: a duplicate, migration 003; which waiting message would it merge into). A key holds
- * a handful of waiting messages at most.
- */
+/** The key's waiting messages, oldest first (send-plan.ts asks them whether a send is a duplicate or merges). */
 const waitingOfKey = db.prepare<
   { key: string; now: number },
-  { seq: number; message_id: string; coalescing: number }
+  { seq: number; message_id: string; coalescing: number; visible_at: number }
 >(
-  `SELECT seq, message_id, coalescing FROM queue_messages WHERE ordering_key = @key AND ${WAITING} ORDER BY seq`,
+  `SELECT seq, message_id, coalescing, visible_at FROM queue_messages
+   WHERE ordering_key = @key AND ${WAITING} ORDER BY seq`,
 );
-// The merged message becomes visible at the earlier of the two times: an immediate change must not wait behind a
-// scheduled or backed-off read.
-const merge = db.prepare<{ seq: number; visibleAt: number }>(
-  'UPDATE queue_messages SET coalesced_count = coalesced_count + 1, visible_at = MIN(visible_at, @visibleAt) WHERE seq = @seq',
+const merge = db.prepare<{ seq: number; count: number; visibleAt: number }>(
+  'UPDATE queue_messages SET coalesced_count = coalesced_count + @count, visible_at = @visibleAt WHERE seq = @seq',
 );
 const insert = db.prepare<{
   id: string;
   key: string;
   body: string;
   coalescing: number;
+  coalescedCount: number;
   now: number;
   visibleAt: number;
 }>(
   `INSERT INTO queue_messages (message_id, ordering_key, body, coalescing, coalesced_count, enqueued_at, visible_at,
      delivery_count, lease_token, lease_expires_at)
-   VALUES (@id, @key, @body, @coalescing, 1, @now, @visibleAt, 0, NULL, NULL)`,
+   VALUES (@id, @key, @body, @coalescing, @coalescedCount, @now, @visibleAt, 0, NULL, NULL)`,
 );
 
 const sendAll = db.transaction((messages: WireMessage[]): SendResult => {
   // Read under the write lock, so leases are judged as of this commit, not as of when the batch was posted.
   const now = Date.now();
-  const result: SendResult = { accepted: 0, coalesced: 0, duplicates: 0 };
-  for (const message of messages) {
-    const visibleAt = message.notBefore ?? now;
-    const waiting = waitingOfKey.all({ key: message.orderingKey, now });
-    if (waiting.some((row) => row.message_id === message.messageId)) {
-      result.duplicates += 1;
-      continue;
+  const waiting: WaitingMessage[] = [];
+  for (const key of new Set(messages.map((message) => message.orderingKey))) {
+    for (const row of waitingOfKey.all({ key, now })) {
+      waiting.push({
+        seq: row.seq,
+        orderingKey: key,
+        messageId: row.message_id,
+        coalescing: row.coalescing === 1,
+        visibleAt: row.visible_at,
+      });
     }
-    if (message.coalesce) {
-      const target = waiting.find((row) => row.coalescing === 1);
-      if (target !== undefined) {
-        merge.run({ seq: target.seq, visibleAt });
-        result.coalesced += 1;
-        continue;
-      }
-    }
-    // Rows go in in send order, so seq (per-key FIFO) follows it.
+  }
+  const planned = messages.map((message) => ({ ...message, visibleAt: message.notBefore ?? now }));
+  const { result, merges, newRows } = planSend(planned, waiting);
+  for (const target of merges) merge.run(target);
+  // Rows go in in send order, so seq (per-key FIFO) follows it.
+  for (const row of newRows) {
     insert.run({
-      id: message.messageId,
-      key: message.orderingKey,
-      body: message.body,
-      coalescing: message.coalesce ? 1 : 0,
+      id: row.message.messageId,
+      key: row.message.orderingKey,
+      body: row.message.body,
+      coalescing: row.message.coalesce ? 1 : 0,
+      coalescedCount: row.coalescedCount,
       now,
-      visibleAt,
+      visibleAt: row.visibleAt,
     });
-    result.accepted += 1;
   }
   return result;
 });

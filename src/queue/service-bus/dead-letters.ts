@@ -11,17 +11,19 @@
  */
 import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusSender } from '@azure/service-bus';
 import Long from 'long';
+import { MAX_DELIVERIES_EXCEEDED } from '../open-queue';
 import { DeadLetterNotFoundError, type DeadLetter } from '../queue';
-import { fieldsOf, toServiceBusMessage } from './service-bus-message';
+import { fieldsOf, toServiceBusMessage } from './stored-message';
 
-const MAX_DELIVERIES_REASON = 'MaxDeliveryCountExceeded';
+/** Service Bus's own dead-letter reason for a message beyond the queue's MaxDeliveryCount. */
+const SERVICE_BUS_MAX_DELIVERIES_REASON = 'MaxDeliveryCountExceeded';
 
 function toDeadLetter(message: ServiceBusReceivedMessage): DeadLetter {
   const fields = fieldsOf(message);
   const serviceBusReason = message.deadLetterReason;
   // Service Bus's own reason for a poison message, spelled as the embedded queue spells it (one API, one word).
   const reason =
-    serviceBusReason === MAX_DELIVERIES_REASON ? 'max deliveries exceeded' : (serviceBusReason ?? 'unknown');
+    serviceBusReason === SERVICE_BUS_MAX_DELIVERIES_REASON ? MAX_DELIVERIES_EXCEEDED : (serviceBusReason ?? 'unknown');
   return {
     id: String(message.sequenceNumber ?? ''),
     messageId: fields.messageId,

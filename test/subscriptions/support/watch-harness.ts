@@ -9,7 +9,7 @@ import type { GraphReader } from '../../../src/graph/graph-reader';
 import type { GraphSubscriptions } from '../../../src/graph/graph-subscriptions';
 import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions, type TenantSeed } from '../../../src/graph/simulator';
 import { silentLogger } from '../../../src/logger';
-import { createEmbeddedQueue } from '../../../src/queue/embedded/embedded-queue';
+import { createEmbeddedQueue } from '../../../src/queue/embedded/adapter';
 import type { Queue } from '../../../src/queue/queue';
 import { parseWorkItem, type WorkItem } from '../../../src/queue/work-item';
 import { createStore } from '../../../src/store/sql-store';

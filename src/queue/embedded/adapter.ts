@@ -1,9 +1,9 @@
 /**
  * The embedded queue: a table in the store's own database (SQLite by default, PostgreSQL for replicas), so one
  * process needs no broker and a restart loses nothing. Every semantic of the port (queue.ts) is honoured; the
- * pieces live beside this file: send-messages (duplicates, coalescing), lease-messages (per-key ordering, max
- * deliveries), settle-message (lease tokens) with settle-batcher (group commit of settles), dead-letters. On a
- * SQLite file, sends are committed on a worker thread (sqlite-send-thread.ts) so the fsync does not stall the event
+ * pieces live beside this file, named as in service-bus/: send (duplicates, coalescing), receive (per-key ordering,
+ * max deliveries), settle (lease tokens) with settle-batcher (group commit of settles), dead-letters, stats, and
+ * stored-message (rows to port data). On a SQLite file, sends are committed on a worker thread (sqlite-send-thread.ts) so the fsync does not stall the event
  * loop ingest reads requests on.
  *
  * Time is this process's clock (epoch ms). Replicas on PostgreSQL are assumed to agree to well under a lease.
@@ -12,14 +12,15 @@
 import { sql } from 'kysely';
 import type { Database } from '../../store/database';
 import { inTransaction } from '../../store/transaction';
-import type { LeasedMessage, OutgoingMessage, Queue, QueueStats, ReceiveOptions, SendResult } from '../queue';
+import { checkMaxDeliveries } from '../open-queue';
+import type { LeasedMessage, OutgoingMessage, Queue, ReceiveOptions, SendResult } from '../queue';
 import { listDeadLetters, retryDeadLetter } from './dead-letters';
-import { leaseMessages } from './lease-messages';
-import { leased, notLeased, type MessageCondition } from './message-state';
-import { sendMessages } from './send-messages';
+import { leaseMessages } from './receive';
+import { sendMessages } from './send';
 import { startSendThread, type SendThread } from './sqlite-send-thread';
-import { abandonMessage, completeMessage, deadLetterMessage, renewMessageLease } from './settle-message';
+import { abandonMessage, completeMessage, deadLetterMessage, renewMessageLease } from './settle';
 import { createSettleBatcher } from './settle-batcher';
+import { readStats } from './stats';
 import { createWakeSignal } from './wake-signal';
 
 export interface EmbeddedQueueOptions {
@@ -36,9 +37,7 @@ export interface EmbeddedQueueOptions {
 }
 
 export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOptions): Queue {
-  if (!Number.isInteger(options.maxDeliveries) || options.maxDeliveries < 1) {
-    throw new Error(`maxDeliveries must be a whole number of at least 1, got ${options.maxDeliveries}`);
-  }
+  checkMaxDeliveries(options.maxDeliveries);
   const pollIntervalMs = options.pollIntervalMs ?? 50;
   const db = database.db;
   const wake = createWakeSignal();
@@ -93,20 +92,6 @@ export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOp
     );
   }
 
-  async function countMessages(conditions: MessageCondition[]): Promise<number> {
-    let query = db.selectFrom('queue_messages').select((eb) => eb.fn.countAll<number | string>().as('n'));
-    for (const condition of conditions) query = query.where(condition);
-    const row = await query.executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-
-  async function oldestEnqueuedAt(conditions: MessageCondition[]): Promise<Date | null> {
-    let query = db.selectFrom('queue_messages').select((eb) => eb.fn.min<number | string | null>('enqueued_at').as('at'));
-    for (const condition of conditions) query = query.where(condition);
-    const row = await query.executeTakeFirstOrThrow();
-    return row.at === null ? null : new Date(Number(row.at));
-  }
-
   return {
     async send(messages: readonly OutgoingMessage[]): Promise<SendResult> {
       if (messages.length === 0) return { accepted: 0, coalesced: 0, duplicates: 0 };
@@ -154,23 +139,7 @@ export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOp
         wake.wakeAll();
       }),
 
-    stats: (statsOptions) =>
-      track(async (): Promise<QueueStats> => {
-        const now = Date.now();
-        const readyNow: MessageCondition[] = [notLeased(now), (eb) => eb('visible_at', '<=', now)];
-        const [ready, scheduled, inFlight, dead, oldest] = await Promise.all([
-          countMessages(readyNow),
-          countMessages([notLeased(now), (eb) => eb('visible_at', '>', now)]),
-          countMessages([leased(now)]),
-          db
-            .selectFrom('queue_dead_letters')
-            .select((eb) => eb.fn.countAll<number | string>().as('n'))
-            .executeTakeFirstOrThrow(),
-          statsOptions?.oldestReady === true ? oldestEnqueuedAt(readyNow) : undefined,
-        ]);
-        const stats: QueueStats = { ready, scheduled, inFlight, deadLettered: Number(dead.n) };
-        return oldest === undefined ? stats : { ...stats, oldestReadyEnqueuedAt: oldest };
-      }),
+    stats: (statsOptions) => track(() => readStats(db, statsOptions, Date.now())),
 
     ping: () =>
       track(async () => {

@@ -5,17 +5,18 @@
  * does not hold its key up: the swap follow-up waits minutes for the audit log and must not delay the user's
  * ordinary changes (Service Bus behaves the same: a scheduled message is not in its session until it is due).
  *
- * A head that has already been delivered `maxDeliveries` times goes to the dead letters instead (a message that
- * keeps killing or timing out its consumer must not block its key for ever).
+ * A head that has already been delivered `maxDeliveries` times goes to the dead letters instead (the rule in
+ * open-queue.ts: a message that keeps killing or timing out its consumer must not block its key for ever).
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database';
 import type { Tables } from '../../store/tables';
+import { exceedsMaxDeliveries, MAX_DELIVERIES_EXCEEDED } from '../open-queue';
 import type { LeasedMessage } from '../queue';
 import { moveToDeadLetters } from './dead-letters';
 import { tryLockKey } from './key-lock';
-import { toLeasedMessage, type MessageRow } from './message-rows';
+import { toLeasedMessage, type MessageRow } from './stored-message';
 import { leased, notLeased } from './message-state';
 
 export interface LeaseRequest {
@@ -55,9 +56,9 @@ export async function leaseMessages(
         }
       }
       progressed = true;
-      if (head.delivery_count >= request.maxDeliveries) {
+      if (exceedsMaxDeliveries(head.delivery_count + 1, request.maxDeliveries)) {
         await moveToDeadLetters(trx, head, {
-          reason: 'max deliveries exceeded',
+          reason: MAX_DELIVERIES_EXCEEDED,
           description: `delivered ${head.delivery_count} times (the maximum is ${request.maxDeliveries}) without being completed`,
           now: request.now,
         });

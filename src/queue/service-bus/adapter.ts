@@ -1,29 +1,27 @@
 /**
  * The Service Bus queue: the port (queue.ts) on an Azure Service Bus queue created with sessions required,
  * duplicate detection, dead-lettering and a max delivery count (deploy/). For several ingest and worker
- * replicas. The pieces beside this file: service-bus-message (mapping, message ids), lease-sessions (the
- * session rotation behind `receive`), session-lease (leases, renewal, stale settles), dead-letters, queue-stats.
+ * replicas. The pieces beside this file, named as in embedded/: send, receive (the session rotation), settle,
+ * dead-letters, stats, stored-message (mapping, message ids), and session-lease (leases, renewal, stale settles).
  *
  * Where Service Bus differs from the embedded queue, and what this adapter does about it:
  * - Coalescing: Service Bus cannot merge into a message already stored. Messages of one `send` call are
  *   merged here (same ordering key, both `coalesce`), which is where ingest's group commit puts Graph's bursts;
  *   across calls each message is kept (the worker reads the user once per message: more reads, no lost change).
  * - Duplicates: duplicate detection drops a repeated Service Bus id silently, so a send cannot tell how many it
- *   dropped: `duplicates` counts only repeats inside one call. See service-bus-message.ts for which messages keep
+ *   dropped: `duplicates` counts only repeats inside one call. See stored-message.ts for which messages keep
  *   their id (and why coalescing ones do not).
- * - Abandon with a delay: Service Bus abandons at once. A delayed abandon schedules a copy in the same session
- *   (same port id, delivery count carried over) and then completes the original; if the lease turns out lost,
- *   the copy is cancelled. Nothing is lost; the copy queues behind the key's later messages (each work item
- *   reads current state, so that order does not matter to the worker).
+ * - Abandon with a delay: Service Bus abandons at once; a delayed abandon schedules a copy (settle.ts).
  * - Lease length: `leaseMs` is kept by this process (session-lease.ts); the queue's LockDuration is only the
  *   fallback when the process dies.
- * - Stats are approximate (queue-stats.ts).
+ * - Stats are approximate (stats.ts).
  * SDK types never leave this folder.
  */
-import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from '@azure/service-bus';
+import { ServiceBusClient } from '@azure/service-bus';
 import type { TokenCredential } from '@azure/identity';
 import Long from 'long';
 import type { Logger } from '../../logger';
+import { checkMaxDeliveries } from '../open-queue';
 import {
   LeaseLostError,
   type DeadLetter,
@@ -36,10 +34,11 @@ import {
   type SendResult,
 } from '../queue';
 import { listDeadLetters, retryDeadLetter } from './dead-letters';
-import { leaseSessions } from './lease-sessions';
-import { peekStats } from './queue-stats';
-import { copyOf, fieldsOf, toServiceBusMessage, type ServiceBusCopy } from './service-bus-message';
+import { leaseSessions } from './receive';
+import { peekStats } from './stats';
+import { sendMessages } from './send';
 import type { SessionLease } from './session-lease';
+import { abandonMessage, completeMessage, deadLetterMessage, renewMessageLease } from './settle';
 
 export interface ServiceBusQueueOptions {
   /** `Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...` (or the emulator's, with UseDevelopmentEmulator=true). */
@@ -69,54 +68,8 @@ function createClient(options: ServiceBusQueueOptions): ServiceBusClient {
   );
 }
 
-/** Merges the coalescing messages of one call per key and drops repeated ids, counting both. */
-function prepare(messages: readonly OutgoingMessage[]): { copies: ServiceBusCopy[]; result: SendResult } {
-  const result: SendResult = { accepted: 0, coalesced: 0, duplicates: 0 };
-  const copies: ServiceBusCopy[] = [];
-  const ids = new Set<string>();
-  const coalescing = new Map<string, ServiceBusCopy>();
-  for (const message of messages) {
-    if (ids.has(message.messageId)) {
-      result.duplicates += 1;
-      continue;
-    }
-    ids.add(message.messageId);
-    const waiting =
-      message.coalesce === true && message.notBefore === undefined
-        ? coalescing.get(message.orderingKey)
-        : undefined;
-    if (waiting !== undefined) {
-      waiting.coalescedCount += 1;
-      result.coalesced += 1;
-      continue;
-    }
-    const copy = copyOf(message);
-    if (message.coalesce === true && message.notBefore === undefined)
-      coalescing.set(message.orderingKey, copy);
-    copies.push(copy);
-    result.accepted += 1;
-  }
-  return { copies, result };
-}
-
-async function sendInBatches(sender: ServiceBusSender, messages: ServiceBusMessage[]): Promise<void> {
-  let batch = await sender.createMessageBatch();
-  for (const message of messages) {
-    if (batch.tryAddMessage(message)) continue;
-    if (batch.count === 0)
-      throw new Error(`message ${String(message.messageId)} is larger than Service Bus accepts`);
-    await sender.sendMessages(batch);
-    batch = await sender.createMessageBatch();
-    if (!batch.tryAddMessage(message))
-      throw new Error(`message ${String(message.messageId)} is larger than Service Bus accepts`);
-  }
-  if (batch.count > 0) await sender.sendMessages(batch);
-}
-
 export function createServiceBusQueue(options: ServiceBusQueueOptions): Queue {
-  if (!Number.isInteger(options.maxDeliveries) || options.maxDeliveries < 1) {
-    throw new Error(`maxDeliveries must be a whole number of at least 1, got ${options.maxDeliveries}`);
-  }
+  checkMaxDeliveries(options.maxDeliveries);
   const logger = options.logger.child({ component: 'service-bus-queue', queue: options.queueName });
   const client = createClient(options);
   const sender = client.createSender(options.queueName);
@@ -146,9 +99,7 @@ export function createServiceBusQueue(options: ServiceBusQueueOptions): Queue {
   return {
     async send(messages: readonly OutgoingMessage[]): Promise<SendResult> {
       open();
-      const { copies, result } = prepare(messages);
-      await sendInBatches(sender, copies.map(toServiceBusMessage));
-      return result;
+      return sendMessages(sender, messages);
     },
 
     async receive(request: ReceiveOptions): Promise<LeasedMessage[]> {
@@ -158,56 +109,15 @@ export function createServiceBusQueue(options: ServiceBusQueueOptions): Queue {
       return leaseSessions(context, request);
     },
 
-    async complete(message: LeasedMessage): Promise<void> {
-      await leaseOf(message).settle((receiver, received) => receiver.completeMessage(received));
-    },
+    complete: async (message) => completeMessage(leaseOf(message)),
 
-    async abandon(message: LeasedMessage, abandonOptions?: { delayMs?: number }): Promise<void> {
-      const lease = leaseOf(message);
-      const delayMs = abandonOptions?.delayMs ?? 0;
-      if (delayMs <= 0) {
-        await lease.settle((receiver, received) => receiver.abandonMessage(received));
-        return;
-      }
-      const fields = fieldsOf(lease.message);
-      const copy = toServiceBusMessage({
-        messageId: fields.messageId,
-        orderingKey: fields.orderingKey,
-        body: fields.body,
-        coalescedCount: fields.coalescedCount,
-        priorDeliveries: fields.deliveryCount,
-        uniqueId: true,
-      });
-      const [sequenceNumber] = await sender.scheduleMessages(copy, new Date(Date.now() + delayMs));
-      try {
-        await lease.settle((receiver, received) => receiver.completeMessage(received));
-      } catch (error) {
-        // The original stays (it will be redelivered): withdraw the copy so the work is not done twice.
-        if (sequenceNumber !== undefined) {
-          await sender.cancelScheduledMessages(sequenceNumber).catch((cancelError: unknown) => {
-            logger.warn(
-              { err: cancelError, messageId: message.messageId },
-              'withdrawing a delayed copy failed; the message may run twice',
-            );
-          });
-        }
-        throw error;
-      }
-    },
+    abandon: async (message, abandonOptions) =>
+      abandonMessage(leaseOf(message), abandonOptions?.delayMs ?? 0, { sender, logger }),
 
-    async deadLetter(message: LeasedMessage, reason: string, description?: string): Promise<void> {
-      // Service Bus caps these properties; the reason is short by design, the description may be a stack.
-      await leaseOf(message).settle((receiver, received) =>
-        receiver.deadLetterMessage(received, {
-          deadLetterReason: reason.slice(0, 1_024),
-          deadLetterErrorDescription: (description ?? '').slice(0, 4_096),
-        }),
-      );
-    },
+    deadLetter: async (message, reason, description) =>
+      deadLetterMessage(leaseOf(message), { reason, description: description ?? null }),
 
-    async renewLease(message: LeasedMessage, leaseMs: number): Promise<Date> {
-      return leaseOf(message).renew(leaseMs);
-    },
+    renewLease: async (message, leaseMs) => renewMessageLease(leaseOf(message), leaseMs),
 
     async listDeadLetters(listOptions?: { limit?: number }): Promise<DeadLetter[]> {
       open();

@@ -7,13 +7,14 @@
  * Waiting: Service Bus answers "no free session" after a server-side wait (the client's operation timeout), the
  * test broker at once; both are bounded here by `waitMs`, polling every `pollIntervalMs` when the answer is
  * immediate. A message beyond `maxDeliveries` (counting the copies a delayed abandon made) is dead-lettered on
- * sight with the same reason the embedded queue uses.
+ * sight with the same reason the embedded queue uses (the rule in open-queue.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isServiceBusError, type ServiceBusClient, type ServiceBusSessionReceiver } from '@azure/service-bus';
 import type { Logger } from '../../logger';
+import { exceedsMaxDeliveries, MAX_DELIVERIES_EXCEEDED } from '../open-queue';
 import type { LeasedMessage, ReceiveOptions } from '../queue';
-import { fieldsOf } from './service-bus-message';
+import { fieldsOf } from './stored-message';
 import { holdSession, type SessionLease } from './session-lease';
 
 export interface LeaseContext {
@@ -63,9 +64,9 @@ async function leaseOne(
     return null;
   }
   const fields = fieldsOf(message);
-  if (fields.deliveryCount > context.maxDeliveries) {
+  if (exceedsMaxDeliveries(fields.deliveryCount, context.maxDeliveries)) {
     await receiver.deadLetterMessage(message, {
-      deadLetterReason: 'max deliveries exceeded',
+      deadLetterReason: MAX_DELIVERIES_EXCEEDED,
       deadLetterErrorDescription: `delivered ${fields.deliveryCount} times (maximum ${context.maxDeliveries}), counting delayed retries`,
     });
     await receiver.close();
