@@ -6,6 +6,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { httpFailure, networkFailure } from './http-failure';
+import { redactSecrets, urlSecrets } from './redact-url';
 
 interface Answer {
   status: number;
@@ -62,5 +63,8 @@ export async function postJson(
   } catch (error) {
     throw networkFailure(sink, error);
   }
-  if (answer.status < 200 || answer.status >= 300) throw httpFailure(sink, answer.status, answer.retryAfter, answer.text);
+  if (answer.status < 200 || answer.status >= 300) {
+    // The answer is quoted in the error; a peer that echoes its request line would quote our URL's secret parts.
+    throw httpFailure(sink, answer.status, answer.retryAfter, redactSecrets(answer.text, urlSecrets(url)));
+  }
 }

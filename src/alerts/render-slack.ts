@@ -8,6 +8,7 @@ import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import type { AlertDigest, AlertMessage } from './alert-message';
 import { headline, resolvedNote } from './alert-message';
 import { describeActivity, readableTime } from './evidence-facts';
+import { mrkdwnCode, mrkdwnText } from './slack-mrkdwn';
 
 type Blocks = NonNullable<IncomingWebhookSendArguments['blocks']>;
 export type SlackPayload = IncomingWebhookSendArguments & { text: string; blocks: Blocks };
@@ -18,40 +19,55 @@ function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** Slack mrkdwn treats &, < and > as control characters. */
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Every tenant-supplied string goes through this (see slack-mrkdwn.ts for why these rules). */
+const esc = mrkdwnText;
+
+/**
+ * `verbatim`: Slack does not turn bare URLs, #channel names or @mentions typed in tenant data into links or pings;
+ * our own `<url|label>` links still work.
+ */
+function mrkdwn(text: string): { type: 'mrkdwn'; text: string; verbatim: true } {
+  return { type: 'mrkdwn', text, verbatim: true };
 }
 
 function section(markdown: string): Blocks[number] {
-  return { type: 'section', text: { type: 'mrkdwn', text: cut(markdown, 3000) } };
+  return { type: 'section', text: mrkdwn(cut(markdown, 3000)) };
 }
 
 function accountBlock(message: AlertMessage): Blocks[number] {
   if (message.account === null) {
-    return section(`*Tenant*\n${esc(message.tenantId)}`);
+    return section(`*Tenant*\n${mrkdwnCode(message.tenantId)}`);
   }
   const { displayName, userPrincipalName, userId } = message.account;
   return {
     type: 'section',
     fields: [
-      { type: 'mrkdwn', text: `*Account*\n${esc(displayName ?? '(no display name)')}` },
-      { type: 'mrkdwn', text: `*UPN*\n${esc(userPrincipalName ?? '(unknown)')}` },
-      { type: 'mrkdwn', text: `*Object id*\n\`${esc(userId)}\`` },
-      { type: 'mrkdwn', text: `*Tenant*\n\`${esc(message.tenantId)}\`` },
+      mrkdwn(cut(`*Account*\n${displayName === null ? '(no display name)' : esc(displayName)}`, 2000)),
+      // The UPN as code: shown exactly, so it can be copied into PowerShell.
+      mrkdwn(cut(`*UPN*\n${userPrincipalName === null ? '(unknown)' : mrkdwnCode(userPrincipalName)}`, 2000)),
+      mrkdwn(cut(`*Object id*\n${mrkdwnCode(userId)}`, 2000)),
+      mrkdwn(cut(`*Tenant*\n${mrkdwnCode(message.tenantId)}`, 2000)),
     ],
   };
 }
 
 function contextBlock(message: AlertMessage): Blocks[number] {
   const parts = [
-    `Alert \`${esc(message.alertId)}\``,
+    `Alert ${mrkdwnCode(message.alertId)}`,
     `first seen ${readableTime(message.firstSeenAt)}`,
     `seen ${message.seenCount}×`,
   ];
   if (message.replayed) parts.push('raised by a replay');
   if (message.link !== null) parts.push(`<${message.link}|Open in ra-watch>`);
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: cut(parts.join(' · '), 3000) }] };
+  return { type: 'context', elements: [mrkdwn(cut(parts.join(' · '), 3000))] };
+}
+
+/**
+ * The top-level `text` (notifications, and clients that cannot show blocks) is mrkdwn too, and is where an
+ * unescaped `<!channel>` would ping the whole channel.
+ */
+function fallbackText(text: string): string {
+  return cut(esc(text), 3000);
 }
 
 function headerBlock(text: string): Blocks[number] {
@@ -62,7 +78,7 @@ export function renderSlackAlert(message: AlertMessage): SlackPayload {
   const head = headline(message);
   if (message.kind === 'resolved') {
     return {
-      text: `${head}: ${message.title}`,
+      text: fallbackText(`${head}: ${message.title}`),
       blocks: [
         headerBlock(`:white_check_mark: ${head}`),
         section(`~${esc(message.title)}~\n${esc(resolvedNote(message))}`),
@@ -87,7 +103,7 @@ export function renderSlackAlert(message: AlertMessage): SlackPayload {
     blocks.push(section(`*How to fix*\n${message.remediation.map((step, i) => `${i + 1}. ${esc(step)}`).join('\n')}`));
   }
   blocks.push(contextBlock(message));
-  return { text: `${head}: ${message.title}`, blocks };
+  return { text: fallbackText(`${head}: ${message.title}`), blocks };
 }
 
 export function renderSlackDigest(digest: AlertDigest): SlackPayload {
@@ -108,7 +124,7 @@ export function renderSlackDigest(digest: AlertDigest): SlackPayload {
   }
   blocks.push({
     type: 'context',
-    elements: [{ type: 'mrkdwn', text: `Tenant \`${esc(digest.tenantId)}\` · ${readableTime(digest.generatedAt)}` }],
+    elements: [mrkdwn(`Tenant ${mrkdwnCode(digest.tenantId)} · ${readableTime(digest.generatedAt)}`)],
   });
-  return { text: digest.title, blocks };
+  return { text: fallbackText(digest.title), blocks };
 }

@@ -6,6 +6,7 @@
  */
 import type { AlertDigest, AlertMessage, Fact } from './alert-message';
 import { headline, resolvedNote } from './alert-message';
+import { cardText } from './card-markdown';
 import { describeActivity, readableTime } from './evidence-facts';
 
 export interface TextBlock {
@@ -47,16 +48,25 @@ export interface TeamsEnvelope {
 
 const COLOR = { critical: 'Attention', warning: 'Warning', info: 'Accent' } as const;
 
+/** A TextBlock of plain text: `value` is never read as Markdown (see card-markdown.ts). */
 function text(value: string, extra: Omit<TextBlock, 'type' | 'text'> = {}): TextBlock {
-  return { type: 'TextBlock', text: value, wrap: true, ...extra };
+  return { type: 'TextBlock', text: cardText(value), wrap: true, ...extra };
 }
+
+/** A TextBlock that is a Markdown list we build: each item is plain text, the list markers are ours. */
+function list(items: string[], marker: (index: number) => string): TextBlock {
+  return { type: 'TextBlock', text: items.map((item, i) => `${marker(i)} ${cardText(item)}`).join('\n'), wrap: true };
+}
+
+const BULLET = (): string => '-';
+const NUMBER = (index: number): string => `${index + 1}.`;
 
 function heading(value: string): TextBlock {
   return text(value, { weight: 'Bolder', spacing: 'Medium', separator: true });
 }
 
 function factSet(facts: Fact[]): FactSet {
-  return { type: 'FactSet', facts: facts.map((f) => ({ title: f.label, value: f.value })) };
+  return { type: 'FactSet', facts: facts.map((f) => ({ title: cardText(f.label), value: cardText(f.value) })) };
 }
 
 function envelope(card: AdaptiveCard): TeamsEnvelope {
@@ -108,11 +118,11 @@ export function renderTeamsAlert(message: AlertMessage): TeamsEnvelope {
   ];
   if (message.facts.length > 0) body.push(heading('Evidence'), factSet(message.facts));
   if (message.activities.length > 0) {
-    body.push(heading('License activities (audit log)'), text(message.activities.map((a) => `- ${describeActivity(a)}`).join('\n')));
+    body.push(heading('License activities (audit log)'), list(message.activities.map(describeActivity), BULLET));
   }
   body.push(heading('Why it matters'), text(message.whyItMatters));
   if (message.remediation.length > 0) {
-    body.push(heading('How to fix'), text(message.remediation.map((s, i) => `${i + 1}. ${s}`).join('\n')));
+    body.push(heading('How to fix'), list(message.remediation, NUMBER));
   }
   body.push(
     text(`Alert ${message.alertId} · first seen ${readableTime(message.firstSeenAt)} · seen ${message.seenCount}×${message.replayed ? ' · raised by a replay' : ''}`, {
@@ -129,11 +139,9 @@ export function renderTeamsDigest(digest: AlertDigest): TeamsEnvelope {
     body.push(heading('By rule'), factSet(digest.countsByRule.map((c) => ({ label: c.ruleName, value: String(c.count) }))));
   }
   if (digest.items.length > 0) {
-    const lines = digest.items.map(
-      (i) => `- [${i.kind === 'resolved' ? 'resolved' : i.severity}] ${i.ruleName} · ${i.subjectLabel}: ${i.title}`,
-    );
-    if (digest.moreCount > 0) lines.push(`- …and ${digest.moreCount} more`);
-    body.push(heading('Alerts'), text(lines.join('\n')));
+    const lines = digest.items.map((i) => `[${i.kind === 'resolved' ? 'resolved' : i.severity}] ${i.ruleName} · ${i.subjectLabel}: ${i.title}`);
+    if (digest.moreCount > 0) lines.push(`…and ${digest.moreCount} more`);
+    body.push(heading('Alerts'), list(lines, BULLET));
   }
   if (digest.allocation !== null) body.push(heading('Free allocation'), factSet(digest.allocation));
   body.push(text(`Tenant ${digest.tenantId} · ${readableTime(digest.generatedAt)}`, { size: 'Small', isSubtle: true }));

@@ -4,12 +4,15 @@ import type { Logger } from '../logger';
 import type { AlertSink } from './alert-sink';
 import { createEmailSink } from './email-sink';
 import { createLogSink } from './log-sink';
+import { urlSecrets } from './redact-url';
 import { createSlackSink } from './slack-sink';
 import { createTeamsSink } from './teams-sink';
 import { createWebhookSink } from './webhook-sink';
 
+type SinkConfig = Pick<Config, 'slackWebhookUrl' | 'teamsWebhookUrl' | 'alertWebhook' | 'email'>;
+
 export function createSinks(
-  config: Pick<Config, 'slackWebhookUrl' | 'teamsWebhookUrl' | 'alertWebhook' | 'email'>,
+  config: SinkConfig,
   logger: Logger,
 ): Map<string, AlertSink> {
   const sinks: AlertSink[] = [];
@@ -19,4 +22,16 @@ export function createSinks(
   if (config.alertWebhook !== null) sinks.push(createWebhookSink(config.alertWebhook));
   sinks.push(createLogSink(logger));
   return new Map(sinks.map((sink) => [sink.name, sink]));
+}
+
+/**
+ * Everything secret in the sinks' settings, down to each URL's path and query, so text meant for a person (the
+ * `alerts test-sinks` report) can be cleaned of it whatever a peer echoed into its error.
+ */
+export function sinkSecrets(config: SinkConfig): string[] {
+  const urls = [config.slackWebhookUrl, config.teamsWebhookUrl, config.alertWebhook?.url ?? null, config.email?.smtpUrl ?? null];
+  const secrets = urls.flatMap((url) => (url === null ? [] : urlSecrets(url)));
+  const signingSecret = config.alertWebhook?.secret ?? null;
+  if (signingSecret !== null) secrets.push(signingSecret);
+  return secrets.sort((a, b) => b.length - a.length);
 }

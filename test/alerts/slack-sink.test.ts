@@ -1,3 +1,5 @@
+import { createServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { PermanentError, RetryLaterError } from '../../src/errors';
 import { buildAlertMessage } from '../../src/alerts/alert-message';
 import { createSlackSink } from '../../src/alerts/slack-sink';
@@ -78,5 +80,30 @@ describe('Slack sink (real @slack/webhook POSTs to a local Slack stand-in)', () 
     expect(error).toBeInstanceOf(RetryLaterError);
     expect((error as Error).message).toContain('could not be reached');
     expect((error as Error).message).not.toContain('s3cr3tWebhookToken');
+  });
+
+  it('posts only Slack fields (no `timeout` from the SDK options) and still gives up on a Slack that never answers', async () => {
+    await createSlackSink({ webhookUrl: slack.url, timeoutMs: 5_000 }).send(opened(), 'k');
+    const [request] = await slack.waitFor(1);
+    expect(Object.keys(request!.body as object).sort()).toEqual(['blocks', 'text']);
+
+    // A peer that accepts the connection and the request, then says nothing.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const error = await createSlackSink({ webhookUrl: `http://127.0.0.1:${port}/services/T0/B0/s3cr3tWebhookToken`, timeoutMs: 300 })
+        .send(opened(), 'k')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RetryLaterError);
+      expect((error as Error).message).toBe('Slack could not be reached (ETIMEDOUT)');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });

@@ -106,4 +106,14 @@ describe('Teams sink (Adaptive Card in the Workflows envelope, posted to a local
     expect((error as RetryLaterError).delayMs).toBe(3000);
     expect((error as Error).message).not.toContain('SIGsecret123');
   });
+
+  it('an endpoint that echoes its path and query into the error cannot put the signature in the outbox or a log', async () => {
+    teams.script.push({ status: 404, body: (path) => `no route for POST ${path}` });
+    const error = await createTeamsSink({ webhookUrl: teams.url })
+      .send(buildAlertMessage(alertOf(swapFinding()), 'opened', { publicBaseUrl: null }), 'k')
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain('Teams refused the message with 404: no route for POST [redacted]');
+    expect((error as Error).message).not.toContain('SIGsecret123');
+    expect((error as Error).message).not.toContain('/workflows/abc');
+  });
 });

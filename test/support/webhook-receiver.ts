@@ -17,7 +17,8 @@ export interface ReceivedRequest {
 export interface ScriptedAnswer {
   status: number;
   headers?: Record<string, string>;
-  body?: string;
+  /** A function answers from the request's path and query, like a peer that echoes what it could not route. */
+  body?: string | ((requestPath: string) => string);
 }
 
 export interface WebhookReceiver {
@@ -61,7 +62,7 @@ export async function startWebhookReceiver(
       // Only 2xx count as received; failures are recorded too (tests look at retry timing).
       receiver.requests.push({ path: req.url ?? '', headers: req.headers, raw, body, at: Date.now() });
       res.writeHead(answer.status, { connection: 'close', ...answer.headers });
-      res.end(answer.body ?? '');
+      res.end(typeof answer.body === 'function' ? answer.body(req.url ?? '') : (answer.body ?? ''));
       for (const waiter of [...waiters]) {
         if (receiver.requests.length >= waiter.count) {
           waiters.splice(waiters.indexOf(waiter), 1);

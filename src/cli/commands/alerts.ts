@@ -1,6 +1,6 @@
 /** `ra-watch alerts list|ack|test-sinks`: what is open, acknowledging it, and checking every configured channel. */
 import type { Command } from 'commander';
-import { createSinks } from '../../alerts/sinks-from-config';
+import { createSinks, sinkSecrets } from '../../alerts/sinks-from-config';
 import { testSinks } from '../../alerts/test-sinks';
 import { loadConfig, readEnvironment } from '../../config';
 import { createLogger } from '../../logger';
@@ -54,7 +54,8 @@ export function registerAlerts(program: Command, output: Output): void {
     .option('--json', 'print one JSON document')
     .action(async (options: { json?: boolean }) => {
       const config = loadConfig(readEnvironment());
-      const results = await testSinks(createSinks(config, createLogger({ level: config.logLevel, destination: process.stderr })));
+      const sinks = createSinks(config, createLogger({ level: config.logLevel, destination: process.stderr }));
+      const results = await testSinks(sinks, undefined, sinkSecrets(config));
       if (options.json === true) output.json({ results });
       else for (const r of results) output.text(`${r.ok ? 'ok    ' : 'FAILED'} ${r.sink}${r.error === undefined ? '' : `: ${r.error}`}`);
       if (results.some((r) => !r.ok)) throw new ReportedFailure('a sink failed');
