@@ -202,3 +202,58 @@ export interface Allocation {
   /** The counting basis in words, so an admin can check it. */
   basisText: string;
 }
+
+/**
+ * Which alerts an evaluation speaks for: open alerts of these rules on this subject that the evaluation did not
+ * find again are resolved. Event-shaped rules (the non-atomic swap) are left out of `ruleIds` by the worker so
+ * that a later, clean evaluation does not "resolve" an incident that happened.
+ */
+export interface EvaluationScope {
+  tenantId: TenantId;
+  /** null: the tenant-level rules (allocation). */
+  userId: UserId | null;
+  ruleIds: RuleId[];
+}
+
+/** An alert is open while its problem is found, resolved once an evaluation in scope no longer finds it. */
+export type AlertState = 'open' | 'resolved';
+
+/**
+ * A finding as an admin is told about it: opened once per dedupe key, kept open (last seen, count, latest finding)
+ * while evaluations find it again, resolved when one in scope does not. A resolved alert is history; the same
+ * problem found later opens a new alert. The life cycle is `alerts/plan-alert-changes.ts`.
+ */
+export interface Alert {
+  id: string;
+  tenantId: TenantId;
+  dedupeKey: string;
+  ruleId: RuleId;
+  severity: Severity;
+  /** Null for tenant-level findings (allocation). */
+  userId: UserId | null;
+  state: AlertState;
+  /** The latest finding (title, evidence, why, remediation). */
+  finding: Finding;
+  firstSeenAt: IsoTime;
+  lastSeenAt: IsoTime;
+  /** How many evaluations found it while open. */
+  seenCount: number;
+  resolvedAt: IsoTime | null;
+  acknowledgedAt: IsoTime | null;
+  acknowledgedBy: string | null;
+  acknowledgeReason: string | null;
+  snoozedUntil: IsoTime | null;
+  /** Event that first raised it, when there was one. */
+  eventId: number | null;
+  /** Raised by a replay with `deliver` (marked so an admin can tell). */
+  replayed: boolean;
+}
+
+/** The message an alert change owes its sinks: one when it opens, one when it resolves (found again: none). */
+export type OutboxKind = 'opened' | 'resolved';
+
+/**
+ * Which sinks (`slack`, `email`, `log`...) an alert's message goes to, decided when the outbox entry is written.
+ * Built from configuration by `alerts/alert-routing.ts`; the store calls it inside the alert's transaction.
+ */
+export type Routing = (alert: Alert, kind: OutboxKind) => string[];

@@ -2,8 +2,7 @@
  * What an alert says, built once as a plain structure and rendered per sink (Slack blocks, a Teams card, e-mail),
  * so every channel gives the admin the same account, proof, reason and steps.
  */
-import type { IsoTime, RuleId, Severity, TenantId } from '../glossary';
-import type { Alert, OutboxKind } from '../store/store';
+import type { Alert, IsoTime, OutboxKind, RuleId, Severity, TenantId } from '../glossary';
 import { evidenceActivities, evidenceFacts, type ActivityLine, type Fact } from './evidence-facts';
 
 export type { ActivityLine, Fact } from './evidence-facts';

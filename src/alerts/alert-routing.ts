@@ -4,8 +4,7 @@
  * extra seats) waits for the daily digest. Only configured sinks are used, and `log` always is, so an install with
  * no Slack or SMTP still shows every alert.
  */
-import type { Severity } from '../glossary';
-import type { Alert, OutboxKind } from '../store/store';
+import type { Routing, Severity } from '../glossary';
 
 export type Routes = Record<Severity, readonly string[]>;
 
@@ -22,8 +21,6 @@ export interface RoutingConfig {
   /** Overrides per severity; unnamed severities keep the default. */
   routes?: Partial<Routes>;
 }
-
-export type Routing = (alert: Alert, kind: OutboxKind) => string[];
 
 export function createRouting(config: RoutingConfig): Routing {
   const configured = new Set(config.sinks);

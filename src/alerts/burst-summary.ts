@@ -3,8 +3,7 @@
  * channel that receives hundreds of posts is muted, not read. The summary lists the first few (most severe first),
  * says how many more, and counts per rule; each alert stays in the API with its own details.
  */
-import type { RuleId, Severity } from '../glossary';
-import type { Alert, OutboxKind } from '../store/store';
+import type { Alert, OutboxKind, RuleId, Severity } from '../glossary';
 import { alertLink, RULE_NAMES, SEVERITY_ORDER, subjectLabel, type AlertDigest, type DigestItem, type Fact } from './alert-message';
 
 export interface SummaryInput {

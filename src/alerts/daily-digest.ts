@@ -4,10 +4,10 @@
  * often than daily (the lead schedules it hourly, say): it remembers the last day sent per tenant in the store's
  * settings and sends again only on a new UTC day.
  */
-import type { Allocation, IsoTime, TenantId } from '../glossary';
+import type { Alert, Allocation, IsoTime, TenantId } from '../glossary';
 import type { Logger } from '../logger';
 import { allocationEvidence } from '../rules/allocation-evidence';
-import type { Alert, Store } from '../store/store';
+import type { Store } from '../store/store';
 import type { AlertDigest } from './alert-message';
 import type { AlertSink } from './alert-sink';
 import { summarise } from './burst-summary';

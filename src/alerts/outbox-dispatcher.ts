@@ -12,7 +12,8 @@
 import { createHash } from 'node:crypto';
 import { describeError, PermanentError, RetryLaterError } from '../errors';
 import type { Logger } from '../logger';
-import type { Alert, OutboxEntry, Store } from '../store/store';
+import type { Alert } from '../glossary';
+import type { OutboxEntry, Store } from '../store/store';
 import { buildAlertMessage, type AlertDigest, type AlertMessage } from './alert-message';
 import type { AlertSink } from './alert-sink';
 import { burstTitle, summarise } from './burst-summary';

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { redactUrls } from '../alerts/redact-url';
 import type { Logger } from '../logger';
 import { sendJsonError } from '../http/error-body';
-import type { Alert, OutboxEntry, Store } from '../store/store';
+import type { Alert } from '../glossary';
+import type { OutboxEntry, Store } from '../store/store';
 import { sendValidationError } from './api-error';
 
 const listQuery = z.object({

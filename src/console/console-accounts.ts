@@ -3,9 +3,9 @@
  * `GET /api/resource-accounts`), each joined with what an admin needs to judge it at a glance: its name, the licenses
  * of its last snapshot (SKU part numbers from the known catalog) and its open findings.
  */
-import type { IsoTime, Severity, TenantId, UserId } from '../glossary';
+import type { Alert, IsoTime, Severity, TenantId, UserId } from '../glossary';
 import { createLicenseCatalog } from '../licensing/license-catalog';
-import type { Alert, Store } from '../store/store';
+import type { Store } from '../store/store';
 
 export interface ConsoleLicense {
   skuId: string;

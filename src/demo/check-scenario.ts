@@ -4,7 +4,7 @@
  * "passed" means.
  */
 import type { AlertRef, ScenarioExpectation } from '../graph/simulator/scenarios';
-import type { Alert } from '../store/store';
+import type { Alert } from '../glossary';
 
 export interface ObservedAlert {
   ruleId: string;

@@ -4,8 +4,8 @@
  * with problems found, not with events) and grouped by account, instead of one query per account. After a delivery
  * the account's alerts are read again, so the next event sees what the delivery wrote.
  */
-import type { TenantId, UserId } from '../glossary';
-import type { Alert, Store } from '../store/store';
+import type { Alert, TenantId, UserId } from '../glossary';
+import type { Store } from '../store/store';
 
 /** Far above any real tenant's alert count; the port has no paging for alerts. */
 const ALL_ALERTS = 1_000_000;

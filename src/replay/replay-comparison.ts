@@ -17,9 +17,9 @@
  * them would turn the second replay of a range into `same`. Limitation: the alerts table keeps one row per alert,
  * so an alert resolved and raised again shows only what its row still records.
  */
-import type { Finding, RuleId } from '../glossary';
+import type { Alert, Finding, RuleId } from '../glossary';
 import { ACCOUNT_STATE_RULES } from '../rules/evaluate';
-import type { Alert, StoredEvent } from '../store/store';
+import type { StoredEvent } from '../store/store';
 
 export type ReplayOutcome = 'same' | 'new' | 'gone';
 

@@ -13,11 +13,11 @@
  *   state are untouched.
  */
 import { randomUUID } from 'node:crypto';
-import type { Finding, RuleId, TenantId } from '../glossary';
+import type { Finding, Routing, RuleId, TenantId } from '../glossary';
 import type { LicenseCatalog } from '../licensing/license-catalog';
 import type { Logger } from '../logger';
 import { evaluateAccount, evaluateSwap } from '../rules/evaluate';
-import type { Alert, EventQuery, OutboxKind, Store, StoredEvent } from '../store/store';
+import type { EventQuery, Store, StoredEvent } from '../store/store';
 import { createReplayAlertIndex } from './replay-alert-index';
 import { compareWithAlerts } from './replay-comparison';
 import {
@@ -52,7 +52,7 @@ export interface ReplayOptions {
   /** Send the would-have-fired alerts (marked replayed). Default false: a dry run. */
   deliver?: boolean;
   /** Which sinks an alert goes to (alert-routing.ts); used only with deliver. */
-  routing: (alert: Alert, kind: OutboxKind) => string[];
+  routing: Routing;
   /** Who asked (CLI user, API caller): recorded with the replay. */
   by: string;
   /** Events per store query (default 1000). */

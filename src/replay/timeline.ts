@@ -4,8 +4,8 @@
  * account, merged into one chronological list. An account's log is small (its changes, not the tenant's), but it is
  * still read page by page so that a noisy account cannot make one huge query.
  */
-import type { IsoTime, LicenseActivity, TenantId, UserId } from '../glossary';
-import type { Alert, Store } from '../store/store';
+import type { Alert, IsoTime, LicenseActivity, TenantId, UserId } from '../glossary';
+import type { Store } from '../store/store';
 import { resolveReplayUser } from './replay-user';
 
 const PAGE = 500;

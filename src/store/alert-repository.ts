@@ -1,4 +1,7 @@
-/** Reading and acknowledging alerts. Opening, updating and resolving happen in record-observation.ts. */
+/**
+ * Reading and acknowledging alerts. Opening, updating and resolving are planned by `alerts/plan-alert-changes.ts`
+ * and written by `record-observation.ts`.
+ */
 import type { Kysely } from 'kysely';
 import { toAlert } from './alert-rows';
 import { normaliseOptionalTime, normaliseTime } from './iso-time';

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './database';
 import { addMs, normaliseTime } from './iso-time';
-import type { Alert, OutboxEntry, OutboxKind, OutboxStatus, Store } from './store';
+import type { Alert, OutboxKind } from '../glossary';
+import type { OutboxEntry, OutboxStatus, Store } from './store';
 import type { AlertOutboxTable, Tables } from './tables';
 import { inTransaction } from './transaction';
 

@@ -6,13 +6,16 @@
  * The event log is append-only: nothing here updates or deletes an event (retention aside).
  */
 import type {
+  Alert,
+  AlertState,
+  EvaluationScope,
   Finding,
   IdentificationSource,
   IsoTime,
   LicenseChange,
+  OutboxKind,
   ResourceAccount,
-  RuleId,
-  Severity,
+  Routing,
   TenantId,
   UserId,
   UserSnapshot,
@@ -41,46 +44,6 @@ export interface EventQuery {
   limit?: number;
 }
 
-export type AlertState = 'open' | 'resolved';
-
-export interface Alert {
-  id: string;
-  tenantId: TenantId;
-  dedupeKey: string;
-  ruleId: RuleId;
-  severity: Severity;
-  /** Null for tenant-level findings (allocation). */
-  userId: UserId | null;
-  state: AlertState;
-  /** The latest finding (title, evidence, why, remediation). */
-  finding: Finding;
-  firstSeenAt: IsoTime;
-  lastSeenAt: IsoTime;
-  /** How many evaluations found it while open. */
-  seenCount: number;
-  resolvedAt: IsoTime | null;
-  acknowledgedAt: IsoTime | null;
-  acknowledgedBy: string | null;
-  acknowledgeReason: string | null;
-  snoozedUntil: IsoTime | null;
-  /** Event that first raised it, when there was one. */
-  eventId: number | null;
-  /** Raised by a replay with `deliver` (marked so an admin can tell). */
-  replayed: boolean;
-}
-
-/**
- * Which alerts an evaluation speaks for: open alerts of these rules on this subject that the evaluation did not
- * find again are resolved. Event-shaped rules (the non-atomic swap) are left out of `ruleIds` by the worker so
- * that a later, clean evaluation does not "resolve" an incident that happened.
- */
-export interface EvaluationScope {
-  tenantId: TenantId;
-  /** null: the tenant-level rules (allocation). */
-  userId: UserId | null;
-  ruleIds: RuleId[];
-}
-
 /** One observation of one account, written in a single transaction, so a crash leaves all of it or none. */
 export interface Observation {
   /** The snapshot to keep as "last seen" (omitted when nothing was read, e.g. a tenant-level evaluation). */
@@ -102,7 +65,6 @@ export interface ObservationResult {
   resolved: Alert[];
 }
 
-export type OutboxKind = 'opened' | 'resolved';
 export type OutboxStatus = 'pending' | 'delivered' | 'dead';
 
 /** A message an alert owes a sink. Written in the same transaction as the alert change. */
@@ -183,7 +145,7 @@ export interface Store {
   };
 
   /** Snapshot + event + alert changes + outbox entries, in one transaction. */
-  recordObservation(observation: Observation, routing: (alert: Alert, kind: OutboxKind) => string[]): Promise<ObservationResult>;
+  recordObservation(observation: Observation, routing: Routing): Promise<ObservationResult>;
 
   alerts: {
     get(id: string): Promise<Alert | null>;

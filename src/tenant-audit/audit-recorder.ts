@@ -7,11 +7,11 @@
  *
  * Every open account alert is accounted for: found again (still open), not found (resolved), or its user is gone.
  */
-import type { Finding, TenantId, UserId, UserSnapshot } from '../glossary';
+import type { Finding, Routing, TenantId, UserId, UserSnapshot } from '../glossary';
 import type { OutgoingMessage, Queue } from '../queue/queue';
 import { orderingKeyFor, type UserChanged } from '../queue/work-item';
 import { ACCOUNT_STATE_RULES, TENANT_RULES } from '../rules/evaluate';
-import type { Alert, ObservationResult, OutboxKind, Store } from '../store/store';
+import type { ObservationResult, Store } from '../store/store';
 import { snapshotsAgreeOnLicensing } from '../licensing/snapshot-agreement';
 import { USERS_DELTA_LINK_KEY } from '../subscriptions/delta-reconcile';
 import type { AuditRecording } from './audit-report';
@@ -28,7 +28,7 @@ export interface AuditRecorder {
 export async function createAuditRecorder(args: {
   store: Store;
   tenantId: TenantId;
-  routing: (alert: Alert, kind: OutboxKind) => string[];
+  routing: Routing;
   queue: Queue | null;
   now: () => Date;
 }): Promise<AuditRecorder> {

@@ -7,14 +7,14 @@
  * the report lists) are kept. Delta from null is used rather than /users so that, with `record`, the deltaLink at the
  * end hands the reconciler a starting point exactly at the audit: nothing between the two is missed.
  */
-import type { Finding, TenantId } from '../glossary';
+import type { Finding, Routing, TenantId } from '../glossary';
 import type { DeltaPage, GraphReader } from '../graph/graph-reader';
 import { allocationFromSkus } from '../licensing/allocation';
 import { createLicenseCatalog } from '../licensing/license-catalog';
 import type { Logger } from '../logger';
 import type { Queue } from '../queue/queue';
 import { evaluateAccount, evaluateTenant } from '../rules/evaluate';
-import type { Alert, OutboxKind, Store } from '../store/store';
+import type { Store } from '../store/store';
 import { toResourceAccount } from '../identification/identify-resource-account';
 import { compareWithLastAudit, readLastAudit, writeLastAudit } from './audit-history';
 import { createAuditIdentifier } from '../identification/audit-identification';
@@ -50,7 +50,7 @@ export interface TenantAuditDeps {
   now?: () => Date;
   options?: TenantAuditOptions;
   /** Which sinks an alert change goes to; required with `record`. */
-  routing?: (alert: Alert, kind: OutboxKind) => string[];
+  routing?: Routing;
   /** With `record`: users whose stored snapshot is missing or stale are queued for the worker to read. */
   queue?: Queue;
 }

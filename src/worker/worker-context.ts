@@ -2,12 +2,12 @@
  * What the worker is built from (its ports, passed in by the composition root) and how it is tuned, with the
  * defaults in one place. Every worker file takes the resolved `WorkerContext`; none reaches for a singleton.
  */
-import type { TenantId, UserId } from '../glossary';
+import type { Routing, TenantId, UserId } from '../glossary';
 import type { GraphReader } from '../graph/graph-reader';
 import type { Logger } from '../logger';
 import type { Queue } from '../queue/queue';
 import type { LifecycleWork } from '../queue/work-item';
-import type { Alert, OutboxKind, Store } from '../store/store';
+import type { Store } from '../store/store';
 import type { Application } from '../identification/identify-resource-account';
 import type { SubscriptionActivity } from './subscription-activity';
 
@@ -17,7 +17,7 @@ export interface WorkerDeps {
   graph: GraphReader;
   logger: Logger;
   /** Which sinks an alert change goes to (written to the outbox with it). */
-  routing: (alert: Alert, kind: OutboxKind) => string[];
+  routing: Routing;
   now?: () => Date;
   /** Subscription lifecycle events (reauthorize, recreate, resync) belong to the subscriptions module. */
   onLifecycle?: (item: LifecycleWork) => Promise<void>;

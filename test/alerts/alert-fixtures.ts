@@ -2,12 +2,11 @@
  * Findings made by the real rules (so the evidence has the shapes production sends) and alerts around them, for the
  * sink and renderer tests that run without a store.
  */
-import type { Finding } from '../../src/glossary';
+import type { Alert, Finding } from '../../src/glossary';
 import { RA_SKU_ID, TEAMS_PHONE_STANDARD_SKU_ID } from '../../src/licensing/catalog-data';
 import { createLicenseCatalog } from '../../src/licensing/license-catalog';
 import { findNonAtomicSwap } from '../../src/rules/non-atomic-swap';
 import { findUnlicensed } from '../../src/rules/unlicensed';
-import type { Alert } from '../../src/store/store';
 import { TENANT_ID, activity, lic, resourceAccount, sampleSubscribedSkus, snapshot } from '../fixtures/licensing';
 
 export const RA_USER_ID = 'a3f6c2d1-9b84-4e7a-8c15-6d2e0f9b7a41';

@@ -8,7 +8,7 @@ import { buildAlertMessage } from '../../src/alerts/alert-message';
 import { summarise } from '../../src/alerts/burst-summary';
 import { createSlackSink } from '../../src/alerts/slack-sink';
 import { createTeamsSink } from '../../src/alerts/teams-sink';
-import type { Alert } from '../../src/store/store';
+import type { Alert } from '../../src/glossary';
 import { startSlackReceiver } from '../support/slack-receiver';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { RA_USER_ID, alertOf, unlicensedFinding } from './alert-fixtures';

@@ -1,7 +1,7 @@
-import type { Finding, RuleId } from '../../src/glossary';
+import type { Alert, Finding, RuleId } from '../../src/glossary';
 import { compareWithAlerts } from '../../src/replay/replay-comparison';
 import { REPLAYABLE_RULES } from '../../src/replay/replay-range';
-import type { Alert, StoredEvent } from '../../src/store/store';
+import type { StoredEvent } from '../../src/store/store';
 import { SAMPLE_RA_ID, TENANT_ID, snapshot } from '../fixtures/licensing';
 
 const key = (ruleId: RuleId, ...rest: string[]) => [ruleId, TENANT_ID, SAMPLE_RA_ID, ...rest].join(':');

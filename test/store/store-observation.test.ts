@@ -2,7 +2,8 @@
  * The Store port's contract for recordObservation, alerts and the outbox, over both engines.
  */
 import { createStore } from '../../src/store/sql-store';
-import type { Alert, OutboxKind, Store } from '../../src/store/store';
+import type { Alert, OutboxKind } from '../../src/glossary';
+import type { Store } from '../../src/store/store';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases';
 import { change, OTHER_TENANT, snapshot, TENANT, tenantFinding, userFinding } from './store-fixtures';
 
