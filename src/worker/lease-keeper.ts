@@ -1,7 +1,7 @@
 /**
  * Keeps the leases of a batch alive while its work runs. A Graph read that is throttled, or an audit query over a
  * long window, can outlast the lease; without renewal the queue would hand the same user to another consumer
- * mid-work. Renewal runs at a third of the lease so one late timer tick does not lose it.
+ * mid-work. Renewal runs a third of the lease after the previous one ended, so one late timer tick does not lose it.
  */
 import { periodic } from '../background/periodic';
 import { describeError } from '../errors';
