@@ -1,7 +1,7 @@
 /**
  * The daily digest, scheduled: open alerts and the allocation once a day per tenant, to every configured sink.
  * Info findings (the allocation) route only to the log and this digest, so a cost note never pages anyone.
- * The loop looks every `intervalMs` (default hourly); `sendDigest` remembers the day it sent, so several replicas or
+ * The loop looks `intervalMs` after each look (default hourly); `sendDigest` remembers the day it sent, so several replicas or
  * restarts send one digest a day, not one each.
  */
 import type { TenantId } from '../glossary';
@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import type { Store } from '../store/store';
 import { readTenantAllocation } from '../licensing/read-tenant-allocation';
 import { describeError } from '../errors';
+import { periodic } from '../background/periodic';
 import type { AlertSink } from './alert-sink';
 import { sendDigest } from './daily-digest';
 
@@ -36,8 +37,6 @@ export interface DigestLoop {
 export function createDigestLoop(deps: DigestLoopDeps): DigestLoop {
   const now = deps.now ?? (() => new Date());
   const hourUtc = deps.hourUtc ?? 8;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> = Promise.resolve();
 
   const digestFor = async (tenantId: TenantId, at: Date): Promise<void> => {
     // The allocation is part of the digest when Graph answers; a digest of open alerts is still worth sending.
@@ -59,19 +58,11 @@ export function createDigestLoop(deps: DigestLoopDeps): DigestLoop {
     }
   };
 
-  return {
-    runOnce,
-    start() {
-      if (timer !== null) return;
-      timer = setInterval(() => {
-        running = running.then(runOnce);
-      }, deps.intervalMs ?? 60 * 60 * 1000);
-      timer.unref();
-    },
-    async stop() {
-      if (timer !== null) clearInterval(timer);
-      timer = null;
-      await running;
-    },
-  };
+  const loop = periodic({
+    name: 'daily digest round',
+    logger: deps.logger,
+    intervalMs: deps.intervalMs ?? 60 * 60 * 1000,
+    run: runOnce,
+  });
+  return { runOnce, start: loop.start, stop: loop.stop };
 }

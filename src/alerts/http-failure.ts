@@ -3,19 +3,11 @@
  * answer 429 with Retry-After when a channel is posted to too fast; 503 when they are down); any other 4xx means
  * the URL or the payload is wrong and retrying cannot help. The peer's URL is never part of the message.
  */
+import { parseRetryAfter } from '../background/backoff';
 import { PermanentError, RetryLaterError } from '../errors';
 
 /** Fallback delay when a 429/503 carries no Retry-After: long enough not to hammer a throttled peer. */
 const DEFAULT_THROTTLE_MS = 30_000;
-
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | null {
-  if (value === null || value === undefined || value.trim() === '') return null;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
-}
 
 export function httpFailure(sink: string, status: number, retryAfter: string | null | undefined, detail = ''): Error {
   const suffix = detail === '' ? '' : `: ${detail.slice(0, 200)}`;

@@ -10,6 +10,7 @@
  * `groupWindowMs`, and what arrived meanwhile is claimed with it, so a burst written over a few seconds is one claim.
  */
 import { createHash } from 'node:crypto';
+import { periodic } from '../background/periodic';
 import { describeError, PermanentError, RetryLaterError } from '../errors';
 import type { Logger } from '../logger';
 import type { Alert } from '../glossary';
@@ -240,41 +241,17 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     return { claimed: entries.length, ...tally };
   }
 
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  let started = false;
+  const loop = periodic({
+    name: 'outbox dispatch',
+    logger: log,
+    // A full batch means more is waiting: go again at once.
+    intervalMs: (last: DispatchSummary | null) => (last !== null && last.claimed >= options.batchSize ? 0 : options.pollMs),
+    run: runOnce,
+    runAtStart: true,
+    // Its wait was never unref'd (the other loops' are); kept so, not to change when a process may exit.
+    unref: false,
+    describe: (error) => redactUrls(describeError(error)),
+  });
 
-  function schedule(delayMs: number): void {
-    if (!started) return;
-    timer = setTimeout(() => {
-      timer = null;
-      running = runOnce()
-        .then((summary) => {
-          // A full batch means more is waiting: go again at once.
-          schedule(summary.claimed >= options.batchSize ? 0 : options.pollMs);
-        })
-        .catch((error: unknown) => {
-          log.error({ error: redactUrls(describeError(error)) }, 'outbox dispatch failed; will try again');
-          schedule(options.pollMs);
-        })
-        .finally(() => {
-          running = null;
-        });
-    }, delayMs);
-  }
-
-  return {
-    start(): void {
-      if (started) return;
-      started = true;
-      schedule(0);
-    },
-    async stop(): Promise<void> {
-      started = false;
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-      await running;
-    },
-    runOnce,
-  };
+  return { start: loop.start, stop: loop.stop, runOnce };
 }

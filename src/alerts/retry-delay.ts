@@ -4,14 +4,14 @@
  * never sooner than the peer's own Retry-After (Slack's 429 says exactly how long to wait), and never later than
  * the dead-letter deadline, so the last attempt happens at the deadline rather than being skipped.
  */
+import { backoffMs } from '../background/backoff';
+
 export interface RetryDelayOptions {
   baseDelayMs: number;
   maxDelayMs: number;
 }
 
 export function retryDelayMs(attempt: number, options: RetryDelayOptions, retryAfterMs: number, random: () => number): number {
-  const exponent = Math.min(Math.max(attempt - 1, 0), 30);
-  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** exponent);
-  const jittered = Math.floor(random() * ceiling);
+  const jittered = backoffMs(attempt - 1, { baseMs: options.baseDelayMs, maxMs: options.maxDelayMs, jitter: 'full' }, random);
   return Math.max(jittered, retryAfterMs);
 }

@@ -4,9 +4,8 @@
  * twice in a row, because finishing one message can enqueue another (a follow-up, a tenant evaluation).
  */
 import type { App } from '../app';
+import { sleep } from '../background/backoff';
 import type { GraphSimulator } from '../graph/simulator/graph-simulator';
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function waitUntilQuiet(app: App, simulator: GraphSimulator, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

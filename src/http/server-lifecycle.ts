@@ -6,7 +6,9 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { periodic } from '../background/periodic';
 import type { Ingest } from '../ingest/ingest';
+import { silentLogger, type Logger } from '../logger';
 
 export function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -28,6 +30,8 @@ export interface CloseOptions {
   ingest?: Pick<Ingest, 'close'>;
   /** How long in-flight requests may take before their connections are cut (default 10 s). */
   timeoutMs?: number;
+  /** For the idle sweeper's failures (closing idle sockets does not throw; default: no log). */
+  logger?: Logger;
 }
 
 export async function closeGracefully(server: Server, options: CloseOptions = {}): Promise<void> {
@@ -36,9 +40,14 @@ export async function closeGracefully(server: Server, options: CloseOptions = {}
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Keep-alive connections with no request in flight would otherwise hold close() until they time out; a
     // connection whose request finishes during the wait becomes idle then, so keep sweeping until closed.
-    server.closeIdleConnections();
-    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
-    sweeper.unref();
+    const sweeper = periodic({
+      name: 'idle connection sweep',
+      logger: options.logger ?? silentLogger(),
+      intervalMs: 50,
+      run: () => Promise.resolve(server.closeIdleConnections()),
+      runAtStart: true,
+    });
+    sweeper.start();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
@@ -49,7 +58,7 @@ export async function closeGracefully(server: Server, options: CloseOptions = {}
     });
     await Promise.race([closed, deadline]);
     clearTimeout(timer);
-    clearInterval(sweeper);
+    await sweeper.stop();
   }
   await options.ingest?.close();
 }

@@ -3,7 +3,7 @@
  * 400: a year of post-incident replay and then some) are purged with their annotations. The only removal the
  * append-only log allows. Alerts and their history stay.
  */
-import { describeError } from '../errors';
+import { periodic } from '../background/periodic';
 import type { Logger } from '../logger';
 import type { Store } from './store';
 
@@ -17,8 +17,6 @@ export interface RetentionLoop {
 
 export function createRetentionLoop(deps: { store: Store; logger: Logger; retentionDays: number; now?: () => Date; intervalMs?: number }): RetentionLoop {
   const now = deps.now ?? (() => new Date());
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<unknown> = Promise.resolve();
 
   const runOnce = async (): Promise<number> => {
     const before = new Date(now().getTime() - deps.retentionDays * DAY_MS).toISOString();
@@ -27,21 +25,12 @@ export function createRetentionLoop(deps: { store: Store; logger: Logger; retent
     return purged;
   };
 
-  return {
-    runOnce,
-    start() {
-      if (timer !== null) return;
-      const tick = (): void => {
-        running = runOnce().catch((error: unknown) => deps.logger.error({ err: describeError(error) }, 'event log retention failed'));
-      };
-      tick();
-      timer = setInterval(tick, deps.intervalMs ?? DAY_MS);
-      timer.unref();
-    },
-    async stop() {
-      if (timer !== null) clearInterval(timer);
-      timer = null;
-      await running;
-    },
-  };
+  const loop = periodic({
+    name: 'event log retention',
+    logger: deps.logger,
+    intervalMs: deps.intervalMs ?? DAY_MS,
+    run: runOnce,
+    runAtStart: true,
+  });
+  return { runOnce, start: loop.start, stop: loop.stop };
 }

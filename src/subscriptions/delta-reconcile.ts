@@ -8,6 +8,7 @@
  * the next pass asks again from the old link (duplicates coalesce; nothing is skipped). A link Graph no longer knows
  * (410 / syncStateNotFound, after about 7 days) restarts as a full sync from null.
  */
+import { periodic } from '../background/periodic';
 import { DeltaExpiredError, describeError } from '../errors';
 import type { TenantId } from '../glossary';
 import type { DeltaUser, GraphReader } from '../graph/graph-reader';
@@ -184,33 +185,14 @@ export function createDeltaReconciler(deps: DeltaReconcilerDeps): DeltaReconcile
     return results;
   };
 
-  let timer: NodeJS.Timeout | null = null;
-  let active = false;
-  let inFlight: Promise<unknown> = Promise.resolve();
-  const tick = (): void => {
-    if (!active) return;
-    inFlight = runOnce()
-      .catch((error: unknown) => logger.error({ err: describeError(error) }, 'delta reconcile round failed'))
-      .finally(() => {
-        if (!active) return;
-        timer = setTimeout(tick, intervalMs);
-        timer.unref();
-      });
-  };
+  const loop = periodic({ name: 'delta reconcile round', logger, intervalMs, run: runOnce, runAtStart: true });
 
   return {
     resync,
     runOnce,
-    start: () => {
-      if (active) return;
-      active = true;
-      tick();
-    },
+    start: loop.start,
     stop: async () => {
-      active = false;
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-      await inFlight;
+      await loop.stop();
       await Promise.allSettled([...running.values(), ...pending.values()]);
     },
   };

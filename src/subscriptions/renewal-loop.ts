@@ -6,7 +6,7 @@
  *
  * Every error is logged and the loop keeps going: a missed round is caught up by the next one.
  */
-import { describeError } from '../errors';
+import { periodic } from '../background/periodic';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
 
@@ -30,10 +30,6 @@ export interface RenewalLoop {
 }
 
 export function createRenewalLoop(deps: RenewalLoopDeps): RenewalLoop {
-  let timer: NodeJS.Timeout | null = null;
-  let running = false;
-  let inFlight: Promise<unknown> = Promise.resolve();
-
   const runOnce = async (): Promise<boolean> => {
     const at = deps.now();
     const until = new Date(at.getTime() + deps.leaseMs).toISOString();
@@ -43,30 +39,13 @@ export function createRenewalLoop(deps: RenewalLoopDeps): RenewalLoop {
     return true;
   };
 
-  const tick = (): void => {
-    if (!running) return;
-    inFlight = runOnce()
-      .catch((error: unknown) => deps.logger.error({ err: describeError(error), lease: deps.leaseName }, 'subscription renewal round failed; the loop keeps going'))
-      .finally(() => {
-        if (running) {
-          timer = setTimeout(tick, deps.intervalMs);
-          timer.unref();
-        }
-      });
-  };
-
-  return {
-    start: () => {
-      if (running) return;
-      running = true;
-      tick(); // at once: a restarted process catches up before its first interval
-    },
-    stop: async () => {
-      running = false;
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-      await inFlight;
-    },
-    runOnce,
-  };
+  const loop = periodic({
+    name: 'subscription renewal round',
+    logger: deps.logger,
+    logFields: { lease: deps.leaseName },
+    intervalMs: deps.intervalMs,
+    run: runOnce,
+    runAtStart: true, // a restarted process catches up before its first interval
+  });
+  return { start: loop.start, stop: loop.stop, runOnce };
 }

@@ -4,6 +4,7 @@
  * subscription that misses its renewal window lapses and Graph deletes it. Never spins: each wait is at least Graph's
  * own Retry-After, grows exponentially with jitter, and is capped.
  */
+import { backoffMs, sleep as realSleep } from '../background/backoff';
 import { RetryLaterError } from '../errors';
 
 export interface RetryLaterOptions {
@@ -18,8 +19,6 @@ export interface RetryLaterOptions {
 
 export const DEFAULT_RETRY: RetryLaterOptions = { attempts: 4, baseDelayMs: 1_000, maxDelayMs: 60_000 };
 
-const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 export async function retryOnRetryLater<T>(call: () => Promise<T>, options: RetryLaterOptions): Promise<T> {
   const sleep = options.sleep ?? realSleep;
   for (let attempt = 1; ; attempt++) {
@@ -27,9 +26,9 @@ export async function retryOnRetryLater<T>(call: () => Promise<T>, options: Retr
       return await call();
     } catch (error) {
       if (!(error instanceof RetryLaterError) || attempt >= options.attempts) throw error;
-      const backoff = options.baseDelayMs * 2 ** (attempt - 1);
-      const jitter = Math.random() * 0.2 * backoff;
-      const delayMs = Math.min(options.maxDelayMs, Math.max(error.delayMs, backoff + jitter));
+      // The full backoff plus up to a fifth more, at least Graph's Retry-After, and the cap over both.
+      const backoff = backoffMs(attempt - 1, { baseMs: options.baseDelayMs, maxMs: options.maxDelayMs, jitter: { addUpTo: 0.2 } });
+      const delayMs = Math.min(options.maxDelayMs, Math.max(error.delayMs, backoff));
       options.onRetry?.(error, attempt, delayMs);
       await sleep(delayMs);
     }

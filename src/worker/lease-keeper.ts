@@ -1,8 +1,9 @@
 /**
  * Keeps the leases of a batch alive while its work runs. A Graph read that is throttled, or an audit query over a
  * long window, can outlast the lease; without renewal the queue would hand the same user to another consumer
- * mid-work. Renewal runs at a third of the lease so one late timer tick does not lose it.
+ * mid-work. Renewal runs a third of the lease after the previous one ended, so one late timer tick does not lose it.
  */
+import { periodic } from '../background/periodic';
 import { describeError } from '../errors';
 import { LeaseLostError, type LeasedMessage } from '../queue/queue';
 import type { WorkerContext } from './worker-context';
@@ -15,18 +16,13 @@ export interface LeaseKeeper {
 
 export function keepLeases(ctx: WorkerContext, messages: readonly LeasedMessage[]): LeaseKeeper {
   const held = new Set(messages);
-  let renewing = false;
-  const timer = setInterval(
-    () => {
-      if (renewing) return;
-      renewing = true;
-      void renewAll().finally(() => {
-        renewing = false;
-      });
-    },
-    Math.max(10, Math.floor(ctx.settings.leaseMs / 3)),
-  );
-  timer.unref();
+  const renewal = periodic({
+    name: 'lease renewal',
+    logger: ctx.logger,
+    intervalMs: Math.max(10, Math.floor(ctx.settings.leaseMs / 3)),
+    run: renewAll,
+  });
+  renewal.start();
 
   async function renewAll(): Promise<void> {
     for (const message of [...held]) {
@@ -49,8 +45,9 @@ export function keepLeases(ctx: WorkerContext, messages: readonly LeasedMessage[
       held.delete(message);
     },
     stop: () => {
-      clearInterval(timer);
       held.clear();
+      // Not awaited: a renewal in flight finds nothing held and ends; settling does not wait for it.
+      void renewal.stop();
     },
   };
 }

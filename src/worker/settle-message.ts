@@ -9,9 +9,9 @@
  * A lease can run out while the work runs (a long Graph stall); the queue then gives the message to someone else and
  * refuses our settle with `LeaseLostError`. That is not a crash: the other delivery redoes the (idempotent) work.
  */
+import { backoffMs } from '../background/backoff';
 import { PermanentError, RetryLaterError, describeError } from '../errors';
 import { LeaseLostError, type LeasedMessage } from '../queue/queue';
-import { retryDelayMs } from './retry-backoff';
 import type { WorkerContext } from './worker-context';
 
 export async function completeMessage(ctx: WorkerContext, message: LeasedMessage): Promise<void> {
@@ -45,7 +45,13 @@ export async function settleFailure(
     await deadLetterMessage(ctx, message, error.reason, error.message);
     return;
   }
-  const backoff = retryDelayMs(message.deliveryCount, ctx.settings.retryBaseMs, ctx.settings.retryMaxMs);
+  // Equal jitter: a batch that failed together (a store hiccup, a Graph outage) does not come back as one herd, yet
+  // never retries at once. No give-up rule here: the queue dead-letters after its maximum number of deliveries.
+  const backoff = backoffMs(message.deliveryCount - 1, {
+    baseMs: ctx.settings.retryBaseMs,
+    maxMs: ctx.settings.retryMaxMs,
+    jitter: 'equal',
+  });
   // Graph's Retry-After when it gave one; a throttle without a delay still must not be retried in a tight loop.
   const delayMs = error instanceof RetryLaterError && error.delayMs > 0 ? error.delayMs : backoff;
   const log =

@@ -4,6 +4,7 @@
  * half-done) and evaluates the tenants still waiting for their debounced allocation check. `runOnce()` processes
  * what is ready now and returns; tests and the demo drive the worker with it.
  */
+import { backoffMs, sleep } from '../background/backoff';
 import { describeError } from '../errors';
 import { createTenantEvaluator } from './evaluate-tenant';
 import { handleBatch } from './handle-batch';
@@ -51,7 +52,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
   const pollOnce = async (gather: boolean): Promise<number> => {
     let messages = await lease(settings.batchSize);
     if (gather && messages.length > 0 && messages.length < settings.batchSize && settings.gatherMs > 0) {
-      await pause(settings.gatherMs, wake.signal);
+      await sleep(settings.gatherMs, wake.signal);
       // A failed top-up must not strand what is already leased: handle that and let the next poll retry.
       const more = await lease(settings.batchSize - messages.length).catch((error: unknown) => {
         logger.warn({ err: error }, `worker could not top up its batch: ${describeError(error)}`);
@@ -74,14 +75,15 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
       try {
         handled = await pollOnce(handled > 0);
         failures = 0;
-        if (handled === 0) await pause(settings.pollMs, wake.signal);
+        if (handled === 0) await sleep(settings.pollMs, wake.signal);
       } catch (error) {
         // The queue itself failed (database unreachable): report, back off, keep going.
         handled = 0;
         failures += 1;
-        const delayMs = Math.min(settings.retryMaxMs, settings.pollMs * 2 ** Math.min(failures, 10));
+        // Doubling from the poll interval, no jitter, the exponent held at 10 (about four minutes at the default poll).
+        const delayMs = backoffMs(Math.min(failures, 10), { baseMs: settings.pollMs, maxMs: settings.retryMaxMs, jitter: 'none' });
         logger.error({ err: error, delayMs }, `worker could not lease work: ${describeError(error)}`);
-        await pause(delayMs, wake.signal);
+        await sleep(delayMs, wake.signal);
       }
     }
   };
@@ -120,18 +122,4 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
       return total;
     },
   };
-}
-
-/** Sleeps `ms`, or less when `signal` aborts (stop() must not wait out a poll interval). */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,5 +1,5 @@
 import { retryDelayMs } from '../../src/alerts/retry-delay';
-import { parseRetryAfter } from '../../src/alerts/http-failure';
+import { parseRetryAfter } from '../../src/background/backoff';
 import { redactSecrets, redactUrls } from '../../src/alerts/redact-url';
 
 const options = { baseDelayMs: 1000, maxDelayMs: 60_000 };

@@ -19,7 +19,8 @@ import type { Logger } from '../../logger';
 import type { TenantId } from '../../glossary';
 import type { GraphAnswer } from './graph-error';
 import { requestIdOf } from './graph-error';
-import { DEFAULT_RETRY, RETRYABLE_STATUSES, parseRetryAfter, retryDelay, sleep, type RetryOptions } from './retry-policy';
+import { parseRetryAfter, sleep } from '../../background/backoff';
+import { DEFAULT_RETRY, RETRYABLE_STATUSES, retryDelay, type RetryOptions } from './retry-policy';
 import type { TokenProvider } from './credential';
 import { graphRouteOf, isThrottle, type GraphRoute, type GraphTrafficObserver } from './graph-traffic';
 

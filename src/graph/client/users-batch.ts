@@ -12,7 +12,8 @@ import { batchResponseSchema, graphUserSchema } from '../wire-schemas';
 import { parseGraphBody, unexpectedAnswer } from './graph-error';
 import type { GraphHttp } from './graph-http';
 import { isThrottle } from './graph-traffic';
-import { RETRYABLE_STATUSES, parseRetryAfter, retryDelay, sleep } from './retry-policy';
+import { parseRetryAfter, sleep } from '../../background/backoff';
+import { RETRYABLE_STATUSES, retryDelay } from './retry-policy';
 import { USER_SELECT, deletedSnapshot, toUserSnapshot } from './user-snapshot';
 
 export const BATCH_LIMIT = 20;

@@ -9,7 +9,7 @@
  * immediate. A message beyond `maxDeliveries` (counting the copies a delayed abandon made) is dead-lettered on
  * sight with the same reason the embedded queue uses (the rule in open-queue.ts).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../../background/backoff';
 import { isServiceBusError, type ServiceBusClient, type ServiceBusSessionReceiver } from '@azure/service-bus';
 import type { Logger } from '../../logger';
 import { exceedsMaxDeliveries, MAX_DELIVERIES_EXCEEDED } from '../open-queue';

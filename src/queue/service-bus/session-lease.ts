@@ -15,6 +15,7 @@ import {
   type ServiceBusReceivedMessage,
   type ServiceBusSessionReceiver,
 } from '@azure/service-bus';
+import { periodic } from '../../background/periodic';
 import type { Logger } from '../../logger';
 import { LeaseLostError } from '../queue';
 
@@ -50,13 +51,12 @@ export function holdSession(options: {
   let ended = false;
   let settling = false;
   let expiryTimer: NodeJS.Timeout | undefined;
-  let renewalTimer: NodeJS.Timeout | undefined;
 
   const end = async (): Promise<void> => {
     if (ended) return;
     ended = true;
     clearTimeout(expiryTimer);
-    clearTimeout(renewalTimer);
+    void renewal.stop();
     options.onEnd(lease);
     await receiver
       .close()
@@ -82,23 +82,28 @@ export function holdSession(options: {
   };
 
   // Renew the session lock halfway through each lock period while the lease lasts (SDK auto-renewal is off: it
-  // cannot follow a lease that `renew` extends).
-  const armRenewal = (): void => {
-    clearTimeout(renewalTimer);
-    const lockedUntil = receiver.sessionLockedUntilUtc.getTime();
-    const delay = Math.max(50, (lockedUntil - Date.now()) / 2);
-    renewalTimer = setTimeout(() => {
+  // cannot follow a lease that `renew` extends). A failed renewal stops renewing: the lease may be lost, and a
+  // settle then says so with LeaseLostError.
+  const renewal = periodic({
+    name: 'session lock renewal',
+    logger,
+    intervalMs: () => Math.max(50, (receiver.sessionLockedUntilUtc.getTime() - Date.now()) / 2),
+    run: async () => {
       if (ended) return;
-      receiver.renewSessionLock().then(
-        () => armRenewal(),
-        (error: unknown) =>
-          logger.warn(
-            { err: error, messageId: lease.messageId },
-            'renewing a session lock failed; the lease may be lost',
-          ),
-      );
-    }, delay);
-    renewalTimer.unref();
+      try {
+        await receiver.renewSessionLock();
+      } catch (error) {
+        logger.warn(
+          { err: error, messageId: lease.messageId },
+          'renewing a session lock failed; the lease may be lost',
+        );
+        void renewal.stop();
+      }
+    },
+  });
+  const armRenewal = (): void => {
+    void renewal.stop();
+    renewal.start();
   };
 
   const lease: SessionLease = {

@@ -1,4 +1,5 @@
-import { backoffDelay, parseRetryAfter, retryDelay, type RetryOptions } from '../../../src/graph/client/retry-policy';
+import { parseRetryAfter } from '../../../src/background/backoff';
+import { retryDelay, type RetryOptions } from '../../../src/graph/client/retry-policy';
 
 const NOW = Date.parse('2025-03-04T10:30:18Z');
 const options: RetryOptions = { maxRetries: 4, baseDelayMs: 500, maxDelayMs: 8_000 };
@@ -21,9 +22,9 @@ describe('parseRetryAfter', () => {
 
 describe('backoff with full jitter', () => {
   it('draws between 0 and an exponential cap that stops at maxDelayMs', () => {
-    expect([0, 1, 2, 3, 4, 5].map((attempt) => backoffDelay(attempt, options, () => 0.999999))).toEqual([499, 999, 1_999, 3_999, 7_999, 7_999]);
-    expect(backoffDelay(3, options, () => 0)).toBe(0);
-    expect(backoffDelay(2, options, () => 0.5)).toBe(1_000);
+    expect([0, 1, 2, 3, 4, 5].map((attempt) => retryDelay(attempt, null, options, () => 0.999999))).toEqual([499, 999, 1_999, 3_999, 7_999, 7_999]);
+    expect(retryDelay(3, null, options, () => 0)).toBe(0);
+    expect(retryDelay(2, null, options, () => 0.5)).toBe(1_000);
   });
 
   it('waits what Graph asked for when it said, whatever the jitter', () => {

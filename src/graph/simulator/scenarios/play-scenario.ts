@@ -4,6 +4,7 @@
  * The tenant must already be seeded (`simulator.seed(scenario)`), so a watcher can take its baseline first.
  * `betweenSteps` lets an end-to-end test wait for the pipeline to settle before the next change.
  */
+import { sleep } from '../../../background/backoff';
 import type { GraphSimulator } from '../graph-simulator';
 import type { Scenario, ScenarioStep } from './scenario';
 
@@ -28,8 +29,6 @@ export interface PlayedScenario {
   tenantId: string;
   steps: PlayedStep[];
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function playScenario(simulator: GraphSimulator, scenario: Scenario, options: PlayOptions = {}): Promise<PlayedScenario> {
   const tenantId = scenario.seed.tenantId.toLowerCase();
