@@ -31,5 +31,9 @@ export function describeIssues(error: z.ZodError, wording: IssueWording): string
   if (named.length === 0) return `${issuePath(prefix, wording.root)}: is invalid`;
   const rest = error.issues.length - named.length;
   const more = rest > 0 ? ` (and ${rest} more problem(s))` : '';
-  return named.map((issue) => `${issuePath([...prefix, ...issue.path], wording.root)}: ${issue.message}`).join('; ') + more;
+  return (
+    named
+      .map((issue) => `${issuePath([...prefix, ...issue.path], wording.root)}: ${issue.message}`)
+      .join('; ') + more
+  );
 }
