@@ -4,8 +4,9 @@
  *
  * `startApp` opens the store and the queue, builds the Graph client, serves Graph's two endpoints and the API on one
  * port, and runs the background loops (worker, outbox dispatcher, subscription renewal, delta reconcile).
- * `stop()` reverses it: readiness goes false, the server drains, loops finish their in-flight work, leases are left
- * to expire (nothing half-done is settled), the store closes.
+ * Every part is started through one list (started-parts.ts), and `stop()` stops them last started first: readiness
+ * goes false, loops finish their in-flight work, leases are left to expire (nothing half-done is settled), the server
+ * drains, the queue and the store close. A start that fails stops what it had started, then rethrows.
  */
 import express from 'express';
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -13,108 +14,58 @@ import type { Config } from './config';
 import type { TenantId } from './glossary';
 import type { Logger } from './logger';
 import { describeError } from './errors';
+import { createStartedParts, type StartedParts } from './started-parts';
+import type { App, AppOptions } from './app-shape';
 import { openDatabase, type Database } from './store/database';
 import { createStore } from './store/sql-store';
-import type { Store } from './store/store';
 import type { Queue } from './queue/queue';
 import { createQueue } from './queue/open-queue';
-import { createTokenProvider, type TokenProvider } from './graph/client/credential';
+import { createTokenProvider } from './graph/client/credential';
 import { createGraphReader } from './graph/client/graph-reader-client';
 import { createGraphSubscriptions } from './graph/client/graph-subscriptions-client';
-import type { GraphReader } from './graph/graph-reader';
-import { createIngest, type Ingest } from './ingest/ingest';
+import { createIngest } from './ingest/ingest';
 import { createExpressApp } from './http/express-app';
 import { createHttpServer } from './http/http-server';
 import { closeGracefully, listen } from './http/server-lifecycle';
-import { createWorker, type Worker } from './worker/worker';
-import type { WorkerOptions } from './worker/worker-context';
+import { createWorker } from './worker/worker';
 import { createSinks } from './alerts/sinks-from-config';
 import { createRouting } from './alerts/alert-routing';
 import { createDigestLoop } from './alerts/digest-loop';
 import { createRetentionLoop } from './store/event-retention-loop';
-import {
-  createOutboxDispatcher,
-  type OutboxDispatcher,
-  type OutboxDispatcherOptions,
-} from './alerts/outbox-dispatcher';
-import { createSubscriptionManager, type SubscriptionManager } from './subscriptions/subscription-manager';
-import { createDeltaReconciler, type DeltaReconciler } from './subscriptions/delta-reconcile';
+import { createOutboxDispatcher } from './alerts/outbox-dispatcher';
+import { createSubscriptionManager } from './subscriptions/subscription-manager';
+import { createDeltaReconciler } from './subscriptions/delta-reconcile';
 import { createLifecycleHandler } from './subscriptions/lifecycle-handler';
 import { runTenantAudit, type TenantAuditOptions } from './tenant-audit/tenant-audit';
 import type { AuditReport } from './tenant-audit/audit-report';
-import { requireApiToken } from './api/require-api-token';
-import { createEntraTokenVerifier } from './api/entra-token';
-import { createAlertsRouter } from './api/alerts-router';
-import { createDeadLettersRouter } from './api/dead-letters-router';
-import { createSubscriptionsRouter } from './api/subscriptions-router';
-import { createRegistryRouter } from './api/registry-router';
-import { createAuditRouter } from './api/audit-router';
-import { createAllocationRouter } from './api/allocation-router';
-import { createReplayRouter } from './api/replay-router';
-import { createLicenseCatalog } from './licensing/license-catalog';
+import { createApiRouter } from './api/api-router';
 import { createConsoleRouter } from './console/console-router';
 import { consoleSignInSettings } from './console/console-sign-in';
 import { createPipelineMetrics } from './metrics/pipeline-metrics';
 import { startAzureMonitorExport, type MetricsExport } from './metrics/azure-monitor-export';
-import { createConsoleApiRouter } from './console/console-api-router';
 
-/** Where Graph is and how to get a token for a tenant. Defaults to the configured credential. */
-export interface GraphAccess {
-  baseUrl: string;
-  tokenProvider: TokenProvider;
-}
-
-export interface AppOptions {
-  config: Config;
-  logger: Logger;
-  /** The demo and `serve` without a tenant point this at the built-in simulator. */
-  graph?: GraphAccess;
-  /** Tenants watched (delta reconcile, audits); default: the configured AZURE_TENANT_ID. */
-  tenantIds?: TenantId[];
-  /** Used when PUBLIC_BASE_URL is unset and Graph can reach the local server (the simulator). */
-  publicBaseUrlFallback?: 'local-url';
-  worker?: WorkerOptions;
-  dispatcher?: Partial<OutboxDispatcherOptions>;
-  /** Delta reconcile interval (the safety net for changes that fire no notification). Default 15 min. */
-  reconcileIntervalMs?: number;
-  /** Run the loops (default true). The CLI's one-shot commands open the app without them. */
-  background?: boolean;
-  /** Listen for HTTP (default true). */
-  listen?: boolean;
-  /** More routers mounted after /api and before the JSON 404 (the web console at '/'). */
-  routers?: Array<{ path: string; router: express.Router }>;
-}
-
-export interface App {
-  readonly config: Config;
-  readonly logger: Logger;
-  readonly database: Database;
-  readonly store: Store;
-  readonly queue: Queue;
-  readonly graph: GraphReader;
-  readonly subscriptions: SubscriptionManager;
-  readonly reconciler: DeltaReconciler;
-  readonly worker: Worker;
-  readonly dispatcher: OutboxDispatcher;
-  readonly ingest: Ingest;
-  readonly metrics: Registry;
-  /** `http://host:port` once listening, else null. */
-  readonly url: string | null;
-  readonly tenantIds: TenantId[];
-  audit(tenantId: TenantId, options?: TenantAuditOptions): Promise<AuditReport>;
-  /** Idempotent; drains and closes everything. */
-  stop(): Promise<void>;
-}
+export type { App, AppOptions, GraphAccess } from './app-shape';
 
 export async function startApp(options: AppOptions): Promise<App> {
-  const { config } = options;
-  const logger = options.logger;
+  const parts = createStartedParts(options.logger);
+  try {
+    return await assemble(options, parts);
+  } catch (error) {
+    // A failed start (a port in use, a queue that cannot be reached) closes what it had opened, then says why.
+    await parts.stopAll();
+    throw error;
+  }
+}
+
+/** Builds and starts every part in dependency order; `parts` stops them in reverse. */
+async function assemble(options: AppOptions, parts: StartedParts): Promise<App> {
+  const { config, logger } = options;
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
 
-  const database = await openDatabase(config.databaseUrl, { logger });
+  const database = await parts.start('database', () => openDatabase(config.databaseUrl, { logger }), (db) => db.close());
   const store = createStore(database);
-  const queue = createQueue(config, database, logger);
+  const queue = await parts.start('queue', () => createQueue(config, database, logger), (q) => q.close());
   const observe = createPipelineMetrics(metrics, { queue, store });
 
   const graphAccess = options.graph ?? {
@@ -134,9 +85,14 @@ export async function startApp(options: AppOptions): Promise<App> {
     observer: observe.graph,
   });
   const tenantIds = options.tenantIds ?? (config.graph.tenantId === null ? [] : [config.graph.tenantId]);
-  const defaultTenantId = tenantIds[0] ?? null;
 
-  const sinks = createSinks(config, logger);
+  const sinks = await parts.start(
+    'alert sinks',
+    () => createSinks(config, logger),
+    (opened) => {
+      for (const sink of opened.values()) sink.close?.();
+    },
+  );
   const routing = createRouting({ sinks: [...sinks.keys()] });
 
   const ingest = createIngest({
@@ -168,12 +124,13 @@ export async function startApp(options: AppOptions): Promise<App> {
   // No per-source rate limit on Graph's endpoints: Graph delivers bursts from few addresses, and every refusal counts
   // toward the slow/failed share at which Graph drops notifications for good (DOMAIN.md §5).
   const server = createHttpServer({ ingest, app: expressApp, rateLimit: false });
-  let url: string | null = null;
-  if (options.listen !== false) {
-    const address = await listen(server, config.port, config.host);
-    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-    url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-  }
+  // Stopping drains the requests in flight and flushes ingest, listening or not.
+  const address = await parts.start(
+    'http server',
+    () => (options.listen === false ? null : listen(server, config.port, config.host)),
+    () => closeGracefully(server, { ingest }),
+  );
+  const url = address === null ? null : localUrl(config.host, address.port);
   const publicBaseUrl = config.publicBaseUrl ?? (options.publicBaseUrlFallback === 'local-url' ? url : null);
 
   const audit = (tenantId: TenantId, auditOptions: TenantAuditOptions = {}): Promise<AuditReport> =>
@@ -233,48 +190,33 @@ export async function startApp(options: AppOptions): Promise<App> {
     options.worker,
   );
 
-  api.use(
-    requireApiToken(config.apiToken, {
-      entra: config.apiEntra && createEntraTokenVerifier(config.apiEntra),
-      logger,
-    }),
-  );
-  api.use('/alerts', createAlertsRouter({ store, logger }));
-  api.use('/subscriptions', createSubscriptionsRouter({ manager: subscriptions, defaultTenantId }));
-  api.use('/resource-accounts', createRegistryRouter({ store, defaultTenantId, queue }));
-  api.use('/audit', createAuditRouter({ runAudit: audit, defaultTenantId }));
-  api.use('/allocation', createAllocationRouter({ graph, store, tenantId: defaultTenantId }));
-  api.use(
-    '/replay',
-    createReplayRouter({
-      store,
-      logger,
-      routing,
-      defaultTenantId,
-      catalogFor: async (tenantId) => createLicenseCatalog(await graph.getSubscribedSkus(tenantId)),
-    }),
-  );
-  api.use('/dead-letters', createDeadLettersRouter({ queue }));
-  api.use('/console', createConsoleApiRouter({ store, queue, tenantIds }));
+  api.use(createApiRouter({ config, logger, store, queue, graph, subscriptions, runAudit: audit, routing, tenantIds }));
 
-  // Started once every series is registered: the bridge reads the registry's list of metrics once.
-  const metricsExport: MetricsExport | null =
-    config.azureMonitor === null
-      ? null
-      : startAzureMonitorExport({
-          connectionString: config.azureMonitor.connectionString,
-          registry: metrics,
-          logger,
-        });
+  // Started once every series is registered: the bridge reads the registry's list of metrics once. Stopped after the
+  // loops (its last export carries what they counted) and before the store closes (the gauges read it).
+  if (config.azureMonitor !== null) {
+    const { connectionString } = config.azureMonitor;
+    await parts.start(
+      'azure monitor export',
+      () => startAzureMonitorExport({ connectionString, registry: metrics, logger }),
+      (metricsExport: MetricsExport) => metricsExport.stop(),
+    );
+  }
 
   if (options.background !== false) {
-    worker.start();
-    dispatcher.start();
-    digest.start();
-    retention.start();
-    subscriptions.start();
-    reconciler.start();
+    const loops = { worker, dispatcher, digest, retention, subscriptions, reconciler };
+    for (const [name, loop] of Object.entries(loops)) {
+      await parts.start(name, () => loop.start(), () => loop.stop());
+    }
   }
+  // Started last so it stops first: the probes say "shutting down" before anything closes.
+  await parts.start(
+    'readiness',
+    () => undefined,
+    () => {
+      ready = false;
+    },
+  );
   logger.info(
     { url, database: database.engine, queue: config.queue.kind, tenants: tenantIds },
     'ra-watch started',
@@ -282,24 +224,7 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      ready = false;
-      await closeGracefully(server, { ingest });
-      // Each part reports its own failure; one failing must not keep the others from stopping.
-      for (const part of [worker, dispatcher, digest, retention, subscriptions, reconciler]) {
-        await part
-          .stop()
-          .catch((error: unknown) =>
-            logger.error({ err: describeError(error) }, 'stopping a background loop failed'),
-          );
-      }
-      for (const sink of sinks.values()) sink.close?.();
-      // After the loops: the last export carries what they counted; before the store closes, as the gauges read it.
-      await metricsExport?.stop();
-      await queue.close();
-      await database.close();
-      logger.info({}, 'ra-watch stopped');
-    })();
+    stopping ??= parts.stopAll().then(() => logger.info({}, 'ra-watch stopped'));
     return stopping;
   };
 
@@ -323,6 +248,11 @@ export async function startApp(options: AppOptions): Promise<App> {
   };
 }
 
+/** `http://host:port` for a client on this machine: a wildcard bind is reached on loopback. */
+function localUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
 /** 'ok', or why the check failed. */
 async function probe(check: () => Promise<void>): Promise<string> {
   try {

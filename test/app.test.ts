@@ -3,10 +3,13 @@
  * API wants the bearer token; readiness goes false when it stops. No tenant is configured (the API must work
  * without Graph).
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
 import { startApp, type App } from '../src/app';
 import { loadConfig } from '../src/config';
 import { silentLogger } from '../src/logger';
-import { createTestDatabase, type TestDatabase } from './support/databases';
+import { createEmptyDatabase, createTestDatabase, POSTGRES_SERVER_URL, type TestDatabase } from './support/databases';
 
 const API_TOKEN = 'an-api-token-for-the-tests-0123456789';
 const CLIENT_STATE = 'a-client-state-for-the-tests-0123';
@@ -80,5 +83,75 @@ describe('the composed app', () => {
     const res = await get('/nowhere');
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+  });
+});
+
+describe('a start that fails', () => {
+  /** Sessions PostgreSQL still has open on `name`; the app's pool ends them when the store closes. */
+  async function sessionsOn(name: string): Promise<number> {
+    const client = new Client({ connectionString: `${POSTGRES_SERVER_URL}/postgres` });
+    await client.connect();
+    try {
+      const result = await client.query<{ n: string }>(
+        'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [name],
+      );
+      return Number(result.rows[0]?.n ?? 0);
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** A backend lingers a moment after its client said goodbye: wait for the count to reach 0, or give up. */
+  async function sessionsAfterClose(name: string): Promise<number> {
+    let open = await sessionsOn(name);
+    for (let round = 0; open > 0 && round < 50; round++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      open = await sessionsOn(name);
+    }
+    return open;
+  }
+
+  const listenOn = (port: number): Promise<Server> =>
+    new Promise((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve(server));
+    });
+  const close = (server: Server): Promise<void> => new Promise((resolve) => server.close(() => resolve()));
+
+  let db: { url: string; drop(): Promise<void> };
+  beforeEach(async () => {
+    db = await createEmptyDatabase('postgres');
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+  const databaseName = (): string => db.url.slice(db.url.lastIndexOf('/') + 1);
+
+  it('closes the store it had opened when the port is taken, and says why', async () => {
+    const taken = await listenOn(0);
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const config = loadConfig({ DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', API_TOKEN });
+      await expect(startApp({ config, logger: silentLogger() })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      expect(await sessionsAfterClose(databaseName())).toBe(0);
+    } finally {
+      await close(taken);
+    }
+  });
+
+  it('releases the port and closes the store when a part after the server fails to start', async () => {
+    // A free port, so the test can show it is free again afterwards.
+    const probe = await listenOn(0);
+    const port = (probe.address() as AddressInfo).port;
+    await close(probe);
+    const valid = loadConfig({ DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', API_TOKEN });
+    // The exporter refuses a key that is not a GUID when it starts: after the server is listening. (The config's
+    // own check would refuse it earlier, so the value is put past it.)
+    const config = { ...valid, azureMonitor: { connectionString: 'InstrumentationKey=not-a-guid' } };
+    await expect(startApp({ config, logger: silentLogger() })).rejects.toThrow(/instrumentation key/i);
+    expect(await sessionsAfterClose(databaseName())).toBe(0);
+    await close(await listenOn(port));
   });
 });

@@ -4,7 +4,6 @@
  * ra-watch identified (the registry wins both ways). The counting basis is stated so an admin can check it.
  */
 import express, { type Router } from 'express';
-import { PermanentError, RetryLaterError } from '../errors';
 import type { Allocation, TenantId } from '../glossary';
 import type { GraphReader } from '../graph/graph-reader';
 import { sendJsonError } from '../http/error-body';
@@ -33,23 +32,15 @@ export async function countKnownResourceAccounts(store: Store, tenantId: TenantI
 
 export function createAllocationRouter(options: { graph: GraphReader; store: Store; tenantId: TenantId | null }): Router {
   const router = express.Router();
-  router.get('/', async (_req, res, next) => {
+  // Graph throttling or refusing (a typed error) is answered by the API router (api-router.ts).
+  router.get('/', async (_req, res) => {
     const { tenantId } = options;
     if (tenantId === null) {
       return sendJsonError(res, 409, 'no-tenant', 'No tenant is configured (AZURE_TENANT_ID): without one, use `ra-watch allocation --qualifying-licenses N --resource-accounts N`.');
     }
-    try {
-      const [skus, accounts] = await Promise.all([options.graph.getSubscribedSkus(tenantId, { fresh: true }), countKnownResourceAccounts(options.store, tenantId)]);
-      const answer: AllocationAnswer = { tenantId, ...allocationFromSkus(skus, accounts.count), resourceAccountsBasis: accounts.basis };
-      res.json(answer);
-    } catch (error) {
-      if (error instanceof RetryLaterError) {
-        const seconds = Math.max(1, Math.ceil(error.delayMs / 1000));
-        return sendJsonError(res, 503, 'retry-later', `Graph is throttling or unavailable; try again in ${seconds} s.`, { 'Retry-After': String(seconds) });
-      }
-      if (error instanceof PermanentError) return sendJsonError(res, 502, error.reason, error.message);
-      next(error);
-    }
+    const [skus, accounts] = await Promise.all([options.graph.getSubscribedSkus(tenantId, { fresh: true }), countKnownResourceAccounts(options.store, tenantId)]);
+    const answer: AllocationAnswer = { tenantId, ...allocationFromSkus(skus, accounts.count), resourceAccountsBasis: accounts.basis };
+    res.json(answer);
   });
   return router;
 }

@@ -3,10 +3,10 @@
  */
 import type { Response } from 'express';
 import type { z } from 'zod';
+import { describeIssues } from '../describe-issues';
 import { sendJsonError } from '../http/error-body';
 
 /** A 400 naming each wrong field of a body or query that failed its schema. */
 export function sendValidationError(res: Response, error: z.ZodError): void {
-  const message = error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(body)'}: ${issue.message}`).join('; ');
-  sendJsonError(res, 400, 'invalid-request', message);
+  sendJsonError(res, 400, 'invalid-request', describeIssues(error, { root: '(body)' }));
 }

@@ -4,7 +4,6 @@
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { PermanentError, RetryLaterError } from '../errors';
 import type { TenantId } from '../glossary';
 import { sendJsonError } from '../http/error-body';
 import type { AuditReport } from '../tenant-audit/audit-report';
@@ -27,7 +26,8 @@ export function createAuditRouter(options: AuditRouterOptions): Router {
   router.use(express.json({ limit: '16kb' }));
   const running = new Set<TenantId>();
 
-  router.post('/', async (req, res, next) => {
+  // Graph throttling or refusing (a typed error) is answered by the API router (api-router.ts).
+  router.post('/', async (req, res) => {
     const body = auditBody.safeParse(req.body ?? {});
     if (!body.success) return sendValidationError(res, body.error);
     const tenantId = body.data.tenantId ?? options.defaultTenantId;
@@ -39,13 +39,6 @@ export function createAuditRouter(options: AuditRouterOptions): Router {
     running.add(key);
     try {
       res.json(await options.runAudit(tenantId, { record: body.data.record ?? false }));
-    } catch (error) {
-      if (error instanceof RetryLaterError) {
-        const seconds = Math.max(1, Math.ceil(error.delayMs / 1000));
-        return sendJsonError(res, 503, 'retry-later', `Graph is throttling or unavailable; try again in ${seconds} s.`, { 'Retry-After': String(seconds) });
-      }
-      if (error instanceof PermanentError) return sendJsonError(res, 502, error.reason, error.message);
-      next(error);
     } finally {
       running.delete(key);
     }

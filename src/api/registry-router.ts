@@ -10,14 +10,14 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { IsoTime, TenantId } from '../glossary';
+import { guidSchema } from '../guid';
 import { sendJsonError } from '../http/error-body';
 import type { Queue } from '../queue/queue';
 import { userRecheckMessage } from '../queue/user-recheck';
 import type { Store } from '../store/store';
 import { sendValidationError } from './api-error';
 
-const guid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const userIdParam = z.string().regex(guid, 'must be the user object id (a GUID, as in Entra or Graph)');
+const userIdParam = guidSchema('must be the user object id (a GUID, as in Entra or Graph)');
 const tenantQuery = z.object({ tenantId: z.string().min(1).optional() });
 const putBody = z.strictObject({
   tenantId: z.string().min(1).optional(),

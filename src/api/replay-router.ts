@@ -13,6 +13,7 @@ import { previewReplay, replay, type ReplayDeps, type ReplayOptions } from '../r
 import { ReplayInputError } from '../replay/replay-input-error';
 import { listReplayRecords } from '../replay/replay-record';
 import { timeline } from '../replay/timeline';
+import { sendValidationError } from './api-error';
 
 export interface ReplayRouterOptions extends ReplayDeps {
   routing: ReplayOptions['routing'];
@@ -47,7 +48,7 @@ export function createReplayRouter(options: ReplayRouterOptions): Router {
 
   router.post('/', async (req, res) => {
     const body = replayBody.safeParse(req.body ?? {});
-    if (!body.success) return sendInvalid(res, body.error);
+    if (!body.success) return sendValidationError(res, body.error);
     const { deliver, preview, by, ...selection } = body.data;
     if (preview && deliver) {
       return sendJsonError(res, 400, 'invalid-request', 'Ask for either "preview" or "deliver", not both.');
@@ -68,13 +69,13 @@ export function createReplayRouter(options: ReplayRouterOptions): Router {
 
   router.get('/', async (req, res) => {
     const query = tenantQuery.safeParse(req.query);
-    if (!query.success) return sendInvalid(res, query.error);
+    if (!query.success) return sendValidationError(res, query.error);
     res.json({ replays: await listReplayRecords(options.store, query.data.tenantId ?? null) });
   });
 
   router.get('/timeline/:user', async (req, res) => {
     const query = tenantQuery.safeParse(req.query);
-    if (!query.success) return sendInvalid(res, query.error);
+    if (!query.success) return sendValidationError(res, query.error);
     try {
       res.json(
         await timeline(
@@ -89,13 +90,6 @@ export function createReplayRouter(options: ReplayRouterOptions): Router {
   });
 
   return router;
-}
-
-function sendInvalid(res: Response, error: z.ZodError): void {
-  const message = error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(body)'}: ${issue.message}`)
-    .join('; ');
-  sendJsonError(res, 400, 'invalid-request', message);
 }
 
 function sendInputError(res: Response, error: unknown): boolean {

@@ -1,11 +1,11 @@
 /**
  * `/api/subscriptions`: list, create, renew and delete Graph change-notification subscriptions. Thin: validate, call
- * the manager, map its typed failure to a status. Graph's refusals are explained (the manager words them); a missing
- * PUBLIC_BASE_URL or CLIENT_STATE is a 409: the request is fine, the server is not set up for it yet.
+ * the manager. Its typed failures are mapped to a status by the API router (api-router.ts): Graph's refusals are
+ * explained (the manager words them); a missing PUBLIC_BASE_URL or CLIENT_STATE is a 409: the request is fine, the
+ * server is not set up for it yet.
  */
-import express, { type NextFunction, type Response, type Router } from 'express';
+import express, { type Router } from 'express';
 import { z } from 'zod';
-import { PermanentError, RetryLaterError } from '../errors';
 import type { TenantId } from '../glossary';
 import { sendJsonError } from '../http/error-body';
 import type { SubscriptionManager } from '../subscriptions/subscription-manager';
@@ -16,16 +16,6 @@ const createBody = z.strictObject({
   resource: z.enum(['users', 'groups'], 'must be "users" or "groups"'),
 });
 const listQuery = z.object({ tenantId: z.string().min(1).optional() });
-
-const statusByReason: Record<string, number> = {
-  'subscription-not-found': 404,
-  'public-base-url-missing': 409,
-  'public-base-url-invalid': 409,
-  'client-state-missing': 409,
-  'subscription-quota': 409,
-  // Graph could not reach our /notifications: an upstream failure, not the caller's.
-  'subscription-validation': 502,
-};
 
 export function createSubscriptionsRouter(options: { manager: SubscriptionManager; defaultTenantId?: TenantId | null }): Router {
   const { manager } = options;
@@ -38,46 +28,27 @@ export function createSubscriptionsRouter(options: { manager: SubscriptionManage
     res.json({ subscriptions: await manager.list(query.data.tenantId) });
   });
 
-  router.post('/', async (req, res, next) => {
+  router.post('/', async (req, res) => {
     const body = createBody.safeParse(req.body ?? {});
     if (!body.success) return sendValidationError(res, body.error);
     const tenantId = body.data.tenantId ?? options.defaultTenantId ?? null;
     if (tenantId === null) {
       return sendJsonError(res, 400, 'invalid-request', 'tenantId: no tenant is configured (AZURE_TENANT_ID), so name one in the body.');
     }
-    await answer(res, next, async () => res.status(201).json({ subscription: await manager.create({ tenantId, resource: body.data.resource }) }));
+    res.status(201).json({ subscription: await manager.create({ tenantId, resource: body.data.resource }) });
   });
 
-  router.post('/:id/renew', async (req, res, next) => {
-    await answer(res, next, async () => {
-      const outcome = await manager.renew(req.params.id);
-      res.json({ subscription: outcome.subscription, recreatedFrom: outcome.recreatedFrom });
-    });
+  router.post('/:id/renew', async (req, res) => {
+    const outcome = await manager.renew(req.params.id);
+    res.json({ subscription: outcome.subscription, recreatedFrom: outcome.recreatedFrom });
   });
 
-  router.delete('/:id', async (req, res, next) => {
-    await answer(res, next, async () => {
-      if (!(await manager.delete(req.params.id))) {
-        return sendJsonError(res, 404, 'not-found', `No subscription ${req.params.id} is known to ra-watch. List them with GET /api/subscriptions.`);
-      }
-      res.status(204).end();
-    });
+  router.delete('/:id', async (req, res) => {
+    if (!(await manager.delete(req.params.id))) {
+      return sendJsonError(res, 404, 'not-found', `No subscription ${req.params.id} is known to ra-watch. List them with GET /api/subscriptions.`);
+    }
+    res.status(204).end();
   });
 
   return router;
-}
-
-async function answer(res: Response, next: NextFunction, work: () => Promise<unknown>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    if (error instanceof PermanentError) {
-      return sendJsonError(res, statusByReason[error.reason] ?? 502, error.reason, error.message);
-    }
-    if (error instanceof RetryLaterError) {
-      const seconds = Math.max(1, Math.ceil(error.delayMs / 1000));
-      return sendJsonError(res, 503, 'retry-later', `Graph is throttling or unavailable; try again in ${seconds} s. ${error.message}`, { 'Retry-After': String(seconds) });
-    }
-    next(error);
-  }
 }

@@ -8,6 +8,7 @@
  * The client and the ingest validate with them; the simulator produces values that satisfy them.
  */
 import { z } from 'zod';
+import { guidSchema } from '../guid';
 
 /** Graph timestamps: `2025-03-31T09:58:12.4170000Z`, `...417+00:00`, `...-07:00`. `Date.parse` handles all of them. */
 export const graphDateTime = z
@@ -16,9 +17,7 @@ export const graphDateTime = z
     message: 'expected an ISO-8601 date-time with Z or an offset',
   });
 
-export const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, {
-  message: 'expected a GUID',
-});
+export const guid = guidSchema('expected a GUID');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Change notifications (POST from Graph to our notificationUrl)

@@ -8,6 +8,7 @@
  * and Graph never sends a body of mixed quality, so a bad item means a bad sender.
  */
 import { z } from 'zod';
+import { describeIssues } from '../describe-issues';
 import {
   changeNotificationSchema,
   lifecycleNotificationSchema,
@@ -24,23 +25,6 @@ export type ParsedNotificationBody =
   | { ok: false; code: 'malformed-json' | 'invalid-body'; message: string };
 
 const envelopeSchema = z.looseObject({ value: z.array(z.unknown()) });
-
-/** `value[3].resourceData.id` from zod's path segments. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out === '' ? String(segment) : `.${String(segment)}`;
-  }
-  return out === '' ? '(body)' : out;
-}
-
-function describeIssues(error: z.ZodError, prefix: readonly PropertyKey[]): string {
-  const first = error.issues[0];
-  if (first === undefined) return 'the body does not match the Graph notification shape';
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem(s))` : '';
-  return `${formatPath([...prefix, ...first.path])}: ${first.message}${more}`;
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -63,7 +47,7 @@ export function parseNotificationBody(raw: Buffer): ParsedNotificationBody {
     return {
       ok: false,
       code: 'invalid-body',
-      message: `${describeIssues(envelope.error, [])}. Expected {"value":[...notifications]}.`,
+      message: `${describeIssues(envelope.error, { root: '(body)', limit: 1 })}. Expected {"value":[...notifications]}.`,
     };
   }
   const items: NotificationItem[] = [];
@@ -73,12 +57,12 @@ export function parseNotificationBody(raw: Buffer): ParsedNotificationBody {
     if (isObject(value) && 'lifecycleEvent' in value) {
       const parsed = lifecycleNotificationSchema.safeParse(value);
       if (!parsed.success)
-        return { ok: false, code: 'invalid-body', message: describeIssues(parsed.error, ['value', index]) };
+        return { ok: false, code: 'invalid-body', message: describeIssues(parsed.error, { root: '(body)', limit: 1, prefix: ['value', index] }) };
       items.push({ kind: 'lifecycle', notification: parsed.data });
     } else {
       const parsed = changeNotificationSchema.safeParse(value);
       if (!parsed.success)
-        return { ok: false, code: 'invalid-body', message: describeIssues(parsed.error, ['value', index]) };
+        return { ok: false, code: 'invalid-body', message: describeIssues(parsed.error, { root: '(body)', limit: 1, prefix: ['value', index] }) };
       items.push({ kind: 'change', notification: parsed.data });
     }
   }

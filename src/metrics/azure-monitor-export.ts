@@ -87,7 +87,7 @@ export function startAzureMonitorExport(options: AzureMonitorExportOptions): Met
       try {
         await observeRegistry(options.registry, bridges, result);
       } catch (error) {
-        logger.warn({ err: describeError(error) }, 'reading the metrics for Azure Monitor failed; this export is skipped');
+        logger.warn({ err: error }, 'reading the metrics for Azure Monitor failed; this export is skipped');
       }
     },
     bridges.map((b) => b.observable),
@@ -98,7 +98,7 @@ export function startAzureMonitorExport(options: AzureMonitorExportOptions): Met
   return {
     stop: () =>
       (stopping ??= provider.shutdown().catch((error: unknown) => {
-        logger.warn({ err: describeError(error) }, 'stopping the Azure Monitor export failed');
+        logger.warn({ err: error }, 'stopping the Azure Monitor export failed');
       })),
   };
 }

@@ -14,6 +14,7 @@
  *   have no events to replay.
  */
 import type { IsoTime, RuleId, TenantId, UserId } from '../glossary';
+import { isGuid } from '../guid';
 import { ACCOUNT_STATE_RULES } from '../rules/evaluate';
 import { ReplayInputError } from './replay-input-error';
 
@@ -43,7 +44,6 @@ export interface ReplaySelection {
   subscriptionId: string | null;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RELATIVE = /^(\d+)\s*([smhdw])$/i;
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -92,7 +92,7 @@ export function parseReplaySelection(input: ReplaySelectionInput, now: Date = ne
       'ra_cq_sales@contoso.onmicrosoft.com',
     );
   }
-  if (userId !== undefined && !GUID.test(userId)) {
+  if (userId !== undefined && !isGuid(userId)) {
     throw new ReplayInputError(
       'invalid-selection',
       'userId',
@@ -109,7 +109,7 @@ export function parseReplaySelection(input: ReplaySelectionInput, now: Date = ne
     );
   }
   const tenantId = blankToUndefined(input.tenantId);
-  if (tenantId !== undefined && !GUID.test(tenantId)) {
+  if (tenantId !== undefined && !isGuid(tenantId)) {
     throw new ReplayInputError(
       'invalid-selection',
       'tenantId',

@@ -5,10 +5,10 @@
  * not read as "nothing happened".
  */
 import type { TenantId, UserId, UserSnapshot } from '../glossary';
+import { isGuid } from '../guid';
 import type { Store } from '../store/store';
 import { ReplayInputError } from './replay-input-error';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE = 1000;
 
 export interface ResolvedUser {
@@ -25,7 +25,7 @@ export async function resolveReplayUser(
   userOrUpn: string,
 ): Promise<ResolvedUser> {
   const value = userOrUpn.trim();
-  if (GUID.test(value)) {
+  if (isGuid(value)) {
     const userId = value.toLowerCase();
     const snapshot = tenantId === null ? null : await store.snapshots.get(tenantId, userId);
     if (snapshot !== null) return { tenantId, userId, snapshot };

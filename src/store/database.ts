@@ -77,7 +77,13 @@ async function openPostgres(connectionString: string, options: OpenDatabaseOptio
     throw error;
   }
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  return { engine: 'postgres', db, close: closeOnce(() => db.destroy()) };
+  // Kysely takes the pool over only at its first query, and destroy() ends it only then: a database closed before
+  // any query (a start that fails right after opening it) would keep the migration's connection open.
+  const close = async (): Promise<void> => {
+    await db.destroy();
+    if (!pool.ended) await pool.end();
+  };
+  return { engine: 'postgres', db, close: closeOnce(close) };
 }
 
 function closeOnce(close: () => Promise<void>): () => Promise<void> {

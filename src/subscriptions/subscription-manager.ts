@@ -108,7 +108,7 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
   const withRetry = <T>(what: string, call: () => Promise<T>): Promise<T> =>
     retryOnRetryLater(call, {
       ...retry,
-      onRetry: (error, attempt, delayMs) => logger.warn({ what, attempt, delayMs, err: error.message }, 'Graph asked us to retry later'),
+      onRetry: (error, attempt, delayMs) => logger.warn({ what, attempt, delayMs, err: error }, 'Graph asked us to retry later'),
     });
   const expiryFromNow = (): IsoTime => new Date(now().getTime() + lifetimeMinutes * 60_000).toISOString();
 
@@ -219,7 +219,7 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
         else result.recreated.push({ from: subscription.id, to: outcome.subscription.id });
       } catch (error) {
         result.failed.push({ id: subscription.id, error: describeError(error) });
-        logger.error({ subscriptionId: subscription.id, err: describeError(error), retryLater: error instanceof RetryLaterError }, 'subscription renewal failed; will try again next round');
+        logger.error({ subscriptionId: subscription.id, err: error, retryLater: error instanceof RetryLaterError }, 'subscription renewal failed; will try again next round');
         if (lapsed && subscription.status === 'active') await store.subscriptions.upsert({ ...subscription, status: 'lapsed' }).catch(() => undefined);
       }
     }

@@ -3,7 +3,6 @@
  * gone quiet for days is the first sign that Graph stopped delivering. Written at most once a minute per
  * subscription, so a burst of 10,000 notifications costs one write, not 10,000.
  */
-import { describeError } from '../errors';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
 
@@ -19,7 +18,7 @@ export function createSubscriptionActivity(store: Store, logger: Logger): Subscr
       lastWritten.set(id, at.getTime());
       // Bookkeeping only: a failure here must not fail the work it accompanies.
       await store.subscriptions.touchNotification(id, at.toISOString()).catch((error: unknown) => {
-        logger.warn({ subscriptionId: id, err: describeError(error) }, 'could not record the last notification time');
+        logger.warn({ subscriptionId: id, err: error }, 'could not record the last notification time');
       });
     }
   };

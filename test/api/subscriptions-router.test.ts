@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { typedErrorHandler } from '../../src/api/api-router';
 import { createSubscriptionsRouter } from '../../src/api/subscriptions-router';
 import { errorHandler, notFound } from '../../src/http/json-errors';
 import { silentLogger } from '../../src/logger';
@@ -31,6 +32,8 @@ describe('/api/subscriptions over a real server, against the Graph simulator', (
     });
     const app = express();
     app.use('/api/subscriptions', createSubscriptionsRouter({ manager, defaultTenantId: WATCH_TENANT }));
+    // The manager's typed failures become statuses in the API router, as under /api in the app.
+    app.use(typedErrorHandler);
     app.use(notFound);
     app.use(errorHandler(silentLogger()));
     const server = await new Promise<Server>((resolve) => {

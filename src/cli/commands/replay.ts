@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
+import { isGuid } from '../../guid';
 import { createLicenseCatalog } from '../../licensing/license-catalog';
 import { createRouting } from '../../alerts/alert-routing';
 import { createSinks } from '../../alerts/sinks-from-config';
@@ -92,9 +93,7 @@ export function registerReplay(program: Command, output: Output): void {
     });
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function userSelection(user: string | undefined): { userId?: string; upn?: string } {
   if (user === undefined) return {};
-  return GUID.test(user) ? { userId: user } : { upn: user };
+  return isGuid(user) ? { userId: user } : { upn: user };
 }

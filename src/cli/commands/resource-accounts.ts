@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
+import { isGuid } from '../../guid';
 import { userRecheckMessage } from '../../queue/user-recheck';
 import type { RegistryEntry } from '../../store/store';
 import { UsageError } from '../cli-error';
@@ -13,10 +14,8 @@ import type { Output } from '../output';
 import { tenantOf, withApp } from '../open-app';
 import type { App } from '../../app';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function userIdOption(userId: string): string {
-  if (!GUID.test(userId)) throw new UsageError(`<user-id> must be the user's object id (a GUID, as in Entra or Graph), got ${JSON.stringify(userId)}.`);
+  if (!isGuid(userId)) throw new UsageError(`<user-id> must be the user's object id (a GUID, as in Entra or Graph), got ${JSON.stringify(userId)}.`);
   return userId.toLowerCase();
 }
 

@@ -8,7 +8,6 @@ import type { Command } from 'commander';
 import { loadConfig, readEnvironment, type Config } from '../../config';
 import { createLogger, type Logger } from '../../logger';
 import { startApp, type App } from '../../app';
-import { describeError } from '../../errors';
 import { SCENARIOS } from '../../graph/simulator/scenarios';
 import { startDemoGraph, type DemoGraph } from '../../demo/demo-graph';
 import { playDemoScenarios, subscribeAndBaseline } from '../../demo/demo-tenants';
@@ -67,7 +66,7 @@ async function prepareTenant(app: App, tenantId: string, config: Config, logger:
     }
     // The baseline audit is the delta reconciler's first pass (no delta link yet): it runs on its own.
   } catch (error) {
-    logger.error({ tenantId, err: describeError(error) }, 'preparing the tenant failed; ra-watch keeps running and the renewal and reconcile loops will retry');
+    logger.error({ tenantId, err: error }, 'preparing the tenant failed; ra-watch keeps running and the renewal and reconcile loops will retry');
   }
 }
 
@@ -99,7 +98,7 @@ async function watchDemoTenants(config: Config, logger: Logger, output: Output):
         logger.info({ scenario: scenario.id }, `demo tenant: playing "${scenario.title}"`),
       );
     } catch (error) {
-      logger.error({ err: describeError(error) }, 'the demo tenant could not be played');
+      logger.error({ err: error }, 'the demo tenant could not be played');
     }
   })();
   return { app, demo };

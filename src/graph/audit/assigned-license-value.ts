@@ -7,6 +7,7 @@
  * and DisabledPlans holds plan GUIDs. So the outer layer is read as JSON when it is JSON, and the inner text always
  * with a regex, never as JSON. It is the FULL set of licenses before/after, not the delta (the caller diffs).
  */
+import { GUID_PATTERN } from '../../guid';
 
 /** One license as an audit value names it. */
 export interface AuditLicense {
@@ -18,11 +19,10 @@ export interface AuditLicense {
 
 export type AssignedLicenseValue = { ok: true; licenses: AuditLicense[] } | { ok: false; problem: string };
 
-const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
-const skuIdPattern = new RegExp(`SkuId\\s*=\\s*(${GUID})`, 'i');
+const skuIdPattern = new RegExp(`SkuId\\s*=\\s*(${GUID_PATTERN})`, 'i');
 const skuNamePattern = /SkuName\s*=\s*([^,\]\s]+)/i;
 const disabledPlansPattern = /DisabledPlans\s*=\s*\[([^\]]*)\]/i;
-const guidGlobal = new RegExp(GUID, 'g');
+const guidGlobal = new RegExp(GUID_PATTERN, 'g');
 /** One `[SkuName=..., ..., DisabledPlans=[...]]` entry: an outer bracket that may contain one nested `[...]`. */
 const entryPattern = /\[(?:[^[\]]|\[[^\]]*\])*\]/g;
 

@@ -7,6 +7,7 @@
  * user license" itself), so both are read. The values are the full sets before and after; the activity is their
  * diff. Split "sequence" records are joined first. Pure: no I/O, no clock; problems are returned, never thrown.
  */
+import { describeIssues } from '../../describe-issues';
 import type { IsoTime, LicenseActivity, TenantId, UserId } from '../../glossary';
 import { directoryAuditSchema, type DirectoryAudit } from '../wire-schemas';
 import { parseAssignedLicenseValue, type AuditLicense } from './assigned-license-value';
@@ -37,12 +38,11 @@ export function parseLicenseActivities(records: readonly unknown[], options: Par
       valid.push(parsed.data);
       continue;
     }
-    const issue = parsed.error.issues[0];
     problems.push({
       correlationId: stringField(raw, 'correlationId'),
       recordIds: [stringField(raw, 'id') ?? '(no id)'],
       kind: 'unreadable-record',
-      message: `directory audit record does not have the expected shape: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
+      message: `directory audit record does not have the expected shape: ${describeIssues(parsed.error, { root: '(root)', limit: 1 })}`,
     });
   }
 

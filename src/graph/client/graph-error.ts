@@ -4,6 +4,7 @@
  * needs and the message names it.
  */
 import { z } from 'zod';
+import { describeIssues } from '../../describe-issues';
 import { PermanentError, RetryLaterError } from '../../errors';
 import { graphErrorSchema } from '../wire-schemas';
 
@@ -59,10 +60,7 @@ export function unexpectedAnswer(answer: GraphAnswer, permission: string | null)
 export function parseGraphBody<T extends z.ZodType>(schema: T, body: unknown, what: string): z.output<T> {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
+  const issues = describeIssues(parsed.error, { root: '(root)', limit: 3 });
   return throwShape(`Graph's answer to ${what} does not have the expected shape: ${issues}`, parsed.error);
 }
 

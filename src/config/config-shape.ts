@@ -1,0 +1,100 @@
+/**
+ * The configuration ra-watch runs with, as the loader (load-config.ts) returns it: typed, defaults applied,
+ * cross-checked, frozen. Components take the part they need; none reads the environment.
+ */
+
+/** How ra-watch authenticates to Microsoft Graph. `none`: no tenant configured, the demo tenant is watched. */
+export type GraphCredentialConfig =
+  | { kind: 'none' }
+  | { kind: 'static-token'; token: string }
+  | {
+      kind: 'client-secret';
+      tenantId: string;
+      clientId: string;
+      clientSecret: string;
+      authorityHost?: string;
+    }
+  | {
+      kind: 'client-certificate';
+      tenantId: string;
+      clientId: string;
+      certificatePath: string;
+      authorityHost?: string;
+    }
+  | {
+      kind: 'workload-identity';
+      tenantId: string;
+      clientId: string;
+      tokenFilePath: string;
+      authorityHost?: string;
+    }
+  | { kind: 'managed-identity'; clientId?: string };
+
+export type QueueConfig =
+  | { kind: 'embedded'; maxDeliveries: number }
+  | {
+      kind: 'service-bus';
+      queueName: string;
+      connectionString?: string;
+      namespace?: string;
+      maxDeliveries: number;
+    };
+
+export interface Config {
+  port: number;
+  host: string;
+  publicBaseUrl: string | null;
+  /** Accepted clientState secrets: the first is used for new subscriptions; more than one allows rotation. */
+  clientStates: string[];
+  apiToken: string | null;
+  /** Entra ID access tokens accepted on `/api/*` besides API_TOKEN (API_ENTRA_*); null when not configured. */
+  apiEntra: ApiEntraConfig | null;
+  /**
+   * CONSOLE_ENTRA_CLIENT_ID: the web console offers "Sign in with Microsoft" (authorization code + PKCE) with this
+   * single-page app registration, for a token the API accepts (apiEntra); null: the console takes API_TOKEN only.
+   */
+  consoleEntraClientId: string | null;
+  databaseUrl: string;
+  queue: QueueConfig;
+  graph: {
+    baseUrl: string;
+    /** The watched tenant (AZURE_TENANT_ID), when one is configured. */
+    tenantId: string | null;
+    credential: GraphCredentialConfig;
+  };
+  slackWebhookUrl: string | null;
+  /** A Teams Workflows / incoming-webhook URL that receives Adaptive Cards. */
+  teamsWebhookUrl: string | null;
+  /** A generic JSON webhook for ticketing/PSA tools, signed with HMAC-SHA256 when a secret is set. */
+  alertWebhook: { url: string; secret: string | null } | null;
+  email: { smtpUrl: string; from: string; to: string[] } | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Events older than this are purged from the event log (default 400 days). */
+  eventRetentionDays: number;
+  /**
+   * APPLICATIONINSIGHTS_CONNECTION_STRING: also export the metrics to Azure Monitor; null: /metrics only. Under a
+   * `connectionString` key, which the logger redacts wherever it appears.
+   */
+  azureMonitor: { connectionString: string } | null;
+}
+
+/** Who may call the API with an Entra ID access token: tokens of this tenant, for this API, holding this app role. */
+export interface ApiEntraConfig {
+  tenantId: string;
+  /** Accepted `aud` values: the API app's client id and/or its Application ID URI. */
+  audiences: string[];
+  role: string;
+  /** The sign-in host (AZURE_AUTHORITY_HOST, no trailing slash): the token issuer and the signing keys live there. */
+  authorityHost: string;
+}
+
+/** Raised for a configuration that cannot start. `problems` has one line per wrong variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The environment as the loader reads it: variable name → raw value. */
+export type Env = Readonly<Record<string, string | undefined>>;

@@ -1,0 +1,263 @@
+/**
+ * Every environment variable ra-watch reads, each with its schema, an example of a right value, its one default (when
+ * it has one) and whether its value is a secret. The loader (load-config.ts) parses each with its schema; the
+ * cross-checks (cross-checks.ts) judge the ones that only make sense together. README's table and .env.example
+ * list each (a test checks).
+ */
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { guidSchema, isGuid } from '../guid';
+
+export interface VariableSpec {
+  schema: z.ZodType;
+  /** A right value, shown in the error message. */
+  example: string;
+  /** Used when the variable is unset or empty, and parsed with the schema like a given value. */
+  default?: string;
+  /** Never echo the value. */
+  secret?: boolean;
+}
+
+/** The Azure Monitor exporter accepts only a lower-case instrumentation key. */
+const isLowerCaseGuid = (value: string): boolean => isGuid(value) && value === value.toLowerCase();
+
+const httpUrl = (what: string) =>
+  z.string().refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), `is not an http(s) URL (${what})`);
+
+export const variables = {
+  // 0 lets the system choose a free port (tests, side-by-side runs); the chosen one is logged.
+  PORT: {
+    schema: z.coerce.number().int('is not a whole number').min(0, 'is below 0').max(65535, 'is above 65535'),
+    example: 'PORT=3000',
+    default: '3000',
+  },
+  HOST: { schema: z.string().min(1, 'is empty'), example: 'HOST=0.0.0.0', default: '0.0.0.0' },
+  PUBLIC_BASE_URL: {
+    schema: z
+      .string()
+      .refine((v) => URL.canParse(v) && /^https?:\/\//.test(v), 'is not an http(s) URL')
+      .refine((v) => !v.endsWith('/'), 'must not end with a slash'),
+    example: 'PUBLIC_BASE_URL=https://ra-watch.contoso.com',
+  },
+  // Graph echoes clientState in every notification; its limit for subscriptions is 128 characters.
+  CLIENT_STATE: {
+    schema: z
+      .string()
+      .min(16, 'is shorter than 16 characters (too easy to guess)')
+      .max(128, 'is longer than 128 characters (Graph refuses it)'),
+    example:
+      'CLIENT_STATE=<32 random characters, e.g. from `openssl rand -hex 16`> (several, comma-separated, while rotating)',
+    secret: true,
+  },
+  API_TOKEN: {
+    schema: z.string().min(16, 'is shorter than 16 characters'),
+    example: 'API_TOKEN=<a long random string, e.g. from `openssl rand -hex 24`>',
+    secret: true,
+  },
+  // Entra ID access tokens on /api (src/api/entra-token.ts): the tenant that issues them, the API they are for.
+  API_ENTRA_TENANT_ID: {
+    schema: guidSchema('is not a GUID (the directory (tenant) ID whose tokens the API accepts)'),
+    example: 'API_ENTRA_TENANT_ID=5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17',
+  },
+  API_ENTRA_AUDIENCE: {
+    schema: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0),
+      )
+      .refine(
+        (list) => list.length > 0 && list.every((a) => isGuid(a) || (URL.canParse(a) && !/\s/.test(a))),
+        'is not a comma-separated list of client ids (GUIDs) or Application ID URIs',
+      ),
+    example: 'API_ENTRA_AUDIENCE=api://ra-watch.contoso.com,3c9f1e27-84b6-4d0a-9f52-1e7a6c0b8d43',
+  },
+  // An app role's value has no spaces; RaWatch.Admin when unset.
+  API_ENTRA_ROLE: {
+    schema: z.string().regex(/^[^\s,]{1,120}$/, 'is not an app role value (no spaces or commas)'),
+    example: 'API_ENTRA_ROLE=RaWatch.Admin',
+    default: 'RaWatch.Admin',
+  },
+  // The console's own app registration (a public client: a "Single-page application" redirect URI, no secret). It
+  // asks Entra for a token the API_ENTRA_* settings accept, so it means nothing without them.
+  CONSOLE_ENTRA_CLIENT_ID: {
+    schema: guidSchema("is not a GUID (the application (client) ID of the console's app registration)"),
+    example: 'CONSOLE_ENTRA_CLIENT_ID=8a4e2b1c-6d3f-4a7e-9b0c-2e5f7a1d3c96',
+  },
+  DATABASE_URL: {
+    schema: z
+      .string()
+      .refine(
+        (v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v),
+        'is neither sqlite:<path> nor postgres://',
+      ),
+    example: 'DATABASE_URL=sqlite:./data/ra-watch.db or DATABASE_URL=postgres://user:pass@host:5432/ra_watch',
+    default: 'sqlite:./data/ra-watch.db',
+    secret: true, // a PostgreSQL URL may hold a password
+  },
+  QUEUE: {
+    schema: z.enum(['embedded', 'service-bus'], 'is neither embedded nor service-bus'),
+    example: 'QUEUE=embedded',
+    default: 'embedded',
+  },
+  QUEUE_MAX_DELIVERIES: {
+    schema: z.coerce.number().int('is not a whole number').min(1, 'is below 1').max(1000, 'is above 1000'),
+    example: 'QUEUE_MAX_DELIVERIES=10',
+    default: '10',
+  },
+  SERVICE_BUS_CONNECTION_STRING: {
+    schema: z.string().refine((v) => /Endpoint=sb:\/\//i.test(v), 'has no Endpoint=sb://...'),
+    example:
+      'SERVICE_BUS_CONNECTION_STRING=Endpoint=sb://<namespace>.servicebus.windows.net/;SharedAccessKeyName=...;SharedAccessKey=...',
+    secret: true,
+  },
+  SERVICE_BUS_NAMESPACE: {
+    schema: z.string().regex(/^[a-z0-9.-]+$/i, 'is not a host name'),
+    example: 'SERVICE_BUS_NAMESPACE=contoso-ra-watch.servicebus.windows.net',
+  },
+  SERVICE_BUS_QUEUE: {
+    schema: z.string().min(1, 'is empty'),
+    example: 'SERVICE_BUS_QUEUE=ra-watch',
+    default: 'ra-watch',
+  },
+  GRAPH_BASE_URL: {
+    schema: httpUrl(
+      'national clouds use https://graph.microsoft.us or https://microsoftgraph.chinacloudapi.cn',
+    ),
+    example: 'GRAPH_BASE_URL=https://graph.microsoft.com',
+    default: 'https://graph.microsoft.com',
+  },
+  AZURE_AUTHORITY_HOST: {
+    schema: httpUrl('the Entra sign-in host'),
+    example: 'AZURE_AUTHORITY_HOST=https://login.microsoftonline.us',
+  },
+  AZURE_TENANT_ID: {
+    schema: guidSchema('is not a GUID'),
+    example: 'AZURE_TENANT_ID=5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17',
+  },
+  AZURE_CLIENT_ID: {
+    schema: guidSchema('is not a GUID'),
+    example: 'AZURE_CLIENT_ID=3c9f1e27-84b6-4d0a-9f52-1e7a6c0b8d43',
+  },
+  AZURE_CLIENT_SECRET: {
+    schema: z.string().min(1, 'is empty'),
+    example: 'AZURE_CLIENT_SECRET=<the app registration secret>',
+    secret: true,
+  },
+  AZURE_CLIENT_CERTIFICATE_PATH: {
+    schema: z.string().refine((p) => existsSync(p), 'names a file that does not exist'),
+    example: 'AZURE_CLIENT_CERTIFICATE_PATH=/run/secrets/ra-watch.pem',
+  },
+  AZURE_FEDERATED_TOKEN_FILE: {
+    schema: z.string().refine((p) => existsSync(p), 'names a file that does not exist'),
+    example: 'AZURE_FEDERATED_TOKEN_FILE=/var/run/secrets/azure/tokens/azure-identity-token',
+  },
+  GRAPH_ACCESS_TOKEN: {
+    schema: z.string().min(1, 'is empty'),
+    example: 'GRAPH_ACCESS_TOKEN=<a bearer token>',
+    secret: true,
+  },
+  SLACK_WEBHOOK_URL: {
+    schema: httpUrl('a Slack incoming webhook'),
+    example: 'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T000/B000/XXXX',
+    secret: true,
+  },
+  TEAMS_WEBHOOK_URL: {
+    schema: httpUrl('a Teams Workflows or incoming-webhook URL'),
+    example: 'TEAMS_WEBHOOK_URL=https://prod-00.westus.logic.azure.com:443/workflows/...',
+    secret: true,
+  },
+  ALERT_WEBHOOK_URL: {
+    schema: httpUrl('your ticketing or PSA webhook'),
+    example: 'ALERT_WEBHOOK_URL=https://psa.contoso.com/hooks/ra-watch',
+    secret: true,
+  },
+  // Signs each generic-webhook body (X-RA-Watch-Signature: sha256=<hex>) so the receiver can tell it is us.
+  ALERT_WEBHOOK_SECRET: {
+    schema: z.string().min(16, 'is shorter than 16 characters'),
+    example: 'ALERT_WEBHOOK_SECRET=<a long random string, e.g. from `openssl rand -hex 24`>',
+    secret: true,
+  },
+  SMTP_URL: {
+    schema: z
+      .string()
+      .refine((v) => /^smtps?:\/\/.+/.test(v) && URL.canParse(v), 'is not an smtp:// or smtps:// URL'),
+    example: 'SMTP_URL=smtps://user:password@smtp.contoso.com:465',
+    secret: true,
+  },
+  ALERT_EMAIL_FROM: {
+    schema: z.email('is not an e-mail address'),
+    example: 'ALERT_EMAIL_FROM=ra-watch@contoso.com',
+  },
+  ALERT_EMAIL_TO: {
+    schema: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0),
+      )
+      .refine(
+        (list) => list.length > 0 && list.every((a) => z.email().safeParse(a).success),
+        'is not a comma-separated list of e-mail addresses',
+      ),
+    example: 'ALERT_EMAIL_TO=teams-admins@contoso.com,noc@contoso.com',
+  },
+  // Post-incident replay reads the event log; older events are purged once a day.
+  EVENT_RETENTION_DAYS: {
+    schema: z.coerce.number().int('is not a whole number').min(1, 'is below 1').max(36500, 'is above 36500'),
+    example: 'EVENT_RETENTION_DAYS=400',
+    default: '400',
+  },
+  // Azure Monitor's standard name. It identifies the Application Insights resource to write to: kept out of logs.
+  APPLICATIONINSIGHTS_CONNECTION_STRING: {
+    // The exporter refuses (throws at start) a key that is not a lower-case GUID: say so here, with the other problems.
+    schema: z.string().refine(
+      (v) =>
+        v.split(';').some((part) => {
+          const [key = '', value = ''] = part.split('=');
+          return key.trim().toLowerCase() === 'instrumentationkey' && isLowerCaseGuid(value.trim());
+        }),
+      'has no InstrumentationKey=<lower-case GUID>',
+    ),
+    example:
+      'APPLICATIONINSIGHTS_CONNECTION_STRING=InstrumentationKey=<guid>;IngestionEndpoint=https://<region>.in.applicationinsights.azure.com/',
+    secret: true,
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'is not a log level'),
+    example: 'LOG_LEVEL=info',
+    default: 'info',
+  },
+} satisfies Record<string, VariableSpec>;
+
+export type VariableName = keyof typeof variables;
+type Output<K extends VariableName> = z.output<(typeof variables)[K]['schema']>;
+type Defaulted = {
+  [K in VariableName]: (typeof variables)[K] extends { default: string } ? K : never;
+}[VariableName];
+
+/**
+ * The parsed variables: one with a default is there unless its value failed its schema (then the load fails
+ * anyway, so only a check that decides between paths must allow for it); any other only when given. CLIENT_STATE lists every
+ * accepted secret (rotation). AZURE_AUTHORITY_HOST has no default here on purpose: unset, the credential library
+ * picks the public cloud itself, and only the Entra token check names it (cross-checks.ts).
+ */
+export type ParsedVariables = { [K in Defaulted]: Output<K> } & {
+  [K in Exclude<VariableName, Defaulted | 'CLIENT_STATE'>]?: Output<K>;
+} & { CLIENT_STATE?: string[] };
+
+/** Every variable ra-watch reads (README's table and .env.example must list each: a test checks). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(variables);
+
+/** Names of the variables whose values must never be printed (for log redaction elsewhere). */
+export const SECRET_VARIABLES: readonly string[] = Object.entries(variables as Record<string, VariableSpec>)
+  .filter(([, spec]) => spec.secret === true)
+  .map(([name]) => name);
+
+export function variableSpec(name: VariableName): VariableSpec {
+  return variables[name];
+}
