@@ -8,6 +8,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/reliability'],
   testMatch: ['**/*.test.ts'],
+  // One PostgreSQL for the whole run: the given or machine's server, else an embedded one (test/support/).
+  globalSetup: '<rootDir>/test/support/test-postgres-global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/test-postgres-global-teardown.ts',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   // Each scenario bounds its own waits (about two minutes at most); this is the outer guard.
   testTimeout: 180000,
