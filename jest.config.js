@@ -5,8 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // The reliability suite runs on its own (jest.reliability.config.js): minutes long, and it restarts PostgreSQL.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/reliability/'],
-  // One PostgreSQL for the whole run: the given or machine's server, else an embedded one (test/support/).
-  globalSetup: '<rootDir>/test/support/test-postgres-global-setup.ts',
+  // One PostgreSQL and one Chromium for the whole run: the given or machine's, else the npm-shipped ones (test/support/).
+  globalSetup: '<rootDir>/test/support/jest-global-setup.ts',
   globalTeardown: '<rootDir>/test/support/test-postgres-global-teardown.ts',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   // Integration suites open real sockets and databases; give them room on a 2-core machine.

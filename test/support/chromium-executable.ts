@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-export type ChromiumLookup = { found: true; executablePath: string; from: string } | { found: false; hint: string };
+export type ChromiumLookup =
+  { found: true; executablePath: string; from: string } | { found: false; hint: string };
 
 const SYSTEM_CHROMIUMS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 const REPO_ROOT = path.join(__dirname, '..', '..');
@@ -50,7 +51,10 @@ function lookUp(): ChromiumLookup {
 
 function runs(executable: string): boolean {
   try {
-    execFileSync(executable, ['--headless', '--no-sandbox', '--version'], { stdio: 'ignore', timeout: 20_000 });
+    execFileSync(executable, ['--headless', '--no-sandbox', '--version'], {
+      stdio: 'ignore',
+      timeout: 20_000,
+    });
     return true;
   } catch {
     return false;

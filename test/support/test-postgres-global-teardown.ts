@@ -11,10 +11,16 @@ export default async function tearDownTestPostgres(): Promise<void> {
   const embeddedDir = process.env[EMBEDDED_POSTGRES_DIR_ENV];
   const uses = process.env[TEST_POSTGRES_USES_ENV];
   if (uses !== undefined && uses !== '') {
-    const lines = existsSync(uses) ? readFileSync(uses, 'utf8').split('\n').filter((line) => line !== '') : [];
+    const lines = existsSync(uses)
+      ? readFileSync(uses, 'utf8')
+          .split('\n')
+          .filter((line) => line !== '')
+      : [];
     const files = new Set(lines);
     const server = `${embeddedDir ? 'the embedded PostgreSQL at ' : ''}${process.env[TEST_DATABASE_URL_ENV] ?? ''}`;
-    process.stderr.write(`\nPostgreSQL: ${files.size} test files made ${lines.length} databases on ${server}\n`);
+    process.stderr.write(
+      `\nPostgreSQL: ${files.size} test files made ${lines.length} databases on ${server}\n`,
+    );
     rmSync(path.dirname(uses), { recursive: true, force: true });
   }
   if (embeddedDir !== undefined && embeddedDir !== '') await stopEmbeddedPostgres(embeddedDir);

@@ -20,6 +20,7 @@ export function testPostgresUrl(database: string): string {
 export function noteTestPostgresUse(): void {
   const file = process.env[TEST_POSTGRES_USES_ENV];
   if (file === undefined || file === '') return;
-  const testPath = (globalThis as { expect?: { getState(): { testPath?: string } } }).expect?.getState().testPath;
+  const testPath = (globalThis as { expect?: { getState(): { testPath?: string } } }).expect?.getState()
+    .testPath;
   appendFileSync(file, `${testPath ?? 'unknown'}\n`);
 }

@@ -20,7 +20,10 @@ function embeddedDir(): string | null {
 
 function clusterVersion(): string {
   const versions = readdirSync('/etc/postgresql');
-  if (versions.length !== 1) throw new Error(`expected one PostgreSQL cluster version in /etc/postgresql, found ${versions.join(', ')}`);
+  if (versions.length !== 1)
+    throw new Error(
+      `expected one PostgreSQL cluster version in /etc/postgresql, found ${versions.join(', ')}`,
+    );
   return versions[0]!;
 }
 
