@@ -8,6 +8,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/reliability'],
   testMatch: ['**/*.test.ts'],
+  // One PostgreSQL and one Chromium for the whole run: the given or machine's, else the npm-shipped ones (test/support/).
+  globalSetup: '<rootDir>/test/support/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/test-postgres-global-teardown.ts',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   // Each scenario bounds its own waits (about two minutes at most); this is the outer guard.
   testTimeout: 180000,

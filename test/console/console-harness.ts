@@ -1,7 +1,8 @@
 /**
  * The console's test bench: the real app (SQLite file, embedded queue, background loops) watching the Graph simulator
  * after a scenario has played, with the console mounted as `npm start` would serve it, and a real headless Chromium
- * (Debian's /usr/bin/chromium) driven by playwright-core.
+ * (the first that runs of CHROMIUM_PATH, the system's and the npm-packaged one: test/support/chromium-executable.ts)
+ * driven by playwright-core.
  *
  * The console's API reads (`/api/console`) need the app's store and queue, which exist only once `startApp` has
  * run, so they are mounted through a router filled in right after start, behind the same bearer-token guard as /api.
@@ -25,10 +26,10 @@ import { startDemoGraph, type DemoGraph } from '../../src/demo/demo-graph';
 import { waitUntilQuiet } from '../../src/demo/wait-until-quiet';
 import { playScenario, type Scenario } from '../../src/graph/simulator/scenarios';
 import { silentLogger } from '../../src/logger';
+import { findChromium } from '../support/chromium-executable';
 import { createEmptyDatabase } from '../support/databases';
 import { API_CLIENT_ID, CONSOLE_CLIENT_ID, ENTRA_TENANT_ID, type EntraStub } from '../api/entra-stub';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -39,6 +40,13 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+/** Launches the Chromium that findChromium chose; suites reach here only through describeWithChromium. */
+export async function launchChromium(): Promise<Browser> {
+  const found = findChromium();
+  if (!found.found) throw new Error(found.hint);
+  return chromium.launch({ executablePath: found.executablePath, args: CHROMIUM_ARGS });
+}
+
 export const ARTIFACTS_DIR = join(__dirname, '..', 'artifacts');
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
 
@@ -114,7 +122,7 @@ export async function startConsoleHarness(
     for (const scenario of scenarios)
       await playScenario(demo.simulator, scenario, { stepGapMs: 0, betweenSteps: settle });
     await settle();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   } catch (error) {
     await app.stop();
     await demo.simulator.stop();

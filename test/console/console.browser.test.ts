@@ -16,6 +16,7 @@ import {
   startConsoleHarness,
   type ConsoleHarness,
 } from './console-harness';
+import { describeWithChromium } from './describe-with-chromium';
 
 jest.setTimeout(120_000);
 
@@ -29,7 +30,7 @@ interface AlertJson {
 
 const WAIT = { timeout: 30_000 };
 
-describe('the web console', () => {
+describeWithChromium('the web console', () => {
   let harness: ConsoleHarness;
   let context: BrowserContext;
   let page: Page;

@@ -22,6 +22,7 @@ import {
   startConsoleHarness,
   type ConsoleHarness,
 } from './console-harness';
+import { describeWithChromium } from './describe-with-chromium';
 
 jest.setTimeout(120_000);
 
@@ -33,7 +34,7 @@ interface AlertJson {
   acknowledgedBy: string | null;
 }
 
-describe('the console with Microsoft sign-in', () => {
+describeWithChromium('the console with Microsoft sign-in', () => {
   let entra: EntraStub;
   let harness: ConsoleHarness;
   const contexts: BrowserContext[] = [];

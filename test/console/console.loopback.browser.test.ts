@@ -7,7 +7,6 @@
 import { networkInterfaces } from 'node:os';
 import express, { type Router } from 'express';
 import type { Browser } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { requireApiToken } from '../../src/api/require-api-token';
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
@@ -15,7 +14,8 @@ import { createConsoleApiRouter } from '../../src/console/console-api-router';
 import { createConsoleRouter } from '../../src/console/console-router';
 import { silentLogger } from '../../src/logger';
 import { createEmptyDatabase } from '../support/databases';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, seriousAccessibilityViolations } from './console-harness';
+import { launchChromium, seriousAccessibilityViolations } from './console-harness';
+import { describeWithChromium } from './describe-with-chromium';
 
 jest.setTimeout(120_000);
 
@@ -30,7 +30,7 @@ function outsideAddress(): string | null {
   return null;
 }
 
-describe('the console of a ra-watch without API_TOKEN', () => {
+describeWithChromium('the console of a ra-watch without API_TOKEN', () => {
   let app: App;
   let browser: Browser;
   let dropDatabase: () => Promise<void>;
@@ -53,7 +53,7 @@ describe('the console of a ra-watch without API_TOKEN', () => {
       ],
     });
     consoleApi = createConsoleApiRouter({ store: app.store, queue: app.queue, tenantIds: app.tenantIds });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,5 +1,6 @@
 /**
- * PostgreSQL restarted in the middle of a burst (`pg_ctlcluster ... restart`: the machine's shared server, once).
+ * PostgreSQL restarted in the middle of a burst, once: the server the run uses (the machine's shared one with
+ * `pg_ctlcluster ... restart`, or the run's embedded one with `pg_ctl restart`; support/restart-test-postgres.ts).
  * The service is not restarted: while the database is away, ingest answers 503 and Graph's side delivers again; the
  * worker's and the outbox's failed rounds are retried. Verdict: every notification that got a 202 is processed.
  *
@@ -8,34 +9,20 @@
  * reports as an unhandled error and which would end a plain node process. Fix: `pool.on('connect', (client) =>
  * client.on('error', ...))`.
  */
-import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { countProcessed, startReliabilityApp, waitForDrainedQueue, type ReliabilityApp } from './support/reliability-app';
 import { burst, deliverOnce, describeAnswers, newDeliveryLog } from './support/post-notifications';
+import { ensureTestPostgresRunning, restartCommand, restartTestPostgres } from './support/restart-test-postgres';
 import { printVerdict } from './support/verdict';
 
-const run = promisify(execFile);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const NOTIFICATIONS = 4_000;
 const RESTART_AFTER_ACCEPTED_POSTS = 60;
-
-function clusterVersion(): string {
-  const versions = readdirSync('/etc/postgresql');
-  if (versions.length !== 1) throw new Error(`expected one PostgreSQL cluster version in /etc/postgresql, found ${versions.join(', ')}`);
-  return versions[0]!;
-}
-
-async function pgctl(action: 'restart' | 'start' | 'status'): Promise<string> {
-  const { stdout } = await run('pg_ctlcluster', ['--skip-systemctl-redirect', clusterVersion(), 'main', action]);
-  return stdout;
-}
 
 describe('PostgreSQL restarted mid-run', () => {
   let harness: ReliabilityApp | null = null;
   afterEach(async () => {
     // Whatever happened, leave the shared server running.
-    await pgctl('status').catch(() => pgctl('start'));
+    await ensureTestPostgresRunning();
     await harness?.stop();
     harness = null;
   });
@@ -51,7 +38,7 @@ describe('PostgreSQL restarted mid-run', () => {
     let restartTook = 0;
     const restartPostgres = async (): Promise<void> => {
       const started = Date.now();
-      await pgctl('restart');
+      await restartTestPostgres();
       restartTook = Date.now() - started;
     };
     const runner = async (): Promise<void> => {
@@ -78,7 +65,7 @@ describe('PostgreSQL restarted mid-run', () => {
       scenario: 'PostgreSQL restarted mid-run (postgres)',
       sent: [
         `${bodies.length} POSTs of 20 notifications over ${tenant.userIds.length} users from 8 connections (${describeAnswers(log)}); 503s delivered again`,
-        `pg_ctlcluster restart after ${RESTART_AFTER_ACCEPTED_POSTS} accepted POSTs (took ${restartTook} ms); the service kept running`,
+        `${restartCommand()} after ${RESTART_AFTER_ACCEPTED_POSTS} accepted POSTs (took ${restartTook} ms); the service kept running`,
       ],
       saw: [`queue after: ${JSON.stringify(stats)}; /readyz ${ready}`],
       published: log.accepted.length,

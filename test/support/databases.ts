@@ -1,7 +1,8 @@
 /**
  * Real databases for tests: every contract suite runs over both engines. SQLite is a temp file; PostgreSQL is the
- * machine's server (127.0.0.1:5432, user postgres, trust auth) with a fresh, randomly named database per call,
- * dropped (WITH (FORCE)) afterwards.
+ * server the run's global setup chose (TEST_DATABASE_URL, the machine's 127.0.0.1:5432, or an embedded PostgreSQL of
+ * the run's own: test/support/test-postgres-global-setup.ts) with a fresh, randomly named database per call, dropped
+ * (WITH (FORCE)) afterwards.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -10,10 +11,9 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { openDatabase, type Database } from '../../src/store/database';
 import type { Engine } from '../../src/store/store';
+import { noteTestPostgresUse, testPostgresUrl } from './test-postgres-url';
 
 export const ENGINES: Engine[] = ['sqlite', 'postgres'];
-
-export const POSTGRES_SERVER_URL = 'postgres://postgres@127.0.0.1:5432';
 
 export interface TestDatabase {
   /** The DATABASE_URL of this database (a child process can open it too). */
@@ -48,14 +48,15 @@ export async function createEmptyDatabase(engine: Engine): Promise<{ url: string
     };
   }
   await withAdminClient((client) => client.query(`CREATE DATABASE ${name}`));
+  noteTestPostgresUse();
   return {
-    url: `${POSTGRES_SERVER_URL}/${name}`,
+    url: testPostgresUrl(name),
     drop: () => withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
   };
 }
 
 async function withAdminClient(work: (client: Client) => Promise<unknown>): Promise<void> {
-  const client = new Client({ connectionString: `${POSTGRES_SERVER_URL}/postgres` });
+  const client = new Client({ connectionString: testPostgresUrl('postgres') });
   await client.connect();
   try {
     await work(client);
