@@ -10,15 +10,12 @@
  */
 import express from 'express';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import type { Config } from './config';
 import type { TenantId } from './glossary';
-import type { Logger } from './logger';
 import { describeError } from './errors';
 import { createStartedParts, type StartedParts } from './started-parts';
 import type { App, AppOptions } from './app-shape';
-import { openDatabase, type Database } from './store/database';
+import { openDatabase } from './store/database';
 import { createStore } from './store/sql-store';
-import type { Queue } from './queue/queue';
 import { createQueue } from './queue/open-queue';
 import { createTokenProvider } from './graph/client/credential';
 import { createGraphReader } from './graph/client/graph-reader-client';

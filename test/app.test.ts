@@ -9,7 +9,8 @@ import { Client } from 'pg';
 import { startApp, type App } from '../src/app';
 import { loadConfig } from '../src/config';
 import { silentLogger } from '../src/logger';
-import { createEmptyDatabase, createTestDatabase, POSTGRES_SERVER_URL, type TestDatabase } from './support/databases';
+import { createEmptyDatabase, createTestDatabase, type TestDatabase } from './support/databases';
+import { testPostgresUrl } from './support/test-postgres-url';
 
 const API_TOKEN = 'an-api-token-for-the-tests-0123456789';
 const CLIENT_STATE = 'a-client-state-for-the-tests-0123';
@@ -89,7 +90,7 @@ describe('the composed app', () => {
 describe('a start that fails', () => {
   /** Sessions PostgreSQL still has open on `name`; the app's pool ends them when the store closes. */
   async function sessionsOn(name: string): Promise<number> {
-    const client = new Client({ connectionString: `${POSTGRES_SERVER_URL}/postgres` });
+    const client = new Client({ connectionString: testPostgresUrl('postgres') });
     await client.connect();
     try {
       const result = await client.query<{ n: string }>(
