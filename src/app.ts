@@ -58,6 +58,7 @@ import { consoleSignInSettings } from './console/console-sign-in';
 import { createPipelineMetrics } from './metrics/pipeline-metrics';
 import { startAzureMonitorExport, type MetricsExport } from './metrics/azure-monitor-export';
 import { createConsoleApiRouter } from './console/console-api-router';
+import { createMetricsServer } from './http/metrics-server';
 
 /** Where Graph is and how to get a token for a tenant. Defaults to the configured credential. */
 export interface GraphAccess {
@@ -101,6 +102,8 @@ export interface App {
   readonly metrics: Registry;
   /** `http://host:port` once listening, else null. */
   readonly url: string | null;
+  /** `http://host:port` of the METRICS_PORT listener (GET /metrics only) once listening, else null. */
+  readonly metricsUrl: string | null;
   readonly tenantIds: TenantId[];
   audit(tenantId: TenantId, options?: TenantAuditOptions): Promise<AuditReport>;
   /** Idempotent; drains and closes everything. */
@@ -153,7 +156,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   let ready = true;
   const expressApp = createExpressApp({
     logger,
-    metricsRegistry: metrics,
+    // With METRICS_PORT, /metrics is served on that port alone (createMetricsServer), not beside the public routes.
+    metricsRegistry: config.metricsPort === null ? metrics : false,
     readiness: async () => ({
       accepting: ready ? 'ok' : 'shutting down',
       store: await probe(() => store.ping()),
@@ -169,11 +173,17 @@ export async function startApp(options: AppOptions): Promise<App> {
   // No per-source rate limit on Graph's endpoints: Graph delivers bursts from few addresses, and every refusal counts
   // toward the slow/failed share at which Graph drops notifications for good (DOMAIN.md §5).
   const server = createHttpServer({ ingest, app: expressApp, rateLimit: false });
+  const metricsServer = config.metricsPort === null ? null : createMetricsServer(metrics, logger);
   let url: string | null = null;
+  let metricsUrl: string | null = null;
   if (options.listen !== false) {
-    const address = await listen(server, config.port, config.host);
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-    url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    const urlOf = (port: number): string => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const address = await listen(server, config.port, config.host);
+    url = urlOf(address.port);
+    if (metricsServer !== null && config.metricsPort !== null) {
+      metricsUrl = urlOf((await listen(metricsServer, config.metricsPort, config.host)).port);
+    }
   }
   const publicBaseUrl = config.publicBaseUrl ?? (options.publicBaseUrlFallback === 'local-url' ? url : null);
 
@@ -277,7 +287,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     reconciler.start();
   }
   logger.info(
-    { url, database: database.engine, queue: config.queue.kind, tenants: tenantIds },
+    { url, metricsUrl, database: database.engine, queue: config.queue.kind, tenants: tenantIds },
     'ra-watch started',
   );
 
@@ -286,6 +296,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     stopping ??= (async () => {
       ready = false;
       await closeGracefully(server, { ingest });
+      if (metricsServer !== null) await closeGracefully(metricsServer);
       // Each part reports its own failure; one failing must not keep the others from stopping.
       for (const part of [worker, dispatcher, digest, retention, subscriptions, reconciler]) {
         await part
@@ -318,6 +329,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     ingest,
     metrics,
     url,
+    metricsUrl,
     tenantIds,
     audit,
     stop,

@@ -29,6 +29,12 @@ export type QueueConfig =
 export interface Config {
   port: number;
   host: string;
+  /**
+   * METRICS_PORT: serve /metrics on this port only, on a listener of its own, and not on PORT. null: /metrics is on
+   * PORT with everything else. Container Apps ingress cannot hide one path of a port, so the deployment keeps the
+   * metrics (tenant and subscription names) off the public ingress by giving them a port exposed internally only.
+   */
+  metricsPort: number | null;
   publicBaseUrl: string | null;
   /** Accepted clientState secrets: the first is used for new subscriptions; more than one allows rotation. */
   clientStates: string[];
@@ -103,6 +109,10 @@ const variables = {
     example: 'PORT=3000',
   },
   HOST: { schema: z.string().min(1, 'is empty'), example: 'HOST=0.0.0.0' },
+  METRICS_PORT: {
+    schema: z.coerce.number().int('is not a whole number').min(0, 'is below 0').max(65535, 'is above 65535'),
+    example: 'METRICS_PORT=9464',
+  },
   PUBLIC_BASE_URL: {
     schema: z
       .string()
@@ -319,6 +329,7 @@ export function loadConfig(env: Env = process.env): Config {
   return Object.freeze({
     port: vars.PORT ?? 3000,
     host: vars.HOST ?? '0.0.0.0',
+    metricsPort: vars.METRICS_PORT ?? null,
     publicBaseUrl: vars.PUBLIC_BASE_URL ?? null,
     clientStates: vars.CLIENT_STATE ?? [],
     apiToken: vars.API_TOKEN ?? null,
