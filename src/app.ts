@@ -14,6 +14,7 @@ import type { TenantId } from './glossary';
 import type { Logger } from './logger';
 import { describeError } from './errors';
 import { openDatabase, type Database } from './store/database';
+import { createEntraPassword } from './store/postgres-entra-password';
 import { createStore } from './store/sql-store';
 import type { Store } from './store/store';
 import type { Queue } from './queue/queue';
@@ -116,7 +117,13 @@ export async function startApp(options: AppOptions): Promise<App> {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
 
-  const database = await openDatabase(config.databaseUrl, { logger });
+  // A postgres:// URL without a password signs in with an Entra token of the app's Azure identity (the managed
+  // identity on Azure); the function is only called when the server asks for a password.
+  const azureIdentity = azureCredentialFor(config.graph.credential);
+  const database = await openDatabase(config.databaseUrl, {
+    logger,
+    ...(azureIdentity === null ? {} : { postgresPassword: createEntraPassword(azureIdentity) }),
+  });
   const store = createStore(database);
   const queue = createQueue(config, database, logger);
   const observe = createPipelineMetrics(metrics, { queue, store });
