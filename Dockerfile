@@ -24,6 +24,11 @@ RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund
 
 # ---- run ----------------------------------------------------------------------------------------------------
 FROM node:20-bookworm-slim AS run
+# tini as PID 1: it forwards SIGTERM to node and reaps zombie processes, which node as PID 1 does not (the kernel
+# gives PID 1 no default signal handlers, and node never waits on orphans it inherits).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     PORT=3000 \
     DATABASE_URL=sqlite:/app/data/ra-watch.db
@@ -39,6 +44,7 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# node is PID 1 with no shell in front, so SIGTERM reaches ra-watch and it drains before exiting.
+# tini is PID 1 with no shell in front and passes SIGTERM on to node, so ra-watch drains before exiting.
 STOPSIGNAL SIGTERM
+ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "dist/src/cli/main.js", "serve"]

@@ -1,6 +1,8 @@
 // ra-watch on Azure: one Container App (ingest + worker in one process: `ra-watch serve`), scaled on HTTP load and
 // on the Service Bus queue's length; Service Bus carries the work, PostgreSQL flexible server keeps the store, Key
-// Vault keeps every secret, and one user-assigned managed identity reads Key Vault, Service Bus and Microsoft Graph.
+// Vault keeps every secret, and one user-assigned managed identity pulls the image from the private registry and
+// reads Key Vault, Service Bus, PostgreSQL (Microsoft Entra sign-in, no password) and Microsoft Graph. The app and
+// the database share a virtual network: PostgreSQL has no public endpoint at all.
 //
 //   az deployment group create -g <resource-group> -f deploy/main.bicep -p @deploy/main.parameters.json
 //
@@ -16,18 +18,17 @@ param location string = resourceGroup().location
 @maxLength(11)
 param namePrefix string = 'rawatch'
 
-@description('The container image, e.g. contoso.azurecr.io/ra-watch:1.0.0 (built from the repository Dockerfile).')
-param image string
+@description('An existing Azure Container Registry in this resource group that holds the image (private: the app pulls with its managed identity, which gets AcrPull on it).')
+param registryName string
+
+@description('The image inside that registry, repository:tag, e.g. ra-watch:0.1.0 (built from the repository Dockerfile).')
+param imageName string
 
 @description('The watched Microsoft 365 tenant (AZURE_TENANT_ID); the managed identity must live in this tenant.')
 param watchedTenantId string = tenant().tenantId
 
-@description('PostgreSQL administrator login.')
-param postgresAdminLogin string = 'rawatch'
-
-@description('PostgreSQL administrator password (goes into Key Vault inside DATABASE_URL, never into an env var).')
-@secure()
-param postgresAdminPassword string
+@description('Address space of the virtual network the app environment and PostgreSQL share (a /16 is split into a /23 for the apps and a /24 for the database).')
+param vnetAddressPrefix string = '10.42.0.0/16'
 
 @description('Graph echoes this in every notification (CLIENT_STATE): 16 to 128 characters, e.g. `openssl rand -hex 16`.')
 @secure()
@@ -47,6 +48,22 @@ param slackWebhookUrl string = ''
 @description('SMTP URL with its password, e.g. smtps://user:password@smtp.contoso.com:465 (SMTP_URL); empty for no e-mail.')
 @secure()
 param smtpUrl string = ''
+
+@description('Teams Workflows or incoming-webhook URL receiving Adaptive Cards (TEAMS_WEBHOOK_URL); empty for no Teams alerts.')
+@secure()
+param teamsWebhookUrl string = ''
+
+@description('Generic JSON webhook for a ticketing/PSA tool (ALERT_WEBHOOK_URL); empty for none.')
+@secure()
+param alertWebhookUrl string = ''
+
+@description('HMAC-SHA256 key signing each generic-webhook body (ALERT_WEBHOOK_SECRET), at least 16 characters; needs alertWebhookUrl. Empty: unsigned.')
+@secure()
+param alertWebhookSecret string = ''
+
+@description('Application Insights connection string: metrics are also exported to Azure Monitor (APPLICATIONINSIGHTS_CONNECTION_STRING). Empty: /metrics only.')
+@secure()
+param applicationInsightsConnectionString string = ''
 
 @description('Sender of alert e-mails (ALERT_EMAIL_FROM); needed when smtpUrl is set.')
 param alertEmailFrom string = ''
@@ -70,6 +87,16 @@ param consoleEntraClientId string = ''
 @allowed(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
 param logLevel string = 'info'
 
+@description('Events older than this many days are purged from the event log (EVENT_RETENTION_DAYS).')
+@minValue(1)
+@maxValue(36500)
+param eventRetentionDays int = 400
+
+@description('Fewest replicas: 1 or more, since Graph must have its notifications acknowledged within 3 seconds and a cold start from zero is slower.')
+@minValue(1)
+@maxValue(30)
+param minReplicas int = 1
+
 @description('Most replicas the app scales out to.')
 @minValue(1)
 @maxValue(30)
@@ -83,7 +110,13 @@ var appName = '${namePrefix}-app'
 var queueName = 'ra-watch'
 var databaseName = 'ra_watch'
 var containerPort = 3000
+// /metrics is served on this port only (METRICS_PORT), which the ingress exposes inside the environment alone.
+var metricsPort = 9464
 var withSlack = !empty(slackWebhookUrl)
+var withTeams = !empty(teamsWebhookUrl)
+var withWebhook = !empty(alertWebhookUrl)
+var withWebhookSecret = withWebhook && !empty(alertWebhookSecret)
+var withAzureMonitor = !empty(applicationInsightsConnectionString)
 var withEmail = !empty(smtpUrl)
 var withEntraApi = !empty(apiEntraTenantId)
 
@@ -91,11 +124,66 @@ var withEntraApi = !empty(apiEntraTenantId)
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 // Data Owner rather than Sender + Receiver: the KEDA scaler reads the queue's message count, a management read.
 var serviceBusDataOwner = '090c5cfd-751d-490a-894a-3ce6f1109419'
+var acrPull = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
 
 // ---- identity ---------------------------------------------------------------------------------------------------
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: '${namePrefix}-identity'
   location: location
+}
+
+// ---- Registry: the app pulls its image with the managed identity (no admin user, no registry password) -----------
+resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing = {
+  name: registryName
+}
+
+resource registryPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, identity.id, acrPull)
+  scope: registry
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', acrPull)
+  }
+}
+
+// ---- Network: the app environment and PostgreSQL in one VNet, the database on a private address only ----------
+resource vnet 'Microsoft.Network/virtualNetworks@2023-11-01' = {
+  name: '${namePrefix}-vnet'
+  location: location
+  properties: {
+    addressSpace: { addressPrefixes: [vnetAddressPrefix] }
+    subnets: [
+      {
+        // A workload-profiles environment takes a /27 or larger, delegated to it.
+        name: 'apps'
+        properties: {
+          addressPrefix: cidrSubnet(vnetAddressPrefix, 23, 0)
+          delegations: [{ name: 'apps', properties: { serviceName: 'Microsoft.App/environments' } }]
+        }
+      }
+      {
+        name: 'postgres'
+        properties: {
+          addressPrefix: cidrSubnet(vnetAddressPrefix, 24, 2)
+          delegations: [{ name: 'postgres', properties: { serviceName: 'Microsoft.DBforPostgreSQL/flexibleServers' } }]
+        }
+      }
+    ]
+  }
+}
+
+// The server's name resolves to its private address through this zone (the name must end in this suffix).
+resource postgresDns 'Microsoft.Network/privateDnsZones@2020-06-01' = {
+  name: '${namePrefix}-pg-${suffix}.private.postgres.database.azure.com'
+  location: 'global'
+}
+
+resource postgresDnsLink 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2020-06-01' = {
+  parent: postgresDns
+  name: '${namePrefix}-vnet'
+  location: 'global'
+  properties: { registrationEnabled: false, virtualNetwork: { id: vnet.id } }
 }
 
 // ---- Key Vault: every secret the app reads ----------------------------------------------------------------------
@@ -147,16 +235,43 @@ resource smtpSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (withEma
   properties: { value: smtpUrl }
 }
 
+resource teamsSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (withTeams) {
+  parent: vault
+  name: 'teams-webhook-url'
+  properties: { value: teamsWebhookUrl }
+}
+
+resource webhookSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (withWebhook) {
+  parent: vault
+  name: 'alert-webhook-url'
+  properties: { value: alertWebhookUrl }
+}
+
+resource webhookSigningSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (withWebhookSecret) {
+  parent: vault
+  name: 'alert-webhook-secret'
+  properties: { value: alertWebhookSecret }
+}
+
+resource azureMonitorSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (withAzureMonitor) {
+  parent: vault
+  name: 'applicationinsights-connection-string'
+  properties: { value: applicationInsightsConnectionString }
+}
+
+// No password in the URL: the user is the managed identity's Entra administrator name, and ra-watch signs in with
+// an Entra access token from the same identity (src/store/postgres-entra-password.ts). The URL holds no secret any
+// more; it stays in Key Vault with the other connection settings since DATABASE_URL is a secret variable.
 resource databaseUrlSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
   name: 'database-url'
   properties: {
-    value: 'postgres://${postgresAdminLogin}:${uriComponent(postgresAdminPassword)}@${postgres.properties.fullyQualifiedDomainName}:5432/${databaseName}?sslmode=require'
+    value: 'postgres://${uriComponent(identity.name)}@${postgres.properties.fullyQualifiedDomainName}:5432/${databaseName}?sslmode=require'
   }
 }
 
 // ---- Service Bus: sessions keep one user's changes in order; duplicate detection absorbs Graph's re-sends --------
-resource serviceBus 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
+resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: '${namePrefix}-sb-${suffix}'
   location: location
   // Sessions and duplicate detection need the Standard tier at least.
@@ -164,7 +279,7 @@ resource serviceBus 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   properties: { disableLocalAuth: true, minimumTlsVersion: '1.2' }
 }
 
-resource queue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
+resource queue 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
   parent: serviceBus
   name: queueName
   properties: {
@@ -189,34 +304,50 @@ resource serviceBusAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// ---- PostgreSQL flexible server: the store ---------------------------------------------------------------------
+// ---- PostgreSQL flexible server: the store, Microsoft Entra sign-in only, private network only ------------------
 resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2022-12-01' = {
   name: '${namePrefix}-pg-${suffix}'
   location: location
   sku: { name: 'Standard_B1ms', tier: 'Burstable' }
+  // The DNS zone must be linked to the VNet before the server registers its name in it.
+  dependsOn: [postgresDnsLink]
   properties: {
     version: '16'
-    administratorLogin: postgresAdminLogin
-    administratorLoginPassword: postgresAdminPassword
+    // No administrator login and password: password sign-in is off, Entra tokens are the only way in.
+    authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Disabled', tenantId: tenant().tenantId }
+    network: {
+      delegatedSubnetResourceId: vnet.properties.subnets[1].id
+      privateDnsZoneArmResourceId: postgresDns.id
+    }
     storage: { storageSizeGB: 32 }
     backup: { backupRetentionDays: 7, geoRedundantBackup: 'Disabled' }
     highAvailability: { mode: 'Disabled' }
   }
 }
 
+// The managed identity is the server's Entra administrator: PostgreSQL creates its role (named like the identity)
+// at once, so the app can sign in, create its tables and run its migrations on the first start with no manual step.
+// deploy/README.md shows how to run it as a narrower role made with pgaadauth_create_principal instead.
+resource postgresAdmin 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@2022-12-01' = {
+  parent: postgres
+  name: identity.properties.principalId
+  properties: {
+    principalType: 'ServicePrincipal'
+    principalName: identity.name
+    tenantId: tenant().tenantId
+  }
+}
+
 resource postgresDatabase 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2022-12-01' = {
   parent: postgres
+  // One change at a time on a flexible server: a second concurrent one fails with ServerBusy.
+  dependsOn: [postgresAdmin]
   name: databaseName
   properties: { charset: 'UTF8', collation: 'en_US.utf8' }
 }
 
-// 0.0.0.0–0.0.0.0 admits Azure services only (Container Apps' outbound addresses are not fixed). For a private
-// network, put the environment and the server in a VNet instead (see README).
-resource postgresFromAzure 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2022-12-01' = {
-  parent: postgres
-  name: 'AllowAzureServices'
-  properties: { startIpAddress: '0.0.0.0', endIpAddress: '0.0.0.0' }
-}
+// No firewall rule: with a delegated subnet the server has no public endpoint, and an "allow Azure services"
+// rule (0.0.0.0) would have admitted every Azure customer's resources, not just this app.
 
 // ---- Container Apps --------------------------------------------------------------------------------------------
 resource logs 'Microsoft.OperationalInsights/workspaces@2022-10-01' = {
@@ -229,6 +360,9 @@ resource appEnvironment 'Microsoft.App/managedEnvironments@2024-03-01' = {
   name: '${namePrefix}-env'
   location: location
   properties: {
+    // Workload profiles (Consumption): the environment lives in the VNet's apps subnet and reaches PostgreSQL there.
+    workloadProfiles: [{ name: 'Consumption', workloadProfileType: 'Consumption' }]
+    vnetConfiguration: { infrastructureSubnetId: vnet.properties.subnets[0].id, internal: false }
     appLogsConfiguration: {
       destination: 'log-analytics'
       logAnalyticsConfiguration: {
@@ -250,7 +384,15 @@ var secrets = concat(
     { name: 'database-url', keyVaultUrl: databaseUrlSecret.properties.secretUri, identity: identity.id }
   ],
   withSlack ? [{ name: 'slack-webhook-url', keyVaultUrl: slackSecret.properties.secretUri, identity: identity.id }] : [],
-  withEmail ? [{ name: 'smtp-url', keyVaultUrl: smtpSecret.properties.secretUri, identity: identity.id }] : []
+  withEmail ? [{ name: 'smtp-url', keyVaultUrl: smtpSecret.properties.secretUri, identity: identity.id }] : [],
+  withTeams ? [{ name: 'teams-webhook-url', keyVaultUrl: teamsSecret.properties.secretUri, identity: identity.id }] : [],
+  withWebhook ? [{ name: 'alert-webhook-url', keyVaultUrl: webhookSecret.properties.secretUri, identity: identity.id }] : [],
+  withWebhookSecret
+    ? [{ name: 'alert-webhook-secret', keyVaultUrl: webhookSigningSecret.properties.secretUri, identity: identity.id }]
+    : [],
+  withAzureMonitor
+    ? [{ name: 'applicationinsights-connection-string', keyVaultUrl: azureMonitorSecret.properties.secretUri, identity: identity.id }]
+    : []
 )
 
 // Names exactly as src/config.ts reads them; every secret comes from a Key Vault reference (test/deploy checks).
@@ -259,19 +401,28 @@ var env = concat(
     { name: 'PORT', value: string(containerPort) }
     { name: 'HOST', value: '0.0.0.0' }
     { name: 'LOG_LEVEL', value: logLevel }
+    { name: 'METRICS_PORT', value: string(metricsPort) }
+    { name: 'EVENT_RETENTION_DAYS', value: string(eventRetentionDays) }
     { name: 'PUBLIC_BASE_URL', value: publicBaseUrl }
     { name: 'DATABASE_URL', secretRef: 'database-url' }
     { name: 'QUEUE', value: 'service-bus' }
     { name: 'SERVICE_BUS_NAMESPACE', value: '${serviceBus.name}.servicebus.windows.net' }
     { name: 'SERVICE_BUS_QUEUE', value: queueName }
     { name: 'QUEUE_MAX_DELIVERIES', value: '10' }
-    // A tenant id and a client id with no secret, certificate or token file: ra-watch uses the managed identity.
+    // A tenant id and a client id with no secret, certificate or token file: ra-watch uses the managed identity,
+    // for Graph, Service Bus and PostgreSQL alike.
     { name: 'AZURE_TENANT_ID', value: watchedTenantId }
     { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
     { name: 'CLIENT_STATE', secretRef: 'client-state' }
     { name: 'API_TOKEN', secretRef: 'api-token' }
   ],
   withSlack ? [{ name: 'SLACK_WEBHOOK_URL', secretRef: 'slack-webhook-url' }] : [],
+  withTeams ? [{ name: 'TEAMS_WEBHOOK_URL', secretRef: 'teams-webhook-url' }] : [],
+  withWebhook ? [{ name: 'ALERT_WEBHOOK_URL', secretRef: 'alert-webhook-url' }] : [],
+  withWebhookSecret ? [{ name: 'ALERT_WEBHOOK_SECRET', secretRef: 'alert-webhook-secret' }] : [],
+  withAzureMonitor
+    ? [{ name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', secretRef: 'applicationinsights-connection-string' }]
+    : [],
   withEmail
     ? [
         { name: 'SMTP_URL', secretRef: 'smtp-url' }
@@ -296,10 +447,12 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
     type: 'UserAssigned'
     userAssignedIdentities: { '${identity.id}': {} }
   }
-  // The identity must be able to read Key Vault and Service Bus before the first revision starts.
-  dependsOn: [vaultReader, serviceBusAccess, postgresDatabase, postgresFromAzure, queue]
+  // The identity must be able to pull the image, read Key Vault and Service Bus and sign in to PostgreSQL before
+  // the first revision starts.
+  dependsOn: [registryPull, vaultReader, serviceBusAccess, postgresAdmin, postgresDatabase, queue]
   properties: {
     managedEnvironmentId: appEnvironment.id
+    workloadProfileName: 'Consumption'
     configuration: {
       activeRevisionsMode: 'Single'
       ingress: {
@@ -307,14 +460,19 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
         targetPort: containerPort
         transport: 'http'
         allowInsecure: false
+        // Container Apps ingress cannot hide a path, so /metrics (tenant and subscription names) is not on the
+        // public port at all: the app serves it on METRICS_PORT, exposed inside the environment only.
+        additionalPortMappings: [{ external: false, targetPort: metricsPort }]
       }
+      // A private registry, pulled with the user-assigned identity (AcrPull above): no registry password.
+      registries: [{ server: registry.properties.loginServer, identity: identity.id }]
       secrets: secrets
     }
     template: {
       containers: [
         {
           name: 'ra-watch'
-          image: image
+          image: '${registry.properties.loginServer}/${imageName}'
           env: env
           resources: { cpu: json('0.5'), memory: '1Gi' }
           probes: [
@@ -325,8 +483,10 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
         }
       ]
       scale: {
-        // One replica always: Graph's notifications must be acknowledged within 3 seconds, a cold start is too slow.
-        minReplicas: 1
+        // At least one replica always: Graph's notifications must be acknowledged within 3 seconds, a cold start is
+        // too slow. KEDA adds one replica per messagesPerReplica waiting messages, or per 100 concurrent requests,
+        // whichever asks for more, up to maxReplicas.
+        minReplicas: minReplicas
         maxReplicas: maxReplicas
         rules: [
           {
@@ -357,4 +517,6 @@ output notificationUrl string = '${publicBaseUrl}/notifications'
 output identityClientId string = identity.properties.clientId
 output identityPrincipalId string = identity.properties.principalId
 output keyVaultName string = vault.name
+output postgresHost string = postgres.properties.fullyQualifiedDomainName
+output postgresUser string = identity.name
 output serviceBusNamespace string = '${serviceBus.name}.servicebus.windows.net'

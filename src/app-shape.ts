@@ -63,6 +63,8 @@ export interface App {
   readonly metrics: Registry;
   /** `http://host:port` once listening, else null. */
   readonly url: string | null;
+  /** `http://host:port` of the METRICS_PORT listener (GET /metrics only) once listening, else null. */
+  readonly metricsUrl: string | null;
   readonly tenantIds: TenantId[];
   audit(tenantId: TenantId, options?: TenantAuditOptions): Promise<AuditReport>;
   /** Idempotent; drains and closes everything. */

@@ -15,14 +15,16 @@ import { describeError } from './errors';
 import { createStartedParts, type StartedParts } from './started-parts';
 import type { App, AppOptions } from './app-shape';
 import { openDatabase } from './store/database';
+import { createEntraPassword } from './store/postgres-entra-password';
 import { createStore } from './store/sql-store';
 import { createQueue } from './queue/open-queue';
-import { createTokenProvider } from './graph/client/credential';
+import { azureCredentialFor, createTokenProvider } from './graph/client/credential';
 import { createGraphReader } from './graph/client/graph-reader-client';
 import { createGraphSubscriptions } from './graph/client/graph-subscriptions-client';
 import { createIngest } from './ingest/ingest';
 import { createExpressApp } from './http/express-app';
 import { createHttpServer } from './http/http-server';
+import { createMetricsServer } from './http/metrics-server';
 import { closeGracefully, listen } from './http/server-lifecycle';
 import { createWorker } from './worker/worker';
 import { createSinks } from './alerts/sinks-from-config';
@@ -60,7 +62,18 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
 
-  const database = await parts.start('database', () => openDatabase(config.databaseUrl, { logger }), (db) => db.close());
+  // A postgres:// URL without a password signs in with an Entra token of the app's Azure identity (the managed
+  // identity on Azure); the function is only called when the server asks for a password.
+  const azureIdentity = azureCredentialFor(config.graph.credential);
+  const database = await parts.start(
+    'database',
+    () =>
+      openDatabase(config.databaseUrl, {
+        logger,
+        ...(azureIdentity === null ? {} : { postgresPassword: createEntraPassword(azureIdentity) }),
+      }),
+    (db) => db.close(),
+  );
   const store = createStore(database);
   const queue = await parts.start('queue', () => createQueue(config, database, logger), (q) => q.close());
   const observe = createPipelineMetrics(metrics, { queue, store });
@@ -105,7 +118,8 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   let ready = true;
   const expressApp = createExpressApp({
     logger,
-    metricsRegistry: metrics,
+    // With METRICS_PORT, /metrics is served on that port alone (createMetricsServer), not beside the public routes.
+    metricsRegistry: config.metricsPort === null ? metrics : false,
     readiness: async () => ({
       accepting: ready ? 'ok' : 'shutting down',
       store: await probe(() => store.ping()),
@@ -128,6 +142,19 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     () => closeGracefully(server, { ingest }),
   );
   const url = address === null ? null : localUrl(config.host, address.port);
+  const metricsPort = options.listen === false ? null : config.metricsPort;
+  const metricsAddress =
+    metricsPort === null
+      ? null
+      : await parts.start(
+          'metrics server',
+          async () => {
+            const metricsServer = createMetricsServer(metrics, logger);
+            return { metricsServer, address: await listen(metricsServer, metricsPort, config.host) };
+          },
+          ({ metricsServer }) => closeGracefully(metricsServer),
+        );
+  const metricsUrl = metricsAddress === null ? null : localUrl(config.host, metricsAddress.address.port);
   const publicBaseUrl = config.publicBaseUrl ?? (options.publicBaseUrlFallback === 'local-url' ? url : null);
 
   const audit = (tenantId: TenantId, auditOptions: TenantAuditOptions = {}): Promise<AuditReport> =>
@@ -215,7 +242,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     },
   );
   logger.info(
-    { url, database: database.engine, queue: config.queue.kind, tenants: tenantIds },
+    { url, metricsUrl, database: database.engine, queue: config.queue.kind, tenants: tenantIds },
     'ra-watch started',
   );
 
@@ -239,6 +266,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     ingest,
     metrics,
     url,
+    metricsUrl,
     tenantIds,
     audit,
     stop,

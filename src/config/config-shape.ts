@@ -43,6 +43,12 @@ export type QueueConfig =
 export interface Config {
   port: number;
   host: string;
+  /**
+   * METRICS_PORT: serve /metrics on this port only, on a listener of its own, and not on PORT. null: /metrics is on
+   * PORT with everything else. Container Apps ingress cannot hide one path of a port, so the deployment keeps the
+   * metrics (tenant and subscription names) off the public ingress by giving them a port exposed internally only.
+   */
+  metricsPort: number | null;
   publicBaseUrl: string | null;
   /** Accepted clientState secrets: the first is used for new subscriptions; more than one allows rotation. */
   clientStates: string[];

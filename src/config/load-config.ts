@@ -56,6 +56,7 @@ export function loadConfig(env: Env = process.env): Config {
   return Object.freeze({
     port: vars.PORT,
     host: vars.HOST,
+    metricsPort: vars.METRICS_PORT ?? null,
     publicBaseUrl: vars.PUBLIC_BASE_URL ?? null,
     clientStates: vars.CLIENT_STATE ?? [],
     apiToken: vars.API_TOKEN ?? null,

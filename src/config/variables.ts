@@ -32,6 +32,10 @@ export const variables = {
     default: '3000',
   },
   HOST: { schema: z.string().min(1, 'is empty'), example: 'HOST=0.0.0.0', default: '0.0.0.0' },
+  METRICS_PORT: {
+    schema: z.coerce.number().int('is not a whole number').min(0, 'is below 0').max(65535, 'is above 65535'),
+    example: 'METRICS_PORT=9464',
+  },
   PUBLIC_BASE_URL: {
     schema: z
       .string()

@@ -22,8 +22,8 @@ export interface ExpressAppOptions {
   /** Each check's state: 'ok' or a short reason. /readyz is 200 only when all are 'ok'. */
   readiness: ReadinessCheck;
   routers?: Array<{ path: string; router: Router }>;
-  /** Served at /metrics; prom-client's default register when omitted. */
-  metricsRegistry?: Registry;
+  /** Served at /metrics; prom-client's default register when omitted; false: not served here (METRICS_PORT). */
+  metricsRegistry?: Registry | false;
   /** Largest request body /api accepts (default 1 MB); larger ones get 413 before anything reads them. */
   apiBodyLimitBytes?: number;
 }
@@ -36,7 +36,7 @@ export function createExpressApp(options: ExpressAppOptions): Express {
   app.use(requestIds());
   app.use(securityHeaders());
   app.use(healthRoutes(options.readiness, options.logger));
-  app.use(metricsRoute(options.metricsRegistry ?? defaultRegister));
+  if (options.metricsRegistry !== false) app.use(metricsRoute(options.metricsRegistry ?? defaultRegister));
   app.use('/api', bodySizeLimit(options.apiBodyLimitBytes ?? API_BODY_LIMIT_BYTES));
   for (const { path, router } of options.routers ?? []) app.use(path, router);
   app.use(notFound);

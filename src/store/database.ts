@@ -7,6 +7,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
 import type { Logger } from '../logger';
 import { parseDatabaseUrl } from './database-url';
 import { applyPostgresMigrations } from './postgres-migrations';
@@ -26,6 +27,11 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** How long a SQLite writer waits for another process's write lock (default 5000 ms). */
   busyTimeoutMs?: number;
+  /**
+   * The PostgreSQL password of a URL that has none, asked for each new connection (Microsoft Entra sign-in:
+   * postgres-entra-password.ts). A password in the URL wins; a server that asks for none never calls it.
+   */
+  postgresPassword?: () => Promise<string>;
 }
 
 /**
@@ -62,7 +68,14 @@ function openSqlite(filename: string, options: OpenDatabaseOptions): Database {
 }
 
 async function openPostgres(connectionString: string, options: OpenDatabaseOptions): Promise<Database> {
-  const pool = new Pool({ connectionString, max: options.poolSize ?? 10 });
+  const max = options.poolSize ?? 10;
+  const parsed = parseIntoClientConfig(connectionString);
+  // pg lets a connection string's (empty) password override a `password` function given beside it, so a URL with no
+  // password is handed over parsed, with the function in its place.
+  const pool =
+    options.postgresPassword === undefined || (typeof parsed.password === 'string' && parsed.password !== '')
+      ? new Pool({ connectionString, max })
+      : new Pool({ ...parsed, password: options.postgresPassword, max });
   // An idle client losing its connection (a PostgreSQL restart) must not crash the process; the next query
   // reconnects or fails with a clear error instead.
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL connection failed'));

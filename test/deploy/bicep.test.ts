@@ -87,7 +87,9 @@ describe('deploy/main.bicep', () => {
 
   it('sets every secret variable from a Key Vault secret reference, never a plain value', () => {
     const secretEntries = env.filter((e) => SECRET_VARIABLES.includes(e.name));
-    expect(secretEntries.map((e) => e.name)).toEqual(expect.arrayContaining(['DATABASE_URL', 'CLIENT_STATE', 'API_TOKEN', 'SLACK_WEBHOOK_URL', 'SMTP_URL']));
+    expect(secretEntries.map((e) => e.name)).toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'CLIENT_STATE', 'API_TOKEN', 'SLACK_WEBHOOK_URL', 'SMTP_URL', 'TEAMS_WEBHOOK_URL', 'ALERT_WEBHOOK_URL', 'ALERT_WEBHOOK_SECRET', 'APPLICATIONINSIGHTS_CONNECTION_STRING']),
+    );
     for (const entry of secretEntries) {
       expect({ name: entry.name, kind: entry.kind }).toEqual({ name: entry.name, kind: 'secretRef' });
       const ref = /^'([a-z0-9-]+)'$/.exec(entry.source)?.[1];
@@ -98,7 +100,7 @@ describe('deploy/main.bicep', () => {
   });
 
   it('keeps secure parameters secure', () => {
-    for (const name of ['postgresAdminPassword', 'clientState', 'apiToken', 'slackWebhookUrl', 'smtpUrl']) {
+    for (const name of ['clientState', 'apiToken', 'slackWebhookUrl', 'smtpUrl', 'teamsWebhookUrl', 'alertWebhookUrl', 'alertWebhookSecret', 'applicationInsightsConnectionString']) {
       expect(bicep).toMatch(new RegExp(`@secure\\(\\)\\n(@\\w+\\(\\d+\\)\\n)*param ${name} string`));
     }
   });
@@ -113,6 +115,51 @@ describe('deploy/main.bicep', () => {
     expect(minutes(window)).toBeGreaterThanOrEqual(4 * 60);
   });
 
+  it('uses no preview API version (each type used has a GA one)', () => {
+    const previews = [...bicep.matchAll(/^resource \w+ '([^']+-preview)'/gm)].map((m) => m[1]);
+    expect(previews).toEqual([]);
+  });
+
+  it('pulls the image from the private registry with the managed identity, which holds AcrPull on it', () => {
+    const app = block(bicep, /resource app 'Microsoft\.App\/containerApps@/);
+    expect(app).toMatch(/registries: \[\{ server: registry\.properties\.loginServer, identity: identity\.id \}\]/);
+    expect(app).toMatch(/image: '\$\{registry\.properties\.loginServer\}\//);
+    expect(app).not.toMatch(/passwordSecretRef/);
+    // AcrPull's built-in role definition id, assigned to the identity on that registry.
+    expect(bicep).toMatch(/var acrPull = '7f951dda-4ed3-4680-a7ca-43fe172d538d'/);
+    const pull = block(bicep, /resource registryPull 'Microsoft\.Authorization\/roleAssignments@/);
+    expect(pull).toMatch(/scope: registry\b/);
+    expect(pull).toMatch(/roleDefinitions', acrPull\)/);
+    expect(app).toMatch(/dependsOn: \[[^\]]*\bregistryPull\b/);
+  });
+
+  it('signs in to PostgreSQL with Microsoft Entra only: no password anywhere, no public firewall rule', () => {
+    const server = block(bicep, /resource postgres 'Microsoft\.DBforPostgreSQL\/flexibleServers@/);
+    expect(server).toMatch(/activeDirectoryAuth: 'Enabled'/);
+    expect(server).toMatch(/passwordAuth: 'Disabled'/);
+    expect(server).not.toMatch(/administratorLogin/);
+    expect(server).toMatch(/delegatedSubnetResourceId:/);
+    const admin = block(bicep, /resource postgresAdmin 'Microsoft\.DBforPostgreSQL\/flexibleServers\/administrators@/);
+    expect(admin).toMatch(/name: identity\.properties\.principalId/);
+    expect(admin).toMatch(/principalName: identity\.name/);
+    expect(admin).toMatch(/principalType: 'ServicePrincipal'/);
+    expect(bicep).not.toMatch(/firewallRules@/);
+    expect(bicep).not.toMatch(/startIpAddress/);
+    expect(bicep).not.toMatch(/param \w*[Pp]assword\b/);
+    // The URL names the identity's role and carries no password (user@host, no user:password@host).
+    const url = block(bicep, /resource databaseUrlSecret /);
+    expect(url).toMatch(/value: 'postgres:\/\/\$\{uriComponent\(identity\.name\)\}@/);
+  });
+
+  it('keeps /metrics off the public ingress: METRICS_PORT is an internal-only port mapping', () => {
+    const app = block(bicep, /resource app 'Microsoft\.App\/containerApps@/);
+    expect(env.find((e) => e.name === 'METRICS_PORT')?.source).toBe('string(metricsPort)');
+    expect(app).toMatch(/additionalPortMappings: \[\{ external: false, targetPort: metricsPort \}\]/);
+    expect(app).toMatch(/targetPort: containerPort/);
+    expect(bicep).toMatch(/var metricsPort = (\d+)/);
+    expect(/var metricsPort = (\d+)/.exec(bicep)?.[1]).not.toBe(/var containerPort = (\d+)/.exec(bicep)?.[1]);
+  });
+
   it('scales the app on the Service Bus queue length with the managed identity', () => {
     const app = block(bicep, /resource app 'Microsoft\.App\/containerApps@/);
     expect(app).toMatch(/type: 'azure-servicebus'/);
@@ -120,6 +167,9 @@ describe('deploy/main.bicep', () => {
     expect(app).toMatch(/identity: identity\.id/);
     expect(app).toMatch(/path: '\/healthz'/);
     expect(app).toMatch(/path: '\/readyz'/);
+    expect(app).toMatch(/minReplicas: minReplicas/);
+    expect(app).toMatch(/maxReplicas: maxReplicas/);
+    expect(app).toMatch(/messageCount: string\(messagesPerReplica\)/);
   });
 });
 

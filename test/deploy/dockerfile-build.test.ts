@@ -27,6 +27,8 @@ interface StageFs {
   dir: string | null;
   /** ENV as written: values naming WORKDIR paths are mapped when they are used, since ENV may precede WORKDIR. */
   env: [string, string][];
+  /** ENTRYPOINT in exec form, prepended to CMD when the container starts (empty: CMD alone). */
+  entrypoint: string[];
   cmd: string[] | null;
   healthcheck: { argv: string[]; timeoutMs: number } | null;
   stopSignal: NodeJS.Signals;
@@ -211,7 +213,7 @@ const durationSeconds = (text: string | undefined, fallback: number): number => 
 };
 
 async function buildStage(stage: Stage, built: Map<string, StageFs>): Promise<StageFs> {
-  const fs: StageFs = { name: stage.name, workdir: null, dir: null, env: [], cmd: null, healthcheck: null, stopSignal: 'SIGTERM', systemPackages: [] };
+  const fs: StageFs = { name: stage.name, workdir: null, dir: null, env: [], entrypoint: [], cmd: null, healthcheck: null, stopSignal: 'SIGTERM', systemPackages: [] };
   for (const { keyword, args } of stage.instructions) {
     switch (keyword) {
       case 'WORKDIR':
@@ -230,6 +232,9 @@ async function buildStage(stage: Stage, built: Map<string, StageFs>): Promise<St
         break;
       case 'RUN':
         await runStep(fs, args);
+        break;
+      case 'ENTRYPOINT':
+        fs.entrypoint = z.array(z.string()).min(1).parse(JSON.parse(args));
         break;
       case 'CMD':
         fs.cmd = z.array(z.string()).min(1).parse(JSON.parse(args));
@@ -292,6 +297,12 @@ describe('Dockerfile, built and run outside a container', () => {
     expect(build.systemPackages).toEqual(expect.arrayContaining(['python3', 'make', 'g++']));
   });
 
+  it('finds the init the run stage installs (tini) on this machine, and starts the CMD under it', () => {
+    expect(runStage.systemPackages).toContain('tini');
+    expect(runStage.entrypoint).toEqual(['/usr/bin/tini', '--']);
+    expect(existsSync(runStage.entrypoint[0]!)).toBe(true);
+  });
+
   it('builds from only the files it copies: compiled CLI and a natively built better-sqlite3', () => {
     const dir = build.dir!;
     expect(existsSync(join(dir, 'dist/src/cli/main.js'))).toBe(true);
@@ -322,7 +333,7 @@ describe('Dockerfile, built and run outside a container', () => {
     expect(devOnly.map(([path]) => path).filter((path) => existsSync(join(dir, path)))).toEqual([]);
   });
 
-  it('serves with its CMD, passes its HEALTHCHECK and exits 0 on its STOPSIGNAL', async () => {
+  it('serves with its ENTRYPOINT and CMD, passes its HEALTHCHECK and exits 0 on its STOPSIGNAL', async () => {
     const dir = runStage.dir!;
     const cmd = runStage.cmd;
     const healthcheck = runStage.healthcheck;
@@ -340,7 +351,8 @@ describe('Dockerfile, built and run outside a container', () => {
     expect(env.DATABASE_URL).toBe(`sqlite:${join(dir, 'data', 'ra-watch.db')}`);
     expect(isAbsolute(dir)).toBe(true);
 
-    const server = start(cmd!, dir, env);
+    // As the container would: tini as PID 1 here too, so the STOPSIGNAL below goes through it to node.
+    const server = start([...runStage.entrypoint, ...cmd!], dir, env);
     const deadline = Date.now() + 60000;
     let healthy = false;
     let lastCheck = '';

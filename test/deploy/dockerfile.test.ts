@@ -37,8 +37,12 @@ describe('Dockerfile', () => {
     expect(checks[0]!.args).toMatch(/\/healthz/);
   });
 
-  it('starts node as PID 1 in exec form, on the compiled CLI', () => {
-    expect(all(final, 'ENTRYPOINT')).toEqual([]);
+  it('starts node under tini (PID 1: forwards signals, reaps zombies) in exec form, on the compiled CLI', () => {
+    const entrypoints = all(final, 'ENTRYPOINT');
+    expect(entrypoints).toHaveLength(1);
+    expect(JSON.parse(entrypoints[0]!.args)).toEqual(['/usr/bin/tini', '--']);
+    // The run stage installs it (Debian's tini package puts it at /usr/bin/tini).
+    expect(all(final, 'RUN').map((i) => i.args).join(' ')).toMatch(/apt-get install[^&]*\btini\b/);
     const cmds = all(final, 'CMD');
     expect(cmds).toHaveLength(1);
     const argv = JSON.parse(cmds[0]!.args) as unknown;
