@@ -2,7 +2,21 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', 'scripts/**', 'test/support/*.js', 'jest.config.js', 'jest.*.config.js', 'eslint.config.mjs', 'test/artifacts/**', '**/.scratch/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'bin/**',
+      'scripts/**',
+      'test/support/*.js',
+      'jest.config.js',
+      'jest.*.config.js',
+      'eslint.config.mjs',
+      'test/artifacts/**',
+      '**/.scratch/**',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

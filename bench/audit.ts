@@ -72,22 +72,31 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ra-watch-audit-bench-'));
   const database = await openDatabase(`sqlite:${path.join(dir, 'bench.db')}`);
   try {
-    log(`audit bench: simulator seeded with ${users.toLocaleString('en')} users in ${sim.seedSeconds.toFixed(1)} s (child process), page ${pageSize}`);
+    log(
+      `audit bench: simulator seeded with ${users.toLocaleString('en')} users in ${sim.seedSeconds.toFixed(1)} s (child process), page ${pageSize}`,
+    );
     const store = createStore(database);
-    const graph = createGraphReader({ baseUrl: sim.url, tokenProvider: () => Promise.resolve(sim.token), logger: silentLogger() });
+    const graph = createGraphReader({
+      baseUrl: sim.url,
+      tokenProvider: () => Promise.resolve(sim.token),
+      logger: silentLogger(),
+    });
     const rssBefore = process.memoryUsage().rss;
     let peakRss = rssBefore;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
     const bare = await timed(() => plainPaging(sim));
     log(`  plain paging: ${bare.result.toLocaleString('en')} users in ${bare.seconds.toFixed(2)} s`);
-    const audit = await timed(() => runTenantAudit({ store, graph, logger: silentLogger(), tenantId: sim.tenantId }));
+    const audit = await timed(() =>
+      runTenantAudit({ store, graph, logger: silentLogger(), tenantId: sim.tenantId }),
+    );
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
     log(
       `  audit       : ${audit.result.usersScanned.toLocaleString('en')} users, ${audit.result.pages} pages, ${audit.result.resourceAccounts.length} resource accounts, ` +
         `${audit.result.teamsLookups} Teams lookups, ${audit.result.findings.length} findings in ${audit.seconds.toFixed(2)} s`,
     );
-    if (audit.result.usersScanned !== bare.result) throw new Error(`the audit saw ${audit.result.usersScanned} users, plain paging ${bare.result}`);
+    if (audit.result.usersScanned !== bare.result)
+      throw new Error(`the audit saw ${audit.result.usersScanned} users, plain paging ${bare.result}`);
     const ratio = audit.seconds / bare.seconds;
     const mb = peakRss / 1024 / 1024;
     const label = `${users.toLocaleString('en')} users`;

@@ -50,7 +50,12 @@ async function waitQuiet(app: App, sim: SimulatorProcess, timeoutMs: number): Pr
 }
 
 /** The firstSeenAt (ms) of each user's ra.unlicensed alert, waiting until every user has one or the time is up. */
-async function alertTimes(app: App, tenantId: string, userIds: string[], timeoutMs: number): Promise<Map<string, number>> {
+async function alertTimes(
+  app: App,
+  tenantId: string,
+  userIds: string[],
+  timeoutMs: number,
+): Promise<Map<string, number>> {
   const wanted = new Set(userIds);
   const seen = new Map<string, number>();
   const deadline = Date.now() + timeoutMs;
@@ -103,7 +108,9 @@ async function main(): Promise<void> {
     await app.subscriptions.create({ tenantId: sim.tenantId, resource: 'users' });
     await app.reconciler.resync(sim.tenantId, 'baseline');
     await waitQuiet(app, sim, 300_000);
-    log(`e2e bench: ${steady + burst} resource accounts baselined; ${steady} changes at ${perMinute}/min, then a burst of ${burst}`);
+    log(
+      `e2e bench: ${steady + burst} resource accounts baselined; ${steady} changes at ${perMinute}/min, then a burst of ${burst}`,
+    );
 
     // Steady load: one change every 60,000/perMinute ms, on schedule (not after the previous one finished).
     const gapMs = 60_000 / perMinute;
@@ -122,7 +129,9 @@ async function main(): Promise<void> {
       .sort((a, b) => a - b);
     const p50 = percentile(latencies, 50);
     const p95 = percentile(latencies, 95);
-    log(`  steady: ${latencies.length}/${steady} alerts, p50 ${p50} ms, p95 ${p95} ms, max ${latencies.at(-1)} ms`);
+    log(
+      `  steady: ${latencies.length}/${steady} alerts, p50 ${p50} ms, p95 ${p95} ms, max ${latencies.at(-1)} ms`,
+    );
     await waitQuiet(app, sim, 120_000);
 
     // Burst: every change at once; count what the simulator is asked until all is processed.
@@ -169,7 +178,10 @@ async function main(): Promise<void> {
         ratio: perUser,
         goal: '≤ 0.1',
         met: perUser <= 0.1 && burstAlerts.size === burst,
-        note: `baseline: one GET per user without $batch; ${requests.http} requests, ${requests.viaBatch} $batch items, ${burstAlerts.size} users in ${burstSeconds.toFixed(1)} s; ${requests.routes.slice(0, 3).map(([route, count]) => `${route} ×${count}`).join(', ')}`,
+        note: `baseline: one GET per user without $batch; ${requests.http} requests, ${requests.viaBatch} $batch items, ${burstAlerts.size} users in ${burstSeconds.toFixed(1)} s; ${requests.routes
+          .slice(0, 3)
+          .map(([route, count]) => `${route} ×${count}`)
+          .join(', ')}`,
       },
     ];
     if (missing > 0) log(`  ${missing} changes never raised their alert in time`);

@@ -45,7 +45,11 @@ function messageAt(run: string, n: number): OutgoingMessage {
   };
 }
 
-async function throughput(queue: Queue, total: number, log: (line: string) => void): Promise<{ perSecond: number; completed: number }> {
+async function throughput(
+  queue: Queue,
+  total: number,
+  log: (line: string) => void,
+): Promise<{ perSecond: number; completed: number }> {
   const run = `r${Date.now()}`;
   const started = Date.now();
   const deadline = started + TIME_LIMIT_MS;
@@ -82,7 +86,11 @@ async function main(): Promise<void> {
     const s = await throughput(sqliteQueue, total, log);
     await sqliteQueue.close();
     await sqlite.close();
-    results.push({ name: 'embedded, SQLite file', perSecond: s.perSecond, note: `${s.completed} messages; synchronous FULL` });
+    results.push({
+      name: 'embedded, SQLite file',
+      perSecond: s.perSecond,
+      note: `${s.completed} messages; synchronous FULL`,
+    });
     log(`  SQLite: ${Math.round(s.perSecond)} msgs/s`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -105,10 +113,20 @@ async function main(): Promise<void> {
 
   try {
     const broker = await startAmqpBroker([{ name: 'bench', requiresSession: true, lockDurationMs: 60_000 }]);
-    const queue = createServiceBusQueue({ connectionString: broker.connectionString, queueName: 'bench', maxDeliveries: 10, logger: silentLogger(), pollIntervalMs: 20 });
+    const queue = createServiceBusQueue({
+      connectionString: broker.connectionString,
+      queueName: 'bench',
+      maxDeliveries: 10,
+      logger: silentLogger(),
+      pollIntervalMs: 20,
+    });
     try {
       const b = await throughput(queue, total, log);
-      results.push({ name: 'Service Bus, test broker', perSecond: b.perSecond, note: `${b.completed} messages; sessions; broker in this process` });
+      results.push({
+        name: 'Service Bus, test broker',
+        perSecond: b.perSecond,
+        note: `${b.completed} messages; sessions; broker in this process`,
+      });
       log(`  Service Bus (test broker): ${Math.round(b.perSecond)} msgs/s`);
     } finally {
       await queue.close();

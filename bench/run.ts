@@ -33,11 +33,46 @@ function jsonRows(stdout: string): BenchRow[] {
 }
 
 const BENCHES: BenchSpec[] = [
-  { name: 'ingest', script: 'ingest.js', full: [], quick: ['--duration', '3', '--burst', '5000'], rows: ingestRows, limitMinutes: { full: 10, quick: 3 } },
-  { name: 'e2e', script: 'e2e.js', full: ['--json'], quick: ['--json', '--seconds', '10', '--burst', '200'], rows: jsonRows, limitMinutes: { full: 15, quick: 4 } },
-  { name: 'audit', script: 'audit.js', full: ['--json'], quick: ['--json', '--users', '30000'], rows: jsonRows, limitMinutes: { full: 45, quick: 4 } },
-  { name: 'replay', script: 'replay.js', full: [], quick: ['--events', '100000'], rows: replayRows, limitMinutes: { full: 20, quick: 4 } },
-  { name: 'queue', script: 'queue.js', full: ['--json'], quick: ['--json', '--messages', '1000'], rows: jsonRows, limitMinutes: { full: 10, quick: 4 } },
+  {
+    name: 'ingest',
+    script: 'ingest.js',
+    full: [],
+    quick: ['--duration', '3', '--burst', '5000'],
+    rows: ingestRows,
+    limitMinutes: { full: 10, quick: 3 },
+  },
+  {
+    name: 'e2e',
+    script: 'e2e.js',
+    full: ['--json'],
+    quick: ['--json', '--seconds', '10', '--burst', '200'],
+    rows: jsonRows,
+    limitMinutes: { full: 15, quick: 4 },
+  },
+  {
+    name: 'audit',
+    script: 'audit.js',
+    full: ['--json'],
+    quick: ['--json', '--users', '30000'],
+    rows: jsonRows,
+    limitMinutes: { full: 45, quick: 4 },
+  },
+  {
+    name: 'replay',
+    script: 'replay.js',
+    full: [],
+    quick: ['--events', '100000'],
+    rows: replayRows,
+    limitMinutes: { full: 20, quick: 4 },
+  },
+  {
+    name: 'queue',
+    script: 'queue.js',
+    full: ['--json'],
+    quick: ['--json', '--messages', '1000'],
+    rows: jsonRows,
+    limitMinutes: { full: 10, quick: 4 },
+  },
 ];
 
 interface BenchRun {
@@ -54,13 +89,18 @@ function runBench(spec: BenchSpec, quick: boolean): Promise<BenchRun> {
   const args = quick ? spec.quick : spec.full;
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(__dirname, spec.script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(__dirname, spec.script), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      for (const line of chunk.toString().split('\n')) if (line !== '' && !line.startsWith(JSON_MARKER)) process.stderr.write(`  [${spec.name}] ${line}\n`);
+      for (const line of chunk.toString().split('\n'))
+        if (line !== '' && !line.startsWith(JSON_MARKER)) process.stderr.write(`  [${spec.name}] ${line}\n`);
     });
-    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk.toString().replace(/^(?=.)/gm, `  [${spec.name}] `)));
+    child.stderr.on('data', (chunk: Buffer) =>
+      process.stderr.write(chunk.toString().replace(/^(?=.)/gm, `  [${spec.name}] `)),
+    );
     const limitMs = (quick ? spec.limitMinutes.quick : spec.limitMinutes.full) * 60_000;
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -70,7 +110,11 @@ function runBench(spec: BenchSpec, quick: boolean): Promise<BenchRun> {
     child.on('close', (exitCode) => {
       clearTimeout(timer);
       let rows: BenchRow[] = [];
-      let problem: string | null = timedOut ? `stopped after its ${limitMs / 60_000} min limit` : exitCode === 0 ? null : `exited with ${exitCode}`;
+      let problem: string | null = timedOut
+        ? `stopped after its ${limitMs / 60_000} min limit`
+        : exitCode === 0
+          ? null
+          : `exited with ${exitCode}`;
       try {
         rows = spec.rows(stdout);
       } catch (error) {
@@ -84,7 +128,10 @@ function runBench(spec: BenchSpec, quick: boolean): Promise<BenchRun> {
 
 function machine(): Record<string, string> {
   const cpus = os.cpus();
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(' / ');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
   return {
     date: new Date().toISOString(),
     cpus: `${cpus.length} × ${cpus[0]?.model ?? 'unknown'} (${cpus[0]?.speed ?? '?'} MHz)`,
@@ -119,7 +166,9 @@ function markdown(mode: string, host: Record<string, string>, runs: BenchRun[], 
   }
   lines.push('', '## Runs', '');
   for (const run of runs)
-    lines.push(`- ${run.name}: \`node dist/bench/${run.name}.js ${run.args.join(' ')}\`, ${run.seconds.toFixed(0)} s${run.problem === null ? '' : `, **${run.problem}**`}`);
+    lines.push(
+      `- ${run.name}: \`node dist/bench/${run.name}.js ${run.args.join(' ')}\`, ${run.seconds.toFixed(0)} s${run.problem === null ? '' : `, **${run.problem}**`}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -129,7 +178,9 @@ async function main(): Promise<void> {
   const onlyAt = process.argv.indexOf('--only');
   const only = onlyAt === -1 ? null : new Set((process.argv[onlyAt + 1] ?? '').split(','));
   const host = machine();
-  process.stderr.write(`bench (${quick ? 'quick' : 'full'}): ${host.cpus}, ${host.memory}, Node ${host.node}, load average ${host['load average at start (1 / 5 / 15 min)']}\n`);
+  process.stderr.write(
+    `bench (${quick ? 'quick' : 'full'}): ${host.cpus}, ${host.memory}, Node ${host.node}, load average ${host['load average at start (1 / 5 / 15 min)']}\n`,
+  );
 
   const runs: BenchRun[] = [];
   for (const spec of BENCHES) {
@@ -137,7 +188,10 @@ async function main(): Promise<void> {
     process.stderr.write(`== ${spec.name} ==\n`);
     runs.push(await runBench(spec, quick));
   }
-  const loadAtEnd = os.loadavg().map((l) => l.toFixed(2)).join(' / ');
+  const loadAtEnd = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
 
   const mode = quick ? 'quick' : 'full';
   if (json) console.log(JSON.stringify({ mode, machine: host, loadAtEnd, runs }, null, 2));
@@ -149,7 +203,11 @@ async function main(): Promise<void> {
     }
   }
   // A partial run (--only) must not overwrite the full table.
-  if (only === null) fs.writeFileSync(path.join(__dirname, '..', '..', 'bench', 'RESULTS.md'), markdown(mode, host, runs, loadAtEnd));
+  if (only === null)
+    fs.writeFileSync(
+      path.join(__dirname, '..', '..', 'bench', 'RESULTS.md'),
+      markdown(mode, host, runs, loadAtEnd),
+    );
   if (runs.some((r) => r.problem !== null)) process.exitCode = 1;
 }
 

@@ -75,7 +75,11 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     (db) => db.close(),
   );
   const store = createStore(database);
-  const queue = await parts.start('queue', () => createQueue(config, database, logger), (q) => q.close());
+  const queue = await parts.start(
+    'queue',
+    () => createQueue(config, database, logger),
+    (q) => q.close(),
+  );
   const observe = createPipelineMetrics(metrics, { queue, store });
 
   const graphAccess = options.graph ?? {
@@ -214,7 +218,19 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     options.worker,
   );
 
-  api.use(createApiRouter({ config, logger, store, queue, graph, subscriptions, runAudit: audit, routing, tenantIds }));
+  api.use(
+    createApiRouter({
+      config,
+      logger,
+      store,
+      queue,
+      graph,
+      subscriptions,
+      runAudit: audit,
+      routing,
+      tenantIds,
+    }),
+  );
 
   // Started once every series is registered: the bridge reads the registry's list of metrics once. Stopped after the
   // loops (its last export carries what they counted) and before the store closes (the gauges read it).
@@ -230,7 +246,11 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   if (options.background !== false) {
     const loops = { worker, dispatcher, digest, retention, subscriptions, reconciler };
     for (const [name, loop] of Object.entries(loops)) {
-      await parts.start(name, () => loop.start(), () => loop.stop());
+      await parts.start(
+        name,
+        () => loop.start(),
+        () => loop.stop(),
+      );
     }
   }
   // Started last so it stops first: the probes say "shutting down" before anything closes.

@@ -152,7 +152,13 @@ export type RuleId =
 
 /** What a finding is about: one account, or the tenant as a whole (allocation rules). */
 export type FindingSubject =
-  | { kind: 'user'; tenantId: TenantId; userId: UserId; displayName: string | null; userPrincipalName: string | null }
+  | {
+      kind: 'user';
+      tenantId: TenantId;
+      userId: UserId;
+      displayName: string | null;
+      userPrincipalName: string | null;
+    }
   | { kind: 'tenant'; tenantId: TenantId };
 
 /** A JSON value, for evidence that must survive storage and replay unchanged. */

@@ -34,7 +34,11 @@ const secretKeys = [
 /** Redaction paths: the key at the top level and one or two levels down (pino needs explicit paths). */
 export const REDACT_PATHS: string[] = secretKeys.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 
-export function createLogger(options: { level: string; destination?: NodeJS.WritableStream; name?: string }): Logger {
+export function createLogger(options: {
+  level: string;
+  destination?: NodeJS.WritableStream;
+  name?: string;
+}): Logger {
   return pino(
     {
       name: options.name ?? 'ra-watch',

@@ -21,7 +21,13 @@ describe('the composed app', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('sqlite');
-    const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', API_TOKEN, CLIENT_STATE });
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      API_TOKEN,
+      CLIENT_STATE,
+    });
     app = await startApp({ config, logger: silentLogger() });
   });
   afterAll(async () => {
@@ -61,13 +67,22 @@ describe('the composed app', () => {
           subscriptionExpirationDateTime: '2026-12-20T09:58:12.417Z',
           changeType: 'updated',
           resource: `Users/${userId}`,
-          resourceData: { '@odata.type': '#Microsoft.Graph.User', '@odata.id': `Users/${userId}`, id: userId, organizationId: tenantId },
+          resourceData: {
+            '@odata.type': '#Microsoft.Graph.User',
+            '@odata.id': `Users/${userId}`,
+            id: userId,
+            organizationId: tenantId,
+          },
           clientState: CLIENT_STATE,
           tenantId,
         },
       ],
     };
-    const res = await fetch(`${app.url}/notifications`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${app.url}/notifications`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(202);
     // No Graph is configured, so the worker cannot finish it: it is queued, waiting for a retry, or dead-lettered
     // with its reason; never lost.
@@ -83,7 +98,9 @@ describe('the composed app', () => {
   it('answers unknown paths with the JSON error shape', async () => {
     const res = await get('/nowhere');
     expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+    expect(await res.json()).toMatchObject({
+      error: { code: expect.any(String), message: expect.any(String) },
+    });
   });
 });
 
@@ -135,7 +152,9 @@ describe('a start that fails', () => {
     try {
       const port = (taken.address() as AddressInfo).port;
       const config = loadConfig({ DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', API_TOKEN });
-      await expect(startApp({ config, logger: silentLogger() })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      await expect(startApp({ config, logger: silentLogger() })).rejects.toMatchObject({
+        code: 'EADDRINUSE',
+      });
       expect(await sessionsAfterClose(databaseName())).toBe(0);
     } finally {
       await close(taken);

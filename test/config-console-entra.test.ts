@@ -29,13 +29,19 @@ describe('CONSOLE_ENTRA_CLIENT_ID', () => {
 
   it('adds nothing to the half-set API settings problem (one problem, one line)', () => {
     const problems = problemsOf({ API_ENTRA_TENANT_ID: TENANT, CONSOLE_ENTRA_CLIENT_ID: CONSOLE });
-    expect(problems).toEqual([expect.stringMatching(/^Entra ID tokens on \/api need API_ENTRA_TENANT_ID and API_ENTRA_AUDIENCE together/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^Entra ID tokens on \/api need API_ENTRA_TENANT_ID and API_ENTRA_AUDIENCE together/,
+      ),
+    ]);
   });
 
   it('must be a GUID', () => {
     const problems = problemsOf({ ...API, CONSOLE_ENTRA_CLIENT_ID: 'ra-watch-console' });
     expect(problems).toEqual([
-      expect.stringMatching(/^CONSOLE_ENTRA_CLIENT_ID="ra-watch-console" is not a GUID .*Example: CONSOLE_ENTRA_CLIENT_ID=/),
+      expect.stringMatching(
+        /^CONSOLE_ENTRA_CLIENT_ID="ra-watch-console" is not a GUID .*Example: CONSOLE_ENTRA_CLIENT_ID=/,
+      ),
     ]);
   });
 });

@@ -23,7 +23,11 @@ describe('configuration from the environment', () => {
   it.each([
     ['PORT', 'abc', /PORT="abc" .*Example: PORT=3000/],
     ['PORT', '70000', /PORT="70000" is above 65535/],
-    ['PUBLIC_BASE_URL', 'ra-watch.contoso.com', /PUBLIC_BASE_URL="ra-watch.contoso.com" is not an http\(s\) URL/],
+    [
+      'PUBLIC_BASE_URL',
+      'ra-watch.contoso.com',
+      /PUBLIC_BASE_URL="ra-watch.contoso.com" is not an http\(s\) URL/,
+    ],
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL=\(value hidden\) is neither sqlite:<path> nor postgres:\/\//],
     ['QUEUE', 'kafka', /QUEUE="kafka" is neither embedded nor service-bus/],
     ['GRAPH_BASE_URL', 'graph.microsoft.us', /GRAPH_BASE_URL="graph.microsoft.us" is not an http\(s\) URL/],
@@ -55,7 +59,9 @@ describe('configuration from the environment', () => {
     });
     expect(problems).toHaveLength(3);
     for (const line of problems) expect(line).not.toContain(secret);
-    expect(SECRET_VARIABLES).toEqual(expect.arrayContaining(['AZURE_CLIENT_SECRET', 'CLIENT_STATE', 'SLACK_WEBHOOK_URL', 'SMTP_URL']));
+    expect(SECRET_VARIABLES).toEqual(
+      expect.arrayContaining(['AZURE_CLIENT_SECRET', 'CLIENT_STATE', 'SLACK_WEBHOOK_URL', 'SMTP_URL']),
+    );
   });
 
   it('accepts several client states for rotation, the first used for new subscriptions', () => {
@@ -68,7 +74,10 @@ describe('configuration from the environment', () => {
     const client = '3c9f1e27-84b6-4d0a-9f52-1e7a6c0b8d43';
 
     it('uses a static token when GRAPH_ACCESS_TOKEN is set', () => {
-      expect(loadConfig({ GRAPH_ACCESS_TOKEN: 'tok' }).graph.credential).toEqual({ kind: 'static-token', token: 'tok' });
+      expect(loadConfig({ GRAPH_ACCESS_TOKEN: 'tok' }).graph.credential).toEqual({
+        kind: 'static-token',
+        token: 'tok',
+      });
     });
 
     it('uses a client secret with tenant and client ids, and the authority host for national clouds', () => {
@@ -82,7 +91,13 @@ describe('configuration from the environment', () => {
       expect(config.graph).toEqual({
         baseUrl: 'https://graph.microsoft.us',
         tenantId: tenant,
-        credential: { kind: 'client-secret', tenantId: tenant, clientId: client, clientSecret: 's3cret', authorityHost: 'https://login.microsoftonline.us' },
+        credential: {
+          kind: 'client-secret',
+          tenantId: tenant,
+          clientId: client,
+          clientSecret: 's3cret',
+          authorityHost: 'https://login.microsoftonline.us',
+        },
       });
     });
 
@@ -90,13 +105,25 @@ describe('configuration from the environment', () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'ra-watch-config-'));
       const pem = path.join(dir, 'app.pem');
       writeFileSync(pem, 'not really a certificate');
-      const config = loadConfig({ AZURE_TENANT_ID: tenant, AZURE_CLIENT_ID: client, AZURE_CLIENT_CERTIFICATE_PATH: pem });
-      expect(config.graph.credential).toEqual({ kind: 'client-certificate', tenantId: tenant, clientId: client, certificatePath: pem });
+      const config = loadConfig({
+        AZURE_TENANT_ID: tenant,
+        AZURE_CLIENT_ID: client,
+        AZURE_CLIENT_CERTIFICATE_PATH: pem,
+      });
+      expect(config.graph.credential).toEqual({
+        kind: 'client-certificate',
+        tenantId: tenant,
+        clientId: client,
+        certificatePath: pem,
+      });
     });
 
     it('falls back to the managed identity when only the tenant is set', () => {
       expect(loadConfig({ AZURE_TENANT_ID: tenant }).graph.credential).toEqual({ kind: 'managed-identity' });
-      expect(loadConfig({ AZURE_TENANT_ID: tenant, AZURE_CLIENT_ID: client }).graph.credential).toEqual({ kind: 'managed-identity', clientId: client });
+      expect(loadConfig({ AZURE_TENANT_ID: tenant, AZURE_CLIENT_ID: client }).graph.credential).toEqual({
+        kind: 'managed-identity',
+        clientId: client,
+      });
     });
 
     it('says which ids a client secret is missing', () => {
@@ -113,60 +140,124 @@ describe('configuration from the environment', () => {
   });
 
   it('needs a Service Bus connection or namespace when QUEUE=service-bus', () => {
-    expect(problemsOf({ QUEUE: 'service-bus' })).toEqual([expect.stringMatching(/QUEUE=service-bus needs SERVICE_BUS_CONNECTION_STRING/)]);
-    const config = loadConfig({ QUEUE: 'service-bus', SERVICE_BUS_NAMESPACE: 'contoso.servicebus.windows.net' });
-    expect(config.queue).toEqual({ kind: 'service-bus', queueName: 'ra-watch', namespace: 'contoso.servicebus.windows.net', maxDeliveries: 10 });
+    expect(problemsOf({ QUEUE: 'service-bus' })).toEqual([
+      expect.stringMatching(/QUEUE=service-bus needs SERVICE_BUS_CONNECTION_STRING/),
+    ]);
+    const config = loadConfig({
+      QUEUE: 'service-bus',
+      SERVICE_BUS_NAMESPACE: 'contoso.servicebus.windows.net',
+    });
+    expect(config.queue).toEqual({
+      kind: 'service-bus',
+      queueName: 'ra-watch',
+      namespace: 'contoso.servicebus.windows.net',
+      maxDeliveries: 10,
+    });
   });
 
   it('needs the three e-mail variables together', () => {
     expect(problemsOf({ SMTP_URL: 'smtp://localhost:2525' })).toEqual([
-      expect.stringMatching(/e-mail alerts need SMTP_URL, ALERT_EMAIL_FROM and ALERT_EMAIL_TO together; missing ALERT_EMAIL_FROM, ALERT_EMAIL_TO/),
+      expect.stringMatching(
+        /e-mail alerts need SMTP_URL, ALERT_EMAIL_FROM and ALERT_EMAIL_TO together; missing ALERT_EMAIL_FROM, ALERT_EMAIL_TO/,
+      ),
     ]);
-    const config = loadConfig({ SMTP_URL: 'smtp://localhost:2525', ALERT_EMAIL_FROM: 'ra@contoso.com', ALERT_EMAIL_TO: 'a@contoso.com, b@contoso.com' });
-    expect(config.email).toEqual({ smtpUrl: 'smtp://localhost:2525', from: 'ra@contoso.com', to: ['a@contoso.com', 'b@contoso.com'] });
-    expect(problemsOf({ SMTP_URL: 'smtp://x', ALERT_EMAIL_FROM: 'ra@contoso.com', ALERT_EMAIL_TO: 'nobody' })[0]).toMatch(/ALERT_EMAIL_TO="nobody" is not a comma-separated list/);
+    const config = loadConfig({
+      SMTP_URL: 'smtp://localhost:2525',
+      ALERT_EMAIL_FROM: 'ra@contoso.com',
+      ALERT_EMAIL_TO: 'a@contoso.com, b@contoso.com',
+    });
+    expect(config.email).toEqual({
+      smtpUrl: 'smtp://localhost:2525',
+      from: 'ra@contoso.com',
+      to: ['a@contoso.com', 'b@contoso.com'],
+    });
+    expect(
+      problemsOf({ SMTP_URL: 'smtp://x', ALERT_EMAIL_FROM: 'ra@contoso.com', ALERT_EMAIL_TO: 'nobody' })[0],
+    ).toMatch(/ALERT_EMAIL_TO="nobody" is not a comma-separated list/);
   });
 
   it('takes the Teams and generic webhooks, and refuses a signing secret without a URL', () => {
-    const config = loadConfig({ TEAMS_WEBHOOK_URL: 'https://teams.example/hook', ALERT_WEBHOOK_URL: 'https://psa.example/h', ALERT_WEBHOOK_SECRET: 'a-long-signing-secret' });
+    const config = loadConfig({
+      TEAMS_WEBHOOK_URL: 'https://teams.example/hook',
+      ALERT_WEBHOOK_URL: 'https://psa.example/h',
+      ALERT_WEBHOOK_SECRET: 'a-long-signing-secret',
+    });
     expect(config.teamsWebhookUrl).toBe('https://teams.example/hook');
     expect(config.alertWebhook).toEqual({ url: 'https://psa.example/h', secret: 'a-long-signing-secret' });
     expect(loadConfig({}).alertWebhook).toBeNull();
     const problems = problemsOf({ ALERT_WEBHOOK_SECRET: 'a-long-signing-secret' });
-    expect(problems).toEqual([expect.stringMatching(/ALERT_WEBHOOK_SECRET is set but ALERT_WEBHOOK_URL is not/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/ALERT_WEBHOOK_SECRET is set but ALERT_WEBHOOK_URL is not/),
+    ]);
     expect(problems.join('\n')).not.toContain('a-long-signing-secret');
   });
 
   it('takes Entra ID tokens for /api: tenant and audience, the role defaulting, issuer host from AZURE_AUTHORITY_HOST', () => {
     expect(loadConfig({}).apiEntra).toBeNull();
     const tenant = '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17';
-    expect(loadConfig({ API_ENTRA_TENANT_ID: tenant, API_ENTRA_AUDIENCE: 'api://ra-watch.contoso.com, 3c9f1e27-84b6-4d0a-9f52-1e7a6c0b8d43' }).apiEntra).toEqual({
+    expect(
+      loadConfig({
+        API_ENTRA_TENANT_ID: tenant,
+        API_ENTRA_AUDIENCE: 'api://ra-watch.contoso.com, 3c9f1e27-84b6-4d0a-9f52-1e7a6c0b8d43',
+      }).apiEntra,
+    ).toEqual({
       tenantId: tenant,
       audiences: ['api://ra-watch.contoso.com', '3c9f1e27-84b6-4d0a-9f52-1e7a6c0b8d43'],
       role: 'RaWatch.Admin',
       authorityHost: 'https://login.microsoftonline.com',
     });
-    const gov = loadConfig({ API_ENTRA_TENANT_ID: tenant, API_ENTRA_AUDIENCE: 'api://ra-watch', API_ENTRA_ROLE: 'Ops.Write', AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/' });
-    expect(gov.apiEntra).toMatchObject({ role: 'Ops.Write', authorityHost: 'https://login.microsoftonline.us' });
+    const gov = loadConfig({
+      API_ENTRA_TENANT_ID: tenant,
+      API_ENTRA_AUDIENCE: 'api://ra-watch',
+      API_ENTRA_ROLE: 'Ops.Write',
+      AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/',
+    });
+    expect(gov.apiEntra).toMatchObject({
+      role: 'Ops.Write',
+      authorityHost: 'https://login.microsoftonline.us',
+    });
   });
 
   it.each([
-    [{ API_ENTRA_TENANT_ID: '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17' }, /API_ENTRA_TENANT_ID is set but API_ENTRA_AUDIENCE is not\. Example: API_ENTRA_AUDIENCE=api:\/\//],
-    [{ API_ENTRA_AUDIENCE: 'api://ra-watch' }, /API_ENTRA_AUDIENCE is set but API_ENTRA_TENANT_ID is not\. Example: API_ENTRA_TENANT_ID=/],
-    [{ API_ENTRA_ROLE: 'RaWatch.Admin' }, /API_ENTRA_ROLE is set but API_ENTRA_TENANT_ID and API_ENTRA_AUDIENCE are not/],
+    [
+      { API_ENTRA_TENANT_ID: '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17' },
+      /API_ENTRA_TENANT_ID is set but API_ENTRA_AUDIENCE is not\. Example: API_ENTRA_AUDIENCE=api:\/\//,
+    ],
+    [
+      { API_ENTRA_AUDIENCE: 'api://ra-watch' },
+      /API_ENTRA_AUDIENCE is set but API_ENTRA_TENANT_ID is not\. Example: API_ENTRA_TENANT_ID=/,
+    ],
+    [
+      { API_ENTRA_ROLE: 'RaWatch.Admin' },
+      /API_ENTRA_ROLE is set but API_ENTRA_TENANT_ID and API_ENTRA_AUDIENCE are not/,
+    ],
   ])('refuses Entra ID settings half set: %j', (env, expected) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^Entra ID tokens on \/api need API_ENTRA_TENANT_ID and API_ENTRA_AUDIENCE together/);
+    expect(problems[0]).toMatch(
+      /^Entra ID tokens on \/api need API_ENTRA_TENANT_ID and API_ENTRA_AUDIENCE together/,
+    );
     expect(problems[0]).toMatch(expected);
   });
 
   it.each([
-    ['API_ENTRA_TENANT_ID', 'contoso.onmicrosoft.com', /API_ENTRA_TENANT_ID="contoso.onmicrosoft.com" is not a GUID .*Example: API_ENTRA_TENANT_ID=/],
-    ['API_ENTRA_AUDIENCE', 'ra watch', /API_ENTRA_AUDIENCE="ra watch" is not a comma-separated list of client ids \(GUIDs\) or Application ID URIs/],
+    [
+      'API_ENTRA_TENANT_ID',
+      'contoso.onmicrosoft.com',
+      /API_ENTRA_TENANT_ID="contoso.onmicrosoft.com" is not a GUID .*Example: API_ENTRA_TENANT_ID=/,
+    ],
+    [
+      'API_ENTRA_AUDIENCE',
+      'ra watch',
+      /API_ENTRA_AUDIENCE="ra watch" is not a comma-separated list of client ids \(GUIDs\) or Application ID URIs/,
+    ],
     ['API_ENTRA_ROLE', 'RaWatch Admin', /API_ENTRA_ROLE="RaWatch Admin" is not an app role value/],
   ])('names %s and what is wrong with %j', (name, value, expected) => {
-    const env = { API_ENTRA_TENANT_ID: '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17', API_ENTRA_AUDIENCE: 'api://ra-watch', [name]: value };
+    const env = {
+      API_ENTRA_TENANT_ID: '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17',
+      API_ENTRA_AUDIENCE: 'api://ra-watch',
+      [name]: value,
+    };
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(expected);

@@ -9,7 +9,14 @@ function capture(): { stream: Writable; lines: () => string[] } {
       callback();
     },
   });
-  return { stream, lines: () => chunks.join('').split('\n').filter((l) => l.length > 0) };
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((l) => l.length > 0),
+  };
 }
 
 describe('the logger', () => {
@@ -28,8 +35,13 @@ describe('the logger', () => {
     );
     const [line] = out.lines();
     expect(line).toBeDefined();
-    for (const secret of ['client-state-secret', 'eyJ.secret', 'hooks.slack.com', 'u:p@host']) expect(line).not.toContain(secret);
-    expect(JSON.parse(line!)).toMatchObject({ msg: 'delivery', userId: 'a3f6c2d1', clientState: '[redacted]' });
+    for (const secret of ['client-state-secret', 'eyJ.secret', 'hooks.slack.com', 'u:p@host'])
+      expect(line).not.toContain(secret);
+    expect(JSON.parse(line!)).toMatchObject({
+      msg: 'delivery',
+      userId: 'a3f6c2d1',
+      clientState: '[redacted]',
+    });
   });
 
   it('writes nothing below its level', () => {

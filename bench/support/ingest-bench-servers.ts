@@ -30,9 +30,7 @@ import { BENCH_CLIENT_STATE, BENCH_TENANT } from './bench-notification';
 import { createCountingQueue } from './counting-queue';
 
 export type ParentMessage =
-  | { type: 'verify' }
-  | { type: 'send-alone'; seconds: number; batchSize: number }
-  | { type: 'stop' };
+  { type: 'verify' } | { type: 'send-alone'; seconds: number; batchSize: number } | { type: 'stop' };
 export type ChildMessage =
   | { type: 'ready'; barePort: number; realPort: number; handlerOnlyPort: number; databaseFile: string }
   | { type: 'sent-alone'; messages: number; commits: number; seconds: number }
@@ -99,7 +97,10 @@ async function main(): Promise<void> {
   process.on('message', (message: ParentMessage) => {
     void (async () => {
       if (message.type === 'send-alone') {
-        send({ type: 'sent-alone', ...(await sendAlone(path.join(dir, 'send-alone.db'), message.seconds, message.batchSize)) });
+        send({
+          type: 'sent-alone',
+          ...(await sendAlone(path.join(dir, 'send-alone.db'), message.seconds, message.batchSize)),
+        });
       } else if (message.type === 'verify') {
         await ingest.close();
         const stats = await queue.stats();
@@ -141,7 +142,11 @@ async function main(): Promise<void> {
  * own, sent batches of the size group commit formed under load, one at a time as group commit sends them, with no
  * HTTP at all. Ingest cannot acknowledge faster than this; the gap between the two is the HTTP side's share.
  */
-async function sendAlone(file: string, seconds: number, batchSize: number): Promise<{ messages: number; commits: number; seconds: number }> {
+async function sendAlone(
+  file: string,
+  seconds: number,
+  batchSize: number,
+): Promise<{ messages: number; commits: number; seconds: number }> {
   const database = await openDatabase(`sqlite:${file}`);
   const queue = createEmbeddedQueue(database, { maxDeliveries: 10 });
   const batch = (): OutgoingMessage[] =>
@@ -156,7 +161,12 @@ async function sendAlone(file: string, seconds: number, batchSize: number): Prom
         receivedAt: new Date().toISOString(),
         source: 'notification',
       };
-      return { messageId: randomUUID(), orderingKey: orderingKeyFor(BENCH_TENANT, userId), body, coalesce: true };
+      return {
+        messageId: randomUUID(),
+        orderingKey: orderingKeyFor(BENCH_TENANT, userId),
+        body,
+        coalesce: true,
+      };
     });
   try {
     // Warm-up, and the send thread is up before the clock starts.

@@ -5,7 +5,8 @@
  */
 import type { BenchRow } from './bench-row';
 
-const number = (text: string | undefined): number | null => (text === undefined ? null : Number(text.replace(/,/g, '')));
+const number = (text: string | undefined): number | null =>
+  text === undefined ? null : Number(text.replace(/,/g, ''));
 
 /** The last match of `pattern` in the output (ingest prints one line per round; the summary comes last). */
 function last(output: string, pattern: RegExp): RegExpMatchArray | null {
@@ -14,7 +15,16 @@ function last(output: string, pattern: RegExp): RegExpMatchArray | null {
 }
 
 function unreadable(what: string, goal: string): BenchRow {
-  return { what, figure: NaN, unit: '', baseline: null, ratio: null, goal, met: false, note: 'figure not found in the bench output' };
+  return {
+    what,
+    figure: NaN,
+    unit: '',
+    baseline: null,
+    ratio: null,
+    goal,
+    met: false,
+    note: 'figure not found in the bench output',
+  };
 }
 
 const SERVER_LINE = (label: string) =>
@@ -23,7 +33,10 @@ const SERVER_LINE = (label: string) =>
 export function ingestRows(output: string): BenchRow[] {
   const bare = last(output, SERVER_LINE('bare node:http, read body, 202'));
   const real = last(output, SERVER_LINE('ra-watch \\(ingest \\+ embedded queue, SQLite FULL\\)'));
-  const burst = last(output, /^burst of (\d+)\s+(\d+) req\/s\s+p50\s+(\d+) ms\s+p99\s+(\d+) ms\s+max\s+(\d+) ms/);
+  const burst = last(
+    output,
+    /^burst of (\d+)\s+(\d+) req\/s\s+p50\s+(\d+) ms\s+p99\s+(\d+) ms\s+max\s+(\d+) ms/,
+  );
   const slow = last(output, /^answers > 2,900 ms in burst (\d+)/);
   const durability = last(output, /^durability\s+(.*)$/);
   const alone = last(output, /^queue send alone \(no HTTP\), SQLite FULL\s+(\d+) msg\/s\s+(.*)$/);
@@ -39,7 +52,9 @@ export function ingestRows(output: string): BenchRow[] {
       goal: 'ratio ≥ 0.5',
       met: realRps / bareRps >= 0.5,
       ...(alone
-        ? { note: `the queue's send alone (no HTTP): ${alone[1]} msg/s = ${(number(alone[1])! / bareRps).toFixed(2)} × bare; ${alone[2]}` }
+        ? {
+            note: `the queue's send alone (no HTTP): ${alone[1]} msg/s = ${(number(alone[1])! / bareRps).toFixed(2)} × bare; ${alone[2]}`,
+          }
         : {}),
     });
     rows.push({

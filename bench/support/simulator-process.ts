@@ -11,7 +11,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { z } from 'zod';
 import { startGraphSimulator } from '../../src/graph/simulator/graph-simulator';
-import { e5Sku, raSku, RA_SKU_ID, OFFICE_365_E5_SKU_ID, teamsPhoneStandardSku } from '../../src/graph/simulator/scenarios/scenario-skus';
+import {
+  e5Sku,
+  raSku,
+  RA_SKU_ID,
+  OFFICE_365_E5_SKU_ID,
+  teamsPhoneStandardSku,
+} from '../../src/graph/simulator/scenarios/scenario-skus';
 import { person, resourceAccount } from '../../src/graph/simulator/scenarios/scenario-people';
 import type { SeedUser, TenantSeed } from '../../src/graph/simulator/tenant-seed';
 
@@ -63,7 +69,9 @@ function benchSeed(options: SimulatorProcessOptions): TenantSeed {
   for (let n = 0; n < options.users; n++) {
     users.push(
       n < options.resourceAccounts
-        ? resourceAccount(benchUserId(n), `ra${n}@bench.onmicrosoft.com`, `Queue ${n}`, 'call-queue', [RA_SKU_ID])
+        ? resourceAccount(benchUserId(n), `ra${n}@bench.onmicrosoft.com`, `Queue ${n}`, 'call-queue', [
+            RA_SKU_ID,
+          ])
         : person(benchUserId(n), `user${n}@bench.onmicrosoft.com`, `User ${n}`, [OFFICE_365_E5_SKU_ID]),
     );
   }
@@ -87,7 +95,12 @@ async function runChild(): Promise<void> {
     seeds: [benchSeed(options)],
   });
   const send = (message: ChildMessage) => process.send?.(message);
-  send({ type: 'ready', url: simulator.url, token: simulator.tokenFor(BENCH_TENANT_ID), seedSeconds: (Date.now() - started) / 1000 });
+  send({
+    type: 'ready',
+    url: simulator.url,
+    token: simulator.tokenFor(BENCH_TENANT_ID),
+    seedSeconds: (Date.now() - started) / 1000,
+  });
   process.on('message', (raw: unknown) => {
     const parsed = parentMessage.safeParse(raw);
     if (!parsed.success) return;
@@ -111,7 +124,13 @@ async function runChild(): Promise<void> {
               routes.set(route, (routes.get(route) ?? 0) + 1);
             }
             const top = [...routes.entries()].sort((a, b) => b[1] - a[1]);
-            return send({ type: 'answer', id: message.id, http: seen.length - viaBatch, viaBatch, routes: top });
+            return send({
+              type: 'answer',
+              id: message.id,
+              http: seen.length - viaBatch,
+              viaBatch,
+              routes: top,
+            });
           }
           case 'flush':
             await simulator.flushNotifications();
@@ -148,8 +167,13 @@ export async function startSimulatorProcess(options: SimulatorProcessOptions): P
     execArgv: ['--max-old-space-size=4096'],
   });
   let nextId = 1;
-  const waiting = new Map<number, { resolve: (m: Extract<ChildMessage, { type: 'answer' }>) => void; reject: (e: Error) => void }>();
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`simulator process exited (${code})`))));
+  const waiting = new Map<
+    number,
+    { resolve: (m: Extract<ChildMessage, { type: 'answer' }>) => void; reject: (e: Error) => void }
+  >();
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`simulator process exited (${code})`))),
+  );
   exited.catch(() => {
     for (const w of waiting.values()) w.reject(new Error('simulator process exited'));
   });

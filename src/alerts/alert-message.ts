@@ -84,7 +84,9 @@ export const RULE_NAMES: Record<RuleId, string> = {
 export const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
 export function alertLink(publicBaseUrl: string | null, alertId: string): string | null {
-  return publicBaseUrl === null ? null : `${publicBaseUrl.replace(/\/+$/, '')}/api/alerts/${encodeURIComponent(alertId)}`;
+  return publicBaseUrl === null
+    ? null
+    : `${publicBaseUrl.replace(/\/+$/, '')}/api/alerts/${encodeURIComponent(alertId)}`;
 }
 
 export function subjectLabel(alert: Alert): string {
@@ -93,7 +95,11 @@ export function subjectLabel(alert: Alert): string {
   return subject.userPrincipalName ?? subject.displayName ?? subject.userId;
 }
 
-export function buildAlertMessage(alert: Alert, kind: OutboxKind, options: { publicBaseUrl: string | null }): AlertMessage {
+export function buildAlertMessage(
+  alert: Alert,
+  kind: OutboxKind,
+  options: { publicBaseUrl: string | null },
+): AlertMessage {
   const { finding } = alert;
   const subject = finding.subject;
   return {
@@ -107,7 +113,11 @@ export function buildAlertMessage(alert: Alert, kind: OutboxKind, options: { pub
     title: finding.title,
     account:
       subject.kind === 'user'
-        ? { displayName: subject.displayName, userPrincipalName: subject.userPrincipalName, userId: subject.userId }
+        ? {
+            displayName: subject.displayName,
+            userPrincipalName: subject.userPrincipalName,
+            userId: subject.userId,
+          }
         : null,
     subjectLabel: subjectLabel(alert),
     facts: evidenceFacts(finding.evidence),
@@ -158,7 +168,8 @@ export function headline(message: AlertMessage): string {
 
 /** Subject line that sorts well in an inbox: `[ra-watch][critical] Non-atomic license swap on aa-reception@contoso.com`. */
 export function subjectLine(message: AlertMessage | AlertDigest): string {
-  if (message.type === 'digest') return `[ra-watch][${message.kind === 'daily' ? 'digest' : 'summary'}] ${message.title}`;
+  if (message.type === 'digest')
+    return `[ra-watch][${message.kind === 'daily' ? 'digest' : 'summary'}] ${message.title}`;
   const tag = message.kind === 'opened' ? message.severity : message.kind;
   return `[ra-watch][${tag}] ${message.ruleName} on ${message.subjectLabel}`;
 }

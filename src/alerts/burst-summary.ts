@@ -4,7 +4,15 @@
  * says how many more, and counts per rule; each alert stays in the API with its own details.
  */
 import type { Alert, OutboxKind, RuleId, Severity } from '../glossary';
-import { alertLink, RULE_NAMES, SEVERITY_ORDER, subjectLabel, type AlertDigest, type DigestItem, type Fact } from './alert-message';
+import {
+  alertLink,
+  RULE_NAMES,
+  SEVERITY_ORDER,
+  subjectLabel,
+  type AlertDigest,
+  type DigestItem,
+  type Fact,
+} from './alert-message';
 
 export interface SummaryInput {
   kind: AlertDigest['kind'];
@@ -61,6 +69,8 @@ export function summarise(input: SummaryInput): AlertDigest {
 export function burstTitle(items: Array<{ alert: Alert; kind: OutboxKind }>, tenantId: string): string {
   const opened = items.filter((i) => i.kind === 'opened').length;
   const resolved = items.length - opened;
-  const parts = [opened > 0 ? `${opened} new` : null, resolved > 0 ? `${resolved} resolved` : null].filter((p) => p !== null);
+  const parts = [opened > 0 ? `${opened} new` : null, resolved > 0 ? `${resolved} resolved` : null].filter(
+    (p) => p !== null,
+  );
   return `${items.length} alerts at once for tenant ${tenantId} (${parts.join(', ')}): an audit or a bulk change`;
 }

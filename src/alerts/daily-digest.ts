@@ -24,7 +24,11 @@ export interface DigestOptions {
   listSize?: number;
 }
 
-export function buildDigest(alerts: Alert[], allocation: Allocation | null, options: DigestOptions): AlertDigest {
+export function buildDigest(
+  alerts: Alert[],
+  allocation: Allocation | null,
+  options: DigestOptions,
+): AlertDigest {
   const open = alerts.filter((a) => a.state === 'open' && a.tenantId === options.tenantId);
   // Snoozing is an admin saying "I know, stop telling me until then": a snoozed alert is counted, not listed.
   const at = Date.parse(options.at);
@@ -76,17 +80,29 @@ export async function sendDigest(deps: SendDigestDeps, options: SendDigestOption
   }
   const alerts = await store.alerts.list({ tenantId: options.tenantId, state: 'open', limit: 10_000 });
   const allocation = options.allocation ?? null;
-  if (alerts.length === 0 && allocation === null) return { sent: false, skipped: 'nothing-to-report', results: [] };
+  if (alerts.length === 0 && allocation === null)
+    return { sent: false, skipped: 'nothing-to-report', results: [] };
 
-  const digest = buildDigest(alerts, allocation, { tenantId: options.tenantId, at, publicBaseUrl: options.publicBaseUrl ?? null });
+  const digest = buildDigest(alerts, allocation, {
+    tenantId: options.tenantId,
+    at,
+    publicBaseUrl: options.publicBaseUrl ?? null,
+  });
   const names = options.sinkNames ?? [...deps.sinks.keys()];
   const results = await Promise.all(
-    names.map((name) => testSinksResult(deps.sinks.get(name), name, (sink) => sink.send(digest, `digest:${options.tenantId}:${day}:${name}`))),
+    names.map((name) =>
+      testSinksResult(deps.sinks.get(name), name, (sink) =>
+        sink.send(digest, `digest:${options.tenantId}:${day}:${name}`),
+      ),
+    ),
   );
   // Remember the day when at least one sink took it; a sink that failed is reported, not retried all day long.
   if (results.some((r) => r.ok)) await store.settings.put(options.tenantId, LAST_SENT_KEY, day);
   for (const result of results.filter((r) => !r.ok)) {
-    deps.logger.warn({ sink: result.sink, tenantId: options.tenantId, error: result.error }, 'daily digest not delivered');
+    deps.logger.warn(
+      { sink: result.sink, tenantId: options.tenantId, error: result.error },
+      'daily digest not delivered',
+    );
   }
   return { sent: results.some((r) => r.ok), results };
 }

@@ -18,7 +18,9 @@ function destroyAfter(socket: Duplex, deadlineMs: number): void {
 
 /** No keep-alive (Node 20's global agent keeps sockets open): alerts are rare and a pooled socket outlives stop(). */
 export function createDeadlineAgent(url: string, deadlineMs: number): HttpAgent {
-  const agent = url.startsWith('https:') ? new HttpsAgent({ keepAlive: false }) : new HttpAgent({ keepAlive: false });
+  const agent = url.startsWith('https:')
+    ? new HttpsAgent({ keepAlive: false })
+    : new HttpAgent({ keepAlive: false });
   const create = agent.createConnection.bind(agent);
   agent.createConnection = (options, callback) => {
     const socket = create(options, callback);

@@ -44,7 +44,10 @@ export function createDigestLoop(deps: DigestLoopDeps): DigestLoop {
     try {
       allocation = await readTenantAllocation(deps, tenantId);
     } catch (error) {
-      deps.logger.warn({ tenantId, err: describeError(error) }, 'daily digest: the allocation could not be read; sending open alerts only');
+      deps.logger.warn(
+        { tenantId, err: describeError(error) },
+        'daily digest: the allocation could not be read; sending open alerts only',
+      );
     }
     const result = await sendDigest(deps, { tenantId, at, allocation, publicBaseUrl: deps.publicBaseUrl });
     if (result.sent) deps.logger.info({ tenantId, results: result.results }, 'daily digest sent');
@@ -54,7 +57,9 @@ export function createDigestLoop(deps: DigestLoopDeps): DigestLoop {
     const at = now();
     if (at.getUTCHours() < hourUtc) return;
     for (const tenantId of deps.tenantIds) {
-      await digestFor(tenantId, at).catch((error: unknown) => deps.logger.error({ tenantId, err: describeError(error) }, 'daily digest failed'));
+      await digestFor(tenantId, at).catch((error: unknown) =>
+        deps.logger.error({ tenantId, err: describeError(error) }, 'daily digest failed'),
+      );
     }
   };
 

@@ -31,7 +31,10 @@ export function messageIdFor(idempotencyKey: string, from: string): string {
 function emailFailure(error: unknown, secrets: string[]): Error {
   const raw = error instanceof Error ? error.message : String(error);
   const message = `SMTP: ${redactSecrets(raw, secrets)}`;
-  const shape = (typeof error === 'object' && error !== null ? error : {}) as { responseCode?: unknown; code?: unknown };
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as {
+    responseCode?: unknown;
+    code?: unknown;
+  };
   if (typeof shape.responseCode === 'number' && shape.responseCode >= 500 && shape.code !== 'EAUTH') {
     return new PermanentError(`smtp-${shape.responseCode}`, message);
   }
@@ -46,7 +49,9 @@ export function createEmailSink(options: EmailSinkOptions): AlertSink {
     socketTimeout: timeout,
   });
   const url = URL.canParse(options.smtpUrl) ? new URL(options.smtpUrl) : null;
-  const secrets = [options.smtpUrl, url === null ? '' : decodeURIComponent(url.password)].filter((s) => s.length >= 4);
+  const secrets = [options.smtpUrl, url === null ? '' : decodeURIComponent(url.password)].filter(
+    (s) => s.length >= 4,
+  );
   return {
     name: 'email',
     async send(message: AlertMessage | AlertDigest, idempotencyKey: string): Promise<void> {

@@ -20,7 +20,9 @@ function intraword(text: string, offset: number): boolean {
 }
 
 export function withoutEmphasisMarks(text: string): string {
-  return text.replace(/[*_~`]/g, (c, offset: number, all: string) => (c === '_' && intraword(all, offset) ? c : (LOOK_ALIKE[c] ?? c)));
+  return text.replace(/[*_~`]/g, (c, offset: number, all: string) =>
+    c === '_' && intraword(all, offset) ? c : (LOOK_ALIKE[c] ?? c),
+  );
 }
 
 /** The look-alike of a backtick, for code spans (which end at a backtick). */

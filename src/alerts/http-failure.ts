@@ -9,7 +9,12 @@ import { PermanentError, RetryLaterError } from '../errors';
 /** Fallback delay when a 429/503 carries no Retry-After: long enough not to hammer a throttled peer. */
 const DEFAULT_THROTTLE_MS = 30_000;
 
-export function httpFailure(sink: string, status: number, retryAfter: string | null | undefined, detail = ''): Error {
+export function httpFailure(
+  sink: string,
+  status: number,
+  retryAfter: string | null | undefined,
+  detail = '',
+): Error {
   const suffix = detail === '' ? '' : `: ${detail.slice(0, 200)}`;
   if (status === 429 || status === 503) {
     const delay = parseRetryAfter(retryAfter);
@@ -19,11 +24,15 @@ export function httpFailure(sink: string, status: number, retryAfter: string | n
     );
   }
   if (status >= 500 || status === 408) return new RetryLaterError(`${sink} answered ${status}${suffix}`, 0);
-  return new PermanentError(`http-${status}`, `${sink} refused the message with ${status}${suffix}; check the URL and the payload`);
+  return new PermanentError(
+    `http-${status}`,
+    `${sink} refused the message with ${status}${suffix}; check the URL and the payload`,
+  );
 }
 
 /** No answer at all (connection refused, reset, timeout): the peer may come back. */
 export function networkFailure(sink: string, error: unknown): RetryLaterError {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'network error';
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'network error';
   return new RetryLaterError(`${sink} could not be reached (${code})`, 0);
 }

@@ -23,7 +23,11 @@ function post(url: URL, body: string, headers: Record<string, string>, timeoutMs
         method: 'POST',
         agent: false,
         timeout: timeoutMs,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...headers,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

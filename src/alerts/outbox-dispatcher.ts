@@ -107,9 +107,13 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     const text = redactUrls(describeError(error));
     const deadline = Date.parse(entry.createdAt) + options.deadAfterMs;
     if (error instanceof PermanentError || at.getTime() >= deadline) {
-      const why = error instanceof PermanentError ? text : `gave up after ${entry.attempts} attempt(s): ${text}`;
+      const why =
+        error instanceof PermanentError ? text : `gave up after ${entry.attempts} attempt(s): ${text}`;
       await store.outbox.markDead(entry.id, why, at.toISOString());
-      log.error({ entryId: entry.id, alertId: entry.alertId, sink: entry.sink, attempts: entry.attempts, error: why }, 'alert message dead-lettered');
+      log.error(
+        { entryId: entry.id, alertId: entry.alertId, sink: entry.sink, attempts: entry.attempts, error: why },
+        'alert message dead-lettered',
+      );
       tally.dead += 1;
       deps.observer?.gaveUp({ sink: entry.sink });
       return;
@@ -118,28 +122,54 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     const delay = retryDelayMs(entry.attempts, options, retryAfter, random);
     const next = Math.min(at.getTime() + delay, deadline);
     await store.outbox.markRetry(entry.id, text, new Date(next).toISOString());
-    log.warn({ entryId: entry.id, alertId: entry.alertId, sink: entry.sink, attempts: entry.attempts, retryInMs: next - at.getTime(), error: text }, 'alert message will be retried');
+    log.warn(
+      {
+        entryId: entry.id,
+        alertId: entry.alertId,
+        sink: entry.sink,
+        attempts: entry.attempts,
+        retryInMs: next - at.getTime(),
+        error: text,
+      },
+      'alert message will be retried',
+    );
     tally.retried += 1;
   }
 
-  async function send(sink: AlertSink, message: AlertMessage | AlertDigest, key: string, kind: 'alert' | 'summary'): Promise<unknown> {
+  async function send(
+    sink: AlertSink,
+    message: AlertMessage | AlertDigest,
+    key: string,
+    kind: 'alert' | 'summary',
+  ): Promise<unknown> {
     let failure: unknown = null;
     try {
       await sink.send(message, key);
     } catch (error) {
       failure = error ?? new Error('send failed');
     }
-    deps.observer?.sent({ sink: sink.name, message: kind, outcome: failure === null ? 'delivered' : 'failed' });
+    deps.observer?.sent({
+      sink: sink.name,
+      message: kind,
+      outcome: failure === null ? 'delivered' : 'failed',
+    });
     return failure;
   }
 
   /** Entries whose alert or sink is gone cannot ever be sent: dead, with the reason. */
-  async function loadAlerts(entries: OutboxEntry[], tally: Settle): Promise<Array<{ entry: OutboxEntry; alert: Alert }>> {
+  async function loadAlerts(
+    entries: OutboxEntry[],
+    tally: Settle,
+  ): Promise<Array<{ entry: OutboxEntry; alert: Alert }>> {
     const ready: Array<{ entry: OutboxEntry; alert: Alert }> = [];
     for (const entry of entries) {
       const alert = await store.alerts.get(entry.alertId);
       if (alert === null) {
-        await fail(entry, new PermanentError('alert-missing', `alert ${entry.alertId} no longer exists`), tally);
+        await fail(
+          entry,
+          new PermanentError('alert-missing', `alert ${entry.alertId} no longer exists`),
+          tally,
+        );
       } else {
         ready.push({ entry, alert });
       }
@@ -147,7 +177,11 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     return ready;
   }
 
-  async function deliverOneByOne(sink: AlertSink, items: Array<{ entry: OutboxEntry; alert: Alert }>, tally: Settle): Promise<void> {
+  async function deliverOneByOne(
+    sink: AlertSink,
+    items: Array<{ entry: OutboxEntry; alert: Alert }>,
+    tally: Settle,
+  ): Promise<void> {
     // Once the peer says "wait" (429 Retry-After), the rest of this batch waits too instead of hammering it.
     let holdMs: number | null = null;
     let holdReason = '';
@@ -156,7 +190,12 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
         await fail(entry, new RetryLaterError(`not sent: ${holdReason}`, holdMs), tally);
         continue;
       }
-      const error = await send(sink, buildAlertMessage(alert, entry.kind, { publicBaseUrl }), entry.idempotencyKey, 'alert');
+      const error = await send(
+        sink,
+        buildAlertMessage(alert, entry.kind, { publicBaseUrl }),
+        entry.idempotencyKey,
+        'alert',
+      );
       if (error === null) {
         await store.outbox.markDelivered(entry.id, now().toISOString());
         tally.delivered += 1;
@@ -170,7 +209,12 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     }
   }
 
-  async function deliverSummary(sink: AlertSink, tenantId: string, items: Array<{ entry: OutboxEntry; alert: Alert }>, tally: Settle): Promise<void> {
+  async function deliverSummary(
+    sink: AlertSink,
+    tenantId: string,
+    items: Array<{ entry: OutboxEntry; alert: Alert }>,
+    tally: Settle,
+  ): Promise<void> {
     const at = now().toISOString();
     const parts = items.map(({ entry, alert }) => ({ alert, kind: entry.kind }));
     const digest = summarise({
@@ -196,10 +240,18 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     log.info({ sink: sink.name, tenantId, alerts: items.length }, 'burst of alerts sent as one summary');
   }
 
-  async function deliverGroup(sinkName: string, tenantId: string, entries: OutboxEntry[], tally: Settle): Promise<void> {
+  async function deliverGroup(
+    sinkName: string,
+    tenantId: string,
+    entries: OutboxEntry[],
+    tally: Settle,
+  ): Promise<void> {
     const sink = sinks.get(sinkName);
     if (sink === undefined) {
-      const error = new PermanentError('sink-not-configured', `sink "${sinkName}" is not configured in this process`);
+      const error = new PermanentError(
+        'sink-not-configured',
+        `sink "${sinkName}" is not configured in this process`,
+      );
       for (const entry of entries) await fail(entry, error, tally);
       return;
     }
@@ -217,9 +269,17 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     // the window ago"; the lease still ends `leaseMs` from now); then everything due by now goes along with it, so a
     // burst the worker writes over a few seconds is one claim and one summary.
     const window = options.groupWindowMs;
-    let entries = await store.outbox.claimDue(new Date(at - window).toISOString(), options.batchSize, options.leaseMs + window);
+    let entries = await store.outbox.claimDue(
+      new Date(at - window).toISOString(),
+      options.batchSize,
+      options.leaseMs + window,
+    );
     if (window > 0 && entries.length > 0 && entries.length < options.batchSize) {
-      const fresh = await store.outbox.claimDue(new Date(at).toISOString(), options.batchSize - entries.length, options.leaseMs);
+      const fresh = await store.outbox.claimDue(
+        new Date(at).toISOString(),
+        options.batchSize - entries.length,
+        options.leaseMs,
+      );
       entries = [...entries, ...fresh];
     }
     const tally: Settle = { delivered: 0, retried: 0, dead: 0, summaries: 0 };
@@ -236,7 +296,8 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     );
     for (const result of results) {
       // A store failure while settling: the lease expires and the entries are claimed again.
-      if (result.status === 'rejected') log.error({ error: redactUrls(describeError(result.reason)) }, 'settling outbox entries failed');
+      if (result.status === 'rejected')
+        log.error({ error: redactUrls(describeError(result.reason)) }, 'settling outbox entries failed');
     }
     return { claimed: entries.length, ...tally };
   }
@@ -245,7 +306,8 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     name: 'outbox dispatch',
     logger: log,
     // A full batch means more is waiting: go again at once.
-    intervalMs: (last: DispatchSummary | null) => (last !== null && last.claimed >= options.batchSize ? 0 : options.pollMs),
+    intervalMs: (last: DispatchSummary | null) =>
+      last !== null && last.claimed >= options.batchSize ? 0 : options.pollMs,
     run: runOnce,
     runAtStart: true,
     // Its wait was never unref'd (the other loops' are); kept so, not to change when a process may exit.

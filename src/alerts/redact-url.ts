@@ -57,7 +57,16 @@ export function urlSecrets(url: string): string[] {
   const path = parsed.pathname === '/' ? '' : parsed.pathname;
   const query = parsed.search;
   const segments = path.split('/').filter((segment) => segment.length >= MIN_SEGMENT_LENGTH);
-  const pieces = [url, parsed.href, `${path}${query}`, path, query, query.slice(1), ...parsed.searchParams.values(), ...segments];
+  const pieces = [
+    url,
+    parsed.href,
+    `${path}${query}`,
+    path,
+    query,
+    query.slice(1),
+    ...parsed.searchParams.values(),
+    ...segments,
+  ];
   if (parsed.password !== '') pieces.push(parsed.password);
   const all = new Set<string>();
   for (const piece of pieces) {

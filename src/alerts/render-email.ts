@@ -90,7 +90,10 @@ function accountFacts(message: AlertMessage): Fact[] {
 
 function footer(message: AlertMessage): Part[] {
   const parts: Part[] = [
-    { kind: 'paragraph', text: `Alert ${message.alertId} · first seen ${readableTime(message.firstSeenAt)} · seen ${message.seenCount} time(s)${message.replayed ? ' · raised by a replay' : ''}` },
+    {
+      kind: 'paragraph',
+      text: `Alert ${message.alertId} · first seen ${readableTime(message.firstSeenAt)} · seen ${message.seenCount} time(s)${message.replayed ? ' · raised by a replay' : ''}`,
+    },
   ];
   if (message.link !== null) parts.push({ kind: 'paragraph', text: 'Open in ra-watch', link: message.link });
   return parts;
@@ -98,29 +101,51 @@ function footer(message: AlertMessage): Part[] {
 
 function alertParts(message: AlertMessage): Part[] {
   if (message.kind === 'resolved') {
-    return [{ kind: 'paragraph', text: resolvedNote(message) }, { kind: 'facts', facts: accountFacts(message) }, ...footer(message)];
+    return [
+      { kind: 'paragraph', text: resolvedNote(message) },
+      { kind: 'facts', facts: accountFacts(message) },
+      ...footer(message),
+    ];
   }
-  const parts: Part[] = [{ kind: 'paragraph', text: message.title }, { kind: 'facts', facts: accountFacts(message) }];
-  if (message.facts.length > 0) parts.push({ kind: 'heading', text: 'Evidence' }, { kind: 'facts', facts: message.facts });
+  const parts: Part[] = [
+    { kind: 'paragraph', text: message.title },
+    { kind: 'facts', facts: accountFacts(message) },
+  ];
+  if (message.facts.length > 0)
+    parts.push({ kind: 'heading', text: 'Evidence' }, { kind: 'facts', facts: message.facts });
   if (message.activities.length > 0) {
-    parts.push({ kind: 'heading', text: 'License activities (audit log)' }, { kind: 'bullets', items: message.activities.map(describeActivity) });
+    parts.push(
+      { kind: 'heading', text: 'License activities (audit log)' },
+      { kind: 'bullets', items: message.activities.map(describeActivity) },
+    );
   }
   parts.push({ kind: 'heading', text: 'Why it matters' }, { kind: 'paragraph', text: message.whyItMatters });
-  if (message.remediation.length > 0) parts.push({ kind: 'heading', text: 'How to fix' }, { kind: 'steps', items: message.remediation });
+  if (message.remediation.length > 0)
+    parts.push({ kind: 'heading', text: 'How to fix' }, { kind: 'steps', items: message.remediation });
   return [...parts, ...footer(message)];
 }
 
 function digestParts(digest: AlertDigest): Part[] {
   const parts: Part[] = [];
   if (digest.countsByRule.length > 0) {
-    parts.push({ kind: 'heading', text: 'By rule' }, { kind: 'facts', facts: digest.countsByRule.map((c) => ({ label: c.ruleName, value: String(c.count) })) });
+    parts.push(
+      { kind: 'heading', text: 'By rule' },
+      {
+        kind: 'facts',
+        facts: digest.countsByRule.map((c) => ({ label: c.ruleName, value: String(c.count) })),
+      },
+    );
   }
   if (digest.items.length > 0) {
-    const items = digest.items.map((i) => `[${i.kind === 'resolved' ? 'resolved' : i.severity}] ${i.ruleName} · ${i.subjectLabel}: ${i.title}${i.link === null ? '' : ` (${i.link})`}`);
+    const items = digest.items.map(
+      (i) =>
+        `[${i.kind === 'resolved' ? 'resolved' : i.severity}] ${i.ruleName} · ${i.subjectLabel}: ${i.title}${i.link === null ? '' : ` (${i.link})`}`,
+    );
     if (digest.moreCount > 0) items.push(`…and ${digest.moreCount} more`);
     parts.push({ kind: 'heading', text: 'Alerts' }, { kind: 'bullets', items });
   }
-  if (digest.allocation !== null) parts.push({ kind: 'heading', text: 'Free allocation' }, { kind: 'facts', facts: digest.allocation });
+  if (digest.allocation !== null)
+    parts.push({ kind: 'heading', text: 'Free allocation' }, { kind: 'facts', facts: digest.allocation });
   parts.push({ kind: 'paragraph', text: `Tenant ${digest.tenantId} · ${readableTime(digest.generatedAt)}` });
   return parts;
 }

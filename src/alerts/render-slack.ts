@@ -13,7 +13,11 @@ import { mrkdwnCode, mrkdwnText } from './slack-mrkdwn';
 type Blocks = NonNullable<IncomingWebhookSendArguments['blocks']>;
 export type SlackPayload = IncomingWebhookSendArguments & { text: string; blocks: Blocks };
 
-const SEVERITY_EMOJI = { critical: ':rotating_light:', warning: ':warning:', info: ':information_source:' } as const;
+const SEVERITY_EMOJI = {
+  critical: ':rotating_light:',
+  warning: ':warning:',
+  info: ':information_source:',
+} as const;
 
 function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -93,14 +97,22 @@ export function renderSlackAlert(message: AlertMessage): SlackPayload {
     accountBlock(message),
   ];
   if (message.facts.length > 0) {
-    blocks.push(section(`*Evidence*\n${message.facts.map((f) => `• ${esc(f.label)}: ${esc(f.value)}`).join('\n')}`));
+    blocks.push(
+      section(`*Evidence*\n${message.facts.map((f) => `• ${esc(f.label)}: ${esc(f.value)}`).join('\n')}`),
+    );
   }
   if (message.activities.length > 0) {
-    blocks.push(section(`*License activities (audit log)*\n${message.activities.map((a) => `• ${esc(describeActivity(a))}`).join('\n')}`));
+    blocks.push(
+      section(
+        `*License activities (audit log)*\n${message.activities.map((a) => `• ${esc(describeActivity(a))}`).join('\n')}`,
+      ),
+    );
   }
   blocks.push(section(`*Why it matters*\n${esc(message.whyItMatters)}`));
   if (message.remediation.length > 0) {
-    blocks.push(section(`*How to fix*\n${message.remediation.map((step, i) => `${i + 1}. ${esc(step)}`).join('\n')}`));
+    blocks.push(
+      section(`*How to fix*\n${message.remediation.map((step, i) => `${i + 1}. ${esc(step)}`).join('\n')}`),
+    );
   }
   blocks.push(contextBlock(message));
   return { text: fallbackText(`${head}: ${message.title}`), blocks };
@@ -120,7 +132,11 @@ export function renderSlackDigest(digest: AlertDigest): SlackPayload {
     blocks.push(section(lines.join('\n')));
   }
   if (digest.allocation !== null) {
-    blocks.push(section(`*Free allocation*\n${digest.allocation.map((f) => `• ${esc(f.label)}: ${esc(f.value)}`).join('\n')}`));
+    blocks.push(
+      section(
+        `*Free allocation*\n${digest.allocation.map((f) => `• ${esc(f.label)}: ${esc(f.value)}`).join('\n')}`,
+      ),
+    );
   }
   blocks.push({
     type: 'context',

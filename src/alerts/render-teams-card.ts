@@ -43,7 +43,11 @@ export interface AdaptiveCard {
 
 export interface TeamsEnvelope {
   type: 'message';
-  attachments: Array<{ contentType: 'application/vnd.microsoft.card.adaptive'; contentUrl: null; content: AdaptiveCard }>;
+  attachments: Array<{
+    contentType: 'application/vnd.microsoft.card.adaptive';
+    contentUrl: null;
+    content: AdaptiveCard;
+  }>;
 }
 
 const COLOR = { critical: 'Attention', warning: 'Warning', info: 'Accent' } as const;
@@ -55,7 +59,11 @@ function text(value: string, extra: Omit<TextBlock, 'type' | 'text'> = {}): Text
 
 /** A TextBlock that is a Markdown list we build: each item is plain text, the list markers are ours. */
 function list(items: string[], marker: (index: number) => string): TextBlock {
-  return { type: 'TextBlock', text: items.map((item, i) => `${marker(i)} ${cardText(item)}`).join('\n'), wrap: true };
+  return {
+    type: 'TextBlock',
+    text: items.map((item, i) => `${marker(i)} ${cardText(item)}`).join('\n'),
+    wrap: true,
+  };
 }
 
 const BULLET = (): string => '-';
@@ -66,13 +74,18 @@ function heading(value: string): TextBlock {
 }
 
 function factSet(facts: Fact[]): FactSet {
-  return { type: 'FactSet', facts: facts.map((f) => ({ title: cardText(f.label), value: cardText(f.value) })) };
+  return {
+    type: 'FactSet',
+    facts: facts.map((f) => ({ title: cardText(f.label), value: cardText(f.value) })),
+  };
 }
 
 function envelope(card: AdaptiveCard): TeamsEnvelope {
   return {
     type: 'message',
-    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }],
+    attachments: [
+      { contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card },
+    ],
   };
 }
 
@@ -118,17 +131,23 @@ export function renderTeamsAlert(message: AlertMessage): TeamsEnvelope {
   ];
   if (message.facts.length > 0) body.push(heading('Evidence'), factSet(message.facts));
   if (message.activities.length > 0) {
-    body.push(heading('License activities (audit log)'), list(message.activities.map(describeActivity), BULLET));
+    body.push(
+      heading('License activities (audit log)'),
+      list(message.activities.map(describeActivity), BULLET),
+    );
   }
   body.push(heading('Why it matters'), text(message.whyItMatters));
   if (message.remediation.length > 0) {
     body.push(heading('How to fix'), list(message.remediation, NUMBER));
   }
   body.push(
-    text(`Alert ${message.alertId} · first seen ${readableTime(message.firstSeenAt)} · seen ${message.seenCount}×${message.replayed ? ' · raised by a replay' : ''}`, {
-      size: 'Small',
-      isSubtle: true,
-    }),
+    text(
+      `Alert ${message.alertId} · first seen ${readableTime(message.firstSeenAt)} · seen ${message.seenCount}×${message.replayed ? ' · raised by a replay' : ''}`,
+      {
+        size: 'Small',
+        isSubtle: true,
+      },
+    ),
   );
   return envelope(card(body, message.link));
 }
@@ -136,14 +155,25 @@ export function renderTeamsAlert(message: AlertMessage): TeamsEnvelope {
 export function renderTeamsDigest(digest: AlertDigest): TeamsEnvelope {
   const body: AdaptiveCard['body'] = [text(digest.title, { size: 'Large', weight: 'Bolder' })];
   if (digest.countsByRule.length > 0) {
-    body.push(heading('By rule'), factSet(digest.countsByRule.map((c) => ({ label: c.ruleName, value: String(c.count) }))));
+    body.push(
+      heading('By rule'),
+      factSet(digest.countsByRule.map((c) => ({ label: c.ruleName, value: String(c.count) }))),
+    );
   }
   if (digest.items.length > 0) {
-    const lines = digest.items.map((i) => `[${i.kind === 'resolved' ? 'resolved' : i.severity}] ${i.ruleName} · ${i.subjectLabel}: ${i.title}`);
+    const lines = digest.items.map(
+      (i) =>
+        `[${i.kind === 'resolved' ? 'resolved' : i.severity}] ${i.ruleName} · ${i.subjectLabel}: ${i.title}`,
+    );
     if (digest.moreCount > 0) lines.push(`…and ${digest.moreCount} more`);
     body.push(heading('Alerts'), list(lines, BULLET));
   }
   if (digest.allocation !== null) body.push(heading('Free allocation'), factSet(digest.allocation));
-  body.push(text(`Tenant ${digest.tenantId} · ${readableTime(digest.generatedAt)}`, { size: 'Small', isSubtle: true }));
+  body.push(
+    text(`Tenant ${digest.tenantId} · ${readableTime(digest.generatedAt)}`, {
+      size: 'Small',
+      isSubtle: true,
+    }),
+  );
   return envelope(card(body, null));
 }

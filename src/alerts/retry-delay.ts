@@ -11,7 +11,16 @@ export interface RetryDelayOptions {
   maxDelayMs: number;
 }
 
-export function retryDelayMs(attempt: number, options: RetryDelayOptions, retryAfterMs: number, random: () => number): number {
-  const jittered = backoffMs(attempt - 1, { baseMs: options.baseDelayMs, maxMs: options.maxDelayMs, jitter: 'full' }, random);
+export function retryDelayMs(
+  attempt: number,
+  options: RetryDelayOptions,
+  retryAfterMs: number,
+  random: () => number,
+): number {
+  const jittered = backoffMs(
+    attempt - 1,
+    { baseMs: options.baseDelayMs, maxMs: options.maxDelayMs, jitter: 'full' },
+    random,
+  );
   return Math.max(jittered, retryAfterMs);
 }

@@ -11,10 +11,7 @@ import { createWebhookSink } from './webhook-sink';
 
 type SinkConfig = Pick<Config, 'slackWebhookUrl' | 'teamsWebhookUrl' | 'alertWebhook' | 'email'>;
 
-export function createSinks(
-  config: SinkConfig,
-  logger: Logger,
-): Map<string, AlertSink> {
+export function createSinks(config: SinkConfig, logger: Logger): Map<string, AlertSink> {
   const sinks: AlertSink[] = [];
   if (config.slackWebhookUrl !== null) sinks.push(createSlackSink({ webhookUrl: config.slackWebhookUrl }));
   if (config.teamsWebhookUrl !== null) sinks.push(createTeamsSink({ webhookUrl: config.teamsWebhookUrl }));
@@ -29,7 +26,12 @@ export function createSinks(
  * `alerts test-sinks` report) can be cleaned of it whatever a peer echoed into its error.
  */
 export function sinkSecrets(config: SinkConfig): string[] {
-  const urls = [config.slackWebhookUrl, config.teamsWebhookUrl, config.alertWebhook?.url ?? null, config.email?.smtpUrl ?? null];
+  const urls = [
+    config.slackWebhookUrl,
+    config.teamsWebhookUrl,
+    config.alertWebhook?.url ?? null,
+    config.email?.smtpUrl ?? null,
+  ];
   const secrets = urls.flatMap((url) => (url === null ? [] : urlSecrets(url)));
   const signingSecret = config.alertWebhook?.secret ?? null;
   if (signingSecret !== null) secrets.push(signingSecret);

@@ -24,6 +24,8 @@ export function mrkdwnText(text: string): string {
 /** An identifier as an inline code span: shown exactly, underscores and all. */
 export function mrkdwnCode(text: string): string {
   // A backtick would end the span, and a span cannot cross a line.
-  const inner = entities(text).replaceAll('`', BACKTICK_LOOK_ALIKE).replace(/[\r\n\u2028\u2029]+/g, ' ');
+  const inner = entities(text)
+    .replaceAll('`', BACKTICK_LOOK_ALIKE)
+    .replace(/[\r\n\u2028\u2029]+/g, ' ');
   return inner.trim() === '' ? mrkdwnText(text) : `\`${inner}\``;
 }

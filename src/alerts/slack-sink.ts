@@ -30,7 +30,8 @@ export function slackFailure(error: unknown, webhookUrl = ''): Error {
   const shape = (typeof error === 'object' && error !== null ? error : {}) as HttpErrorShape;
   const response = shape.original?.response;
   if (shape.code === 'slack_webhook_http_error' && typeof response?.status === 'number') {
-    const body = typeof response.data === 'string' ? redactSecrets(response.data, urlSecrets(webhookUrl)) : '';
+    const body =
+      typeof response.data === 'string' ? redactSecrets(response.data, urlSecrets(webhookUrl)) : '';
     return httpFailure('Slack', response.status, header(response.headers, 'retry-after'), body);
   }
   const original = (shape as { original?: unknown }).original;

@@ -12,7 +12,13 @@ export function createTeamsSink(options: { webhookUrl: string; timeoutMs?: numbe
     name: 'teams',
     async send(message: AlertMessage | AlertDigest, idempotencyKey: string): Promise<void> {
       const payload = message.type === 'digest' ? renderTeamsDigest(message) : renderTeamsAlert(message);
-      await postJson('Teams', options.webhookUrl, JSON.stringify(payload), { 'Idempotency-Key': idempotencyKey }, options.timeoutMs ?? 10_000);
+      await postJson(
+        'Teams',
+        options.webhookUrl,
+        JSON.stringify(payload),
+        { 'Idempotency-Key': idempotencyKey },
+        options.timeoutMs ?? 10_000,
+      );
     },
   };
 }

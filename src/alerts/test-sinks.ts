@@ -18,6 +18,8 @@ export async function testSinks(
   const message = buildTestMessage(at);
   return Promise.all(
     // A fresh key per run: a test is meant to arrive every time it is asked for.
-    [...sinks.entries()].map(([name, sink]) => testSinksResult(sink, name, (s) => s.send(message, `test:${name}:${at}`), secrets)),
+    [...sinks.entries()].map(([name, sink]) =>
+      testSinksResult(sink, name, (s) => s.send(message, `test:${name}:${at}`), secrets),
+    ),
   );
 }

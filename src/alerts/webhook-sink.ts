@@ -15,11 +15,19 @@ export interface WebhookBody {
   message: AlertMessage | AlertDigest;
 }
 
-export function createWebhookSink(options: { url: string; secret: string | null; timeoutMs?: number }): AlertSink {
+export function createWebhookSink(options: {
+  url: string;
+  secret: string | null;
+  timeoutMs?: number;
+}): AlertSink {
   return {
     name: 'webhook',
     async send(message: AlertMessage | AlertDigest, idempotencyKey: string): Promise<void> {
-      const body = JSON.stringify({ schema: 'ra-watch.alert/1', idempotencyKey, message } satisfies WebhookBody);
+      const body = JSON.stringify({
+        schema: 'ra-watch.alert/1',
+        idempotencyKey,
+        message,
+      } satisfies WebhookBody);
       const headers: Record<string, string> = { 'Idempotency-Key': idempotencyKey };
       if (options.secret !== null) headers[SIGNATURE_HEADER] = signBody(body, options.secret);
       await postJson('Webhook', options.url, body, headers, options.timeoutMs ?? 10_000);

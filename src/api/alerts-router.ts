@@ -16,13 +16,25 @@ const listQuery = z.object({
   state: z.enum(['open', 'resolved'], 'must be "open" or "resolved"').optional(),
   tenantId: z.string().min(1).optional(),
   userId: z.string().min(1).optional(),
-  limit: z.coerce.number('must be a number').int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
+  limit: z.coerce
+    .number('must be a number')
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1000, 'must be at most 1000')
+    .default(100),
 });
 
 const ackBody = z.strictObject({
-  by: z.string('must name who acknowledges (a name or e-mail)').trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  by: z
+    .string('must name who acknowledges (a name or e-mail)')
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200, 'must be at most 200 characters'),
   reason: z.string().max(1000, 'must be at most 1000 characters').nullable().optional(),
-  snoozeUntil: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 time, e.g. 2025-03-05T09:00:00Z' }).nullable().optional(),
+  snoozeUntil: z.iso
+    .datetime({ offset: true, message: 'must be an ISO-8601 time, e.g. 2025-03-05T09:00:00Z' })
+    .nullable()
+    .optional(),
 });
 
 export interface DeliveryView {
@@ -83,7 +95,13 @@ export function createAlertsRouter(options: { store: Store; logger: Logger; now?
     if (snoozeUntil !== null && Date.parse(snoozeUntil) <= at.getTime()) {
       return sendJsonError(res, 400, 'invalid-request', `snoozeUntil: ${snoozeUntil} is not in the future.`);
     }
-    const alert = await store.alerts.acknowledge(req.params.id, body.data.by, body.data.reason ?? null, snoozeUntil, at.toISOString());
+    const alert = await store.alerts.acknowledge(
+      req.params.id,
+      body.data.by,
+      body.data.reason ?? null,
+      snoozeUntil,
+      at.toISOString(),
+    );
     if (alert === null) return sendJsonError(res, 404, 'not-found', `No alert with id ${req.params.id}.`);
     options.logger.info({ alertId: alert.id, by: body.data.by, snoozeUntil }, 'alert acknowledged');
     res.json(await view(alert));
@@ -91,7 +109,12 @@ export function createAlertsRouter(options: { store: Store; logger: Logger; now?
 
   // A body that is not JSON is the caller's mistake: 400 in the one error shape, not a 500.
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (typeof error === 'object' && error !== null && 'type' in error && error.type === 'entity.parse.failed') {
+    if (
+      typeof error === 'object' &&
+      error !== null &&
+      'type' in error &&
+      error.type === 'entity.parse.failed'
+    ) {
       return sendJsonError(res, 400, 'invalid-json', 'The body is not valid JSON.');
     }
     next(error);

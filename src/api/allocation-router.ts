@@ -17,11 +17,19 @@ export interface AllocationAnswer extends Allocation {
 }
 
 /** Resource accounts the store knows: registry declarations, plus identified ones the registry does not exclude. */
-export async function countKnownResourceAccounts(store: Store, tenantId: TenantId): Promise<{ count: number; basis: string }> {
-  const [registry, identified] = await Promise.all([store.registry.list(tenantId), store.identifications.listResourceAccounts(tenantId)]);
+export async function countKnownResourceAccounts(
+  store: Store,
+  tenantId: TenantId,
+): Promise<{ count: number; basis: string }> {
+  const [registry, identified] = await Promise.all([
+    store.registry.list(tenantId),
+    store.identifications.listResourceAccounts(tenantId),
+  ]);
   const excluded = new Set(registry.filter((e) => !e.isResourceAccount).map((e) => e.userId.toLowerCase()));
   const declared = new Set(registry.filter((e) => e.isResourceAccount).map((e) => e.userId.toLowerCase()));
-  const inferred = new Set(identified.map((r) => r.userId.toLowerCase()).filter((id) => !excluded.has(id) && !declared.has(id)));
+  const inferred = new Set(
+    identified.map((r) => r.userId.toLowerCase()).filter((id) => !excluded.has(id) && !declared.has(id)),
+  );
   return {
     count: declared.size + inferred.size,
     basis:
@@ -30,16 +38,32 @@ export async function countKnownResourceAccounts(store: Store, tenantId: TenantI
   };
 }
 
-export function createAllocationRouter(options: { graph: GraphReader; store: Store; tenantId: TenantId | null }): Router {
+export function createAllocationRouter(options: {
+  graph: GraphReader;
+  store: Store;
+  tenantId: TenantId | null;
+}): Router {
   const router = express.Router();
   // Graph throttling or refusing (a typed error) is answered by the API router (api-router.ts).
   router.get('/', async (_req, res) => {
     const { tenantId } = options;
     if (tenantId === null) {
-      return sendJsonError(res, 409, 'no-tenant', 'No tenant is configured (AZURE_TENANT_ID): without one, use `ra-watch allocation --qualifying-licenses N --resource-accounts N`.');
+      return sendJsonError(
+        res,
+        409,
+        'no-tenant',
+        'No tenant is configured (AZURE_TENANT_ID): without one, use `ra-watch allocation --qualifying-licenses N --resource-accounts N`.',
+      );
     }
-    const [skus, accounts] = await Promise.all([options.graph.getSubscribedSkus(tenantId, { fresh: true }), countKnownResourceAccounts(options.store, tenantId)]);
-    const answer: AllocationAnswer = { tenantId, ...allocationFromSkus(skus, accounts.count), resourceAccountsBasis: accounts.basis };
+    const [skus, accounts] = await Promise.all([
+      options.graph.getSubscribedSkus(tenantId, { fresh: true }),
+      countKnownResourceAccounts(options.store, tenantId),
+    ]);
+    const answer: AllocationAnswer = {
+      tenantId,
+      ...allocationFromSkus(skus, accounts.count),
+      resourceAccountsBasis: accounts.basis,
+    };
     res.json(answer);
   });
   return router;

@@ -32,10 +32,21 @@ export function createAuditRouter(options: AuditRouterOptions): Router {
     if (!body.success) return sendValidationError(res, body.error);
     const tenantId = body.data.tenantId ?? options.defaultTenantId;
     if (tenantId === null) {
-      return sendJsonError(res, 400, 'invalid-request', 'tenantId: no tenant is configured (AZURE_TENANT_ID), so name one in the body.');
+      return sendJsonError(
+        res,
+        400,
+        'invalid-request',
+        'tenantId: no tenant is configured (AZURE_TENANT_ID), so name one in the body.',
+      );
     }
     const key = tenantId.toLowerCase();
-    if (running.has(key)) return sendJsonError(res, 409, 'audit-running', `An audit of tenant ${tenantId} is already running; wait for its report.`);
+    if (running.has(key))
+      return sendJsonError(
+        res,
+        409,
+        'audit-running',
+        `An audit of tenant ${tenantId} is already running; wait for its report.`,
+      );
     running.add(key);
     try {
       res.json(await options.runAudit(tenantId, { record: body.data.record ?? false }));

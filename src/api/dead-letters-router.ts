@@ -25,7 +25,12 @@ export function createDeadLettersRouter(options: { queue: Queue }): Router {
       await options.queue.retryDeadLetter(req.params.id);
     } catch (error) {
       if (!(error instanceof DeadLetterNotFoundError)) throw error;
-      return sendJsonError(res, 404, 'not-found', `No dead letter with id ${req.params.id}. List them with GET /api/dead-letters.`);
+      return sendJsonError(
+        res,
+        404,
+        'not-found',
+        `No dead letter with id ${req.params.id}. List them with GET /api/dead-letters.`,
+      );
     }
     res.status(202).json({ retried: req.params.id });
   });

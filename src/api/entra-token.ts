@@ -9,7 +9,14 @@
  * validated against the v1.0 metadata, whose issuer in the public cloud is `https://sts.windows.net/{tenant}/`). The
  * v1.0 issuer of national clouds is not derived from AZURE_AUTHORITY_HOST, so there only v2.0 tokens are accepted.
  */
-import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import type { ApiEntraConfig } from '../config';
 
 /** An issuer ra-watch trusts and where its signing keys are published. */
@@ -54,9 +61,15 @@ export function trustedIssuers(config: Pick<ApiEntraConfig, 'authorityHost' | 't
   const authority = config.authorityHost.replace(/\/+$/, '');
   // Issuers carry the tenant id in lower case; the comparison below is exact.
   const tenant = config.tenantId.toLowerCase();
-  const v2: TrustedIssuer = { issuer: `${authority}/${tenant}/v2.0`, jwksUrl: `${authority}/${tenant}/discovery/v2.0/keys` };
+  const v2: TrustedIssuer = {
+    issuer: `${authority}/${tenant}/v2.0`,
+    jwksUrl: `${authority}/${tenant}/discovery/v2.0/keys`,
+  };
   if (authority !== PUBLIC_CLOUD) return [v2];
-  return [v2, { issuer: `https://sts.windows.net/${tenant}/`, jwksUrl: `${authority}/${tenant}/discovery/keys` }];
+  return [
+    v2,
+    { issuer: `https://sts.windows.net/${tenant}/`, jwksUrl: `${authority}/${tenant}/discovery/keys` },
+  ];
 }
 
 /** Raised by the key lookup when the key set could not be read: the server's problem, not the caller's. */
@@ -65,7 +78,9 @@ class KeysUnavailable extends Error {
     readonly jwksUrl: string,
     cause: unknown,
   ) {
-    super(`the signing keys at ${jwksUrl} could not be read (${cause instanceof Error ? cause.message : String(cause)})`);
+    super(
+      `the signing keys at ${jwksUrl} could not be read (${cause instanceof Error ? cause.message : String(cause)})`,
+    );
     this.name = 'KeysUnavailable';
   }
 }
@@ -84,7 +99,8 @@ function keyLookup(trusted: TrustedIssuer, options: EntraVerifierOptions): JWTVe
     try {
       return await remote(header, token);
     } catch (error) {
-      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
+        throw error;
       throw new KeysUnavailable(trusted.jwksUrl, error);
     }
   };
@@ -100,12 +116,22 @@ function refusal(error: unknown): EntraVerdict {
   if (error instanceof KeysUnavailable) return { ok: false, status: 503, reason: error.message };
   if (error instanceof errors.JWTExpired) return { ok: false, status: 401, reason: 'the token has expired' };
   if (error instanceof errors.JWTClaimValidationFailed) {
-    const what = { aud: 'the token is not for this API (aud)', iss: 'the token is not from the configured tenant (iss)' }[error.claim];
-    return { ok: false, status: 401, reason: what ?? `the token's "${error.claim}" claim is not acceptable (${error.reason})` };
+    const what = {
+      aud: 'the token is not for this API (aud)',
+      iss: 'the token is not from the configured tenant (iss)',
+    }[error.claim];
+    return {
+      ok: false,
+      status: 401,
+      reason: what ?? `the token's "${error.claim}" claim is not acceptable (${error.reason})`,
+    };
   }
-  if (error instanceof errors.JOSEAlgNotAllowed) return { ok: false, status: 401, reason: 'the token is not signed with RS256' };
-  if (error instanceof errors.JWKSNoMatchingKey) return { ok: false, status: 401, reason: 'the token is signed with a key the tenant does not publish' };
-  if (error instanceof errors.JWSSignatureVerificationFailed) return { ok: false, status: 401, reason: 'the token signature is not valid' };
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return { ok: false, status: 401, reason: 'the token is not signed with RS256' };
+  if (error instanceof errors.JWKSNoMatchingKey)
+    return { ok: false, status: 401, reason: 'the token is signed with a key the tenant does not publish' };
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return { ok: false, status: 401, reason: 'the token signature is not valid' };
   return { ok: false, status: 401, reason: 'the token is malformed' };
 }
 
@@ -145,11 +171,17 @@ export function createEntraTokenVerifier(
     // An ID token for the same app registration has the same issuer and audience and may carry roles; only access
     // tokens name the calling application (azp in v2.0, appid in v1.0).
     const appId = stringClaim(payload, 'azp') ?? stringClaim(payload, 'appid');
-    if (appId === null) return { ok: false, status: 401, reason: 'the token is not an access token (no azp or appid)' };
+    if (appId === null)
+      return { ok: false, status: 401, reason: 'the token is not an access token (no azp or appid)' };
     const caller: EntraCaller = { appId, objectId: stringClaim(payload, 'oid') };
     const roles = payload.roles;
     if (!Array.isArray(roles) || !roles.includes(config.role)) {
-      return { ok: false, status: 403, reason: `the token does not hold the app role "${config.role}"`, caller };
+      return {
+        ok: false,
+        status: 403,
+        reason: `the token does not hold the app role "${config.role}"`,
+        caller,
+      };
     }
     return { ok: true, caller };
   }

@@ -21,8 +21,13 @@ const userIdParam = guidSchema('must be the user object id (a GUID, as in Entra 
 const tenantQuery = z.object({ tenantId: z.string().min(1).optional() });
 const putBody = z.strictObject({
   tenantId: z.string().min(1).optional(),
-  isResourceAccount: z.boolean('must be true (it is a resource account) or false (it is not, whatever conventions say)'),
-  application: z.enum(['auto-attendant', 'call-queue'], 'must be "auto-attendant", "call-queue" or null').nullable().optional(),
+  isResourceAccount: z.boolean(
+    'must be true (it is a resource account) or false (it is not, whatever conventions say)',
+  ),
+  application: z
+    .enum(['auto-attendant', 'call-queue'], 'must be "auto-attendant", "call-queue" or null')
+    .nullable()
+    .optional(),
   note: z.string().max(500, 'must be at most 500 characters').nullable().optional(),
   updatedBy: z.string().max(200).nullable().optional(),
 });
@@ -39,14 +44,20 @@ export interface ResourceAccountListing {
   updatedAt: IsoTime;
 }
 
-export function createRegistryRouter(options: { store: Store; defaultTenantId: TenantId | null; queue?: Queue; now?: () => Date }): Router {
+export function createRegistryRouter(options: {
+  store: Store;
+  defaultTenantId: TenantId | null;
+  queue?: Queue;
+  now?: () => Date;
+}): Router {
   const { store } = options;
   const now = options.now ?? (() => new Date());
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
 
   const tenantOf = (given: string | undefined): TenantId | null => given ?? options.defaultTenantId;
-  const noTenant = 'tenantId: no tenant is configured (AZURE_TENANT_ID), so name one (?tenantId= or in the body).';
+  const noTenant =
+    'tenantId: no tenant is configured (AZURE_TENANT_ID), so name one (?tenantId= or in the body).';
 
   const reevaluate = async (tenantId: TenantId, userId: string): Promise<void> => {
     if (options.queue === undefined) return;
@@ -58,7 +69,10 @@ export function createRegistryRouter(options: { store: Store; defaultTenantId: T
     if (!query.success) return sendValidationError(res, query.error);
     const tenantId = tenantOf(query.data.tenantId);
     if (tenantId === null) return sendJsonError(res, 400, 'invalid-request', noTenant);
-    const [registry, identified] = await Promise.all([store.registry.list(tenantId), store.identifications.listResourceAccounts(tenantId)]);
+    const [registry, identified] = await Promise.all([
+      store.registry.list(tenantId),
+      store.identifications.listResourceAccounts(tenantId),
+    ]);
     const declared = new Set(registry.map((e) => e.userId.toLowerCase()));
     const listing: ResourceAccountListing[] = [
       ...registry.map((e) => ({
@@ -67,13 +81,18 @@ export function createRegistryRouter(options: { store: Store; defaultTenantId: T
         isResourceAccount: e.isResourceAccount,
         identifiedBy: 'registry',
         application: e.application,
-        detail: e.isResourceAccount ? 'declared a resource account by an admin' : 'excluded by an admin: not a resource account',
+        detail: e.isResourceAccount
+          ? 'declared a resource account by an admin'
+          : 'excluded by an admin: not a resource account',
         note: e.note,
         updatedAt: e.updatedAt,
       })),
       // The registry wins: an identified account the admin has declared or excluded is listed once, as the registry says.
       ...identified
-        .filter((r) => !declared.has(r.userId.toLowerCase()) && r.identifiedBy !== null && r.identifiedBy !== 'registry')
+        .filter(
+          (r) =>
+            !declared.has(r.userId.toLowerCase()) && r.identifiedBy !== null && r.identifiedBy !== 'registry',
+        )
         .map((r) => ({
           tenantId: r.tenantId,
           userId: r.userId,
@@ -117,7 +136,12 @@ export function createRegistryRouter(options: { store: Store; defaultTenantId: T
     const tenantId = tenantOf(query.data.tenantId);
     if (tenantId === null) return sendJsonError(res, 400, 'invalid-request', noTenant);
     if (!(await store.registry.delete(tenantId, userId.data.toLowerCase()))) {
-      return sendJsonError(res, 404, 'not-found', `User ${userId.data} is not in the registry of tenant ${tenantId}. GET /api/resource-accounts lists it.`);
+      return sendJsonError(
+        res,
+        404,
+        'not-found',
+        `User ${userId.data} is not in the registry of tenant ${tenantId}. GET /api/resource-accounts lists it.`,
+      );
     }
     await reevaluate(tenantId, userId.data.toLowerCase());
     res.status(204).end();

@@ -59,10 +59,25 @@ export function requireApiToken(
 ): (req: Request, res: Response, next: NextFunction) => Promise<void> {
   const expected = apiToken === null ? null : digest(apiToken);
   const entra = options.entra ?? null;
-  const what = [expected !== null && 'API_TOKEN', entra !== null && 'an Entra ID access token'].filter(Boolean).join(' or ');
+  const what = [expected !== null && 'API_TOKEN', entra !== null && 'an Entra ID access token']
+    .filter(Boolean)
+    .join(' or ');
 
-  const refuse = (req: Request, res: Response, refusal: Refusal, reason: string, caller: object = {}): void => {
-    const line = { requestId: requestIdOf(req), method: req.method, path: req.originalUrl.split('?')[0], status: refusal.status, reason, ...caller };
+  const refuse = (
+    req: Request,
+    res: Response,
+    refusal: Refusal,
+    reason: string,
+    caller: object = {},
+  ): void => {
+    const line = {
+      requestId: requestIdOf(req),
+      method: req.method,
+      path: req.originalUrl.split('?')[0],
+      status: refusal.status,
+      reason,
+      ...caller,
+    };
     // A 403 is a real identity reaching for what it was not granted; 503 is ours to fix; 401s are routine noise.
     if (refusal.status === 401) options.logger?.info(line, 'API request refused');
     else options.logger?.warn(line, 'API request refused');
@@ -75,37 +90,70 @@ export function requireApiToken(
       return deny(res, {
         status: 403,
         code: 'loopback-only',
-        message: 'API_TOKEN is not configured, so the API answers only on loopback. Set API_TOKEN and send "Authorization: Bearer <token>".',
+        message:
+          'API_TOKEN is not configured, so the API answers only on loopback. Set API_TOKEN and send "Authorization: Bearer <token>".',
       });
     }
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
     if (match === null) {
-      return refuse(req, res, { status: 401, message: `Send "Authorization: Bearer <token>" with ${what}.` }, 'no bearer token');
+      return refuse(
+        req,
+        res,
+        { status: 401, message: `Send "Authorization: Bearer <token>" with ${what}.` },
+        'no bearer token',
+      );
     }
     const token = match[1]!.trim();
     // Equal-length digests make timingSafeEqual usable whatever the token's length.
     if (expected !== null && timingSafeEqual(digest(token), expected)) return next();
     if (entra === null || !looksLikeJwt(token)) {
-      return refuse(req, res, { status: 401, message: 'The bearer token is not valid.', bearerError: 'invalid_token' }, 'not the API token');
+      return refuse(
+        req,
+        res,
+        { status: 401, message: 'The bearer token is not valid.', bearerError: 'invalid_token' },
+        'not the API token',
+      );
     }
     const verdict = await entra.verify(token);
     if (verdict.ok) {
-      options.logger?.debug({ requestId: requestIdOf(req), ...verdict.caller }, 'API request authorized by an Entra ID token');
+      options.logger?.debug(
+        { requestId: requestIdOf(req), ...verdict.caller },
+        'API request authorized by an Entra ID token',
+      );
       return next();
     }
     if (verdict.status === 503) {
       return refuse(
         req,
         res,
-        { status: 503, message: 'Entra ID signing keys are unavailable right now, so the token cannot be checked; try again shortly.' },
+        {
+          status: 503,
+          message:
+            'Entra ID signing keys are unavailable right now, so the token cannot be checked; try again shortly.',
+        },
         verdict.reason,
       );
     }
     if (verdict.status === 403) {
       const message = `The token is valid but ${verdict.reason.replace(/^the token /, '')}.`;
-      return refuse(req, res, { status: 403, message, bearerError: 'insufficient_scope' }, verdict.reason, verdict.caller);
+      return refuse(
+        req,
+        res,
+        { status: 403, message, bearerError: 'insufficient_scope' },
+        verdict.reason,
+        verdict.caller,
+      );
     }
-    refuse(req, res, { status: 401, message: `The bearer token is not valid: ${verdict.reason}.`, bearerError: 'invalid_token' }, verdict.reason);
+    refuse(
+      req,
+      res,
+      {
+        status: 401,
+        message: `The bearer token is not valid: ${verdict.reason}.`,
+        bearerError: 'invalid_token',
+      },
+      verdict.reason,
+    );
   };
 }

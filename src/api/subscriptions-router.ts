@@ -17,7 +17,10 @@ const createBody = z.strictObject({
 });
 const listQuery = z.object({ tenantId: z.string().min(1).optional() });
 
-export function createSubscriptionsRouter(options: { manager: SubscriptionManager; defaultTenantId?: TenantId | null }): Router {
+export function createSubscriptionsRouter(options: {
+  manager: SubscriptionManager;
+  defaultTenantId?: TenantId | null;
+}): Router {
   const { manager } = options;
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
@@ -33,7 +36,12 @@ export function createSubscriptionsRouter(options: { manager: SubscriptionManage
     if (!body.success) return sendValidationError(res, body.error);
     const tenantId = body.data.tenantId ?? options.defaultTenantId ?? null;
     if (tenantId === null) {
-      return sendJsonError(res, 400, 'invalid-request', 'tenantId: no tenant is configured (AZURE_TENANT_ID), so name one in the body.');
+      return sendJsonError(
+        res,
+        400,
+        'invalid-request',
+        'tenantId: no tenant is configured (AZURE_TENANT_ID), so name one in the body.',
+      );
     }
     res.status(201).json({ subscription: await manager.create({ tenantId, resource: body.data.resource }) });
   });
@@ -45,7 +53,12 @@ export function createSubscriptionsRouter(options: { manager: SubscriptionManage
 
   router.delete('/:id', async (req, res) => {
     if (!(await manager.delete(req.params.id))) {
-      return sendJsonError(res, 404, 'not-found', `No subscription ${req.params.id} is known to ra-watch. List them with GET /api/subscriptions.`);
+      return sendJsonError(
+        res,
+        404,
+        'not-found',
+        `No subscription ${req.params.id} is known to ra-watch. List them with GET /api/subscriptions.`,
+      );
     }
     res.status(204).end();
   });

@@ -8,7 +8,9 @@ import { InvalidArgumentError } from 'commander';
 export function nonNegativeInteger(option: string, example: string): (value: string) => number {
   return (value: string) => {
     if (!/^\d+$/.test(value.trim())) {
-      throw new InvalidArgumentError(`${option} takes a whole number of 0 or more, got ${JSON.stringify(value)} (example: ${option} ${example}).`);
+      throw new InvalidArgumentError(
+        `${option} takes a whole number of 0 or more, got ${JSON.stringify(value)} (example: ${option} ${example}).`,
+      );
     }
     const n = Number(value.trim());
     if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`${option} ${value} is too large.`);
@@ -21,7 +23,9 @@ export function port(option: string): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
     if (!/^\d+$/.test(value) || n > 65535) {
-      throw new InvalidArgumentError(`${option} takes a port number from 0 to 65535, got ${JSON.stringify(value)} (example: ${option} 4000).`);
+      throw new InvalidArgumentError(
+        `${option} takes a port number from 0 to 65535, got ${JSON.stringify(value)} (example: ${option} 4000).`,
+      );
     }
     return n;
   };

@@ -35,15 +35,23 @@ const registrations: CommandRegistration[] = [
 
 export function buildProgram(output: Output): Command {
   const program = new Command('ra-watch')
-    .description('Watches Teams Phone resource accounts in a Microsoft 365 tenant and alerts before callers notice.')
+    .description(
+      'Watches Teams Phone resource accounts in a Microsoft 365 tenant and alerts before callers notice.',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => output.text(s.trimEnd()), writeErr: (s) => output.error(s.trimEnd()) });
+    .configureOutput({
+      writeOut: (s) => output.text(s.trimEnd()),
+      writeErr: (s) => output.error(s.trimEnd()),
+    });
   for (const register of registrations) register(program, output);
   // Subcommands (and theirs) inherit the override so their usage errors reach runCli too.
   const override = (command: Command): void => {
     command.exitOverride();
-    command.configureOutput({ writeOut: (s) => output.text(s.trimEnd()), writeErr: (s) => output.error(s.trimEnd()) });
+    command.configureOutput({
+      writeOut: (s) => output.text(s.trimEnd()),
+      writeErr: (s) => output.error(s.trimEnd()),
+    });
     command.commands.forEach(override);
   };
   program.commands.forEach(override);

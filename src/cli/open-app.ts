@@ -11,7 +11,10 @@ import { UsageError } from './cli-error';
 export async function withApp<T>(work: (app: App, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig(readEnvironment());
   // Diagnostics on stderr, quiet by default: stdout carries the command's report.
-  const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: process.stderr });
+  const logger = createLogger({
+    level: config.logLevel === 'info' ? 'warn' : config.logLevel,
+    destination: process.stderr,
+  });
   const app = await startApp({ config, logger, listen: false, background: false });
   try {
     return await work(app, config);
@@ -24,7 +27,9 @@ export async function withApp<T>(work: (app: App, config: Config) => Promise<T>)
 export function tenantOf(option: string | undefined, config: Config): string {
   const tenantId = option ?? config.graph.tenantId;
   if (tenantId === null || tenantId === undefined) {
-    throw new UsageError('no tenant: pass --tenant <id> or set AZURE_TENANT_ID (and a Graph credential) in the environment.');
+    throw new UsageError(
+      'no tenant: pass --tenant <id> or set AZURE_TENANT_ID (and a Graph credential) in the environment.',
+    );
   }
   return tenantId;
 }

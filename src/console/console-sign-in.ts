@@ -31,7 +31,9 @@ export interface ConsoleSignIn {
 /** The console's redirect URI path (the overview page). */
 export const CONSOLE_REDIRECT_PATH = '/';
 
-export function consoleSignInSettings(config: Pick<Config, 'apiEntra' | 'consoleEntraClientId'>): ConsoleSignIn | null {
+export function consoleSignInSettings(
+  config: Pick<Config, 'apiEntra' | 'consoleEntraClientId'>,
+): ConsoleSignIn | null {
   const entra = config.apiEntra;
   const audience = entra?.audiences[0];
   if (entra === null || config.consoleEntraClientId === null || audience === undefined) return null;

@@ -25,24 +25,40 @@ export interface ScenarioVerdict {
 export function observedAlert(alert: Alert): ObservedAlert {
   const subject = alert.finding.subject;
   const who = subject.kind === 'tenant' ? 'tenant' : (subject.userPrincipalName ?? subject.userId);
-  return { ruleId: alert.ruleId, severity: alert.severity, userPrincipalName: who.toLowerCase(), state: alert.state };
+  return {
+    ruleId: alert.ruleId,
+    severity: alert.severity,
+    userPrincipalName: who.toLowerCase(),
+    state: alert.state,
+  };
 }
 
 const same = (a: AlertRef, b: ObservedAlert): boolean =>
   a.ruleId === b.ruleId && a.userPrincipalName.toLowerCase() === b.userPrincipalName.toLowerCase();
 
-export function checkScenario(expected: ScenarioExpectation, alerts: readonly ObservedAlert[]): ScenarioVerdict {
+export function checkScenario(
+  expected: ScenarioExpectation,
+  alerts: readonly ObservedAlert[],
+): ScenarioVerdict {
   const problems: string[] = [];
-  const resolving = (ref: AlertRef) => expected.resolves.some((r) => r.ruleId === ref.ruleId && r.userPrincipalName.toLowerCase() === ref.userPrincipalName.toLowerCase());
+  const resolving = (ref: AlertRef) =>
+    expected.resolves.some(
+      (r) =>
+        r.ruleId === ref.ruleId && r.userPrincipalName.toLowerCase() === ref.userPrincipalName.toLowerCase(),
+    );
 
   for (const want of expected.fires) {
     const found = alerts.filter((a) => same(want, a));
     if (found.length === 0) {
-      problems.push(`expected ${want.ruleId} (${want.severity}) on ${want.userPrincipalName}: it did not fire`);
+      problems.push(
+        `expected ${want.ruleId} (${want.severity}) on ${want.userPrincipalName}: it did not fire`,
+      );
       continue;
     }
     if (!found.some((a) => a.severity === want.severity)) {
-      problems.push(`expected ${want.ruleId} on ${want.userPrincipalName} as ${want.severity}: it fired as ${found.map((a) => a.severity).join(', ')}`);
+      problems.push(
+        `expected ${want.ruleId} on ${want.userPrincipalName} as ${want.severity}: it fired as ${found.map((a) => a.severity).join(', ')}`,
+      );
     }
     // An alert that must also resolve is checked below; the others must still be open.
     if (!resolving(want) && !found.some((a) => a.state === 'open')) {
@@ -51,16 +67,23 @@ export function checkScenario(expected: ScenarioExpectation, alerts: readonly Ob
   }
   for (const want of expected.resolves) {
     const found = alerts.filter((a) => same(want, a));
-    if (found.length === 0) problems.push(`expected ${want.ruleId} on ${want.userPrincipalName} to be raised and then resolved: it never fired`);
-    else if (found.some((a) => a.state === 'open')) problems.push(`expected ${want.ruleId} on ${want.userPrincipalName} to be resolved: it is still open`);
+    if (found.length === 0)
+      problems.push(
+        `expected ${want.ruleId} on ${want.userPrincipalName} to be raised and then resolved: it never fired`,
+      );
+    else if (found.some((a) => a.state === 'open'))
+      problems.push(`expected ${want.ruleId} on ${want.userPrincipalName} to be resolved: it is still open`);
   }
   for (const maybe of expected.mayFireTransiently) {
     if (alerts.some((a) => same(maybe, a) && a.state === 'open')) {
-      problems.push(`${maybe.ruleId} on ${maybe.userPrincipalName} may fire for a moment but must be resolved at the end: it is still open`);
+      problems.push(
+        `${maybe.ruleId} on ${maybe.userPrincipalName} may fire for a moment but must be resolved at the end: it is still open`,
+      );
     }
   }
   for (const never of expected.mustNotFire) {
-    if (alerts.some((a) => same(never, a))) problems.push(`${never.ruleId} on ${never.userPrincipalName} fired: that is a false alert`);
+    if (alerts.some((a) => same(never, a)))
+      problems.push(`${never.ruleId} on ${never.userPrincipalName} fired: that is a false alert`);
   }
   return { passed: problems.length === 0, problems, alerts: [...alerts] };
 }

@@ -36,6 +36,9 @@ export async function startDemoGraph(options: DemoGraphOptions): Promise<DemoGra
   return {
     simulator,
     tenantIds,
-    access: { baseUrl: simulator.url, tokenProvider: (tenantId) => Promise.resolve(simulator.tokenFor(tenantId)) },
+    access: {
+      baseUrl: simulator.url,
+      tokenProvider: (tenantId) => Promise.resolve(simulator.tokenFor(tenantId)),
+    },
   };
 }

@@ -19,7 +19,9 @@ export async function subscribeAndBaseline(
     const active = (await app.subscriptions.list(tenantId)).filter((s) => s.status === 'active');
     if (active.length === 0) await app.subscriptions.create({ tenantId, resource: 'users' });
   }
-  say(`Subscribed to user changes in ${demo.tenantIds.length} tenant(s) (each answered Graph's validation handshake)`);
+  say(
+    `Subscribed to user changes in ${demo.tenantIds.length} tenant(s) (each answered Graph's validation handshake)`,
+  );
   // With no delta link yet, the reconciler's pass is the recorded full-tenant audit. Through the reconciler
   // (serialised per tenant) so it never runs twice at once with the pass it starts on its own.
   for (const tenantId of demo.tenantIds) await app.reconciler.resync(tenantId, 'baseline');

@@ -52,7 +52,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const started = Date.now();
   const say = options.onProgress ?? (() => undefined);
   const directory = await mkdtemp(join(tmpdir(), 'ra-watch-demo-'));
-  const demoGraph = await startDemoGraph({ scenarios: options.scenarios, logger: options.logger, auditLagMs: 800, notificationLatencyMs: 50 });
+  const demoGraph = await startDemoGraph({
+    scenarios: options.scenarios,
+    logger: options.logger,
+    auditLagMs: 800,
+    notificationLatencyMs: 50,
+  });
   let app: App | null = null;
   try {
     const config: Config = {
@@ -81,8 +86,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     await subscribeAndBaseline(app, demoGraph, settleTimeoutMs, say);
 
     const running = app;
-    const played = await playDemoScenarios(running, demoGraph, options.scenarios, settleTimeoutMs, (scenario) =>
-      say(`Playing scenario ${scenario.number}: ${scenario.title}`),
+    const played = await playDemoScenarios(
+      running,
+      demoGraph,
+      options.scenarios,
+      settleTimeoutMs,
+      (scenario) => say(`Playing scenario ${scenario.number}: ${scenario.title}`),
     );
     say('Every notification delivered, every follow-up decided');
 

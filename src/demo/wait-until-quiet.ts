@@ -32,7 +32,12 @@ async function flushWithin(simulator: GraphSimulator, deadline: number, timeoutM
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`the Graph simulator still had notifications to deliver after ${Math.round(timeoutMs / 1000)} s`)),
+      () =>
+        reject(
+          new Error(
+            `the Graph simulator still had notifications to deliver after ${Math.round(timeoutMs / 1000)} s`,
+          ),
+        ),
       Math.max(0, deadline - Date.now()),
     );
   });

@@ -19,8 +19,7 @@ export interface TeamsUserConfiguration {
 
 /** One user as a delta page reports it: a (partial) snapshot, or a removal. */
 export type DeltaUser =
-  | { kind: 'user'; snapshot: UserSnapshot }
-  | { kind: 'removed'; userId: UserId; reason: string };
+  { kind: 'user'; snapshot: UserSnapshot } | { kind: 'removed'; userId: UserId; reason: string };
 
 export interface DeltaPage {
   users: DeltaUser[];
@@ -39,7 +38,12 @@ export interface GraphReader {
   /** null when the user has no Teams configuration, or the permission is missing (identification falls back). */
   getTeamsUserConfiguration(tenantId: TenantId, userId: UserId): Promise<TeamsUserConfiguration | null>;
   /** License activities on one user in a window, from the directory audit log, paired by correlation id. */
-  getLicenseActivities(tenantId: TenantId, userId: UserId, from: IsoTime, to: IsoTime): Promise<LicenseActivity[]>;
+  getLicenseActivities(
+    tenantId: TenantId,
+    userId: UserId,
+    from: IsoTime,
+    to: IsoTime,
+  ): Promise<LicenseActivity[]>;
   /** One page of users delta: start with null (a full sync), then follow `nextLink`, then keep `deltaLink`.
    *  A link Graph no longer knows (410 / syncStateNotFound / resyncRequired) throws `DeltaExpiredError`. */
   getUsersDeltaPage(tenantId: TenantId, link: string | null): Promise<DeltaPage>;

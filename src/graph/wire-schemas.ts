@@ -13,9 +13,14 @@ import { guidSchema } from '../guid';
 /** Graph timestamps: `2025-03-31T09:58:12.4170000Z`, `...417+00:00`, `...-07:00`. `Date.parse` handles all of them. */
 export const graphDateTime = z
   .string()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), {
-    message: 'expected an ISO-8601 date-time with Z or an offset',
-  });
+  .refine(
+    (s) =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) &&
+      !Number.isNaN(Date.parse(s)),
+    {
+      message: 'expected an ISO-8601 date-time with Z or an offset',
+    },
+  );
 
 export const guid = guidSchema('expected a GUID');
 
@@ -76,9 +81,18 @@ export const assignedLicenseSchema = z.looseObject({
 
 export const licenseAssignmentStateSchema = z.looseObject({
   skuId: guid,
-  disabledPlans: z.array(z.string()).nullish().transform((v) => v ?? []),
-  assignedByGroup: z.string().nullish().transform((v) => v ?? null),
-  state: z.string().nullish().transform((v) => v ?? 'Unknown'),
+  disabledPlans: z
+    .array(z.string())
+    .nullish()
+    .transform((v) => v ?? []),
+  assignedByGroup: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
+  state: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? 'Unknown'),
   /** null on success per the docs; live tenants send "None". Both mean success. */
   error: z
     .string()
@@ -89,10 +103,22 @@ export const licenseAssignmentStateSchema = z.looseObject({
 
 export const graphUserSchema = z.looseObject({
   id: z.string().min(1),
-  displayName: z.string().nullish().transform((v) => v ?? null),
-  userPrincipalName: z.string().nullish().transform((v) => v ?? null),
-  accountEnabled: z.boolean().nullish().transform((v) => v ?? null),
-  department: z.string().nullish().transform((v) => v ?? null),
+  displayName: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
+  userPrincipalName: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
+  accountEnabled: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? null),
+  department: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
   assignedLicenses: z.array(assignedLicenseSchema).default([]),
   licenseAssignmentStates: z
     .array(licenseAssignmentStateSchema)
@@ -175,10 +201,18 @@ export const directoryAuditSchema = z.looseObject({
   initiatedBy: z
     .looseObject({
       user: z
-        .looseObject({ id: z.string().nullish(), userPrincipalName: z.string().nullish(), displayName: z.string().nullish() })
+        .looseObject({
+          id: z.string().nullish(),
+          userPrincipalName: z.string().nullish(),
+          displayName: z.string().nullish(),
+        })
         .nullish(),
       app: z
-        .looseObject({ appId: z.string().nullish(), displayName: z.string().nullish(), servicePrincipalId: z.string().nullish() })
+        .looseObject({
+          appId: z.string().nullish(),
+          displayName: z.string().nullish(),
+          servicePrincipalId: z.string().nullish(),
+        })
         .nullish(),
     })
     .nullish(),
@@ -193,7 +227,9 @@ export const directoryAuditSchema = z.looseObject({
       }),
     )
     .default([]),
-  additionalDetails: z.array(z.looseObject({ key: z.string().nullish(), value: z.string().nullish() })).nullish(),
+  additionalDetails: z
+    .array(z.looseObject({ key: z.string().nullish(), value: z.string().nullish() }))
+    .nullish(),
 });
 export type DirectoryAudit = z.infer<typeof directoryAuditSchema>;
 

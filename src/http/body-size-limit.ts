@@ -14,7 +14,9 @@ export function bodySizeLimit(maxBytes: number = API_BODY_LIMIT_BYTES): RequestH
     if (declared !== undefined && Number(declared) > maxBytes) {
       // Closing after the answer: reading the rest of an oversized body only to discard it is what the limit avoids.
       res.setHeader('Connection', 'close');
-      res.status(413).json(errorBody('payload-too-large', `The request body is larger than ${maxBytes} bytes.`));
+      res
+        .status(413)
+        .json(errorBody('payload-too-large', `The request body is larger than ${maxBytes} bytes.`));
       return;
     }
     next();

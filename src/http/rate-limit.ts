@@ -48,7 +48,9 @@ export function createRateLimit(options: RateLimitOptions = {}): RateLimit {
   const maxAddresses = options.maxAddresses ?? RATE_LIMIT_DEFAULTS.maxAddresses;
   const now = options.now ?? Date.now;
   if (!(burst >= 1 && perSecond > 0 && maxAddresses >= 1)) {
-    throw new RangeError('rate limit: burst must be at least 1, perSecond above 0 and maxAddresses at least 1');
+    throw new RangeError(
+      'rate limit: burst must be at least 1, perSecond above 0 and maxAddresses at least 1',
+    );
   }
   // A Map keeps insertion order: re-inserting on each hit makes the first key the least recently seen.
   const buckets = new Map<string, Bucket>();
@@ -56,7 +58,10 @@ export function createRateLimit(options: RateLimitOptions = {}): RateLimit {
   const take = (key: string): RateDecision => {
     const at = now();
     const previous = buckets.get(key);
-    const tokens = previous === undefined ? burst : Math.min(burst, previous.tokens + ((at - previous.at) / 1000) * perSecond);
+    const tokens =
+      previous === undefined
+        ? burst
+        : Math.min(burst, previous.tokens + ((at - previous.at) / 1000) * perSecond);
     buckets.delete(key);
     if (tokens < 1) {
       buckets.set(key, { tokens, at });
@@ -78,7 +83,10 @@ export function createRateLimit(options: RateLimitOptions = {}): RateLimit {
       // The body is not read: drain it so the connection can be reused rather than reset under the caller.
       req.resume();
       const requestId = assignRequestId(req, res);
-      const body = errorBody('too-many-requests', `Too many requests from this address; retry in ${decision.retryAfterSeconds} s.`);
+      const body = errorBody(
+        'too-many-requests',
+        `Too many requests from this address; retry in ${decision.retryAfterSeconds} s.`,
+      );
       const payload = JSON.stringify({ error: { ...body.error, requestId } });
       res.writeHead(429, {
         'Retry-After': String(decision.retryAfterSeconds),

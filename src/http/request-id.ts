@@ -34,7 +34,13 @@ interface ErrorShape {
 }
 
 function isErrorBody(body: unknown): body is ErrorShape {
-  return typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'object' && body.error !== null;
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    'error' in body &&
+    typeof body.error === 'object' &&
+    body.error !== null
+  );
 }
 
 /**
@@ -45,7 +51,8 @@ export function requestIds(): RequestHandler {
   return (req, res, next) => {
     const id = assignRequestId(req, res);
     const json = res.json.bind(res);
-    res.json = (body?: unknown) => json(isErrorBody(body) ? { ...body, error: { ...body.error, requestId: id } } : body);
+    res.json = (body?: unknown) =>
+      json(isErrorBody(body) ? { ...body, error: { ...body.error, requestId: id } } : body);
     next();
   };
 }

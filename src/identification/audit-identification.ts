@@ -43,7 +43,9 @@ export async function createAuditIdentifier(args: {
   teamsTtlMs: number;
 }): Promise<AuditIdentifier> {
   const { store, graph, tenantId, catalog, now, teamsTtlMs } = args;
-  const registry = new Map<UserId, RegistryEntry>((await store.registry.list(tenantId)).map((e) => [e.userId.toLowerCase(), e]));
+  const registry = new Map<UserId, RegistryEntry>(
+    (await store.registry.list(tenantId)).map((e) => [e.userId.toLowerCase(), e]),
+  );
   const cached = new Map<UserId, IdentificationRecord>(
     (await store.identifications.listResourceAccounts(tenantId)).map((r) => [r.userId.toLowerCase(), r]),
   );
@@ -63,13 +65,22 @@ export async function createAuditIdentifier(args: {
       const entry = registry.get(key) ?? null;
       const candidate = entry === null && isCandidate(snapshot, key);
       const previous = candidate ? await store.identifications.get(tenantId, snapshot.userId) : null;
-      const asked = candidate && shouldAskTeams({ snapshot, registry: entry, previous, now: now(), ttlMs: teamsTtlMs });
+      const asked =
+        candidate && shouldAskTeams({ snapshot, registry: entry, previous, now: now(), ttlMs: teamsTtlMs });
       if (asked) teamsLookups++;
       const teams = asked ? await graph.getTeamsUserConfiguration(tenantId, snapshot.userId) : null;
-      const identification = identifyResourceAccount({ snapshot, registry: entry, teams, applicationInstance: null, previous, catalog });
+      const identification = identifyResourceAccount({
+        snapshot,
+        registry: entry,
+        teams,
+        applicationInstance: null,
+        previous,
+        catalog,
+      });
       return { identification, previous, asked, tracked: entry !== null || candidate };
     },
-    unseenCachedResourceAccounts: () => [...cached].filter(([key]) => !seen.has(key)).map(([, record]) => record),
+    unseenCachedResourceAccounts: () =>
+      [...cached].filter(([key]) => !seen.has(key)).map(([, record]) => record),
     get teamsLookups() {
       return teamsLookups;
     },

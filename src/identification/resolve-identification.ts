@@ -27,8 +27,7 @@ export interface IdentificationContext {
   settings: { identificationTtlMs: number };
   /** The application instance an account is bound to, when the deployment can know it; undefined skips that source. */
   applicationInstanceOf:
-    | ((tenantId: TenantId, userId: UserId) => Promise<Exclude<Application, 'unknown'> | null>)
-    | undefined;
+    ((tenantId: TenantId, userId: UserId) => Promise<Exclude<Application, 'unknown'> | null>) | undefined;
 }
 
 export interface ResolvedIdentification {

@@ -57,12 +57,20 @@ export function parseNotificationBody(raw: Buffer): ParsedNotificationBody {
     if (isObject(value) && 'lifecycleEvent' in value) {
       const parsed = lifecycleNotificationSchema.safeParse(value);
       if (!parsed.success)
-        return { ok: false, code: 'invalid-body', message: describeIssues(parsed.error, { root: '(body)', limit: 1, prefix: ['value', index] }) };
+        return {
+          ok: false,
+          code: 'invalid-body',
+          message: describeIssues(parsed.error, { root: '(body)', limit: 1, prefix: ['value', index] }),
+        };
       items.push({ kind: 'lifecycle', notification: parsed.data });
     } else {
       const parsed = changeNotificationSchema.safeParse(value);
       if (!parsed.success)
-        return { ok: false, code: 'invalid-body', message: describeIssues(parsed.error, { root: '(body)', limit: 1, prefix: ['value', index] }) };
+        return {
+          ok: false,
+          code: 'invalid-body',
+          message: describeIssues(parsed.error, { root: '(body)', limit: 1, prefix: ['value', index] }),
+        };
       items.push({ kind: 'change', notification: parsed.data });
     }
   }

@@ -156,7 +156,14 @@ export function lifecycleToMessage(
       // Bus remembers message ids for its whole duplicate-detection window, even after they were handled. A Graph
       // retry of one event is then handled twice, which is harmless: reauthorizing or resyncing again changes nothing,
       // and a subscription already recreated is no longer known by its old id.
-      messageId: notificationMessageId(['lifecycle', subscriptionId, lifecycleEvent, tenantId, receivedAt, String(index)]),
+      messageId: notificationMessageId([
+        'lifecycle',
+        subscriptionId,
+        lifecycleEvent,
+        tenantId,
+        receivedAt,
+        String(index),
+      ]),
       orderingKey: orderingKeyFor(tenantId, subscriptionId),
       body,
     },

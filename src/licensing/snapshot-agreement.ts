@@ -17,7 +17,13 @@ export function snapshotsAgreeOnLicensing(a: UserSnapshot, b: UserSnapshot): boo
 
 function licenseKey(licenses: readonly AssignedLicense[]): string {
   return licenses
-    .map((l) => `${l.skuId.toLowerCase()}[${l.disabledPlans.map((p) => p.toLowerCase()).sort().join(',')}]`)
+    .map(
+      (l) =>
+        `${l.skuId.toLowerCase()}[${l.disabledPlans
+          .map((p) => p.toLowerCase())
+          .sort()
+          .join(',')}]`,
+    )
     .sort()
     .join(';');
 }

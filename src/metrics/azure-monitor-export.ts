@@ -54,7 +54,10 @@ export function startAzureMonitorExport(options: AzureMonitorExportOptions): Met
   const intervalMs = options.exportIntervalMs ?? DEFAULT_EXPORT_INTERVAL_MS;
   // No offline storage: a container's disk is not kept, and a restart must not replay stale counters.
   const exporter = loggingFailures(
-    new AzureMonitorMetricExporter({ connectionString: options.connectionString, disableOfflineStorage: true }),
+    new AzureMonitorMetricExporter({
+      connectionString: options.connectionString,
+      disableOfflineStorage: true,
+    }),
     logger,
   );
   const reader = new PeriodicExportingMetricReader({
@@ -71,13 +74,25 @@ export function startAzureMonitorExport(options: AzureMonitorExportOptions): Met
     const type = String(metric.type);
     if (!name.startsWith(EXPORTED_PREFIX)) continue;
     if (type === 'gauge') {
-      bridges.push({ observable: meter.createObservableGauge(name, { description: help }), metric: name, sampleName: name });
+      bridges.push({
+        observable: meter.createObservableGauge(name, { description: help }),
+        metric: name,
+        sampleName: name,
+      });
     } else if (type === 'counter') {
-      bridges.push({ observable: meter.createObservableCounter(name, { description: help }), metric: name, sampleName: name });
+      bridges.push({
+        observable: meter.createObservableCounter(name, { description: help }),
+        metric: name,
+        sampleName: name,
+      });
     } else if (type === 'histogram' || type === 'summary') {
       for (const part of ['_count', '_sum']) {
         const sampleName = `${name}${part}`;
-        bridges.push({ observable: meter.createObservableCounter(sampleName, { description: help }), metric: name, sampleName });
+        bridges.push({
+          observable: meter.createObservableCounter(sampleName, { description: help }),
+          metric: name,
+          sampleName,
+        });
       }
     }
   }
@@ -103,7 +118,11 @@ export function startAzureMonitorExport(options: AzureMonitorExportOptions): Met
   };
 }
 
-async function observeRegistry(registry: Registry, bridges: readonly Bridge[], result: BatchObservableResult): Promise<void> {
+async function observeRegistry(
+  registry: Registry,
+  bridges: readonly Bridge[],
+  result: BatchObservableResult,
+): Promise<void> {
   const metrics = new Map((await registry.getMetricsAsJSON()).map((m) => [m.name, m]));
   for (const bridge of bridges) {
     for (const sample of metrics.get(bridge.metric)?.values ?? []) {
@@ -121,7 +140,10 @@ function loggingFailures(exporter: PushMetricExporter, logger: Logger): PushMetr
     export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
       exporter.export(metrics, (result) => {
         if (result.code !== ExportResultCode.SUCCESS) {
-          logger.warn({ err: result.error === undefined ? undefined : describeError(result.error) }, 'exporting metrics to Azure Monitor failed');
+          logger.warn(
+            { err: result.error === undefined ? undefined : describeError(result.error) },
+            'exporting metrics to Azure Monitor failed',
+          );
         }
         resultCallback(result);
       });
@@ -131,6 +153,8 @@ function loggingFailures(exporter: PushMetricExporter, logger: Logger): PushMetr
     ...(exporter.selectAggregationTemporality === undefined
       ? {}
       : { selectAggregationTemporality: exporter.selectAggregationTemporality.bind(exporter) }),
-    ...(exporter.selectAggregation === undefined ? {} : { selectAggregation: exporter.selectAggregation.bind(exporter) }),
+    ...(exporter.selectAggregation === undefined
+      ? {}
+      : { selectAggregation: exporter.selectAggregation.bind(exporter) }),
   };
 }

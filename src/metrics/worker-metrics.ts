@@ -41,7 +41,10 @@ export interface WorkerMetrics {
   observe(queue: Queue): Queue;
 }
 
-export function createWorkerMetrics(registry: Registry, now: () => number = () => performance.now()): WorkerMetrics {
+export function createWorkerMetrics(
+  registry: Registry,
+  now: () => number = () => performance.now(),
+): WorkerMetrics {
   const processing = new Histogram({
     name: WORKER_METRIC_NAMES.processing,
     help: 'Seconds from a message being leased by the worker to it being settled, by work kind and outcome',
@@ -68,7 +71,10 @@ export function createWorkerMetrics(registry: Registry, now: () => number = () =
         const started = leasedAt.get(message);
         leasedAt.delete(message);
         if (started !== undefined) processing.observe({ kind, outcome }, (now() - started) / 1000);
-        enqueueToSettle.observe({ kind, outcome }, Math.max(0, Date.now() - message.enqueuedAt.getTime()) / 1000);
+        enqueueToSettle.observe(
+          { kind, outcome },
+          Math.max(0, Date.now() - message.enqueuedAt.getTime()) / 1000,
+        );
       };
 
       // Every method delegated by name (not spread): an adapter's methods may live on a prototype.

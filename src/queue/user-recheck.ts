@@ -10,7 +10,15 @@ export function userRecheckMessage(tenantId: string, userId: string, at: Date): 
   return {
     messageId: `registry/${tenantId}/${userId}/${receivedAt}`,
     orderingKey: orderingKeyFor(tenantId, userId),
-    body: { kind: 'user-changed', tenantId, userId, changeType: 'reconcile', subscriptionId: null, receivedAt, source: 'audit' },
+    body: {
+      kind: 'user-changed',
+      tenantId,
+      userId,
+      changeType: 'reconcile',
+      subscriptionId: null,
+      receivedAt,
+      source: 'audit',
+    },
     coalesce: true,
   };
 }

@@ -82,7 +82,9 @@ async function openPostgres(connectionString: string, options: OpenDatabaseOptio
   // A connection checked out when the server goes away (a restart, a failover) reports on the client itself, where
   // pg-pool no longer listens: without this, that 'error' event would crash the process. The query in flight fails
   // on its own and its work is retried; the pool replaces the connection.
-  pool.on('connect', (client) => client.on('error', (error) => options.logger?.warn({ err: error }, 'PostgreSQL connection lost')));
+  pool.on('connect', (client) =>
+    client.on('error', (error) => options.logger?.warn({ err: error }, 'PostgreSQL connection lost')),
+  );
   try {
     await applyPostgresMigrations(pool, options.logger);
   } catch (error) {

@@ -50,7 +50,10 @@ export function createEventLog(db: Kysely<Tables>): Store['events'] {
       return db.transaction().execute(async (trx) => {
         const old = trx.selectFrom('events').select('id').where('received_at', '<', normaliseTime(before));
         await trx.deleteFrom('event_annotations').where('event_id', 'in', old).execute();
-        const result = await trx.deleteFrom('events').where('received_at', '<', normaliseTime(before)).executeTakeFirst();
+        const result = await trx
+          .deleteFrom('events')
+          .where('received_at', '<', normaliseTime(before))
+          .executeTakeFirst();
         return Number(result.numDeletedRows);
       });
     },

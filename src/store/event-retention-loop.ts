@@ -15,13 +15,20 @@ export interface RetentionLoop {
   stop(): Promise<void>;
 }
 
-export function createRetentionLoop(deps: { store: Store; logger: Logger; retentionDays: number; now?: () => Date; intervalMs?: number }): RetentionLoop {
+export function createRetentionLoop(deps: {
+  store: Store;
+  logger: Logger;
+  retentionDays: number;
+  now?: () => Date;
+  intervalMs?: number;
+}): RetentionLoop {
   const now = deps.now ?? (() => new Date());
 
   const runOnce = async (): Promise<number> => {
     const before = new Date(now().getTime() - deps.retentionDays * DAY_MS).toISOString();
     const purged = await deps.store.events.purgeReceivedBefore(before);
-    if (purged > 0) deps.logger.info({ purged, before, retentionDays: deps.retentionDays }, 'event log: old events purged');
+    if (purged > 0)
+      deps.logger.info({ purged, before, retentionDays: deps.retentionDays }, 'event log: old events purged');
     return purged;
   };
 

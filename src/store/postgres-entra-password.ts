@@ -17,7 +17,10 @@ export interface EntraPasswordOptions {
   scope?: string;
 }
 
-export function createEntraPassword(credential: TokenCredential, options: EntraPasswordOptions = {}): () => Promise<string> {
+export function createEntraPassword(
+  credential: TokenCredential,
+  options: EntraPasswordOptions = {},
+): () => Promise<string> {
   const margin = options.refreshMarginMs ?? 5 * 60_000;
   const now = options.now ?? Date.now;
   const scope = options.scope ?? POSTGRES_ENTRA_SCOPE;
@@ -26,7 +29,10 @@ export function createEntraPassword(credential: TokenCredential, options: EntraP
   let pending: Promise<AccessToken> | null = null;
 
   const fresh = (token: AccessToken): boolean => {
-    const refreshAt = Math.min(token.expiresOnTimestamp - margin, token.refreshAfterTimestamp ?? Number.POSITIVE_INFINITY);
+    const refreshAt = Math.min(
+      token.expiresOnTimestamp - margin,
+      token.refreshAfterTimestamp ?? Number.POSITIVE_INFINITY,
+    );
     return now() < refreshAt;
   };
 
@@ -35,7 +41,10 @@ export function createEntraPassword(credential: TokenCredential, options: EntraP
     pending ??= (async () => {
       try {
         const token = await credential.getToken(scope);
-        if (token === null) throw new Error(`the Azure credential returned no token for ${scope}: PostgreSQL sign-in needs one`);
+        if (token === null)
+          throw new Error(
+            `the Azure credential returned no token for ${scope}: PostgreSQL sign-in needs one`,
+          );
         cached = token;
         return token;
       } finally {

@@ -149,8 +149,19 @@ export interface Store {
 
   alerts: {
     get(id: string): Promise<Alert | null>;
-    list(filter: { tenantId?: TenantId; state?: AlertState; userId?: UserId; limit?: number }): Promise<Alert[]>;
-    acknowledge(id: string, by: string, reason: string | null, snoozeUntil: IsoTime | null, at: IsoTime): Promise<Alert | null>;
+    list(filter: {
+      tenantId?: TenantId;
+      state?: AlertState;
+      userId?: UserId;
+      limit?: number;
+    }): Promise<Alert[]>;
+    acknowledge(
+      id: string,
+      by: string,
+      reason: string | null,
+      snoozeUntil: IsoTime | null,
+      at: IsoTime,
+    ): Promise<Alert | null>;
   };
 
   outbox: {

@@ -84,19 +84,42 @@ export function createDeltaReconciler(deps: DeltaReconcilerDeps): DeltaReconcile
       return await followDelta(tenantId, reason, stored, false);
     } catch (error) {
       if (!(error instanceof DeltaExpiredError)) throw error;
-      logger.warn({ tenantId, reason, err: error.message }, 'users delta link expired (410): starting a full sync');
+      logger.warn(
+        { tenantId, reason, err: error.message },
+        'users delta link expired (410): starting a full sync',
+      );
       if (deps.fullSync !== undefined) return delegate(tenantId, reason, true);
       return followDelta(tenantId, reason, null, true);
     }
   };
 
-  const delegate = async (tenantId: TenantId, reason: string, restarted: boolean): Promise<DeltaPassResult> => {
+  const delegate = async (
+    tenantId: TenantId,
+    reason: string,
+    restarted: boolean,
+  ): Promise<DeltaPassResult> => {
     await deps.fullSync?.(tenantId, reason);
     const linked = (await store.settings.get(tenantId, USERS_DELTA_LINK_KEY)) !== null;
-    return { tenantId, reason, fullSync: true, delegated: true, restartedAfterExpiry: restarted, pages: 0, usersSeen: 0, queued: 0, unchanged: 0, deltaLinkStored: linked };
+    return {
+      tenantId,
+      reason,
+      fullSync: true,
+      delegated: true,
+      restartedAfterExpiry: restarted,
+      pages: 0,
+      usersSeen: 0,
+      queued: 0,
+      unchanged: 0,
+      deltaLinkStored: linked,
+    };
   };
 
-  const followDelta = async (tenantId: TenantId, reason: string, start: string | null, restarted: boolean): Promise<DeltaPassResult> => {
+  const followDelta = async (
+    tenantId: TenantId,
+    reason: string,
+    start: string | null,
+    restarted: boolean,
+  ): Promise<DeltaPassResult> => {
     const result: DeltaPassResult = {
       tenantId,
       reason,
@@ -132,7 +155,10 @@ export function createDeltaReconciler(deps: DeltaReconcilerDeps): DeltaReconcile
       }
       if (page.nextLink === null) {
         // A page with neither link breaks Graph's contract; keep the old link so the next pass retries.
-        logger.error({ tenantId, pages: result.pages }, 'users delta page carried neither nextLink nor deltaLink; delta link not advanced');
+        logger.error(
+          { tenantId, pages: result.pages },
+          'users delta page carried neither nextLink nor deltaLink; delta link not advanced',
+        );
         return result;
       }
       link = page.nextLink;
@@ -179,13 +205,22 @@ export function createDeltaReconciler(deps: DeltaReconcilerDeps): DeltaReconcile
       try {
         results.push(await resync(tenantId, 'periodic reconcile'));
       } catch (error) {
-        logger.error({ tenantId, err: describeError(error) }, 'delta reconcile failed; the next round tries again from the stored link');
+        logger.error(
+          { tenantId, err: describeError(error) },
+          'delta reconcile failed; the next round tries again from the stored link',
+        );
       }
     }
     return results;
   };
 
-  const loop = periodic({ name: 'delta reconcile round', logger, intervalMs, run: runOnce, runAtStart: true });
+  const loop = periodic({
+    name: 'delta reconcile round',
+    logger,
+    intervalMs,
+    run: runOnce,
+    runAtStart: true,
+  });
 
   return {
     resync,

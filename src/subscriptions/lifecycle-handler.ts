@@ -44,7 +44,11 @@ export function createLifecycleHandler(deps: LifecycleHandlerDeps): LifecycleHan
   };
 
   return async (item) => {
-    const log = logger.child({ subscriptionId: item.subscriptionId, tenantId: item.tenantId, lifecycleEvent: item.lifecycleEvent });
+    const log = logger.child({
+      subscriptionId: item.subscriptionId,
+      tenantId: item.tenantId,
+      lifecycleEvent: item.lifecycleEvent,
+    });
     const stored = await store.subscriptions.get(item.subscriptionId);
 
     switch (item.lifecycleEvent) {
@@ -63,7 +67,11 @@ export function createLifecycleHandler(deps: LifecycleHandlerDeps): LifecycleHan
         }
         const outcome = await manager.renew(stored.id);
         if (outcome.recreatedFrom !== null) {
-          return { action: 'recreated', subscriptionId: stored.id, newSubscriptionId: outcome.subscription.id };
+          return {
+            action: 'recreated',
+            subscriptionId: stored.id,
+            newSubscriptionId: outcome.subscription.id,
+          };
         }
         return { action: 'renewed', subscriptionId: stored.id };
       }

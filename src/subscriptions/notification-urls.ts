@@ -28,7 +28,11 @@ export function notificationUrlsFor(publicBaseUrl: string | null): NotificationU
   try {
     url = new URL(base);
   } catch (cause) {
-    throw new PermanentError('public-base-url-invalid', `PUBLIC_BASE_URL ${JSON.stringify(base)} is not a URL; example: https://ra-watch.contoso.com`, { cause });
+    throw new PermanentError(
+      'public-base-url-invalid',
+      `PUBLIC_BASE_URL ${JSON.stringify(base)} is not a URL; example: https://ra-watch.contoso.com`,
+      { cause },
+    );
   }
   const warning =
     url.protocol === 'https:' || isLoopbackHost(url.hostname)
@@ -39,5 +43,7 @@ export function notificationUrlsFor(publicBaseUrl: string | null): NotificationU
 
 function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return (
+    host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+  );
 }

@@ -27,7 +27,11 @@ export async function retryOnRetryLater<T>(call: () => Promise<T>, options: Retr
     } catch (error) {
       if (!(error instanceof RetryLaterError) || attempt >= options.attempts) throw error;
       // The full backoff plus up to a fifth more, at least Graph's Retry-After, and the cap over both.
-      const backoff = backoffMs(attempt - 1, { baseMs: options.baseDelayMs, maxMs: options.maxDelayMs, jitter: { addUpTo: 0.2 } });
+      const backoff = backoffMs(attempt - 1, {
+        baseMs: options.baseDelayMs,
+        maxMs: options.maxDelayMs,
+        jitter: { addUpTo: 0.2 },
+      });
       const delayMs = Math.min(options.maxDelayMs, Math.max(error.delayMs, backoff));
       options.onRetry?.(error, attempt, delayMs);
       await sleep(delayMs);

@@ -100,21 +100,29 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
   const lifetimeMinutes = options.lifetimeMinutes ?? DEFAULT_LIFETIME_MINUTES;
   const renewIntervalMs = options.renewIntervalMs ?? 15 * 60_000;
   const retry = options.retry ?? DEFAULT_RETRY;
-  if (!(renewAtFraction > 0 && renewAtFraction < 1)) throw new RangeError(`renewAtFraction must be between 0 and 1, got ${renewAtFraction}`);
+  if (!(renewAtFraction > 0 && renewAtFraction < 1))
+    throw new RangeError(`renewAtFraction must be between 0 and 1, got ${renewAtFraction}`);
   if (!(lifetimeMinutes > 0 && lifetimeMinutes <= MAX_LIFETIME_MINUTES)) {
-    throw new RangeError(`lifetimeMinutes must be between 1 and ${MAX_LIFETIME_MINUTES} (Graph's maximum for users and groups), got ${lifetimeMinutes}`);
+    throw new RangeError(
+      `lifetimeMinutes must be between 1 and ${MAX_LIFETIME_MINUTES} (Graph's maximum for users and groups), got ${lifetimeMinutes}`,
+    );
   }
 
   const withRetry = <T>(what: string, call: () => Promise<T>): Promise<T> =>
     retryOnRetryLater(call, {
       ...retry,
-      onRetry: (error, attempt, delayMs) => logger.warn({ what, attempt, delayMs, err: error }, 'Graph asked us to retry later'),
+      onRetry: (error, attempt, delayMs) =>
+        logger.warn({ what, attempt, delayMs, err: error }, 'Graph asked us to retry later'),
     });
   const expiryFromNow = (): IsoTime => new Date(now().getTime() + lifetimeMinutes * 60_000).toISOString();
 
   const mustGet = async (id: string): Promise<StoredSubscription> => {
     const stored = await store.subscriptions.get(id);
-    if (stored === null) throw new PermanentError('subscription-not-found', `No subscription ${id} is known to ra-watch (GET /api/subscriptions lists them).`);
+    if (stored === null)
+      throw new PermanentError(
+        'subscription-not-found',
+        `No subscription ${id} is known to ra-watch (GET /api/subscriptions lists them).`,
+      );
     return stored;
   };
 
@@ -160,30 +168,47 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
       status: 'active',
     };
     await store.subscriptions.upsert(stored);
-    logger.info({ subscriptionId: stored.id, tenantId, resource, expiresAt: stored.expiresAt }, 'subscription created');
+    logger.info(
+      { subscriptionId: stored.id, tenantId, resource, expiresAt: stored.expiresAt },
+      'subscription created',
+    );
     return stored;
   };
 
   const recreate: SubscriptionManager['recreate'] = async (id, reason) => {
     const old = await mustGet(id);
     await store.subscriptions.upsert({ ...old, status: 'removed' });
-    const fresh = await create({ tenantId: old.tenantId, resource: old.resource === 'groups' ? 'groups' : 'users' });
+    const fresh = await create({
+      tenantId: old.tenantId,
+      resource: old.resource === 'groups' ? 'groups' : 'users',
+    });
     await store.subscriptions.delete(old.id);
     const at = now().toISOString();
     await queue.send([
       {
         messageId: `gap-resync/${fresh.id}`,
         orderingKey: orderingKeyFor(old.tenantId, `subscription/${fresh.id}`),
-        body: { kind: 'lifecycle', tenantId: old.tenantId, subscriptionId: fresh.id, lifecycleEvent: GAP_RESYNC_EVENT, receivedAt: at },
+        body: {
+          kind: 'lifecycle',
+          tenantId: old.tenantId,
+          subscriptionId: fresh.id,
+          lifecycleEvent: GAP_RESYNC_EVENT,
+          receivedAt: at,
+        },
       },
     ]);
-    logger.warn({ from: old.id, to: fresh.id, tenantId: old.tenantId, reason }, 'subscription recreated; delta resync queued for the gap');
+    logger.warn(
+      { from: old.id, to: fresh.id, tenantId: old.tenantId, reason },
+      'subscription recreated; delta resync queued for the gap',
+    );
     return fresh;
   };
 
   const renew: SubscriptionManager['renew'] = async (id) => {
     const stored = await mustGet(id);
-    const info = await withRetry('renew subscription', () => graph.renew(stored.tenantId, stored.id, expiryFromNow()));
+    const info = await withRetry('renew subscription', () =>
+      graph.renew(stored.tenantId, stored.id, expiryFromNow()),
+    );
     if (info === null) {
       const fresh = await recreate(stored.id, 'Graph no longer knows it (404 on renew)');
       return { subscription: fresh, recreatedFrom: stored.id };
@@ -211,7 +236,8 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
     for (const subscription of await store.subscriptions.list()) {
       result.checked++;
       const lapsed = Date.parse(subscription.expiresAt) <= current.getTime();
-      if (subscription.status === 'active' && !lapsed && dueAt(subscription).getTime() > current.getTime()) continue;
+      if (subscription.status === 'active' && !lapsed && dueAt(subscription).getTime() > current.getTime())
+        continue;
       try {
         // A lapsed subscription is already deleted by Graph: renew answers 404 and renew() recreates it.
         const outcome = await renew(subscription.id);
@@ -219,8 +245,12 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
         else result.recreated.push({ from: subscription.id, to: outcome.subscription.id });
       } catch (error) {
         result.failed.push({ id: subscription.id, error: describeError(error) });
-        logger.error({ subscriptionId: subscription.id, err: error, retryLater: error instanceof RetryLaterError }, 'subscription renewal failed; will try again next round');
-        if (lapsed && subscription.status === 'active') await store.subscriptions.upsert({ ...subscription, status: 'lapsed' }).catch(() => undefined);
+        logger.error(
+          { subscriptionId: subscription.id, err: error, retryLater: error instanceof RetryLaterError },
+          'subscription renewal failed; will try again next round',
+        );
+        if (lapsed && subscription.status === 'active')
+          await store.subscriptions.upsert({ ...subscription, status: 'lapsed' }).catch(() => undefined);
       }
     }
     return result;

@@ -13,7 +13,11 @@ export const LAST_AUDIT_KEY = 'last-audit';
 const lastAuditSchema = z.object({ finishedAt: z.string(), dedupeKeys: z.array(z.string()) });
 export type LastAudit = z.infer<typeof lastAuditSchema>;
 
-export async function readLastAudit(store: Store, tenantId: TenantId, logger: Logger): Promise<LastAudit | null> {
+export async function readLastAudit(
+  store: Store,
+  tenantId: TenantId,
+  logger: Logger,
+): Promise<LastAudit | null> {
   const raw = await store.settings.get(tenantId, LAST_AUDIT_KEY);
   if (raw === null) return null;
   try {
@@ -26,7 +30,12 @@ export async function readLastAudit(store: Store, tenantId: TenantId, logger: Lo
   return null;
 }
 
-export async function writeLastAudit(store: Store, tenantId: TenantId, finishedAt: IsoTime, dedupeKeys: string[]): Promise<void> {
+export async function writeLastAudit(
+  store: Store,
+  tenantId: TenantId,
+  finishedAt: IsoTime,
+  dedupeKeys: string[],
+): Promise<void> {
   const value: LastAudit = { finishedAt, dedupeKeys: [...new Set(dedupeKeys)].sort() };
   await store.settings.put(tenantId, LAST_AUDIT_KEY, JSON.stringify(value));
 }

@@ -7,14 +7,40 @@ import type { Finding } from '../glossary';
 import { csvTable } from '../export/csv';
 import type { AuditReport } from './audit-report';
 
-export const FINDING_CSV_COLUMNS = ['ruleId', 'severity', 'userId', 'userPrincipalName', 'displayName', 'title', 'newSinceLastAudit', 'dedupeKey'] as const;
-export const RESOURCE_ACCOUNT_CSV_COLUMNS = ['userId', 'userPrincipalName', 'displayName', 'identifiedBy', 'application', 'licenses', 'detail'] as const;
+export const FINDING_CSV_COLUMNS = [
+  'ruleId',
+  'severity',
+  'userId',
+  'userPrincipalName',
+  'displayName',
+  'title',
+  'newSinceLastAudit',
+  'dedupeKey',
+] as const;
+export const RESOURCE_ACCOUNT_CSV_COLUMNS = [
+  'userId',
+  'userPrincipalName',
+  'displayName',
+  'identifiedBy',
+  'application',
+  'licenses',
+  'detail',
+] as const;
 
 export function auditFindingsCsv(report: AuditReport): string {
   const isNew = new Set(report.newSinceLastAudit);
   const rows = report.findings.map((f) => {
     const user = f.subject.kind === 'user' ? f.subject : null;
-    return [f.ruleId, f.severity, user?.userId ?? null, user?.userPrincipalName ?? null, user?.displayName ?? null, f.title, isNew.has(f.dedupeKey) ? 'yes' : 'no', f.dedupeKey];
+    return [
+      f.ruleId,
+      f.severity,
+      user?.userId ?? null,
+      user?.userPrincipalName ?? null,
+      user?.displayName ?? null,
+      f.title,
+      isNew.has(f.dedupeKey) ? 'yes' : 'no',
+      f.dedupeKey,
+    ];
   });
   return csvTable(FINDING_CSV_COLUMNS, rows);
 }
@@ -36,7 +62,9 @@ export function auditResourceAccountsCsv(report: AuditReport): string {
 export function describeAudit(report: AuditReport): string[] {
   const lines = [
     `Audit of tenant ${report.tenantId}: ${report.usersScanned} users scanned, ${report.resourceAccounts.length} resource accounts, ${report.findings.length} findings` +
-      (report.previousAuditAt === null ? ' (first audit)' : ` (${report.newSinceLastAudit.length} new, ${report.goneSinceLastAudit.length} gone since ${report.previousAuditAt})`),
+      (report.previousAuditAt === null
+        ? ' (first audit)'
+        : ` (${report.newSinceLastAudit.length} new, ${report.goneSinceLastAudit.length} gone since ${report.previousAuditAt})`),
     '',
   ];
   const bySeverity: Array<Finding['severity']> = ['critical', 'warning', 'info'];
@@ -45,14 +73,19 @@ export function describeAudit(report: AuditReport): string[] {
     const found = report.findings.filter((f) => f.severity === severity);
     if (found.length === 0) continue;
     lines.push(`${severity.toUpperCase()} (${found.length})`);
-    for (const f of found) lines.push(`  ${isNew.has(f.dedupeKey) && report.previousAuditAt !== null ? '[new] ' : ''}${f.ruleId}  ${f.title}`);
+    for (const f of found)
+      lines.push(
+        `  ${isNew.has(f.dedupeKey) && report.previousAuditAt !== null ? '[new] ' : ''}${f.ruleId}  ${f.title}`,
+      );
     lines.push('');
   }
   if (report.findings.length === 0) lines.push('No violations found.', '');
   lines.push('Resource accounts');
   for (const ra of report.resourceAccounts) {
     const licenses = ra.licenses.map((l) => l.skuPartNumber ?? l.skuId).join(', ') || 'no license';
-    lines.push(`  ${ra.upn ?? ra.userId}  ${ra.application}  [${licenses}]  identified by ${ra.identifiedBy}`);
+    lines.push(
+      `  ${ra.upn ?? ra.userId}  ${ra.application}  [${licenses}]  identified by ${ra.identifiedBy}`,
+    );
   }
   const a = report.allocation;
   lines.push(

@@ -22,7 +22,11 @@ export interface AuditRecorder {
   removed(userId: UserId): Promise<void>;
   /** Resolve what the scan never met, record the tenant verdict, keep the delta link for the reconciler. */
   /** `deltaLink` null: the scan did not complete, so nobody is concluded gone. */
-  finish(tenantFindings: Finding[], deltaLink: string | null, unseenResourceAccounts: UserId[]): Promise<AuditRecording>;
+  finish(
+    tenantFindings: Finding[],
+    deltaLink: string | null,
+    unseenResourceAccounts: UserId[],
+  ): Promise<AuditRecording>;
 }
 
 export async function createAuditRecorder(args: {
@@ -36,9 +40,17 @@ export async function createAuditRecorder(args: {
   const openAlerts = await store.alerts.list({ tenantId, state: 'open', limit: 1_000_000 });
   // Users with an open account-state alert: each must get a verdict from this audit.
   const awaitingVerdict = new Set(
-    openAlerts.filter((a) => a.userId !== null && ACCOUNT_STATE_RULES.includes(a.ruleId)).map((a) => (a.userId as string).toLowerCase()),
+    openAlerts
+      .filter((a) => a.userId !== null && ACCOUNT_STATE_RULES.includes(a.ruleId))
+      .map((a) => (a.userId as string).toLowerCase()),
   );
-  const recording: AuditRecording = { opened: 0, stillOpen: 0, resolved: 0, baselineQueued: 0, deltaLinkStored: false };
+  const recording: AuditRecording = {
+    opened: 0,
+    stillOpen: 0,
+    resolved: 0,
+    baselineQueued: 0,
+    deltaLinkStored: false,
+  };
   const receivedAt = now().toISOString();
 
   const count = (result: ObservationResult): void => {
@@ -48,7 +60,12 @@ export async function createAuditRecorder(args: {
   };
   const observe = async (userId: UserId | null, findings: Finding[]): Promise<void> => {
     const ruleIds = userId === null ? TENANT_RULES : ACCOUNT_STATE_RULES;
-    count(await store.recordObservation({ scope: { tenantId, userId, ruleIds }, findings, at: now().toISOString() }, routing));
+    count(
+      await store.recordObservation(
+        { scope: { tenantId, userId, ruleIds }, findings, at: now().toISOString() },
+        routing,
+      ),
+    );
   };
   const forget = async (userId: UserId, detail: string): Promise<void> => {
     await store.identifications.put({
@@ -65,7 +82,13 @@ export async function createAuditRecorder(args: {
   return {
     async user(snapshot, findings, identified) {
       const { identification, previous, asked, tracked } = identified;
-      if (tracked && (asked || previous === null || previous.isResourceAccount !== identification.isResourceAccount || previous.identifiedBy !== identification.identifiedBy)) {
+      if (
+        tracked &&
+        (asked ||
+          previous === null ||
+          previous.isResourceAccount !== identification.isResourceAccount ||
+          previous.identifiedBy !== identification.identifiedBy)
+      ) {
         await store.identifications.put({
           tenantId,
           userId: snapshot.userId,
@@ -81,8 +104,21 @@ export async function createAuditRecorder(args: {
       if (queue === null) return;
       const stored = await store.snapshots.get(tenantId, snapshot.userId);
       if (stored !== null && snapshotsAgreeOnLicensing(stored, snapshot)) return;
-      const body: UserChanged = { kind: 'user-changed', tenantId, userId: snapshot.userId, changeType: 'reconcile', subscriptionId: null, receivedAt, source: 'baseline' };
-      const message: OutgoingMessage = { messageId: `baseline/${tenantId}/${snapshot.userId}/${receivedAt}`, orderingKey: orderingKeyFor(tenantId, snapshot.userId), body, coalesce: true };
+      const body: UserChanged = {
+        kind: 'user-changed',
+        tenantId,
+        userId: snapshot.userId,
+        changeType: 'reconcile',
+        subscriptionId: null,
+        receivedAt,
+        source: 'baseline',
+      };
+      const message: OutgoingMessage = {
+        messageId: `baseline/${tenantId}/${snapshot.userId}/${receivedAt}`,
+        orderingKey: orderingKeyFor(tenantId, snapshot.userId),
+        body,
+        coalesce: true,
+      };
       await queue.send([message]);
       recording.baselineQueued++;
     },
@@ -92,12 +128,18 @@ export async function createAuditRecorder(args: {
     },
     async finish(tenantFindings, deltaLink, unseenResourceAccounts) {
       // Open alerts on users a complete scan never met: the user no longer exists, so the problem does not either.
-      const unmet = deltaLink === null ? [] : openAlerts.map((a) => a.userId).filter((u): u is string => u !== null && awaitingVerdict.has(u.toLowerCase()));
+      const unmet =
+        deltaLink === null
+          ? []
+          : openAlerts
+              .map((a) => a.userId)
+              .filter((u): u is string => u !== null && awaitingVerdict.has(u.toLowerCase()));
       for (const userId of unmet) {
         awaitingVerdict.delete(userId.toLowerCase());
         await observe(userId, []);
       }
-      for (const userId of unseenResourceAccounts) await forget(userId, 'not in the tenant at the last full audit');
+      for (const userId of unseenResourceAccounts)
+        await forget(userId, 'not in the tenant at the last full audit');
       await observe(null, tenantFindings);
       if (deltaLink !== null) {
         await store.settings.put(tenantId, USERS_DELTA_LINK_KEY, deltaLink);

@@ -3,7 +3,15 @@
  * every rule, and the allocation with its counting basis. Plain JSON, so it can be returned by the API, printed by the
  * CLI (table, --json, --csv) and compared with the previous audit.
  */
-import type { Allocation, Finding, IdentificationSource, IsoTime, ResourceAccount, TenantId, UserId } from '../glossary';
+import type {
+  Allocation,
+  Finding,
+  IdentificationSource,
+  IsoTime,
+  ResourceAccount,
+  TenantId,
+  UserId,
+} from '../glossary';
 
 export interface AuditLicense {
   skuId: string;

@@ -64,11 +64,25 @@ export async function runTenantAudit(deps: TenantAuditDeps): Promise<AuditReport
 
   const skus = await graph.getSubscribedSkus(tenantId, { fresh: true });
   const catalog = createLicenseCatalog(skus);
-  const identifier = await createAuditIdentifier({ store, graph, tenantId, catalog, now, teamsTtlMs: options.teamsTtlMs ?? 6 * 3_600_000 });
+  const identifier = await createAuditIdentifier({
+    store,
+    graph,
+    tenantId,
+    catalog,
+    now,
+    teamsTtlMs: options.teamsTtlMs ?? 6 * 3_600_000,
+  });
   let recorder: AuditRecorder | null = null;
   if (options.record === true) {
-    if (deps.routing === undefined) throw new Error('runTenantAudit with record: true needs routing (which sinks alerts go to)');
-    recorder = await createAuditRecorder({ store, tenantId, routing: deps.routing, queue: deps.queue ?? null, now });
+    if (deps.routing === undefined)
+      throw new Error('runTenantAudit with record: true needs routing (which sinks alerts go to)');
+    recorder = await createAuditRecorder({
+      store,
+      tenantId,
+      routing: deps.routing,
+      queue: deps.queue ?? null,
+      now,
+    });
   }
   const previous = await readLastAudit(store, tenantId, log);
 
@@ -84,12 +98,17 @@ export async function runTenantAudit(deps: TenantAuditDeps): Promise<AuditReport
     const page: DeltaPage = await nextPage;
     // Graph pages the next users while this page is identified and recorded, so the audit takes about as long as
     // the paging alone rather than paging plus processing. A failed prefetch surfaces when it is awaited.
-    nextPage = page.nextLink !== null && page.deltaLink === null ? graph.getUsersDeltaPage(tenantId, page.nextLink) : null;
+    nextPage =
+      page.nextLink !== null && page.deltaLink === null
+        ? graph.getUsersDeltaPage(tenantId, page.nextLink)
+        : null;
     nextPage?.catch(() => undefined);
     pages++;
     const users = page.users.flatMap((u) => (u.kind === 'user' ? [u.snapshot] : []));
     usersScanned += users.length;
-    const identified = await mapWithConcurrency(users, options.concurrency ?? 8, (snapshot) => identifier.identify(snapshot));
+    const identified = await mapWithConcurrency(users, options.concurrency ?? 8, (snapshot) =>
+      identifier.identify(snapshot),
+    );
     for (const [index, snapshot] of users.entries()) {
       const identification = identified[index];
       if (identification === undefined) continue;
@@ -104,15 +123,24 @@ export async function runTenantAudit(deps: TenantAuditDeps): Promise<AuditReport
           identifiedBy: resourceAccount.identifiedBy,
           detail: resourceAccount.detail,
           application: resourceAccount.application,
-          licenses: snapshot.assignedLicenses.map((l) => ({ skuId: l.skuId, skuPartNumber: catalog.skuPartNumber(l.skuId) })),
+          licenses: snapshot.assignedLicenses.map((l) => ({
+            skuId: l.skuId,
+            skuPartNumber: catalog.skuPartNumber(l.skuId),
+          })),
         });
       }
       if (recorder !== null) await recorder.user(snapshot, found, identification);
     }
     if (recorder !== null) {
-      for (const removed of page.users) if (removed.kind === 'removed') await recorder.removed(removed.userId);
+      for (const removed of page.users)
+        if (removed.kind === 'removed') await recorder.removed(removed.userId);
     }
-    options.onProgress?.({ pages, usersScanned, resourceAccounts: resourceAccounts.length, findings: findings.length });
+    options.onProgress?.({
+      pages,
+      usersScanned,
+      resourceAccounts: resourceAccounts.length,
+      findings: findings.length,
+    });
     deltaLink = page.deltaLink;
   }
 
@@ -121,18 +149,33 @@ export async function runTenantAudit(deps: TenantAuditDeps): Promise<AuditReport
   findings.push(...tenantFindings);
   // A scan that ended without a deltaLink did not see everyone: nothing may be concluded from who was not seen.
   const complete = deltaLink !== null;
-  if (!complete) log.error({ pages }, 'users delta ended without a deltaLink: the audit is incomplete, unseen accounts are left as they are');
+  if (!complete)
+    log.error(
+      { pages },
+      'users delta ended without a deltaLink: the audit is incomplete, unseen accounts are left as they are',
+    );
   const recorded =
     recorder === null
       ? null
-      : await recorder.finish(tenantFindings, deltaLink, complete ? identifier.unseenCachedResourceAccounts().map((r) => r.userId) : []);
+      : await recorder.finish(
+          tenantFindings,
+          deltaLink,
+          complete ? identifier.unseenCachedResourceAccounts().map((r) => r.userId) : [],
+        );
 
   const finishedAt = now().toISOString();
   const keys = findings.map((f) => f.dedupeKey);
   const comparison = compareWithLastAudit(previous, keys);
   if (complete) await writeLastAudit(store, tenantId, finishedAt, keys);
   log.info(
-    { usersScanned, pages, resourceAccounts: resourceAccounts.length, findings: findings.length, new: comparison.newSinceLastAudit.length, recorded },
+    {
+      usersScanned,
+      pages,
+      resourceAccounts: resourceAccounts.length,
+      findings: findings.length,
+      new: comparison.newSinceLastAudit.length,
+      recorded,
+    },
     'full-tenant audit finished',
   );
   return {

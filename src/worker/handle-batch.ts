@@ -29,7 +29,10 @@ export async function handleBatch(ctx: WorkerContext, messages: readonly LeasedM
 }
 
 /** The batch's jobs, and the subscriptions that delivered its notifications (for their last-notification time). */
-function jobsFor(ctx: WorkerContext, messages: readonly LeasedMessage[]): { jobs: Job[]; notifiedBy: string[] } {
+function jobsFor(
+  ctx: WorkerContext,
+  messages: readonly LeasedMessage[],
+): { jobs: Job[]; notifiedBy: string[] } {
   const jobs: Job[] = [];
   const userChanges: LeasedUserChange[] = [];
   for (const message of messages) {
@@ -55,7 +58,9 @@ function jobsFor(ctx: WorkerContext, messages: readonly LeasedMessage[]): { jobs
         break;
     }
   }
-  const notifiedBy = userChanges.flatMap(({ item }) => (item.source === 'notification' && item.subscriptionId !== null ? [item.subscriptionId] : []));
+  const notifiedBy = userChanges.flatMap(({ item }) =>
+    item.source === 'notification' && item.subscriptionId !== null ? [item.subscriptionId] : [],
+  );
   return { jobs: [...userChangeJobs(ctx, userChanges, catalogCache(ctx)), ...jobs], notifiedBy };
 }
 
@@ -79,4 +84,3 @@ async function runAndSettle(ctx: WorkerContext, keeper: LeaseKeeper, job: Job): 
     );
   }
 }
-

@@ -46,7 +46,10 @@ export async function observeUser(
       followUpScheduled = true;
     } else {
       findings.push(...evaluateSwap({ ...swap, activities: [] }));
-      if (completesRemoveFirstSwap(before, snapshot, catalog) && (await hasOpenSwapAlert(ctx, tenantId, userId))) {
+      if (
+        completesRemoveFirstSwap(before, snapshot, catalog) &&
+        (await hasOpenSwapAlert(ctx, tenantId, userId))
+      ) {
         // The second step of a remove-first swap: the alert raised for the first names only the removal. The audit
         // log (minutes late) will name this addition and how long the account went without a license.
         await scheduleSwapFollowUp(ctx, firstSwapFollowUp(ctx, before, snapshot, 'complete-evidence'));
@@ -94,7 +97,11 @@ export async function observeUser(
 }
 
 /** Neither license before, the Resource Account license now: how the second step of a remove-first swap looks. */
-function completesRemoveFirstSwap(before: UserSnapshot, after: UserSnapshot, catalog: LicenseCatalog): boolean {
+function completesRemoveFirstSwap(
+  before: UserSnapshot,
+  after: UserSnapshot,
+  catalog: LicenseCatalog,
+): boolean {
   if (before.deleted || after.deleted) return false;
   const was = holdingsOf(before.assignedLicenses, catalog);
   const now = holdingsOf(after.assignedLicenses, catalog);

@@ -42,7 +42,8 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
   };
 
   const wake = new AbortController();
-  const lease = (maxMessages: number) => ctx.queue.receive({ maxMessages, leaseMs: settings.leaseMs, waitMs: 0 });
+  const lease = (maxMessages: number) =>
+    ctx.queue.receive({ maxMessages, leaseMs: settings.leaseMs, waitMs: 0 });
 
   /**
    * Lease one batch and handle it; 0 when nothing was ready. With `gather` (a burst is on), a short lease waits
@@ -81,7 +82,11 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
         handled = 0;
         failures += 1;
         // Doubling from the poll interval, no jitter, the exponent held at 10 (about four minutes at the default poll).
-        const delayMs = backoffMs(Math.min(failures, 10), { baseMs: settings.pollMs, maxMs: settings.retryMaxMs, jitter: 'none' });
+        const delayMs = backoffMs(Math.min(failures, 10), {
+          baseMs: settings.pollMs,
+          maxMs: settings.retryMaxMs,
+          jitter: 'none',
+        });
         logger.error({ err: error, delayMs }, `worker could not lease work: ${describeError(error)}`);
         await sleep(delayMs, wake.signal);
       }

@@ -7,7 +7,14 @@ import { RA_SKU_ID, TEAMS_PHONE_STANDARD_SKU_ID } from '../../src/licensing/cata
 import { createLicenseCatalog } from '../../src/licensing/license-catalog';
 import { findNonAtomicSwap } from '../../src/rules/non-atomic-swap';
 import { findUnlicensed } from '../../src/rules/unlicensed';
-import { TENANT_ID, activity, lic, resourceAccount, sampleSubscribedSkus, snapshot } from '../fixtures/licensing';
+import {
+  TENANT_ID,
+  activity,
+  lic,
+  resourceAccount,
+  sampleSubscribedSkus,
+  snapshot,
+} from '../fixtures/licensing';
 
 export const RA_USER_ID = 'a3f6c2d1-9b84-4e7a-8c15-6d2e0f9b7a41';
 export const RA_UPN = 'aa-reception@contoso.com';
@@ -23,8 +30,18 @@ export function swapFinding(): Finding {
     before,
     after,
     activities: [
-      activity('aaaaaaaa-0000-4000-8000-00000000000a', '2025-03-04T10:00:00.000Z', { removed: [TEAMS_PHONE_STANDARD_SKU_ID] }, 'admin@contoso.com'),
-      activity('bbbbbbbb-0000-4000-8000-00000000000b', '2025-03-04T10:01:00.000Z', { added: [RA_SKU_ID] }, 'provisioning-app'),
+      activity(
+        'aaaaaaaa-0000-4000-8000-00000000000a',
+        '2025-03-04T10:00:00.000Z',
+        { removed: [TEAMS_PHONE_STANDARD_SKU_ID] },
+        'admin@contoso.com',
+      ),
+      activity(
+        'bbbbbbbb-0000-4000-8000-00000000000b',
+        '2025-03-04T10:01:00.000Z',
+        { added: [RA_SKU_ID] },
+        'provisioning-app',
+      ),
     ],
     catalog,
   });

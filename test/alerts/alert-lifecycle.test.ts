@@ -15,7 +15,8 @@ import type { WebhookReceiver } from '../support/webhook-receiver';
 import { RA_UPN, RA_USER_ID, unlicensedFinding } from './alert-fixtures';
 import { FAST, startHarness, type Harness } from './dispatch-harness';
 
-const unfoldedSubject = (raw: string) => /^Subject: (.*(?:\r\n[ \t].*)*)/m.exec(raw)?.[1]?.replace(/\r\n[ \t]+/g, ' ');
+const unfoldedSubject = (raw: string) =>
+  /^Subject: (.*(?:\r\n[ \t].*)*)/m.exec(raw)?.[1]?.replace(/\r\n[ \t]+/g, ' ');
 
 describe.each(ENGINES)('alert life cycle on %s', (engine) => {
   let slack: WebhookReceiver;
@@ -26,7 +27,12 @@ describe.each(ENGINES)('alert life cycle on %s', (engine) => {
     smtp = await startSmtpReceiver();
     h = await startHarness(engine, [
       createSlackSink({ webhookUrl: slack.url }),
-      createEmailSink({ smtpUrl: smtp.url, from: 'ra-watch@contoso.com', to: ['noc@contoso.com'], timeoutMs: 2000 }),
+      createEmailSink({
+        smtpUrl: smtp.url,
+        from: 'ra-watch@contoso.com',
+        to: ['noc@contoso.com'],
+        timeoutMs: 2000,
+      }),
     ]);
   });
   afterEach(async () => {
@@ -44,7 +50,9 @@ describe.each(ENGINES)('alert life cycle on %s', (engine) => {
     await h.dispatcher.runOnce();
     expect(slack.requests).toHaveLength(1);
     await smtp.waitFor(1);
-    expect(unfoldedSubject(smtp.mails[0]!.raw)).toBe(`[ra-watch][critical] Unlicensed resource account on ${RA_UPN}`);
+    expect(unfoldedSubject(smtp.mails[0]!.raw)).toBe(
+      `[ra-watch][critical] Unlicensed resource account on ${RA_UPN}`,
+    );
 
     h.clock.advance(60_000);
     const again = await h.observe(RA_USER_ID, [finding]);
@@ -62,7 +70,9 @@ describe.each(ENGINES)('alert life cycle on %s', (engine) => {
     expect(resolvedText).toContain('Resolved: Unlicensed resource account');
     expect(resolvedText).toContain(`This closes alert ${original.id}`);
     await smtp.waitFor(2);
-    expect(unfoldedSubject(smtp.mails[1]!.raw)).toBe(`[ra-watch][resolved] Unlicensed resource account on ${RA_UPN}`);
+    expect(unfoldedSubject(smtp.mails[1]!.raw)).toBe(
+      `[ra-watch][resolved] Unlicensed resource account on ${RA_UPN}`,
+    );
     // Resolving again finds nothing open: no second "resolved".
     await h.observe(RA_USER_ID, []);
     expect((await h.dispatcher.runOnce()).claimed).toBe(0);
@@ -113,7 +123,10 @@ describe.each(ENGINES)('crash between commit and send on %s', (engine) => {
       const store = createStore(database);
       const dispatcher = createOutboxDispatcher({
         store,
-        sinks: new Map([['slack', createSlackSink({ webhookUrl: slack.url })], ['log', createLogSink(h.log.logger)]]),
+        sinks: new Map([
+          ['slack', createSlackSink({ webhookUrl: slack.url })],
+          ['log', createLogSink(h.log.logger)],
+        ]),
         logger: h.log.logger,
         options: { ...FAST },
       });
@@ -125,7 +138,10 @@ describe.each(ENGINES)('crash between commit and send on %s', (engine) => {
           if (entries.every((e) => e.status === 'delivered')) break;
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
-        expect((await store.outbox.listForAlert(opened[0]!.id)).map((e) => e.status)).toEqual(['delivered', 'delivered']);
+        expect((await store.outbox.listForAlert(opened[0]!.id)).map((e) => e.status)).toEqual([
+          'delivered',
+          'delivered',
+        ]);
         expect(slackText(slack.requests[0]!.body)).toContain(RA_UPN);
       } finally {
         await dispatcher.stop();

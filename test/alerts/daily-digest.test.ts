@@ -13,13 +13,21 @@ const contoso: Allocation = {
   purchasedRaLicenses: 85,
   toBuy: 5,
   unclaimed: 0,
-  basis: [{ skuId: 'c7df2760-2c81-4ef7-b578-5b5392b571df', skuPartNumber: 'ENTERPRISEPREMIUM', enabledUnits: 500 }],
-  basisText: '500 ENTERPRISEPREMIUM + 100 MCOCAP = 600 licenses with Teams Phone: 25 + floor(600/10) = 85 free',
+  basis: [
+    { skuId: 'c7df2760-2c81-4ef7-b578-5b5392b571df', skuPartNumber: 'ENTERPRISEPREMIUM', enabledUnits: 500 },
+  ],
+  basisText:
+    '500 ENTERPRISEPREMIUM + 100 MCOCAP = 600 licenses with Teams Phone: 25 + floor(600/10) = 85 free',
 };
 
 describe('buildDigest', () => {
   it('lists open alerts most severe first, counts per rule, and the allocation', () => {
-    const info: Finding = { ...unlicensedFinding('00000000-0000-4000-8000-000000000009', 'x@contoso.com'), severity: 'info', ruleId: 'ra.allocation-exceeded', title: '90 resource accounts need a license: 5 beyond the free allocation' };
+    const info: Finding = {
+      ...unlicensedFinding('00000000-0000-4000-8000-000000000009', 'x@contoso.com'),
+      severity: 'info',
+      ruleId: 'ra.allocation-exceeded',
+      title: '90 resource accounts need a license: 5 beyond the free allocation',
+    };
     const alerts = [
       alertOf(info, { id: 'a-info', severity: 'info', ruleId: 'ra.allocation-exceeded' }),
       alertOf(swapFinding(), { id: 'a-swap' }),
@@ -51,7 +59,11 @@ describe('buildDigest', () => {
 
   it('says how many more beyond the list size', () => {
     const alerts = Array.from({ length: 30 }, (_, i) => alertOf(unlicensedFinding(), { id: `a-${i}` }));
-    const digest = buildDigest(alerts, null, { tenantId: TENANT_ID, at: '2025-03-05T07:00:00.000Z', listSize: 10 });
+    const digest = buildDigest(alerts, null, {
+      tenantId: TENANT_ID,
+      at: '2025-03-05T07:00:00.000Z',
+      listSize: 10,
+    });
     expect(digest.items).toHaveLength(10);
     expect(digest.moreCount).toBe(20);
     expect(digest.allocation).toBeNull();
@@ -71,10 +83,20 @@ describe.each(ENGINES)('sendDigest on %s', (engine) => {
   });
 
   it('sends one digest per tenant per UTC day, however often it is called', async () => {
-    await h.observe('00000000-0000-4000-8000-000000000001', [unlicensedFinding('00000000-0000-4000-8000-000000000001', 'ra1@contoso.com')]);
-    const deps = { store: h.store, sinks: new Map([['webhook', h.sinks.get('webhook')!]]), logger: h.log.logger };
+    await h.observe('00000000-0000-4000-8000-000000000001', [
+      unlicensedFinding('00000000-0000-4000-8000-000000000001', 'ra1@contoso.com'),
+    ]);
+    const deps = {
+      store: h.store,
+      sinks: new Map([['webhook', h.sinks.get('webhook')!]]),
+      logger: h.log.logger,
+    };
 
-    const first = await sendDigest(deps, { tenantId: TENANT_ID, at: new Date('2025-03-05T07:00:00Z'), allocation: contoso });
+    const first = await sendDigest(deps, {
+      tenantId: TENANT_ID,
+      at: new Date('2025-03-05T07:00:00Z'),
+      allocation: contoso,
+    });
     expect(first).toEqual({ sent: true, results: [{ sink: 'webhook', ok: true }] });
     const later = await sendDigest(deps, { tenantId: TENANT_ID, at: new Date('2025-03-05T18:00:00Z') });
     expect(later).toMatchObject({ sent: false, skipped: 'already-sent-today' });
@@ -83,12 +105,20 @@ describe.each(ENGINES)('sendDigest on %s', (engine) => {
 
     expect(hook.requests).toHaveLength(2);
     expect(hook.requests[0]!.headers['idempotency-key']).toBe(`digest:${TENANT_ID}:2025-03-05:webhook`);
-    expect(hook.requests[0]!.body).toMatchObject({ message: { type: 'digest', kind: 'daily', total: 1, items: [{ subjectLabel: 'ra1@contoso.com' }] } });
+    expect(hook.requests[0]!.body).toMatchObject({
+      message: { type: 'digest', kind: 'daily', total: 1, items: [{ subjectLabel: 'ra1@contoso.com' }] },
+    });
   });
 
   it('retries on the next call when no sink took it', async () => {
-    await h.observe('00000000-0000-4000-8000-000000000001', [unlicensedFinding('00000000-0000-4000-8000-000000000001')]);
-    const deps = { store: h.store, sinks: new Map([['webhook', h.sinks.get('webhook')!]]), logger: h.log.logger };
+    await h.observe('00000000-0000-4000-8000-000000000001', [
+      unlicensedFinding('00000000-0000-4000-8000-000000000001'),
+    ]);
+    const deps = {
+      store: h.store,
+      sinks: new Map([['webhook', h.sinks.get('webhook')!]]),
+      logger: h.log.logger,
+    };
     hook.script.push({ status: 503 });
     const failed = await sendDigest(deps, { tenantId: TENANT_ID, at: new Date('2025-03-05T07:00:00Z') });
     expect(failed.sent).toBe(false);
@@ -99,7 +129,9 @@ describe.each(ENGINES)('sendDigest on %s', (engine) => {
 
   it('sends nothing when there is nothing to report', async () => {
     const deps = { store: h.store, sinks: h.sinks, logger: h.log.logger };
-    expect(await sendDigest(deps, { tenantId: TENANT_ID, at: new Date('2025-03-05T07:00:00Z') })).toMatchObject({ sent: false, skipped: 'nothing-to-report' });
+    expect(
+      await sendDigest(deps, { tenantId: TENANT_ID, at: new Date('2025-03-05T07:00:00Z') }),
+    ).toMatchObject({ sent: false, skipped: 'nothing-to-report' });
     expect(hook.requests).toHaveLength(0);
   });
 });

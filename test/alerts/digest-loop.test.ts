@@ -30,7 +30,13 @@ describe('the daily digest loop', () => {
           {
             ruleId: 'ra.unlicensed',
             severity: 'critical',
-            subject: { kind: 'user', tenantId: TENANT_ID, userId: 'u1', displayName: 'Sales Queue', userPrincipalName: 'ra_sales@contoso.com' },
+            subject: {
+              kind: 'user',
+              tenantId: TENANT_ID,
+              userId: 'u1',
+              displayName: 'Sales Queue',
+              userPrincipalName: 'ra_sales@contoso.com',
+            },
             title: 'Sales Queue has no Teams Phone Resource Account license',
             evidence: {},
             whyItMatters: 'The call queue may stop working.',

@@ -7,7 +7,11 @@ import { Writable } from 'node:stream';
 import { createRouting } from '../../src/alerts/alert-routing';
 import type { AlertSink } from '../../src/alerts/alert-sink';
 import { createLogSink } from '../../src/alerts/log-sink';
-import { createOutboxDispatcher, type OutboxDispatcher, type OutboxDispatcherOptions } from '../../src/alerts/outbox-dispatcher';
+import {
+  createOutboxDispatcher,
+  type OutboxDispatcher,
+  type OutboxDispatcherOptions,
+} from '../../src/alerts/outbox-dispatcher';
 import type { Finding, RuleId } from '../../src/glossary';
 import { createLogger, type Logger } from '../../src/logger';
 import { createStore } from '../../src/store/sql-store';
@@ -25,7 +29,12 @@ export function captureLog(): CapturedLog {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      lines.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
+      lines.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l.length > 0),
+      );
       callback();
     },
   });
@@ -94,7 +103,10 @@ export async function startHarness(
     sinks: all,
     dispatcher,
     observe: (userId, findings, ruleIds = ['ra.unlicensed']) =>
-      store.recordObservation({ scope: { tenantId: TENANT_ID, userId, ruleIds }, findings, at: clock.iso() }, routing),
+      store.recordObservation(
+        { scope: { tenantId: TENANT_ID, userId, ruleIds }, findings, at: clock.iso() },
+        routing,
+      ),
     async close() {
       await dispatcher.stop();
       for (const sink of all.values()) sink.close?.();

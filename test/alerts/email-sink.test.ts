@@ -8,7 +8,9 @@ import { RA_UPN, alertOf, swapFinding } from './alert-fixtures';
 
 /** Undo quoted-printable soft breaks and escapes enough to read the parts' text. */
 function decodeQp(raw: string): string {
-  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return raw
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 /** The header section with folded lines joined (long subjects are folded by nodemailer, RFC 5322 §2.2.3). */
@@ -34,21 +36,36 @@ describe('e-mail sink (nodemailer to a real SMTP server)', () => {
     await smtp.close();
   });
 
-  const message = () => buildAlertMessage(alertOf(swapFinding()), 'opened', { publicBaseUrl: 'https://ra-watch.contoso.com' });
+  const message = () =>
+    buildAlertMessage(alertOf(swapFinding()), 'opened', { publicBaseUrl: 'https://ra-watch.contoso.com' });
 
   it('sends a sortable subject, text and HTML parts with the same content, to every recipient', async () => {
-    const sink = createEmailSink({ smtpUrl: smtp.url, from: 'ra-watch@contoso.com', to: ['teams-admins@contoso.com', 'noc@contoso.com'] });
+    const sink = createEmailSink({
+      smtpUrl: smtp.url,
+      from: 'ra-watch@contoso.com',
+      to: ['teams-admins@contoso.com', 'noc@contoso.com'],
+    });
     await sink.send(message(), 'outbox-1:email');
     sink.close?.();
 
     const [mail] = await smtp.waitFor(1);
     expect(mail!.from).toBe('ra-watch@contoso.com');
     expect(mail!.to).toEqual(['teams-admins@contoso.com', 'noc@contoso.com']);
-    expect(headers(mail!.raw)).toContain(`Subject: [ra-watch][critical] Non-atomic license swap on ${RA_UPN}`);
-    expect(headers(mail!.raw)).toContain(`Message-ID: ${messageIdFor('outbox-1:email', 'ra-watch@contoso.com')}`);
+    expect(headers(mail!.raw)).toContain(
+      `Subject: [ra-watch][critical] Non-atomic license swap on ${RA_UPN}`,
+    );
+    expect(headers(mail!.raw)).toContain(
+      `Message-ID: ${messageIdFor('outbox-1:email', 'ra-watch@contoso.com')}`,
+    );
     const text = part(mail!.raw, 'text/plain');
     const html = part(mail!.raw, 'text/html');
-    for (const expected of ['AA Reception', RA_UPN, '2025-03-04 10:00:00 UTC: removed Teams Phone Standard', 'Why it matters', 'Test the auto attendant']) {
+    for (const expected of [
+      'AA Reception',
+      RA_UPN,
+      '2025-03-04 10:00:00 UTC: removed Teams Phone Standard',
+      'Why it matters',
+      'Test the auto attendant',
+    ]) {
       expect(text).toContain(expected);
       expect(html).toContain(expected);
     }
@@ -57,8 +74,19 @@ describe('e-mail sink (nodemailer to a real SMTP server)', () => {
   });
 
   it('renders a summary with the same lines in both parts', () => {
-    const items = Array.from({ length: 4 }, (_, i) => ({ alert: alertOf(swapFinding(), { id: `a-${i}` }), kind: 'opened' as const }));
-    const digest = summarise({ kind: 'burst', tenantId: 't1', title: '4 alerts at once', at: '2025-03-04T12:00:00.000Z', items, listSize: 2, publicBaseUrl: null });
+    const items = Array.from({ length: 4 }, (_, i) => ({
+      alert: alertOf(swapFinding(), { id: `a-${i}` }),
+      kind: 'opened' as const,
+    }));
+    const digest = summarise({
+      kind: 'burst',
+      tenantId: 't1',
+      title: '4 alerts at once',
+      at: '2025-03-04T12:00:00.000Z',
+      items,
+      listSize: 2,
+      publicBaseUrl: null,
+    });
     const email = renderEmail(digest);
     expect(email.subject).toBe('[ra-watch][summary] 4 alerts at once');
     for (const part of [email.text, email.html]) {
@@ -68,8 +96,12 @@ describe('e-mail sink (nodemailer to a real SMTP server)', () => {
   });
 
   it('keeps the same Message-ID for a retry of the same outbox entry', () => {
-    expect(messageIdFor('outbox-1:email', 'a@contoso.com')).toBe(messageIdFor('outbox-1:email', 'a@contoso.com'));
-    expect(messageIdFor('outbox-1:email', 'a@contoso.com')).not.toBe(messageIdFor('outbox-2:email', 'a@contoso.com'));
+    expect(messageIdFor('outbox-1:email', 'a@contoso.com')).toBe(
+      messageIdFor('outbox-1:email', 'a@contoso.com'),
+    );
+    expect(messageIdFor('outbox-1:email', 'a@contoso.com')).not.toBe(
+      messageIdFor('outbox-2:email', 'a@contoso.com'),
+    );
   });
 
   it('SMTP down is retryable without the password in the error; back up, the same sink delivers', async () => {
@@ -77,7 +109,12 @@ describe('e-mail sink (nodemailer to a real SMTP server)', () => {
     const password = smtp.password;
     const url = smtp.url;
     await smtp.close();
-    const sink = createEmailSink({ smtpUrl: url, from: 'ra-watch@contoso.com', to: ['noc@contoso.com'], timeoutMs: 2000 });
+    const sink = createEmailSink({
+      smtpUrl: url,
+      from: 'ra-watch@contoso.com',
+      to: ['noc@contoso.com'],
+      timeoutMs: 2000,
+    });
 
     const error = await sink.send(message(), 'k').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryLaterError);

@@ -21,7 +21,11 @@ function hostileAlert(overrides: Partial<Alert> = {}): Alert {
   const finding = unlicensedFinding(RA_USER_ID, HOSTILE_UPN);
   if (finding.subject.kind !== 'user') throw new Error('fixture: expected a user finding');
   return alertOf(
-    { ...finding, title: `${HOSTILE_NAME} has no license`, subject: { ...finding.subject, displayName: HOSTILE_NAME } },
+    {
+      ...finding,
+      title: `${HOSTILE_NAME} has no license`,
+      subject: { ...finding.subject, displayName: HOSTILE_NAME },
+    },
     overrides,
   );
 }
@@ -34,8 +38,14 @@ interface SlackTextObject {
 
 /** Every text object of a Slack message (section text, fields, context elements). */
 function slackTextObjects(body: unknown): SlackTextObject[] {
-  const message = body as { blocks: Array<{ text?: SlackTextObject; fields?: SlackTextObject[]; elements?: SlackTextObject[] }> };
-  return message.blocks.flatMap((block) => [...(block.text === undefined ? [] : [block.text]), ...(block.fields ?? []), ...(block.elements ?? [])]);
+  const message = body as {
+    blocks: Array<{ text?: SlackTextObject; fields?: SlackTextObject[]; elements?: SlackTextObject[] }>;
+  };
+  return message.blocks.flatMap((block) => [
+    ...(block.text === undefined ? [] : [block.text]),
+    ...(block.fields ?? []),
+    ...(block.elements ?? []),
+  ]);
 }
 
 /** What Slack would parse as markup in tenant text: angle-bracket sequences, entities other than ours, emphasis. */
@@ -58,7 +68,10 @@ describe('hostile display names and UPNs reach Slack inert', () => {
   });
 
   it('escapes &, < and > per Slack, neutralises *_~` and keeps the UPN exact in a code span', async () => {
-    await createSlackSink({ webhookUrl: slack.url }).send(buildAlertMessage(hostileAlert(), 'opened', { publicBaseUrl: null }), 'k1');
+    await createSlackSink({ webhookUrl: slack.url }).send(
+      buildAlertMessage(hostileAlert(), 'opened', { publicBaseUrl: null }),
+      'k1',
+    );
     const [request] = await slack.waitFor(1);
     const body = request!.body as { text: string };
 
@@ -75,7 +88,9 @@ describe('hostile display names and UPNs reach Slack inert', () => {
       // Each mrkdwn object: no auto-linked URLs or parsed mentions in tenant text either.
       expect(object.verbatim).toBe(true);
       // Our own markup (`*Account*` labels, code spans) is there; strip it, and what is left must be inert.
-      expectInertSlackMrkdwn(object.text.replace(/\*(Account|UPN|Object id|Tenant|Evidence|Why it matters|How to fix)\*/g, ''));
+      expectInertSlackMrkdwn(
+        object.text.replace(/\*(Account|UPN|Object id|Tenant|Evidence|Why it matters|How to fix)\*/g, ''),
+      );
     }
     const all = objects.map((o) => o.text).join('\n');
     expect(all).toContain('&lt;!channel&gt;');
@@ -88,13 +103,29 @@ describe('hostile display names and UPNs reach Slack inert', () => {
   });
 
   it('keeps a digest inert too, title links included', async () => {
-    const items = [{ alert: hostileAlert(), kind: 'opened' as const }, { alert: hostileAlert({ id: 'alert-0002' }), kind: 'opened' as const }];
-    const digest = summarise({ kind: 'burst', tenantId: 't1', title: 'Two alerts', at: '2025-03-04T12:00:00.000Z', items, listSize: 5, publicBaseUrl: 'https://ra-watch.contoso.com' });
+    const items = [
+      { alert: hostileAlert(), kind: 'opened' as const },
+      { alert: hostileAlert({ id: 'alert-0002' }), kind: 'opened' as const },
+    ];
+    const digest = summarise({
+      kind: 'burst',
+      tenantId: 't1',
+      title: 'Two alerts',
+      at: '2025-03-04T12:00:00.000Z',
+      items,
+      listSize: 5,
+      publicBaseUrl: 'https://ra-watch.contoso.com',
+    });
     await createSlackSink({ webhookUrl: slack.url }).send(digest, 'k2');
     const [request] = await slack.waitFor(1);
-    const all = slackTextObjects(request!.body).map((o) => o.text).join('\n');
+    const all = slackTextObjects(request!.body)
+      .map((o) => o.text)
+      .join('\n');
     // Our links are the only angle brackets left, and their labels are escaped.
-    const withoutOurLinks = all.replace(/<https:\/\/ra-watch\.contoso\.com\/api\/alerts\/alert-000[12]\|[^<>]*>/g, '');
+    const withoutOurLinks = all.replace(
+      /<https:\/\/ra-watch\.contoso\.com\/api\/alerts\/alert-000[12]\|[^<>]*>/g,
+      '',
+    );
     expect(withoutOurLinks).not.toMatch(/[<>]/);
     expect(all).not.toContain('<!channel>');
     expect(all).not.toContain('*URGENT*');
@@ -103,9 +134,18 @@ describe('hostile display names and UPNs reach Slack inert', () => {
 
 /** The Workflows envelope's card: every TextBlock text and every fact title and value. */
 function cardStrings(body: unknown): string[] {
-  const card = (body as { attachments: Array<{ content: { body: Array<{ type: string; text?: string; facts?: Array<{ title: string; value: string }> }> } }> })
-    .attachments[0]!.content;
-  return card.body.flatMap((el) => (el.type === 'TextBlock' ? [el.text ?? ''] : (el.facts ?? []).flatMap((f) => [f.title, f.value])));
+  const card = (
+    body as {
+      attachments: Array<{
+        content: {
+          body: Array<{ type: string; text?: string; facts?: Array<{ title: string; value: string }> }>;
+        };
+      }>;
+    }
+  ).attachments[0]!.content;
+  return card.body.flatMap((el) =>
+    el.type === 'TextBlock' ? [el.text ?? ''] : (el.facts ?? []).flatMap((f) => [f.title, f.value]),
+  );
 }
 
 function expectInertCardMarkdown(text: string): void {
@@ -119,14 +159,19 @@ function expectInertCardMarkdown(text: string): void {
 describe('hostile display names and UPNs reach Teams inert', () => {
   let teams: WebhookReceiver;
   beforeEach(async () => {
-    teams = await startWebhookReceiver({ path: '/workflows/abc/triggers/manual/paths/invoke?sig=SIGsecret123' });
+    teams = await startWebhookReceiver({
+      path: '/workflows/abc/triggers/manual/paths/invoke?sig=SIGsecret123',
+    });
   });
   afterEach(async () => {
     await teams.close();
   });
 
   it('breaks Markdown links, autolinks and emphasis in card text and facts, and keeps the UPN exact', async () => {
-    await createTeamsSink({ webhookUrl: teams.url }).send(buildAlertMessage(hostileAlert(), 'opened', { publicBaseUrl: null }), 'k1');
+    await createTeamsSink({ webhookUrl: teams.url }).send(
+      buildAlertMessage(hostileAlert(), 'opened', { publicBaseUrl: null }),
+      'k1',
+    );
     const [request] = await teams.waitFor(1);
     const strings = cardStrings(request!.body);
     for (const text of strings) expectInertCardMarkdown(text);
@@ -138,10 +183,22 @@ describe('hostile display names and UPNs reach Teams inert', () => {
 
   it('keeps a resolved card and a digest inert', async () => {
     const resolved = hostileAlert({ state: 'resolved', resolvedAt: '2025-03-05T08:00:00.000Z' });
-    await createTeamsSink({ webhookUrl: teams.url }).send(buildAlertMessage(resolved, 'resolved', { publicBaseUrl: null }), 'k2');
-    const digest = summarise({ kind: 'burst', tenantId: 't1', title: 'Two alerts', at: '2025-03-04T12:00:00.000Z', items: [{ alert: hostileAlert(), kind: 'opened' }], listSize: 5, publicBaseUrl: null });
+    await createTeamsSink({ webhookUrl: teams.url }).send(
+      buildAlertMessage(resolved, 'resolved', { publicBaseUrl: null }),
+      'k2',
+    );
+    const digest = summarise({
+      kind: 'burst',
+      tenantId: 't1',
+      title: 'Two alerts',
+      at: '2025-03-04T12:00:00.000Z',
+      items: [{ alert: hostileAlert(), kind: 'opened' }],
+      listSize: 5,
+      publicBaseUrl: null,
+    });
     await createTeamsSink({ webhookUrl: teams.url }).send(digest, 'k3');
     const requests = await teams.waitFor(2);
-    for (const request of requests) for (const text of cardStrings(request.body)) expectInertCardMarkdown(text);
+    for (const request of requests)
+      for (const text of cardStrings(request.body)) expectInertCardMarkdown(text);
   });
 });

@@ -14,8 +14,44 @@ import { RA_USER_ID, alertOf, unlicensedFinding } from './alert-fixtures';
 
 const markupHeavy = fc.string({
   unit: fc.oneof(
-    fc.constantFrom('<', '>', '&', '!', '|', '@', '#', '*', '_', '~', '`', '[', ']', '(', ')', ':', '\n', ' ', 'a', '1', 'h', 't', 'p', 's', '\\', ';'),
-    fc.constantFrom('<!channel>', '<!here>', '<https://evil.example|x>', '[x](https://evil.example)', '&amp;', '&lt;', '<at>', '\u200B'),
+    fc.constantFrom(
+      '<',
+      '>',
+      '&',
+      '!',
+      '|',
+      '@',
+      '#',
+      '*',
+      '_',
+      '~',
+      '`',
+      '[',
+      ']',
+      '(',
+      ')',
+      ':',
+      '\n',
+      ' ',
+      'a',
+      '1',
+      'h',
+      't',
+      'p',
+      's',
+      '\\',
+      ';',
+    ),
+    fc.constantFrom(
+      '<!channel>',
+      '<!here>',
+      '<https://evil.example|x>',
+      '[x](https://evil.example)',
+      '&amp;',
+      '&lt;',
+      '<at>',
+      '\u200B',
+    ),
     fc.string({ unit: 'grapheme', maxLength: 1 }),
   ),
   maxLength: 60,
@@ -27,7 +63,9 @@ const UNDERSCORE_NOT_INTRAWORD = /_(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])_/u;
 function textsOf(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(textsOf);
   if (typeof node !== 'object' || node === null) return [];
-  return Object.entries(node).flatMap(([key, value]) => (key === 'text' && typeof value === 'string' ? [value] : textsOf(value)));
+  return Object.entries(node).flatMap(([key, value]) =>
+    key === 'text' && typeof value === 'string' ? [value] : textsOf(value),
+  );
 }
 
 function expectInertMrkdwn(text: string): void {
@@ -47,7 +85,10 @@ function expectInertCard(text: string): void {
 
 describe('markup escapers (property)', () => {
   it('Slack mrkdwn text: only our entities, no angle brackets, no emphasis marks, no block quote', () => {
-    fc.assert(fc.property(markupHeavy, (s) => expectInertMrkdwn(mrkdwnText(s))), { numRuns: 500 });
+    fc.assert(
+      fc.property(markupHeavy, (s) => expectInertMrkdwn(mrkdwnText(s))),
+      { numRuns: 500 },
+    );
   });
 
   it('Slack code spans: one span with no backtick or line break inside, and no angle brackets', () => {
@@ -68,7 +109,10 @@ describe('markup escapers (property)', () => {
   });
 
   it('Teams card text: no link, autolink or mention syntax, no emphasis marks', () => {
-    fc.assert(fc.property(markupHeavy, (s) => expectInertCard(cardText(s))), { numRuns: 500 });
+    fc.assert(
+      fc.property(markupHeavy, (s) => expectInertCard(cardText(s))),
+      { numRuns: 500 },
+    );
   });
 
   it('a whole alert with a hostile name, UPN and title renders with no control sequence in either channel', () => {
@@ -87,7 +131,9 @@ describe('markup escapers (property)', () => {
         }
 
         const card = renderTeamsAlert(message).attachments[0]!.content;
-        const cardStrings = card.body.flatMap((el) => (el.type === 'TextBlock' ? [el.text] : el.facts.flatMap((f) => [f.title, f.value])));
+        const cardStrings = card.body.flatMap((el) =>
+          el.type === 'TextBlock' ? [el.text] : el.facts.flatMap((f) => [f.title, f.value]),
+        );
         for (const text of cardStrings) {
           expect(text).not.toContain('](');
           expect(text).not.toContain('<http');

@@ -1,6 +1,11 @@
 import { createSlackSink } from '../../src/alerts/slack-sink';
 import { ENGINES } from '../support/databases';
-import { SLACK_RATE_LIMITED, SLACK_SERVER_ERROR, slackText, startSlackReceiver } from '../support/slack-receiver';
+import {
+  SLACK_RATE_LIMITED,
+  SLACK_SERVER_ERROR,
+  slackText,
+  startSlackReceiver,
+} from '../support/slack-receiver';
 import type { WebhookReceiver } from '../support/webhook-receiver';
 import { unlicensedFinding } from './alert-fixtures';
 import { startHarness, type Harness } from './dispatch-harness';
@@ -35,15 +40,21 @@ describe.each(ENGINES)('outbox dispatcher on %s, delivering to a local Slack sta
     expect(slack.requests).toHaveLength(1);
     expect(slackText(slack.requests[0]!.body)).toContain('ra1@contoso.com');
     const entries = await h.store.outbox.listForAlert(opened[0]!.id);
-    expect(entries.map((e) => [e.sink, e.status]).sort()).toEqual([['log', 'delivered'], ['slack', 'delivered']]);
-    expect(h.log.lines.some((l) => l.includes('"event":"alert.opened"') && l.includes('ra1@contoso.com'))).toBe(true);
+    expect(entries.map((e) => [e.sink, e.status]).sort()).toEqual([
+      ['log', 'delivered'],
+      ['slack', 'delivered'],
+    ]);
+    expect(
+      h.log.lines.some((l) => l.includes('"event":"alert.opened"') && l.includes('ra1@contoso.com')),
+    ).toBe(true);
     // Nothing left to do.
     expect((await h.dispatcher.runOnce()).claimed).toBe(0);
     expect(slack.requests).toHaveLength(1);
   });
 
   it('groups a burst of 30 alerts into ONE Slack summary, while the log keeps one line per alert', async () => {
-    for (let i = 1; i <= 30; i++) await h.observe(userId(i), [unlicensedFinding(userId(i), `ra${i}@contoso.com`)]);
+    for (let i = 1; i <= 30; i++)
+      await h.observe(userId(i), [unlicensedFinding(userId(i), `ra${i}@contoso.com`)]);
     const summary = await h.dispatcher.runOnce();
 
     expect(summary).toMatchObject({ claimed: 60, delivered: 60, summaries: 1, dead: 0 });
@@ -59,13 +70,17 @@ describe.each(ENGINES)('outbox dispatcher on %s, delivering to a local Slack sta
 
   it('gathers a burst written over a few seconds: the first entry waits the group window, the rest joins it', async () => {
     await h.dispatcher.stop();
-    const windowed = await startHarness(engine, [createSlackSink({ webhookUrl: slack.url })], { groupWindowMs: 5000 });
+    const windowed = await startHarness(engine, [createSlackSink({ webhookUrl: slack.url })], {
+      groupWindowMs: 5000,
+    });
     try {
-      for (let i = 1; i <= 3; i++) await windowed.observe(userId(i), [unlicensedFinding(userId(i), `ra${i}@contoso.com`)]);
+      for (let i = 1; i <= 3; i++)
+        await windowed.observe(userId(i), [unlicensedFinding(userId(i), `ra${i}@contoso.com`)]);
       windowed.clock.advance(1000);
       expect((await windowed.dispatcher.runOnce()).claimed).toBe(0); // still gathering
       windowed.clock.advance(1000);
-      for (let i = 4; i <= 8; i++) await windowed.observe(userId(i), [unlicensedFinding(userId(i), `ra${i}@contoso.com`)]);
+      for (let i = 4; i <= 8; i++)
+        await windowed.observe(userId(i), [unlicensedFinding(userId(i), `ra${i}@contoso.com`)]);
       windowed.clock.advance(3000);
       const summary = await windowed.dispatcher.runOnce();
       expect(summary).toMatchObject({ claimed: 16, delivered: 16, summaries: 1 });
@@ -77,7 +92,8 @@ describe.each(ENGINES)('outbox dispatcher on %s, delivering to a local Slack sta
   });
 
   it('sends a handful (at or under the threshold) one by one', async () => {
-    for (let i = 1; i <= 5; i++) await h.observe(userId(i), [unlicensedFinding(userId(i), `ra${i}@contoso.com`)]);
+    for (let i = 1; i <= 5; i++)
+      await h.observe(userId(i), [unlicensedFinding(userId(i), `ra${i}@contoso.com`)]);
     expect((await h.dispatcher.runOnce()).summaries).toBe(0);
     expect(slack.requests).toHaveLength(5);
   });
@@ -102,7 +118,8 @@ describe.each(ENGINES)('outbox dispatcher on %s, delivering to a local Slack sta
 
   it('after a 429, the rest of the batch for that sink waits too instead of hammering Slack', async () => {
     slack.script.push(SLACK_RATE_LIMITED(10));
-    for (let i = 1; i <= 3; i++) await h.observe(userId(i), [unlicensedFinding(userId(i), `ra${i}@contoso.com`)]);
+    for (let i = 1; i <= 3; i++)
+      await h.observe(userId(i), [unlicensedFinding(userId(i), `ra${i}@contoso.com`)]);
     const summary = await h.dispatcher.runOnce();
     expect(slack.requests).toHaveLength(1);
     expect(summary.retried).toBe(3);

@@ -33,9 +33,12 @@ describe('retry delay: exponential backoff with full jitter, Retry-After as a fl
 
 describe('redaction of URLs and secrets in error text', () => {
   it('keeps scheme and host, drops path, query and credentials', () => {
-    const text = 'POST https://hooks.slack.com/services/T0/B0/abcSECRET?x=1 failed; smtp://user:pa55@mail.contoso.com:587 too';
+    const text =
+      'POST https://hooks.slack.com/services/T0/B0/abcSECRET?x=1 failed; smtp://user:pa55@mail.contoso.com:587 too';
     const out = redactUrls(text);
-    expect(out).toBe('POST https://hooks.slack.com/[redacted] failed; smtp://mail.contoso.com:587/[redacted] too');
+    expect(out).toBe(
+      'POST https://hooks.slack.com/[redacted] failed; smtp://mail.contoso.com:587/[redacted] too',
+    );
   });
 
   it('removes given secrets even outside a URL', () => {

@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { PermanentError, RetryLaterError } from '../../src/errors';
 import { buildAlertMessage } from '../../src/alerts/alert-message';
 import { createSlackSink } from '../../src/alerts/slack-sink';
-import { SLACK_RATE_LIMITED, SLACK_SERVER_ERROR, slackText, startSlackReceiver, type SlackBody } from '../support/slack-receiver';
+import {
+  SLACK_RATE_LIMITED,
+  SLACK_SERVER_ERROR,
+  slackText,
+  startSlackReceiver,
+  type SlackBody,
+} from '../support/slack-receiver';
 import type { WebhookReceiver } from '../support/webhook-receiver';
 import { RA_UPN, RA_USER_ID, alertOf, swapFinding } from './alert-fixtures';
 
@@ -16,7 +22,8 @@ describe('Slack sink (real @slack/webhook POSTs to a local Slack stand-in)', () 
     await slack.close();
   });
 
-  const opened = () => buildAlertMessage(alertOf(swapFinding()), 'opened', { publicBaseUrl: 'https://ra-watch.contoso.com' });
+  const opened = () =>
+    buildAlertMessage(alertOf(swapFinding()), 'opened', { publicBaseUrl: 'https://ra-watch.contoso.com' });
 
   it('posts a Block Kit message with severity, rule, account, audit activities, why and numbered remediation', async () => {
     const sink = createSlackSink({ webhookUrl: slack.url });
@@ -42,7 +49,11 @@ describe('Slack sink (real @slack/webhook POSTs to a local Slack stand-in)', () 
 
   it('says a resolved alert is resolved and names the original alert', async () => {
     const sink = createSlackSink({ webhookUrl: slack.url });
-    const alert = alertOf(swapFinding(), { state: 'resolved', resolvedAt: '2025-03-05T08:00:00.000Z', seenCount: 3 });
+    const alert = alertOf(swapFinding(), {
+      state: 'resolved',
+      resolvedAt: '2025-03-05T08:00:00.000Z',
+      seenCount: 3,
+    });
     await sink.send(buildAlertMessage(alert, 'resolved', { publicBaseUrl: null }), 'key-2');
 
     const [request] = await slack.waitFor(1);
@@ -55,7 +66,9 @@ describe('Slack sink (real @slack/webhook POSTs to a local Slack stand-in)', () 
 
   it('turns 429 with Retry-After into RetryLaterError carrying that delay', async () => {
     slack.script.push(SLACK_RATE_LIMITED(7));
-    const error = await createSlackSink({ webhookUrl: slack.url }).send(opened(), 'k').catch((e: unknown) => e);
+    const error = await createSlackSink({ webhookUrl: slack.url })
+      .send(opened(), 'k')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryLaterError);
     expect((error as RetryLaterError).delayMs).toBe(7000);
   });
@@ -68,14 +81,18 @@ describe('Slack sink (real @slack/webhook POSTs to a local Slack stand-in)', () 
     expect(first).toBeInstanceOf(RetryLaterError);
     expect(second).toBeInstanceOf(PermanentError);
     for (const error of [first, second]) {
-      expect(JSON.stringify({ message: (error as Error).message, cause: String((error as Error).cause) })).not.toContain('s3cr3tWebhookToken');
+      expect(
+        JSON.stringify({ message: (error as Error).message, cause: String((error as Error).cause) }),
+      ).not.toContain('s3cr3tWebhookToken');
     }
   });
 
   it('reports a Slack that cannot be reached as retryable, without the URL', async () => {
     const url = slack.url;
     await slack.close();
-    const error = await createSlackSink({ webhookUrl: url }).send(opened(), 'k').catch((e: unknown) => e);
+    const error = await createSlackSink({ webhookUrl: url })
+      .send(opened(), 'k')
+      .catch((e: unknown) => e);
     slack = await startSlackReceiver(); // for afterEach
     expect(error).toBeInstanceOf(RetryLaterError);
     expect((error as Error).message).toContain('could not be reached');
@@ -96,7 +113,10 @@ describe('Slack sink (real @slack/webhook POSTs to a local Slack stand-in)', () 
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
     try {
-      const error = await createSlackSink({ webhookUrl: `http://127.0.0.1:${port}/services/T0/B0/s3cr3tWebhookToken`, timeoutMs: 300 })
+      const error = await createSlackSink({
+        webhookUrl: `http://127.0.0.1:${port}/services/T0/B0/s3cr3tWebhookToken`,
+        timeoutMs: 300,
+      })
         .send(opened(), 'k')
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RetryLaterError);

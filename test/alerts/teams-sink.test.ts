@@ -14,13 +14,21 @@ import { RA_UPN, RA_USER_ID, alertOf, swapFinding, unlicensedFinding } from './a
 
 const textBlock = z.object({ type: z.literal('TextBlock'), text: z.string().min(1) }).loose();
 const factSet = z
-  .object({ type: z.literal('FactSet'), facts: z.array(z.object({ title: z.string(), value: z.string() }).strict()).min(1) })
+  .object({
+    type: z.literal('FactSet'),
+    facts: z.array(z.object({ title: z.string(), value: z.string() }).strict()).min(1),
+  })
   .loose();
-const openUrl = z.object({ type: z.literal('Action.OpenUrl'), url: z.url(), title: z.string().optional() }).loose();
+const openUrl = z
+  .object({ type: z.literal('Action.OpenUrl'), url: z.url(), title: z.string().optional() })
+  .loose();
 const adaptiveCard = z
   .object({
     type: z.literal('AdaptiveCard'),
-    version: z.string().regex(/^1\.(\d+)$/).refine((v) => Number(v.split('.')[1]) >= 4, 'Teams needs 1.4 or later'),
+    version: z
+      .string()
+      .regex(/^1\.(\d+)$/)
+      .refine((v) => Number(v.split('.')[1]) >= 4, 'Teams needs 1.4 or later'),
     $schema: z.string().optional(),
     body: z.array(z.discriminatedUnion('type', [textBlock, factSet])).min(1),
     actions: z.array(openUrl).optional(),
@@ -44,14 +52,18 @@ const workflowsEnvelope = z
 function cardText(body: unknown): string {
   const card = workflowsEnvelope.parse(body).attachments[0]!.content;
   return card.body
-    .map((el) => (el.type === 'TextBlock' ? el.text : el.facts.map((f) => `${f.title}: ${f.value}`).join('\n')))
+    .map((el) =>
+      el.type === 'TextBlock' ? el.text : el.facts.map((f) => `${f.title}: ${f.value}`).join('\n'),
+    )
     .join('\n');
 }
 
 describe('Teams sink (Adaptive Card in the Workflows envelope, posted to a local receiver)', () => {
   let teams: WebhookReceiver;
   beforeEach(async () => {
-    teams = await startWebhookReceiver({ path: '/workflows/abc/triggers/manual/paths/invoke?sig=SIGsecret123' });
+    teams = await startWebhookReceiver({
+      path: '/workflows/abc/triggers/manual/paths/invoke?sig=SIGsecret123',
+    });
   });
   afterEach(async () => {
     await teams.close();
@@ -59,13 +71,18 @@ describe('Teams sink (Adaptive Card in the Workflows envelope, posted to a local
 
   it('posts a valid Adaptive Card 1.4 with the account, activities, why, steps and a link', async () => {
     const sink = createTeamsSink({ webhookUrl: teams.url });
-    await sink.send(buildAlertMessage(alertOf(swapFinding()), 'opened', { publicBaseUrl: 'https://ra-watch.contoso.com' }), 'key-7');
+    await sink.send(
+      buildAlertMessage(alertOf(swapFinding()), 'opened', { publicBaseUrl: 'https://ra-watch.contoso.com' }),
+      'key-7',
+    );
 
     const [request] = await teams.waitFor(1);
     expect(request!.headers['content-type']).toContain('application/json');
     expect(request!.headers['idempotency-key']).toBe('key-7');
     const envelope = workflowsEnvelope.parse(request!.body);
-    expect(envelope.attachments[0]!.content.actions?.[0]?.url).toBe('https://ra-watch.contoso.com/api/alerts/alert-0001');
+    expect(envelope.attachments[0]!.content.actions?.[0]?.url).toBe(
+      'https://ra-watch.contoso.com/api/alerts/alert-0001',
+    );
     const text = cardText(request!.body);
     expect(text).toContain('[critical] Non-atomic license swap');
     expect(text).toContain(`UPN: ${RA_UPN}`);
@@ -83,8 +100,19 @@ describe('Teams sink (Adaptive Card in the Workflows envelope, posted to a local
   });
 
   it('a burst summary is a valid card too, with counts and "and N more"', async () => {
-    const items = Array.from({ length: 12 }, (_, i) => ({ alert: alertOf(unlicensedFinding(), { id: `a-${i}` }), kind: 'opened' as const }));
-    const digest = summarise({ kind: 'burst', tenantId: 't1', title: '12 alerts at once', at: '2025-03-04T12:00:00.000Z', items, listSize: 3, publicBaseUrl: null });
+    const items = Array.from({ length: 12 }, (_, i) => ({
+      alert: alertOf(unlicensedFinding(), { id: `a-${i}` }),
+      kind: 'opened' as const,
+    }));
+    const digest = summarise({
+      kind: 'burst',
+      tenantId: 't1',
+      title: '12 alerts at once',
+      at: '2025-03-04T12:00:00.000Z',
+      items,
+      listSize: 3,
+      publicBaseUrl: null,
+    });
     await createTeamsSink({ webhookUrl: teams.url }).send(digest, 'burst-key');
     const [request] = await teams.waitFor(1);
     const text = cardText(request!.body);
@@ -93,7 +121,15 @@ describe('Teams sink (Adaptive Card in the Workflows envelope, posted to a local
   });
 
   it('the model rejects what Teams would reject (so the check above can fail)', () => {
-    const message = { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', version: '1.2', body: [] } }] };
+    const message = {
+      type: 'message',
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.card.adaptive',
+          content: { type: 'AdaptiveCard', version: '1.2', body: [] },
+        },
+      ],
+    };
     expect(workflowsEnvelope.safeParse(message).success).toBe(false);
   });
 
@@ -112,7 +148,9 @@ describe('Teams sink (Adaptive Card in the Workflows envelope, posted to a local
     const error = await createTeamsSink({ webhookUrl: teams.url })
       .send(buildAlertMessage(alertOf(swapFinding()), 'opened', { publicBaseUrl: null }), 'k')
       .catch((e: unknown) => e);
-    expect((error as Error).message).toContain('Teams refused the message with 404: no route for POST [redacted]');
+    expect((error as Error).message).toContain(
+      'Teams refused the message with 404: no route for POST [redacted]',
+    );
     expect((error as Error).message).not.toContain('SIGsecret123');
     expect((error as Error).message).not.toContain('/workflows/abc');
   });

@@ -46,7 +46,9 @@ describe('generic webhook sink (signed JSON to a local receiver)', () => {
 
   it('a 400 from the receiver is permanent and the error does not carry the URL token', async () => {
     receiver.script.push({ status: 400, body: 'bad payload' });
-    const error = await createWebhookSink({ url: receiver.url, secret: null }).send(message(), 'k').catch((e: unknown) => e);
+    const error = await createWebhookSink({ url: receiver.url, secret: null })
+      .send(message(), 'k')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentError);
     expect((error as Error).message).toContain('400');
     expect((error as Error).message).not.toContain('psaToken42');

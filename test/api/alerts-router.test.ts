@@ -53,7 +53,10 @@ describe.each(ENGINES)('/api/alerts on %s', (engine) => {
   });
 
   async function call(path: string, init?: RequestInit): Promise<{ status: number; body: AnswerBody }> {
-    const res = await fetch(`${base}${path}`, { ...init, headers: { 'content-type': 'application/json', connection: 'close' } });
+    const res = await fetch(`${base}${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', connection: 'close' },
+    });
     return { status: res.status, body: (await res.json()) as AnswerBody };
   }
 
@@ -71,7 +74,12 @@ describe.each(ENGINES)('/api/alerts on %s', (engine) => {
 
     const resolved = await call(`?state=resolved&userId=${OTHER_USER}&tenantId=${TENANT_ID}`);
     expect(resolved.body.alerts).toHaveLength(1);
-    expect(resolved.body.alerts[0]!.deliveries.map((d) => d.kind).sort()).toEqual(['opened', 'opened', 'resolved', 'resolved']);
+    expect(resolved.body.alerts[0]!.deliveries.map((d) => d.kind).sort()).toEqual([
+      'opened',
+      'opened',
+      'resolved',
+      'resolved',
+    ]);
     expect((await call('?limit=1')).body.alerts).toHaveLength(1);
   });
 
@@ -100,7 +108,12 @@ describe.each(ENGINES)('/api/alerts on %s', (engine) => {
       body: JSON.stringify({ by: 'anna@contoso.com', reason: 'license ordered', snoozeUntil }),
     });
     expect(ack.status).toBe(200);
-    expect(ack.body).toMatchObject({ acknowledgedBy: 'anna@contoso.com', acknowledgeReason: 'license ordered', snoozedUntil: snoozeUntil, acknowledgedAt: h.clock.iso() });
+    expect(ack.body).toMatchObject({
+      acknowledgedBy: 'anna@contoso.com',
+      acknowledgeReason: 'license ordered',
+      snoozedUntil: snoozeUntil,
+      acknowledgedAt: h.clock.iso(),
+    });
     expect((await call(`/${opened[0]!.id}`)).body.acknowledgedBy).toBe('anna@contoso.com');
   });
 

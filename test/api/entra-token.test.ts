@@ -7,12 +7,25 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { createEntraTokenVerifier, trustedIssuers, type EntraVerifierOptions, type TrustedIssuer } from '../../src/api/entra-token';
+import {
+  createEntraTokenVerifier,
+  trustedIssuers,
+  type EntraVerifierOptions,
+  type TrustedIssuer,
+} from '../../src/api/entra-token';
 import { requireApiToken } from '../../src/api/require-api-token';
 import type { ApiEntraConfig } from '../../src/config';
 import { requestIds } from '../../src/http/request-id';
 import { captureLog, type CapturedLog } from '../alerts/dispatch-harness';
-import { API_APP_ID_URI, API_CLIENT_ID, CALLER_APP_ID, ENTRA_TENANT_ID, newSigningKey, startEntraStub, type EntraStub } from './entra-stub';
+import {
+  API_APP_ID_URI,
+  API_CLIENT_ID,
+  CALLER_APP_ID,
+  ENTRA_TENANT_ID,
+  newSigningKey,
+  startEntraStub,
+  type EntraStub,
+} from './entra-stub';
 
 const API_TOKEN = 'an-api-token-for-the-entra-tests-0123';
 
@@ -40,19 +53,39 @@ describe('the /api guard with Entra ID access tokens', () => {
   });
 
   function configFor(authorityHost = entra.authorityHost): ApiEntraConfig {
-    return { tenantId: ENTRA_TENANT_ID, audiences: [API_APP_ID_URI, API_CLIENT_ID], role: 'RaWatch.Admin', authorityHost };
+    return {
+      tenantId: ENTRA_TENANT_ID,
+      audiences: [API_APP_ID_URI, API_CLIENT_ID],
+      role: 'RaWatch.Admin',
+      authorityHost,
+    };
   }
 
   async function serve(
-    options: { apiToken?: string | null; config?: ApiEntraConfig; verifier?: EntraVerifierOptions; issuers?: TrustedIssuer[] } = {},
+    options: {
+      apiToken?: string | null;
+      config?: ApiEntraConfig;
+      verifier?: EntraVerifierOptions;
+      issuers?: TrustedIssuer[];
+    } = {},
   ): Promise<Guarded> {
     const log = captureLog();
     const config = options.config ?? configFor();
-    const verifier = createEntraTokenVerifier(config, options.verifier, options.issuers ?? trustedIssuers(config));
+    const verifier = createEntraTokenVerifier(
+      config,
+      options.verifier,
+      options.issuers ?? trustedIssuers(config),
+    );
     let writes = 0;
     const app = express();
     app.use(requestIds());
-    app.use('/api', requireApiToken(options.apiToken === undefined ? API_TOKEN : options.apiToken, { entra: verifier, logger: log.logger }));
+    app.use(
+      '/api',
+      requireApiToken(options.apiToken === undefined ? API_TOKEN : options.apiToken, {
+        entra: verifier,
+        logger: log.logger,
+      }),
+    );
     app.post('/api/things', (_req, res) => {
       writes += 1;
       res.status(201).json({ created: true });
@@ -65,7 +98,10 @@ describe('the /api guard with Entra ID access tokens', () => {
   }
 
   const post = (g: Guarded, token?: string) =>
-    fetch(`${g.url}/api/things`, { method: 'POST', headers: token === undefined ? {} : { Authorization: `Bearer ${token}` } });
+    fetch(`${g.url}/api/things`, {
+      method: 'POST',
+      headers: token === undefined ? {} : { Authorization: `Bearer ${token}` },
+    });
 
   it('lets a v2.0 access token with the app role through', async () => {
     const g = await serve();
@@ -96,7 +132,11 @@ describe('the /api guard with Entra ID access tokens', () => {
     expect(g.writes()).toBe(0);
     // The refusal is logged with the caller and the request id the caller got back, never with the token.
     const line = JSON.parse(g.log.lines.find((l) => l.includes('"status":403'))!) as Record<string, unknown>;
-    expect(line).toMatchObject({ level: 40, appId: CALLER_APP_ID, reason: 'the token does not hold the app role "RaWatch.Admin"' });
+    expect(line).toMatchObject({
+      level: 40,
+      appId: CALLER_APP_ID,
+      reason: 'the token does not hold the app role "RaWatch.Admin"',
+    });
     expect(line.requestId).toEqual(expect.any(String));
   });
 
@@ -105,13 +145,43 @@ describe('the /api guard with Entra ID access tokens', () => {
   const hmacSecret = new TextEncoder().encode('a-shared-secret-an-attacker-chose-0123456789');
 
   it.each<[string, (e: EntraStub) => Promise<string>, RegExp]>([
-    ['a wrong audience', (e) => e.mint({ claims: { aud: 'api://some-other-api' } }), /not for this API \(aud\)/],
-    ['another tenant as issuer', (e) => e.mint({ claims: { iss: `${e.authorityHost}/11111111-2222-4333-8444-555555555555/v2.0` } }), /not from the configured tenant/],
+    [
+      'a wrong audience',
+      (e) => e.mint({ claims: { aud: 'api://some-other-api' } }),
+      /not for this API \(aud\)/,
+    ],
+    [
+      'another tenant as issuer',
+      (e) => e.mint({ claims: { iss: `${e.authorityHost}/11111111-2222-4333-8444-555555555555/v2.0` } }),
+      /not from the configured tenant/,
+    ],
     ['no issuer', (e) => e.mint({ claims: { iss: undefined } }), /not from the configured tenant/],
     ['an expired token', (e) => e.mint({ expiresIn: -3600 }), /has expired/],
-    ['a forged signature under the published kid', async (e) => e.mint({ key: await otherKey }), /signature is not valid/],
-    ['a key the tenant does not publish', async (e) => e.mint({ key: await unknownKid }), /key the tenant does not publish/],
-    ['alg none', (e) => Promise.resolve(new UnsecuredJWT({ iss: e.v2Issuer, aud: API_CLIENT_ID, azp: CALLER_APP_ID, roles: ['RaWatch.Admin'] }).setExpirationTime('10m').encode()), /not signed with RS256/],
+    [
+      'a forged signature under the published kid',
+      async (e) => e.mint({ key: await otherKey }),
+      /signature is not valid/,
+    ],
+    [
+      'a key the tenant does not publish',
+      async (e) => e.mint({ key: await unknownKid }),
+      /key the tenant does not publish/,
+    ],
+    [
+      'alg none',
+      (e) =>
+        Promise.resolve(
+          new UnsecuredJWT({
+            iss: e.v2Issuer,
+            aud: API_CLIENT_ID,
+            azp: CALLER_APP_ID,
+            roles: ['RaWatch.Admin'],
+          })
+            .setExpirationTime('10m')
+            .encode(),
+        ),
+      /not signed with RS256/,
+    ],
     [
       'HS256 with a secret of its own',
       (e) =>
@@ -122,7 +192,11 @@ describe('the /api guard with Entra ID access tokens', () => {
       /not signed with RS256/,
     ],
     ['an ID token (no azp or appid)', (e) => e.mint({ claims: { azp: undefined } }), /not an access token/],
-    ['no expiry', (e) => e.mint({ claims: { exp: undefined } }), /exp.{0,3} claim is not acceptable \(missing\)/],
+    [
+      'no expiry',
+      (e) => e.mint({ claims: { exp: undefined } }),
+      /exp.{0,3} claim is not acceptable \(missing\)/,
+    ],
     ['three parts that are not a JWT', () => Promise.resolve('abc.def.ghi'), /not a JWT/],
   ])('answers 401 with invalid_token to %s, and does nothing', async (_what, tokenFor, reason) => {
     const g = await serve();
@@ -143,7 +217,9 @@ describe('the /api guard with Entra ID access tokens', () => {
     const none = await post(g);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer realm="ra-watch"');
-    expect(((await none.json()) as ErrorAnswer).error.message).toBe('Send "Authorization: Bearer <token>" with API_TOKEN or an Entra ID access token.');
+    expect(((await none.json()) as ErrorAnswer).error.message).toBe(
+      'Send "Authorization: Bearer <token>" with API_TOKEN or an Entra ID access token.',
+    );
     const wrong = await post(g, 'wrong-token-wrong-token');
     expect(wrong.status).toBe(401);
     expect(g.writes()).toBe(0);
@@ -160,8 +236,13 @@ describe('the /api guard with Entra ID access tokens', () => {
   it('accepts a v1.0 token (appid, Application ID URI) from the v1.0 issuer, checked against the v1.0 keys', async () => {
     const config = configFor();
     // sts.windows.net cannot be served here: the v1.0 issuer is trusted with its keys on the stand-in host.
-    const g = await serve({ config, issuers: [...trustedIssuers(config), { issuer: entra.v1Issuer, jwksUrl: entra.v1JwksUrl }] });
-    const v1 = await entra.mint({ claims: { iss: entra.v1Issuer, aud: API_APP_ID_URI, azp: undefined, appid: CALLER_APP_ID, ver: '1.0' } });
+    const g = await serve({
+      config,
+      issuers: [...trustedIssuers(config), { issuer: entra.v1Issuer, jwksUrl: entra.v1JwksUrl }],
+    });
+    const v1 = await entra.mint({
+      claims: { iss: entra.v1Issuer, aud: API_APP_ID_URI, azp: undefined, appid: CALLER_APP_ID, ver: '1.0' },
+    });
     expect((await post(g, v1)).status).toBe(201);
     // ...but not a v1.0 issuer the configuration does not trust (a national cloud: v2.0 only).
     const plain = await serve({ config });
@@ -205,9 +286,12 @@ describe('the /api guard with Entra ID access tokens', () => {
       const body = (await res.json()) as ErrorAnswer;
       expect(body.error).toMatchObject({
         code: 'auth-unavailable',
-        message: 'Entra ID signing keys are unavailable right now, so the token cannot be checked; try again shortly.',
+        message:
+          'Entra ID signing keys are unavailable right now, so the token cannot be checked; try again shortly.',
       });
-      expect(g.log.text()).toMatch(/signing keys at http:\/\/127\.0\.0\.1:\d+\/7d0f3c52-1a6b-4e89-b2f4-9c1e5a7d3b60\/discovery\/v2\.0\/keys could not be read/);
+      expect(g.log.text()).toMatch(
+        /signing keys at http:\/\/127\.0\.0\.1:\d+\/7d0f3c52-1a6b-4e89-b2f4-9c1e5a7d3b60\/discovery\/v2\.0\/keys could not be read/,
+      );
       expect(g.log.text()).not.toContain(token);
       expect((await post(g, API_TOKEN)).status).toBe(201);
       entra.failing = false;
@@ -232,7 +316,12 @@ describe('the /api guard with Entra ID access tokens', () => {
 
 describe('the issuers trusted for a tenant', () => {
   it('in the public cloud: the v2.0 issuer and the v1.0 sts.windows.net issuer, each with its own keys', () => {
-    expect(trustedIssuers({ authorityHost: 'https://login.microsoftonline.com/', tenantId: '7D0F3C52-1A6B-4E89-B2F4-9C1E5A7D3B60' })).toEqual([
+    expect(
+      trustedIssuers({
+        authorityHost: 'https://login.microsoftonline.com/',
+        tenantId: '7D0F3C52-1A6B-4E89-B2F4-9C1E5A7D3B60',
+      }),
+    ).toEqual([
       {
         issuer: 'https://login.microsoftonline.com/7d0f3c52-1a6b-4e89-b2f4-9c1e5a7d3b60/v2.0',
         jwksUrl: 'https://login.microsoftonline.com/7d0f3c52-1a6b-4e89-b2f4-9c1e5a7d3b60/discovery/v2.0/keys',
@@ -245,7 +334,9 @@ describe('the issuers trusted for a tenant', () => {
   });
 
   it('in a national cloud: the v2.0 issuer on its own sign-in host only', () => {
-    expect(trustedIssuers({ authorityHost: 'https://login.microsoftonline.us', tenantId: ENTRA_TENANT_ID })).toEqual([
+    expect(
+      trustedIssuers({ authorityHost: 'https://login.microsoftonline.us', tenantId: ENTRA_TENANT_ID }),
+    ).toEqual([
       {
         issuer: `https://login.microsoftonline.us/${ENTRA_TENANT_ID}/v2.0`,
         jwksUrl: `https://login.microsoftonline.us/${ENTRA_TENANT_ID}/discovery/v2.0/keys`,

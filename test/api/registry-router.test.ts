@@ -38,7 +38,12 @@ describe('/api/resource-accounts over a real server and a real store', () => {
     await queue.close();
     await db.drop();
   });
-  const put = (userId: string, body: unknown) => fetch(`${url}/${userId}`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const put = (userId: string, body: unknown) =>
+    fetch(`${url}/${userId}`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('declares an account, lists it with the identified ones, and hands it to the worker', async () => {
     await store.identifications.put({
@@ -50,11 +55,25 @@ describe('/api/resource-accounts over a real server and a real store', () => {
       application: 'unknown',
       checkedAt: new Date().toISOString(),
     });
-    const res = await put(DECLARED, { isResourceAccount: true, application: 'call-queue', note: 'lobby queue' });
+    const res = await put(DECLARED, {
+      isResourceAccount: true,
+      application: 'call-queue',
+      note: 'lobby queue',
+    });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ entry: { tenantId: TENANT, userId: DECLARED, isResourceAccount: true, application: 'call-queue', note: 'lobby queue' } });
+    expect(await res.json()).toMatchObject({
+      entry: {
+        tenantId: TENANT,
+        userId: DECLARED,
+        isResourceAccount: true,
+        application: 'call-queue',
+        note: 'lobby queue',
+      },
+    });
 
-    const listed = (await (await fetch(url)).json()) as { resourceAccounts: Array<{ userId: string; identifiedBy: string }> };
+    const listed = (await (await fetch(url)).json()) as {
+      resourceAccounts: Array<{ userId: string; identifiedBy: string }>;
+    };
     expect(listed.resourceAccounts.map((r) => [r.userId, r.identifiedBy]).sort()).toEqual(
       [
         [DECLARED, 'registry'],
@@ -63,7 +82,12 @@ describe('/api/resource-accounts over a real server and a real store', () => {
     );
 
     const [message] = await queue.receive({ maxMessages: 10, leaseMs: 10_000 });
-    expect(message?.body).toMatchObject({ kind: 'user-changed', tenantId: TENANT, userId: DECLARED, changeType: 'reconcile' });
+    expect(message?.body).toMatchObject({
+      kind: 'user-changed',
+      tenantId: TENANT,
+      userId: DECLARED,
+      changeType: 'reconcile',
+    });
   });
 
   it('lists an identified account the registry excludes once, as the registry says', async () => {
@@ -76,9 +100,15 @@ describe('/api/resource-accounts over a real server and a real store', () => {
       application: 'unknown',
       checkedAt: new Date().toISOString(),
     });
-    expect((await put(IDENTIFIED, { isResourceAccount: false, note: 'a person, licensed by mistake' })).status).toBe(200);
-    const listed = (await (await fetch(url)).json()) as { resourceAccounts: Array<{ userId: string; identifiedBy: string; isResourceAccount: boolean }> };
-    expect(listed.resourceAccounts).toEqual([expect.objectContaining({ userId: IDENTIFIED, identifiedBy: 'registry', isResourceAccount: false })]);
+    expect(
+      (await put(IDENTIFIED, { isResourceAccount: false, note: 'a person, licensed by mistake' })).status,
+    ).toBe(200);
+    const listed = (await (await fetch(url)).json()) as {
+      resourceAccounts: Array<{ userId: string; identifiedBy: string; isResourceAccount: boolean }>;
+    };
+    expect(listed.resourceAccounts).toEqual([
+      expect.objectContaining({ userId: IDENTIFIED, identifiedBy: 'registry', isResourceAccount: false }),
+    ]);
   });
 
   it('removes an entry, and says so when there is none', async () => {
@@ -93,7 +123,12 @@ describe('/api/resource-accounts over a real server and a real store', () => {
   it.each([
     ['a user id that is not a GUID', 'lobby-phone', { isResourceAccount: true }, /GUID/],
     ['no isResourceAccount', DECLARED, { note: 'x' }, /isResourceAccount/],
-    ['an unknown application', DECLARED, { isResourceAccount: true, application: 'voicemail' }, /application/],
+    [
+      'an unknown application',
+      DECLARED,
+      { isResourceAccount: true, application: 'voicemail' },
+      /application/,
+    ],
     ['an unknown field', DECLARED, { isResourceAccount: true, colour: 'red' }, /colour|Unrecognized/i],
   ])('refuses %s with a 400 that names it, and stores nothing', async (_what, userId, body, message) => {
     const res = await put(userId, body);

@@ -25,7 +25,9 @@ describe('the API token guard', () => {
   it('lets a request with the right bearer token through', async () => {
     const { url, server } = await serve('a-long-api-token-0123456789');
     servers.push(server);
-    const res = await fetch(`${url}/api/ping`, { headers: { Authorization: 'Bearer a-long-api-token-0123456789' } });
+    const res = await fetch(`${url}/api/ping`, {
+      headers: { Authorization: 'Bearer a-long-api-token-0123456789' },
+    });
     expect(res.status).toBe(200);
   });
 

@@ -42,14 +42,21 @@ describe('/api/subscriptions over a real server, against the Graph simulator', (
     servers.push(server);
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/subscriptions`;
   }
-  const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (url: string, body: unknown) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('creates, lists, renews and deletes', async () => {
     const url = await serve(h.endpoint.baseUrl);
 
     const created = await post(url, { resource: 'users' });
     expect(created.status).toBe(201);
-    const { subscription } = (await created.json()) as { subscription: { id: string; tenantId: string; clientStateRef: string } };
+    const { subscription } = (await created.json()) as {
+      subscription: { id: string; tenantId: string; clientStateRef: string };
+    };
     expect(subscription).toMatchObject({ tenantId: WATCH_TENANT, clientStateRef: 'CLIENT_STATE#1' });
     expect(JSON.stringify(subscription)).not.toContain('client-state-secret');
 
@@ -58,7 +65,10 @@ describe('/api/subscriptions over a real server, against the Graph simulator', (
 
     const renewed = await post(`${url}/${subscription.id}/renew`, {});
     expect(renewed.status).toBe(200);
-    expect(await renewed.json()).toMatchObject({ subscription: { id: subscription.id }, recreatedFrom: null });
+    expect(await renewed.json()).toMatchObject({
+      subscription: { id: subscription.id },
+      recreatedFrom: null,
+    });
 
     expect((await fetch(`${url}/${subscription.id}`, { method: 'DELETE' })).status).toBe(204);
     const again = await fetch(`${url}/${subscription.id}`, { method: 'DELETE' });

@@ -22,10 +22,14 @@ const HOSTILE = 'Sales\u001b]0;pwned\u0007\u001b[2J Queue\u009b31m red\u0000\u00
 const CONTROL_BUT_TAB_AND_NEWLINE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
 async function cli(db: TestDatabase, ...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ['-r', './test/support/ts-register.js', 'src/cli/main.ts', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, DATABASE_URL: db.url, LOG_LEVEL: 'silent' },
-  });
+  const { stdout } = await run(
+    process.execPath,
+    ['-r', './test/support/ts-register.js', 'src/cli/main.ts', ...args],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, DATABASE_URL: db.url, LOG_LEVEL: 'silent' },
+    },
+  );
   return stdout;
 }
 
@@ -37,14 +41,27 @@ describe('CLI output carries no terminal control characters from tenant data', (
     const finding = {
       ruleId: 'ra.unlicensed' as const,
       severity: 'critical' as const,
-      subject: { kind: 'user' as const, tenantId: 't1', userId: 'u1', displayName: HOSTILE, userPrincipalName: 'ra_sales@contoso.com' },
+      subject: {
+        kind: 'user' as const,
+        tenantId: 't1',
+        userId: 'u1',
+        displayName: HOSTILE,
+        userPrincipalName: 'ra_sales@contoso.com',
+      },
       title: `${HOSTILE} has no Teams Phone Resource Account license`,
       evidence: {},
       whyItMatters: 'The call queue may stop working.',
       remediation: ['Assign the Teams Phone Resource Account license.'],
       dedupeKey: 'ra.unlicensed:t1:u1',
     };
-    await store.recordObservation({ scope: { tenantId: 't1', userId: 'u1', ruleIds: ['ra.unlicensed'] }, findings: [finding], at: new Date().toISOString() }, () => ['log']);
+    await store.recordObservation(
+      {
+        scope: { tenantId: 't1', userId: 'u1', ruleIds: ['ra.unlicensed'] },
+        findings: [finding],
+        at: new Date().toISOString(),
+      },
+      () => ['log'],
+    );
   });
   afterEach(async () => {
     await db.drop();

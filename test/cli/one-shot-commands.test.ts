@@ -13,7 +13,14 @@ import { captureOutput } from '../support/captured-output';
 
 jest.setTimeout(120_000);
 
-const ENV_NAMES = ['DATABASE_URL', 'GRAPH_BASE_URL', 'GRAPH_ACCESS_TOKEN', 'AZURE_TENANT_ID', 'PUBLIC_BASE_URL', 'LOG_LEVEL'];
+const ENV_NAMES = [
+  'DATABASE_URL',
+  'GRAPH_BASE_URL',
+  'GRAPH_ACCESS_TOKEN',
+  'AZURE_TENANT_ID',
+  'PUBLIC_BASE_URL',
+  'LOG_LEVEL',
+];
 
 describe('one-shot CLI commands', () => {
   let db: TestDatabase;
@@ -36,13 +43,17 @@ describe('one-shot CLI commands', () => {
 
   it('lists dead letters with their reason and puts one back on the queue', async () => {
     const queue = createEmbeddedQueue(db.database, { maxDeliveries: 3 });
-    await queue.send([{ messageId: 'poison-1', orderingKey: 't/u', body: { kind: 'user-changed', nonsense: true } as never }]);
+    await queue.send([
+      { messageId: 'poison-1', orderingKey: 't/u', body: { kind: 'user-changed', nonsense: true } as never },
+    ]);
     const [leased] = await queue.receive({ maxMessages: 1, leaseMs: 10_000 });
     await queue.deadLetter(leased!, 'invalid work item', 'userId: Required');
 
     const list = captureOutput();
     expect(await runCli(['dead-letters', 'list', '--json'], list)).toBe(0);
-    const { deadLetters } = list.documents[0] as { deadLetters: Array<{ id: string; reason: string; description: string }> };
+    const { deadLetters } = list.documents[0] as {
+      deadLetters: Array<{ id: string; reason: string; description: string }>;
+    };
     expect(deadLetters).toHaveLength(1);
     expect(deadLetters[0]).toMatchObject({ reason: 'invalid work item', description: 'userId: Required' });
 
@@ -60,7 +71,13 @@ describe('one-shot CLI commands', () => {
     const finding = {
       ruleId: 'ra.unlicensed' as const,
       severity: 'critical' as const,
-      subject: { kind: 'user' as const, tenantId: 't1', userId: 'u1', displayName: 'Sales Queue', userPrincipalName: 'ra_sales@contoso.com' },
+      subject: {
+        kind: 'user' as const,
+        tenantId: 't1',
+        userId: 'u1',
+        displayName: 'Sales Queue',
+        userPrincipalName: 'ra_sales@contoso.com',
+      },
       title: 'Sales Queue has no Teams Phone Resource Account license',
       evidence: {},
       whyItMatters: 'The call queue may stop working.',
@@ -68,7 +85,10 @@ describe('one-shot CLI commands', () => {
       dedupeKey: 'ra.unlicensed:t1:u1',
     };
     const at = new Date().toISOString();
-    await store.recordObservation({ scope: { tenantId: 't1', userId: 'u1', ruleIds: ['ra.unlicensed'] }, findings: [finding], at }, () => ['log']);
+    await store.recordObservation(
+      { scope: { tenantId: 't1', userId: 'u1', ruleIds: ['ra.unlicensed'] }, findings: [finding], at },
+      () => ['log'],
+    );
 
     const list = captureOutput();
     expect(await runCli(['alerts', 'list', '--state', 'open', '--json'], list)).toBe(0);
@@ -76,7 +96,12 @@ describe('one-shot CLI commands', () => {
     expect(alerts.map((a) => a.ruleId)).toEqual(['ra.unlicensed']);
 
     const ack = captureOutput();
-    expect(await runCli(['alerts', 'ack', alerts[0]!.id, '--by', 'adele', '--reason', 'license ordered', '--json'], ack)).toBe(0);
+    expect(
+      await runCli(
+        ['alerts', 'ack', alerts[0]!.id, '--by', 'adele', '--reason', 'license ordered', '--json'],
+        ack,
+      ),
+    ).toBe(0);
     expect(ack.documents[0]).toMatchObject({ acknowledgedBy: 'adele', acknowledgeReason: 'license ordered' });
 
     expect(await runCli(['alerts', 'ack', 'nope', '--by', 'adele'], captureOutput())).toBe(2);
@@ -109,21 +134,38 @@ describe('one-shot CLI commands', () => {
       const out = captureOutput();
       expect(await runCli(['allocation', '--json'], out)).toBe(0);
       // The remove-first scenario's tenant: 20 Teams Phone Standard seats → 25 + 2 free; one resource account.
-      expect(out.documents[0]).toMatchObject({ qualifyingLicenses: 20, freeAllocation: 27, needed: 1, toBuy: 0 });
+      expect(out.documents[0]).toMatchObject({
+        qualifyingLicenses: 20,
+        freeAllocation: 27,
+        needed: 1,
+        toBuy: 0,
+      });
     });
 
     it('keeps the registry: add, list, exclude, remove, and refuses a user that is not an object id', async () => {
       const userId = '0b0b0b0b-1111-4222-8333-944444444444';
-      expect(await runCli(['resource-accounts', 'add', userId, '--application', 'call-queue', '--note', 'lost every license'], captureOutput())).toBe(0);
+      expect(
+        await runCli(
+          ['resource-accounts', 'add', userId, '--application', 'call-queue', '--note', 'lost every license'],
+          captureOutput(),
+        ),
+      ).toBe(0);
       const list = captureOutput();
       expect(await runCli(['resource-accounts', 'list', '--json'], list)).toBe(0);
       expect((list.documents[0] as { registry: unknown[] }).registry).toEqual([
-        expect.objectContaining({ userId, isResourceAccount: true, application: 'call-queue', note: 'lost every license' }),
+        expect.objectContaining({
+          userId,
+          isResourceAccount: true,
+          application: 'call-queue',
+          note: 'lost every license',
+        }),
       ]);
       expect(await runCli(['resource-accounts', 'add', userId, '--not'], captureOutput())).toBe(0);
       const excluded = captureOutput();
       await runCli(['resource-accounts', 'list', '--json'], excluded);
-      expect((excluded.documents[0] as { registry: unknown[] }).registry).toEqual([expect.objectContaining({ userId, isResourceAccount: false })]);
+      expect((excluded.documents[0] as { registry: unknown[] }).registry).toEqual([
+        expect.objectContaining({ userId, isResourceAccount: false }),
+      ]);
       expect(await runCli(['resource-accounts', 'remove', userId], captureOutput())).toBe(0);
       expect(await runCli(['resource-accounts', 'remove', userId], captureOutput())).toBe(2);
       expect(await runCli(['resource-accounts', 'add', 'ra_sales@contoso.com'], captureOutput())).toBe(2);
@@ -139,10 +181,17 @@ describe('one-shot CLI commands', () => {
 
   it('replays an empty range with a notice, and refuses an inverted one with exit code 2', async () => {
     const out = captureOutput();
-    expect(await runCli(['replay', '--from', '1d', '--tenant', '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17'], out)).toBe(0);
+    expect(
+      await runCli(['replay', '--from', '1d', '--tenant', '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17'], out),
+    ).toBe(0);
     expect(out.stdout()).toMatch(/No events were received/);
     const bad = captureOutput();
-    expect(await runCli(['replay', '--from', '1d', '--to', '2d', '--tenant', '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17'], bad)).toBe(2);
+    expect(
+      await runCli(
+        ['replay', '--from', '1d', '--to', '2d', '--tenant', '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17'],
+        bad,
+      ),
+    ).toBe(2);
     expect(bad.errors.join('\n')).toMatch(/--from|from/);
   });
 });

@@ -9,7 +9,13 @@ import { captureOutput } from '../support/captured-output';
 import { startSlackReceiver } from '../support/slack-receiver';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
-const ENV_NAMES = ['SLACK_WEBHOOK_URL', 'TEAMS_WEBHOOK_URL', 'ALERT_WEBHOOK_URL', 'ALERT_WEBHOOK_SECRET', 'LOG_LEVEL'];
+const ENV_NAMES = [
+  'SLACK_WEBHOOK_URL',
+  'TEAMS_WEBHOOK_URL',
+  'ALERT_WEBHOOK_URL',
+  'ALERT_WEBHOOK_SECRET',
+  'LOG_LEVEL',
+];
 
 describe('alerts test-sinks never prints a configured URL, not even the path and query a peer echoes', () => {
   const saved = new Map<string, string | undefined>();
@@ -21,10 +27,16 @@ describe('alerts test-sinks never prints a configured URL, not even the path and
     for (const name of ENV_NAMES) saved.set(name, process.env[name]);
     for (const name of ENV_NAMES) delete process.env[name];
     slack = await startSlackReceiver();
-    teams = await startWebhookReceiver({ path: '/workflows/7f3c9a1e55d04b2e9f0a6c1d2e3f4a5b/triggers/manual/paths/invoke?api-version=1&sig=SIGsecret123xyz' });
+    teams = await startWebhookReceiver({
+      path: '/workflows/7f3c9a1e55d04b2e9f0a6c1d2e3f4a5b/triggers/manual/paths/invoke?api-version=1&sig=SIGsecret123xyz',
+    });
     hook = await startWebhookReceiver({ path: '/hooks/ra?token=tok3n-XYZ-42' });
     slack.fallback = { status: 404, body: (path) => `no_service for ${path}` };
-    teams.fallback = { status: 404, body: (path) => `{"error":{"code":"TriggerNotFound","message":"no route for POST ${path}; signature ${new URL(path, 'http://x').searchParams.get('sig') ?? ''} is not valid"}}` };
+    teams.fallback = {
+      status: 404,
+      body: (path) =>
+        `{"error":{"code":"TriggerNotFound","message":"no route for POST ${path}; signature ${new URL(path, 'http://x').searchParams.get('sig') ?? ''} is not valid"}}`,
+    };
     hook.fallback = { status: 401, body: (path) => `bad token in ${decodeURIComponent(path)}` };
     process.env.SLACK_WEBHOOK_URL = slack.url;
     process.env.TEAMS_WEBHOOK_URL = teams.url;
@@ -40,7 +52,10 @@ describe('alerts test-sinks never prints a configured URL, not even the path and
   });
 
   it('in human and in JSON output', async () => {
-    for (const args of [['alerts', 'test-sinks'], ['alerts', 'test-sinks', '--json']]) {
+    for (const args of [
+      ['alerts', 'test-sinks'],
+      ['alerts', 'test-sinks', '--json'],
+    ]) {
       const out = captureOutput();
       expect(await runCli(args, out)).toBe(1);
       const printed = [out.stdout(), JSON.stringify(out.documents), out.errors.join('\n')].join('\n');
@@ -48,7 +63,16 @@ describe('alerts test-sinks never prints a configured URL, not even the path and
       expect(printed).toMatch(/Slack refused the message with 404/);
       expect(printed).toMatch(/Teams refused the message with 404/);
       expect(printed).toMatch(/Webhook refused the message with 401/);
-      for (const secret of ['s3cr3tWebhookToken', '/services/T0RAWATCH', '7f3c9a1e55d04b2e9f0a6c1d2e3f4a5b', '/workflows/', 'sig=SIG', 'SIGsecret123xyz', 'tok3n-XYZ-42', '/hooks/ra']) {
+      for (const secret of [
+        's3cr3tWebhookToken',
+        '/services/T0RAWATCH',
+        '7f3c9a1e55d04b2e9f0a6c1d2e3f4a5b',
+        '/workflows/',
+        'sig=SIG',
+        'SIGsecret123xyz',
+        'tok3n-XYZ-42',
+        '/hooks/ra',
+      ]) {
         expect(printed).not.toContain(secret);
       }
     }

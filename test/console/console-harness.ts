@@ -111,7 +111,8 @@ export async function startConsoleHarness(
       { path: '/', router: createConsoleRouter({ signIn: consoleSignInSettings(config) }) },
     ],
   });
-  if (options.entra !== undefined) options.entra.spa = { clientId: CONSOLE_CLIENT_ID, redirectUris: [`${app.url ?? ''}/`] };
+  if (options.entra !== undefined)
+    options.entra.spa = { clientId: CONSOLE_CLIENT_ID, redirectUris: [`${app.url ?? ''}/`] };
   consoleApi = createConsoleApiRouter({ store: app.store, queue: app.queue, tenantIds: app.tenantIds });
   let browser: Browser | null = null;
   try {

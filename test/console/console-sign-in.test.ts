@@ -13,14 +13,24 @@ import { loadConfig } from '../../src/config';
 import { CONSOLE_AUTH_PATH, createConsoleRouter } from '../../src/console/console-router';
 import { consoleSignInSettings, type ConsoleSignIn } from '../../src/console/console-sign-in';
 import { contentSecurityPolicy, securityHeaders } from '../../src/http/security-headers';
-import { API_CLIENT_ID, CONSOLE_CLIENT_ID, ENTRA_TENANT_ID, startEntraStub, type EntraStub } from '../api/entra-stub';
+import {
+  API_CLIENT_ID,
+  CONSOLE_CLIENT_ID,
+  ENTRA_TENANT_ID,
+  startEntraStub,
+  type EntraStub,
+} from '../api/entra-stub';
 
 const TENANT = '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17';
 
 describe('consoleSignInSettings', () => {
   it('is null unless both the API settings and CONSOLE_ENTRA_CLIENT_ID are there', () => {
     expect(consoleSignInSettings(loadConfig({}))).toBeNull();
-    expect(consoleSignInSettings(loadConfig({ API_ENTRA_TENANT_ID: TENANT, API_ENTRA_AUDIENCE: 'api://ra-watch' }))).toBeNull();
+    expect(
+      consoleSignInSettings(
+        loadConfig({ API_ENTRA_TENANT_ID: TENANT, API_ENTRA_AUDIENCE: 'api://ra-watch' }),
+      ),
+    ).toBeNull();
   });
 
   it('asks for the first audience /.default at the configured sign-in host, in the public cloud by default', () => {
@@ -50,7 +60,10 @@ describe('consoleSignInSettings', () => {
         CONSOLE_ENTRA_CLIENT_ID: CONSOLE_CLIENT_ID,
       }),
     );
-    expect(settings).toMatchObject({ authority: `https://login.microsoftonline.us/${TENANT}`, scope: `${API_CLIENT_ID}/.default` });
+    expect(settings).toMatchObject({
+      authority: `https://login.microsoftonline.us/${TENANT}`,
+      scope: `${API_CLIENT_ID}/.default`,
+    });
   });
 });
 
@@ -100,7 +113,8 @@ describe('the console router with and without Microsoft sign-in', () => {
     const strict = directives(contentSecurityPolicy());
     const widened = directives(policy);
     expect(widened.get('connect-src')).toBe("connect-src 'self' https://login.microsoftonline.us");
-    for (const [name, directive] of strict) if (name !== 'connect-src') expect(widened.get(name)).toBe(directive);
+    for (const [name, directive] of strict)
+      if (name !== 'connect-src') expect(widened.get(name)).toBe(directive);
     expect([...widened.keys()]).toEqual([...strict.keys()]);
   });
 
@@ -112,7 +126,9 @@ describe('the console router with and without Microsoft sign-in', () => {
     servers.push(server);
     await new Promise((resolve) => server.once('listening', resolve));
     const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    expect(res.headers.get('content-security-policy')).toBe(contentSecurityPolicy({ connectSrc: ['https://login.microsoftonline.com'] }));
+    expect(res.headers.get('content-security-policy')).toBe(
+      contentSecurityPolicy({ connectSrc: ['https://login.microsoftonline.com'] }),
+    );
   });
 });
 
@@ -155,7 +171,12 @@ describe('the stand-in Entra ID refuses what Entra refuses', () => {
     fetch(`${entra.authorityHost}/${ENTRA_TENANT_ID}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
-      body: new URLSearchParams({ client_id: CONSOLE_CLIENT_ID, grant_type: 'authorization_code', redirect_uri: redirectUri, ...form }),
+      body: new URLSearchParams({
+        client_id: CONSOLE_CLIENT_ID,
+        grant_type: 'authorization_code',
+        redirect_uri: redirectUri,
+        ...form,
+      }),
     });
 
   it('does not redirect to an unregistered redirect URI or for another client', async () => {
@@ -164,9 +185,15 @@ describe('the stand-in Entra ID refuses what Entra refuses', () => {
   });
 
   it('redeems a code once, with the right verifier, cross-origin only', async () => {
-    const wrong = await redeem({ code: await codeFrom(), code_verifier: randomBytes(32).toString('base64url') });
+    const wrong = await redeem({
+      code: await codeFrom(),
+      code_verifier: randomBytes(32).toString('base64url'),
+    });
     expect(wrong.status).toBe(400);
-    expect(await wrong.json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/AADSTS501481/) });
+    expect(await wrong.json()).toMatchObject({
+      error: 'invalid_grant',
+      error_description: expect.stringMatching(/AADSTS501481/),
+    });
 
     expect((await redeem({ code: await codeFrom(), code_verifier: verifier }, {})).status).toBe(400);
 
@@ -174,11 +201,21 @@ describe('the stand-in Entra ID refuses what Entra refuses', () => {
     const ok = await redeem({ code, code_verifier: verifier });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('access-control-allow-origin')).toBe(origin);
-    expect(await ok.json()).toMatchObject({ token_type: 'Bearer', access_token: expect.any(String), expires_in: 3599 });
+    expect(await ok.json()).toMatchObject({
+      token_type: 'Bearer',
+      access_token: expect.any(String),
+      expires_in: 3599,
+    });
     const again = await redeem({ code, code_verifier: verifier });
-    expect(await again.json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/already redeemed/) });
+    expect(await again.json()).toMatchObject({
+      error: 'invalid_grant',
+      error_description: expect.stringMatching(/already redeemed/),
+    });
 
-    const elsewhere = await redeem({ code: await codeFrom(), code_verifier: verifier }, { Origin: 'http://evil.example' });
+    const elsewhere = await redeem(
+      { code: await codeFrom(), code_verifier: verifier },
+      { Origin: 'http://evil.example' },
+    );
     expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -25,7 +25,9 @@ interface EnvEntry {
 
 function envEntries(source: string): EnvEntry[] {
   const entries: EnvEntry[] = [];
-  for (const match of source.matchAll(/\{\s*name:\s*'([A-Z][A-Z0-9_]*)'\s*,\s*(value|secretRef):\s*([^}]+)\}/g)) {
+  for (const match of source.matchAll(
+    /\{\s*name:\s*'([A-Z][A-Z0-9_]*)'\s*,\s*(value|secretRef):\s*([^}]+)\}/g,
+  )) {
     entries.push({ name: match[1]!, kind: match[2] as EnvEntry['kind'], source: match[3]!.trim() });
   }
   return entries;
@@ -76,31 +78,67 @@ describe('deploy/main.bicep', () => {
 
   it('sets what a Service Bus + PostgreSQL + managed identity deployment needs', () => {
     const names = env.map((e) => e.name);
-    for (const name of ['DATABASE_URL', 'QUEUE', 'SERVICE_BUS_NAMESPACE', 'SERVICE_BUS_QUEUE', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'PUBLIC_BASE_URL', 'CLIENT_STATE', 'API_TOKEN', 'SLACK_WEBHOOK_URL', 'SMTP_URL']) {
+    for (const name of [
+      'DATABASE_URL',
+      'QUEUE',
+      'SERVICE_BUS_NAMESPACE',
+      'SERVICE_BUS_QUEUE',
+      'AZURE_TENANT_ID',
+      'AZURE_CLIENT_ID',
+      'PUBLIC_BASE_URL',
+      'CLIENT_STATE',
+      'API_TOKEN',
+      'SLACK_WEBHOOK_URL',
+      'SMTP_URL',
+    ]) {
       expect(names).toContain(name);
     }
     expect(env.find((e) => e.name === 'QUEUE')?.source).toBe("'service-bus'");
     // The client id is the identity's: with no secret set, config.ts picks the managed identity credential.
     expect(env.find((e) => e.name === 'AZURE_CLIENT_ID')?.source).toBe('identity.properties.clientId');
-    for (const forbidden of ['AZURE_CLIENT_SECRET', 'GRAPH_ACCESS_TOKEN', 'SERVICE_BUS_CONNECTION_STRING']) expect(names).not.toContain(forbidden);
+    for (const forbidden of ['AZURE_CLIENT_SECRET', 'GRAPH_ACCESS_TOKEN', 'SERVICE_BUS_CONNECTION_STRING'])
+      expect(names).not.toContain(forbidden);
   });
 
   it('sets every secret variable from a Key Vault secret reference, never a plain value', () => {
     const secretEntries = env.filter((e) => SECRET_VARIABLES.includes(e.name));
     expect(secretEntries.map((e) => e.name)).toEqual(
-      expect.arrayContaining(['DATABASE_URL', 'CLIENT_STATE', 'API_TOKEN', 'SLACK_WEBHOOK_URL', 'SMTP_URL', 'TEAMS_WEBHOOK_URL', 'ALERT_WEBHOOK_URL', 'ALERT_WEBHOOK_SECRET', 'APPLICATIONINSIGHTS_CONNECTION_STRING']),
+      expect.arrayContaining([
+        'DATABASE_URL',
+        'CLIENT_STATE',
+        'API_TOKEN',
+        'SLACK_WEBHOOK_URL',
+        'SMTP_URL',
+        'TEAMS_WEBHOOK_URL',
+        'ALERT_WEBHOOK_URL',
+        'ALERT_WEBHOOK_SECRET',
+        'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      ]),
     );
     for (const entry of secretEntries) {
       expect({ name: entry.name, kind: entry.kind }).toEqual({ name: entry.name, kind: 'secretRef' });
       const ref = /^'([a-z0-9-]+)'$/.exec(entry.source)?.[1];
       expect(ref).toBeDefined();
       // The referenced Container App secret is a Key Vault URL read with the user-assigned identity.
-      expect(bicep).toMatch(new RegExp(`\\{ name: '${ref}', keyVaultUrl: \\w+\\.properties\\.secretUri, identity: identity\\.id \\}`));
+      expect(bicep).toMatch(
+        new RegExp(
+          `\\{ name: '${ref}', keyVaultUrl: \\w+\\.properties\\.secretUri, identity: identity\\.id \\}`,
+        ),
+      );
     }
   });
 
   it('keeps secure parameters secure', () => {
-    for (const name of ['clientState', 'apiToken', 'slackWebhookUrl', 'smtpUrl', 'teamsWebhookUrl', 'alertWebhookUrl', 'alertWebhookSecret', 'applicationInsightsConnectionString']) {
+    for (const name of [
+      'clientState',
+      'apiToken',
+      'slackWebhookUrl',
+      'smtpUrl',
+      'teamsWebhookUrl',
+      'alertWebhookUrl',
+      'alertWebhookSecret',
+      'applicationInsightsConnectionString',
+    ]) {
       expect(bicep).toMatch(new RegExp(`@secure\\(\\)\\n(@\\w+\\(\\d+\\)\\n)*param ${name} string`));
     }
   });
@@ -122,7 +160,9 @@ describe('deploy/main.bicep', () => {
 
   it('pulls the image from the private registry with the managed identity, which holds AcrPull on it', () => {
     const app = block(bicep, /resource app 'Microsoft\.App\/containerApps@/);
-    expect(app).toMatch(/registries: \[\{ server: registry\.properties\.loginServer, identity: identity\.id \}\]/);
+    expect(app).toMatch(
+      /registries: \[\{ server: registry\.properties\.loginServer, identity: identity\.id \}\]/,
+    );
     expect(app).toMatch(/image: '\$\{registry\.properties\.loginServer\}\//);
     expect(app).not.toMatch(/passwordSecretRef/);
     // AcrPull's built-in role definition id, assigned to the identity on that registry.
@@ -139,7 +179,10 @@ describe('deploy/main.bicep', () => {
     expect(server).toMatch(/passwordAuth: 'Disabled'/);
     expect(server).not.toMatch(/administratorLogin/);
     expect(server).toMatch(/delegatedSubnetResourceId:/);
-    const admin = block(bicep, /resource postgresAdmin 'Microsoft\.DBforPostgreSQL\/flexibleServers\/administrators@/);
+    const admin = block(
+      bicep,
+      /resource postgresAdmin 'Microsoft\.DBforPostgreSQL\/flexibleServers\/administrators@/,
+    );
     expect(admin).toMatch(/name: identity\.properties\.principalId/);
     expect(admin).toMatch(/principalName: identity\.name/);
     expect(admin).toMatch(/principalType: 'ServicePrincipal'/);
@@ -177,13 +220,21 @@ describe('deploy/main.parameters.example.json', () => {
   const example = JSON.parse(readFileSync(join(deploy, 'main.parameters.example.json'), 'utf8')) as {
     parameters: Record<string, { value: unknown }>;
   };
-  const declared = new Map([...bicep.matchAll(/^param (\w+) (\w+)( =)?/gm)].map((m) => [m[1]!, { type: m[2]!, hasDefault: m[3] !== undefined }]));
+  const declared = new Map(
+    [...bicep.matchAll(/^param (\w+) (\w+)( =)?/gm)].map((m) => [
+      m[1]!,
+      { type: m[2]!, hasDefault: m[3] !== undefined },
+    ]),
+  );
 
   it('gives only parameters the template declares, with the declared types', () => {
     for (const [name, { value }] of Object.entries(example.parameters)) {
       const param = declared.get(name);
       expect({ name, declared: param !== undefined }).toEqual({ name, declared: true });
-      expect({ name, type: typeof value }).toEqual({ name, type: param?.type === 'int' ? 'number' : param?.type === 'bool' ? 'boolean' : 'string' });
+      expect({ name, type: typeof value }).toEqual({
+        name,
+        type: param?.type === 'int' ? 'number' : param?.type === 'bool' ? 'boolean' : 'string',
+      });
     }
   });
 

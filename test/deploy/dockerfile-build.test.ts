@@ -15,7 +15,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, posix, relative } from 'node:path';
 import { z } from 'zod';
-import { envPairs, options, readDockerfile, readDockerignore, repositoryRoot, type Stage } from './dockerfile-parser';
+import {
+  envPairs,
+  options,
+  readDockerfile,
+  readDockerignore,
+  repositoryRoot,
+  type Stage,
+} from './dockerfile-parser';
 
 const stages = readDockerfile();
 const dockerignore = readDockerignore();
@@ -55,11 +62,14 @@ function machineEnv(): Record<string, string> {
 
 /** A path as the stage sees it (absolute under WORKDIR, or relative to it) → the temporary directory's path. */
 function hostPath(stage: StageFs, path: string): string {
-  if (stage.workdir === null || stage.dir === null) throw new Error(`stage ${stage.name ?? '?'}: ${path} used before WORKDIR`);
+  if (stage.workdir === null || stage.dir === null)
+    throw new Error(`stage ${stage.name ?? '?'}: ${path} used before WORKDIR`);
   if (!posix.isAbsolute(path)) return join(stage.dir, path);
   const inside = posix.relative(stage.workdir, path);
   if (inside.startsWith('..') || posix.isAbsolute(inside)) {
-    throw new Error(`stage ${stage.name ?? '?'}: ${path} is outside WORKDIR ${stage.workdir}; this test only maps the WORKDIR`);
+    throw new Error(
+      `stage ${stage.name ?? '?'}: ${path} is outside WORKDIR ${stage.workdir}; this test only maps the WORKDIR`,
+    );
   }
   return join(stage.dir, inside);
 }
@@ -79,7 +89,10 @@ function mapWorkdirPaths(stage: StageFs, text: string): string {
 function stageEnv(stage: StageFs): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of stage.env) {
-    env[key] = key.toLowerCase() === 'npm_config_nodedir' ? dirname(dirname(process.execPath)) : mapWorkdirPaths(stage, value);
+    env[key] =
+      key.toLowerCase() === 'npm_config_nodedir'
+        ? dirname(dirname(process.execPath))
+        : mapWorkdirPaths(stage, value);
   }
   return env;
 }
@@ -111,11 +124,13 @@ function copy(stage: StageFs, args: string, built: Map<string, StageFs>): void {
   const { flags, rest } = options(args);
   // --chown names the image's `node` user, which this machine has not; the files belong to whoever runs the test.
   const unknown = Object.keys(flags).filter((flag) => flag !== 'from' && flag !== 'chown');
-  if (unknown.length > 0) throw new Error(`COPY ${args}: flags ${unknown.join(', ')} are not understood here`);
+  if (unknown.length > 0)
+    throw new Error(`COPY ${args}: flags ${unknown.join(', ')} are not understood here`);
   const from = flags.from;
   const sources = rest.slice(0, -1);
   const dest = rest[rest.length - 1];
-  if (dest === undefined || sources.length === 0) throw new Error(`COPY ${args}: needs a source and a destination`);
+  if (dest === undefined || sources.length === 0)
+    throw new Error(`COPY ${args}: needs a source and a destination`);
   const origin = from === undefined ? null : built.get(from);
   if (origin === undefined) throw new Error(`COPY ${args}: no earlier stage named ${from ?? ''}`);
   const target = hostPath(stage, dest);
@@ -130,7 +145,10 @@ function copy(stage: StageFs, args: string, built: Map<string, StageFs>): void {
     } else {
       path = hostPath(origin, source);
     }
-    if (!existsSync(path)) throw new Error(`COPY ${args}: ${source} does not exist${origin === null ? ' in the repository' : ` in stage ${from ?? ''}`}`);
+    if (!existsSync(path))
+      throw new Error(
+        `COPY ${args}: ${source} does not exist${origin === null ? ' in the repository' : ` in stage ${from ?? ''}`}`,
+      );
     const isDir = statSync(path).isDirectory();
     // A directory's contents go to the destination; a file goes into it when it is a directory (trailing / or many).
     const to = !isDir && intoDir ? join(target, basename(path)) : target;
@@ -150,7 +168,11 @@ interface Outcome {
 }
 
 /** Runs a process in its own process group (npm starts make and g++ under it), keeping the tail of its output. */
-function start(argv: string[], cwd: string, env: Record<string, string>): { child: ChildProcess; done: Promise<Outcome> } {
+function start(
+  argv: string[],
+  cwd: string,
+  env: Record<string, string>,
+): { child: ChildProcess; done: Promise<Outcome> } {
   const [program, ...args] = argv;
   if (program === undefined) throw new Error('empty command');
   const child = spawn(program, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -187,8 +209,11 @@ async function runStep(stage: StageFs, args: string): Promise<void> {
     // test, so the build relies on them being here already: name them if they are not.
     const install = /apt-get\s+install\s+([^&;|]*)/.exec(args);
     const packages = (install?.[1] ?? '').split(/\s+/).filter((w) => w !== '' && !w.startsWith('-'));
-    const missing = packages.filter((name) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', name], { env: machineEnv() }).status !== 0);
-    if (missing.length > 0) throw new Error(`RUN ${args}: ${missing.join(', ')} not found on this machine's PATH`);
+    const missing = packages.filter(
+      (name) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', name], { env: machineEnv() }).status !== 0,
+    );
+    if (missing.length > 0)
+      throw new Error(`RUN ${args}: ${missing.join(', ')} not found on this machine's PATH`);
     stage.systemPackages.push(...packages);
     return;
   }
@@ -200,11 +225,17 @@ async function runStep(stage: StageFs, args: string): Promise<void> {
       .filter((part) => !/^chown\b/.test(part))
       .join(' && '),
   );
-  const outside = command.split(/\s+/).find((word) => word.startsWith('/') && !word.startsWith(stage.dir ?? '//'));
-  if (outside !== undefined) throw new Error(`RUN ${args}: ${outside} is outside WORKDIR, which this test would not touch on the host`);
+  const outside = command
+    .split(/\s+/)
+    .find((word) => word.startsWith('/') && !word.startsWith(stage.dir ?? '//'));
+  if (outside !== undefined)
+    throw new Error(
+      `RUN ${args}: ${outside} is outside WORKDIR, which this test would not touch on the host`,
+    );
   const { done } = start(['sh', '-c', command], stage.dir ?? '.', { ...machineEnv(), ...stageEnv(stage) });
   const result = await done;
-  if (result.code !== 0) throw new Error(`RUN ${args} exited ${String(result.code ?? result.signal)}:\n${result.output}`);
+  if (result.code !== 0)
+    throw new Error(`RUN ${args} exited ${String(result.code ?? result.signal)}:\n${result.output}`);
 }
 
 const durationSeconds = (text: string | undefined, fallback: number): number => {
@@ -213,11 +244,22 @@ const durationSeconds = (text: string | undefined, fallback: number): number => 
 };
 
 async function buildStage(stage: Stage, built: Map<string, StageFs>): Promise<StageFs> {
-  const fs: StageFs = { name: stage.name, workdir: null, dir: null, env: [], entrypoint: [], cmd: null, healthcheck: null, stopSignal: 'SIGTERM', systemPackages: [] };
+  const fs: StageFs = {
+    name: stage.name,
+    workdir: null,
+    dir: null,
+    env: [],
+    entrypoint: [],
+    cmd: null,
+    healthcheck: null,
+    stopSignal: 'SIGTERM',
+    systemPackages: [],
+  };
   for (const { keyword, args } of stage.instructions) {
     switch (keyword) {
       case 'WORKDIR':
-        if (fs.workdir !== null && fs.workdir !== args) throw new Error(`WORKDIR ${args}: only one WORKDIR per stage is mapped`);
+        if (fs.workdir !== null && fs.workdir !== args)
+          throw new Error(`WORKDIR ${args}: only one WORKDIR per stage is mapped`);
         if (fs.dir === null) {
           fs.dir = mkdtempSync(join(tmpdir(), `ra-watch-docker-${stage.name ?? 'stage'}-`));
           temporaryDirs.push(fs.dir);
@@ -241,7 +283,8 @@ async function buildStage(stage: Stage, built: Map<string, StageFs>): Promise<St
         break;
       case 'HEALTHCHECK': {
         const match = /^((?:--\S+\s+)*)CMD\s+(\[.*\])$/.exec(args);
-        if (match === null) throw new Error(`HEALTHCHECK ${args}: only the exec form (CMD [...]) is run here`);
+        if (match === null)
+          throw new Error(`HEALTHCHECK ${args}: only the exec form (CMD [...]) is run here`);
         fs.healthcheck = {
           argv: z.array(z.string()).min(1).parse(JSON.parse(match[2]!)),
           timeoutMs: durationSeconds(options(match[1]!).flags.timeout, 30000),
@@ -249,7 +292,9 @@ async function buildStage(stage: Stage, built: Map<string, StageFs>): Promise<St
         break;
       }
       case 'STOPSIGNAL':
-        fs.stopSignal = z.custom<NodeJS.Signals>((v) => typeof v === 'string' && /^SIG[A-Z0-9]+$/.test(v)).parse(args);
+        fs.stopSignal = z
+          .custom<NodeJS.Signals>((v) => typeof v === 'string' && /^SIG[A-Z0-9]+$/.test(v))
+          .parse(args);
         break;
       // Image metadata with nothing to do outside a container; USER is covered by dockerfile.test.ts.
       case 'USER':
@@ -257,7 +302,9 @@ async function buildStage(stage: Stage, built: Map<string, StageFs>): Promise<St
       case 'EXPOSE':
         break;
       default:
-        throw new Error(`${keyword} ${args}: this test does not know how to apply it; teach it before using it`);
+        throw new Error(
+          `${keyword} ${args}: this test does not know how to apply it; teach it before using it`,
+        );
     }
   }
   if (stage.name !== null) built.set(stage.name, fs);
@@ -270,7 +317,11 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -278,14 +329,17 @@ function freePort(): Promise<number> {
 let build: StageFs;
 let runStage: StageFs;
 
-beforeAll(async () => {
-  const built = new Map<string, StageFs>();
-  const done: StageFs[] = [];
-  for (const stage of stages) done.push(await buildStage(stage, built));
-  build = done[0]!;
-  runStage = done[done.length - 1]!;
-  // npm ci compiles better-sqlite3 from source (a minute or more on two cores) and tsc compiles src/ and bench/.
-}, 15 * 60 * 1000);
+beforeAll(
+  async () => {
+    const built = new Map<string, StageFs>();
+    const done: StageFs[] = [];
+    for (const stage of stages) done.push(await buildStage(stage, built));
+    build = done[0]!;
+    runStage = done[done.length - 1]!;
+    // npm ci compiles better-sqlite3 from source (a minute or more on two cores) and tsc compiles src/ and bench/.
+  },
+  15 * 60 * 1000,
+);
 
 afterAll(() => {
   for (const child of children) killGroup(child);
@@ -317,7 +371,10 @@ describe('Dockerfile, built and run outside a container', () => {
   it('ships production dependencies only in the run stage (npm prune --omit=dev)', () => {
     const dir = runStage.dir!;
     const manifest = z
-      .object({ dependencies: z.record(z.string(), z.string()), devDependencies: z.record(z.string(), z.string()) })
+      .object({
+        dependencies: z.record(z.string(), z.string()),
+        devDependencies: z.record(z.string(), z.string()),
+      })
       .parse(JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')));
     const lock = z
       .object({ packages: z.record(z.string(), z.object({ dev: z.boolean().optional() }).loose()) })
@@ -326,9 +383,14 @@ describe('Dockerfile, built and run outside a container', () => {
       expect({ name, present: existsSync(join(dir, 'node_modules', name)) }).toEqual({ name, present: true });
     }
     for (const name of ['typescript', 'jest', 'ts-jest', 'eslint']) {
-      expect({ name, present: existsSync(join(dir, 'node_modules', name)) }).toEqual({ name, present: false });
+      expect({ name, present: existsSync(join(dir, 'node_modules', name)) }).toEqual({
+        name,
+        present: false,
+      });
     }
-    const devOnly = Object.entries(lock.packages).filter(([path, entry]) => path !== '' && entry.dev === true);
+    const devOnly = Object.entries(lock.packages).filter(
+      ([path, entry]) => path !== '' && entry.dev === true,
+    );
     expect(devOnly.length).toBeGreaterThan(0);
     expect(devOnly.map(([path]) => path).filter((path) => existsSync(join(dir, path)))).toEqual([]);
   });
@@ -356,7 +418,12 @@ describe('Dockerfile, built and run outside a container', () => {
     const deadline = Date.now() + 60000;
     let healthy = false;
     let lastCheck = '';
-    while (!healthy && server.child.exitCode === null && server.child.signalCode === null && Date.now() < deadline) {
+    while (
+      !healthy &&
+      server.child.exitCode === null &&
+      server.child.signalCode === null &&
+      Date.now() < deadline
+    ) {
       const check = start(healthcheck!.argv, dir, env);
       const timer = setTimeout(() => killGroup(check.child), healthcheck!.timeoutMs);
       const result = await check.done;
@@ -368,7 +435,9 @@ describe('Dockerfile, built and run outside a container', () => {
     if (!healthy) {
       killGroup(server.child);
       const outcome = await server.done;
-      throw new Error(`HEALTHCHECK never passed (last: ${lastCheck}); server exited ${String(outcome.code ?? outcome.signal)}:\n${outcome.output}`);
+      throw new Error(
+        `HEALTHCHECK never passed (last: ${lastCheck}); server exited ${String(outcome.code ?? outcome.signal)}:\n${outcome.output}`,
+      );
     }
     // The SQLite store landed in the data directory the run stage creates.
     expect(existsSync(join(dir, 'data', 'ra-watch.db'))).toBe(true);

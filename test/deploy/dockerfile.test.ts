@@ -18,10 +18,16 @@ describe('Dockerfile', () => {
     for (const stage of stages) expect(stage.image).toMatch(/^node:20/);
     const build = stages[0]!;
     // Dev dependencies are installed to compile, then pruned before the run stage copies node_modules.
-    const runs = all(build, 'RUN').map((i) => i.args).join('\n');
+    const runs = all(build, 'RUN')
+      .map((i) => i.args)
+      .join('\n');
     expect(runs).toMatch(/npm ci\b/);
     expect(runs).toMatch(/npm prune --omit=dev|npm ci [^\n]*--omit=dev/);
-    expect(all(final, 'RUN').map((i) => i.args).join('\n')).not.toMatch(/npm (ci|install)/);
+    expect(
+      all(final, 'RUN')
+        .map((i) => i.args)
+        .join('\n'),
+    ).not.toMatch(/npm (ci|install)/);
   });
 
   it('runs as a non-root user', () => {
@@ -42,7 +48,11 @@ describe('Dockerfile', () => {
     expect(entrypoints).toHaveLength(1);
     expect(JSON.parse(entrypoints[0]!.args)).toEqual(['/usr/bin/tini', '--']);
     // The run stage installs it (Debian's tini package puts it at /usr/bin/tini).
-    expect(all(final, 'RUN').map((i) => i.args).join(' ')).toMatch(/apt-get install[^&]*\btini\b/);
+    expect(
+      all(final, 'RUN')
+        .map((i) => i.args)
+        .join(' '),
+    ).toMatch(/apt-get install[^&]*\btini\b/);
     const cmds = all(final, 'CMD');
     expect(cmds).toHaveLength(1);
     const argv = JSON.parse(cmds[0]!.args) as unknown;
@@ -53,15 +63,27 @@ describe('Dockerfile', () => {
     // dist/src/cli/main.js is what tsc makes of src/cli/main.ts (tsconfig.build.json: rootDir ".", outDir "dist").
     expect(script).toBe('dist/src/cli/main.js');
     expect(existsSync(join(root, 'src/cli/main.ts'))).toBe(true);
-    const build = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as { compilerOptions: { outDir: string; rootDir: string } };
+    const build = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as {
+      compilerOptions: { outDir: string; rootDir: string };
+    };
     expect(build.compilerOptions).toMatchObject({ outDir: 'dist', rootDir: '.' });
   });
 
   it('keeps the SQLite data directory as a volume the runtime user owns', () => {
-    expect(all(final, 'VOLUME').map((i) => i.args).join(' ')).toMatch(/\/app\/data/);
-    const env = all(final, 'ENV').map((i) => i.args).join(' ');
+    expect(
+      all(final, 'VOLUME')
+        .map((i) => i.args)
+        .join(' '),
+    ).toMatch(/\/app\/data/);
+    const env = all(final, 'ENV')
+      .map((i) => i.args)
+      .join(' ');
     expect(env).toMatch(/DATABASE_URL=sqlite:\/app\/data\//);
-    expect(all(final, 'RUN').map((i) => i.args).join(' ')).toMatch(/chown node:node \/app\/data/);
+    expect(
+      all(final, 'RUN')
+        .map((i) => i.args)
+        .join(' '),
+    ).toMatch(/chown node:node \/app\/data/);
   });
 
   it('copies only sources that exist in the repository and are not ignored, or come from an earlier stage', () => {
@@ -77,7 +99,10 @@ describe('Dockerfile', () => {
         }
         for (const source of sources) {
           expect({ source, exists: existsSync(join(root, source)) }).toEqual({ source, exists: true });
-          expect({ source, ignored: dockerignore.includes(source.replace(/\/$/, '')) }).toEqual({ source, ignored: false });
+          expect({ source, ignored: dockerignore.includes(source.replace(/\/$/, '')) }).toEqual({
+            source,
+            ignored: false,
+          });
         }
       }
     });

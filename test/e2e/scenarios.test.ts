@@ -24,7 +24,9 @@ describe.each(ENGINES)('every scenario end to end on %s', (engine) => {
         databaseUrl: database.url,
         timeoutMs: 240_000,
       });
-      const failures = report.scenarios.filter((s) => !s.passed).map((s) => `${s.number}. ${s.title}: ${s.problems.join('; ')}`);
+      const failures = report.scenarios
+        .filter((s) => !s.passed)
+        .map((s) => `${s.number}. ${s.title}: ${s.problems.join('; ')}`);
       expect(failures).toEqual([]);
       expect(report.scenarios.map((s) => s.number)).toEqual(SCENARIOS.map((s) => s.number));
     } finally {

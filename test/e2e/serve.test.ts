@@ -15,8 +15,18 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 describe('ra-watch serve with no tenant configured', () => {
   it('watches the demo tenants, raises their alerts, and stops on SIGTERM with exit code 0', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'ra-watch-serve-'));
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, DATABASE_URL: `sqlite:${join(directory, 'serve.db')}`, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
-    const child = spawn(process.execPath, ['-r', join(root, 'test/support/ts-register.js'), join(root, 'src/cli/main.ts'), 'serve'], { cwd: directory, env });
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      DATABASE_URL: `sqlite:${join(directory, 'serve.db')}`,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    };
+    const child = spawn(
+      process.execPath,
+      ['-r', join(root, 'test/support/ts-register.js'), join(root, 'src/cli/main.ts'), 'serve'],
+      { cwd: directory, env },
+    );
     let stderr = '';
     let stdout = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -32,7 +42,12 @@ describe('ra-watch serve with no tenant configured', () => {
       expect(url).not.toBeNull();
 
       // The demo tenants are played once; their alerts show up in the API (loopback needs no token).
-      const expected = ['ra.non-atomic-swap', 'ra.license-on-user', 'ra.standard-on-ra', 'ra.allocation-exceeded'];
+      const expected = [
+        'ra.non-atomic-swap',
+        'ra.license-on-user',
+        'ra.standard-on-ra',
+        'ra.allocation-exceeded',
+      ];
       let alerts: Array<{ ruleId: string }> = [];
       for (let i = 0; i < 600 && !expected.every((rule) => alerts.some((a) => a.ruleId === rule)); i += 1) {
         const res = await fetch(`${url}/api/alerts`);

@@ -20,18 +20,24 @@ const root = join(__dirname, '..', '..');
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function startProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', join(root, 'test/support/ts-register.js'), join(__dirname, 'fixtures/worker-process.ts')], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', join(root, 'test/support/ts-register.js'), join(__dirname, 'fixtures/worker-process.ts')],
+    {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('ready')) resolve(child);
     });
-    child.once('exit', (code) => reject(new Error(`the ra-watch process exited (${code}) before it was ready: ${stderr}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the ra-watch process exited (${code}) before it was ready: ${stderr}`)),
+    );
   });
 }
 
@@ -53,10 +59,16 @@ describe.each(ENGINES)('a ra-watch process killed mid-batch on %s', (engine) => 
     const store = createStore(db.database);
     const queue = createEmbeddedQueue(db.database, { maxDeliveries: 10 });
     // A tenant that already has its baseline: only the queued changes below produce verdicts.
-    await store.settings.put(tenantId, LAST_AUDIT_KEY, JSON.stringify({ finishedAt: new Date().toISOString(), dedupeKeys: [] }));
+    await store.settings.put(
+      tenantId,
+      LAST_AUDIT_KEY,
+      JSON.stringify({ finishedAt: new Date().toISOString(), dedupeKeys: [] }),
+    );
 
     // Five new resource accounts without a license (critical each) among the 85 licensed ones.
-    const newIds = scenario.steps.flatMap((step) => (step.kind === 'createUser' ? [simulator.createUser(tenantId, step.user)] : []));
+    const newIds = scenario.steps.flatMap((step) =>
+      step.kind === 'createUser' ? [simulator.createUser(tenantId, step.user)] : [],
+    );
     const allIds = [...scenario.seed.users.map((u) => u.id), ...newIds];
     const receivedAt = new Date().toISOString();
     await queue.send(
@@ -64,7 +76,15 @@ describe.each(ENGINES)('a ra-watch process killed mid-batch on %s', (engine) => 
         messageId: `crash-${userId}`,
         orderingKey: orderingKeyFor(tenantId, userId),
         coalesce: true,
-        body: { kind: 'user-changed' as const, tenantId, userId, changeType: 'updated' as const, subscriptionId: null, receivedAt, source: 'notification' as const },
+        body: {
+          kind: 'user-changed' as const,
+          tenantId,
+          userId,
+          changeType: 'updated' as const,
+          subscriptionId: null,
+          receivedAt,
+          source: 'notification' as const,
+        },
       })),
     );
     simulator.faults.slowNext(100, 10_000);

@@ -8,7 +8,14 @@ import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { RA_USER_ID, TENANT_ID, unlicensedFinding } from '../alerts/alert-fixtures';
 import { captureLog, type CapturedLog } from '../alerts/dispatch-harness';
-import { API_APP_ID_URI, API_CLIENT_ID, ENTRA_TENANT_ID, newSigningKey, startEntraStub, type EntraStub } from '../api/entra-stub';
+import {
+  API_APP_ID_URI,
+  API_CLIENT_ID,
+  ENTRA_TENANT_ID,
+  newSigningKey,
+  startEntraStub,
+  type EntraStub,
+} from '../api/entra-stub';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 
 const API_TOKEN = 'an-api-token-for-the-app-entra-tests-01';
@@ -37,7 +44,11 @@ describe('the composed app with Entra ID tokens on /api', () => {
     });
     app = await startApp({ config, logger: log.logger, background: false });
     const observed = await app.store.recordObservation(
-      { scope: { tenantId: TENANT_ID, userId: RA_USER_ID, ruleIds: ['ra.unlicensed'] }, findings: [unlicensedFinding()], at: new Date().toISOString() },
+      {
+        scope: { tenantId: TENANT_ID, userId: RA_USER_ID, ruleIds: ['ra.unlicensed'] },
+        findings: [unlicensedFinding()],
+        at: new Date().toISOString(),
+      },
       createRouting({ sinks: [] }),
     );
     alertId = observed.opened[0]!.id;
@@ -58,15 +69,26 @@ describe('the composed app with Entra ID tokens on /api', () => {
   it.each<[string, () => Promise<string>, number]>([
     ['a token without the app role', () => entra.mint({ claims: { roles: ['RaWatch.Reader'] } }), 403],
     ['a token for another API', () => entra.mint({ claims: { aud: 'api://another-api' } }), 401],
-    ['a token from another tenant', () => entra.mint({ claims: { iss: `${entra.authorityHost}/11111111-2222-4333-8444-555555555555/v2.0` } }), 401],
+    [
+      'a token from another tenant',
+      () =>
+        entra.mint({ claims: { iss: `${entra.authorityHost}/11111111-2222-4333-8444-555555555555/v2.0` } }),
+      401,
+    ],
     ['an expired token', () => entra.mint({ expiresIn: -3600 }), 401],
-    ['a token signed with a key the tenant does not publish', async () => entra.mint({ key: await newSigningKey('key-2026-11') }), 401],
+    [
+      'a token signed with a key the tenant does not publish',
+      async () => entra.mint({ key: await newSigningKey('key-2026-11') }),
+      401,
+    ],
   ])('refuses %s and leaves the alert unacknowledged', async (_what, tokenFor, status) => {
     const token = await tokenFor();
     const res = await ack(token);
     expect(res.status).toBe(status);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
-    expect(await res.json()).toMatchObject({ error: { code: status === 403 ? 'forbidden' : 'unauthorized', requestId: expect.any(String) as string } });
+    expect(await res.json()).toMatchObject({
+      error: { code: status === 403 ? 'forbidden' : 'unauthorized', requestId: expect.any(String) as string },
+    });
     const alert = await app.store.alerts.get(alertId);
     expect(alert).toMatchObject({ state: 'open', acknowledgedAt: null, acknowledgedBy: null });
     expect(log.text()).not.toContain(token);
@@ -82,7 +104,9 @@ describe('the composed app with Entra ID tokens on /api', () => {
     const token = await entra.mint();
     const res = await ack(token);
     expect(res.status).toBe(200);
-    expect(await app.store.alerts.get(alertId)).toMatchObject({ acknowledgedBy: 'ops-automation@contoso.com' });
+    expect(await app.store.alerts.get(alertId)).toMatchObject({
+      acknowledgedBy: 'ops-automation@contoso.com',
+    });
     expect(log.text()).not.toContain(token);
   });
 });

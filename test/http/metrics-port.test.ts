@@ -51,10 +51,16 @@ describe('the app with METRICS_PORT set', () => {
 describe('the app without METRICS_PORT', () => {
   it('serves /metrics on the public port and has no metrics listener', async () => {
     const db = await createTestDatabase('sqlite');
-    const app = await startApp({ config: loadConfig({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1' }), logger: silentLogger(), background: false });
+    const app = await startApp({
+      config: loadConfig({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1' }),
+      logger: silentLogger(),
+      background: false,
+    });
     try {
       expect(app.metricsUrl).toBeNull();
-      expect(await (await fetch(`${app.url!}/metrics`)).text()).toMatch(/^# TYPE ra_watch_queue_depth gauge$/m);
+      expect(await (await fetch(`${app.url!}/metrics`)).text()).toMatch(
+        /^# TYPE ra_watch_queue_depth gauge$/m,
+      );
     } finally {
       await app.stop();
       await db.drop();

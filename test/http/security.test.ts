@@ -53,7 +53,12 @@ describe('API security over a real server', () => {
     api.get('/boom', () => {
       throw new Error('connection to postgres://admin:hunter2@db failed');
     });
-    const app = createExpressApp({ logger, metricsRegistry: registry, readiness: () => Promise.resolve({ store: 'ok' }), routers: [{ path: '/api', router: api }] });
+    const app = createExpressApp({
+      logger,
+      metricsRegistry: registry,
+      readiness: () => Promise.resolve({ store: 'ok' }),
+      routers: [{ path: '/api', router: api }],
+    });
     // A bucket that refills far slower than the test runs, so the burst is exactly what gets through.
     server = createHttpServer({ ingest, app, rateLimit: { burst: BURST, perSecond: 0.01 } });
     const address = await listen(server, 0, '127.0.0.1');
@@ -97,7 +102,10 @@ describe('API security over a real server', () => {
     expect(line).toBeDefined();
     expect((JSON.parse(line!) as { requestId?: string }).requestId).toBe('trace-boom-1');
     const missing = await fetch(`${baseUrl}/nowhere`, { headers: { 'X-Request-Id': 'trace-404' } });
-    expect(((await missing.json()) as ErrorAnswer).error).toMatchObject({ code: 'not-found', requestId: 'trace-404' });
+    expect(((await missing.json()) as ErrorAnswer).error).toMatchObject({
+      code: 'not-found',
+      requestId: 'trace-404',
+    });
   });
 
   it('never puts a stack trace or the failing detail into an error answer', async () => {
@@ -109,22 +117,42 @@ describe('API security over a real server', () => {
 
   it('answers /api without a token or with a wrong one 401, and the route does nothing', async () => {
     const before = writes;
-    const none = await fetch(`${baseUrl}/api/things`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"a":1}' });
-    const wrong = await fetch(`${baseUrl}/api/things`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer not-the-token-at-all' }, body: '{"a":1}' });
+    const none = await fetch(`${baseUrl}/api/things`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"a":1}',
+    });
+    const wrong = await fetch(`${baseUrl}/api/things`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer not-the-token-at-all' },
+      body: '{"a":1}',
+    });
     expect([none.status, wrong.status]).toEqual([401, 401]);
     expect(((await wrong.json()) as ErrorAnswer).error.code).toBe('unauthorized');
     expect(writes).toBe(before);
-    const right = await fetch(`${baseUrl}/api/things`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body: '{"a":1}' });
+    const right = await fetch(`${baseUrl}/api/things`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...auth },
+      body: '{"a":1}',
+    });
     expect(right.status).toBe(201);
     expect(writes).toBe(before + 1);
   });
 
   it('refuses a body over 1 MB with 413 before the token check, and a malformed one with 400', async () => {
     const big = JSON.stringify({ pad: 'x'.repeat(1024 * 1024 + 10) });
-    const oversized = await fetch(`${baseUrl}/api/things`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: big });
+    const oversized = await fetch(`${baseUrl}/api/things`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: big,
+    });
     expect(oversized.status).toBe(413);
     expect(((await oversized.json()) as ErrorAnswer).error.code).toBe('payload-too-large');
-    const malformed = await fetch(`${baseUrl}/api/things`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body: '{"a":' });
+    const malformed = await fetch(`${baseUrl}/api/things`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...auth },
+      body: '{"a":',
+    });
     expect(malformed.status).toBe(400);
     const body = (await malformed.json()) as ErrorAnswer;
     expect(body.error.message).not.toMatch(/at \S+ \(/);
@@ -133,7 +161,11 @@ describe('API security over a real server', () => {
   it('sends no CORS headers, so another origin cannot read the API', async () => {
     const preflight = await fetch(`${baseUrl}/api/things`, {
       method: 'OPTIONS',
-      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' },
+      headers: {
+        Origin: 'https://evil.example',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization',
+      },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     const get = await fetch(`${baseUrl}/healthz`, { headers: { Origin: 'https://evil.example' } });
@@ -146,7 +178,9 @@ describe('API security over a real server', () => {
       fetch(`${baseUrl}/notifications`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ value: [userNotification(`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)] }),
+        body: JSON.stringify({
+          value: [userNotification(`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)],
+        }),
       });
     const statuses: number[] = [];
     for (let i = 0; i < BURST + 3; i += 1) statuses.push((await post(i)).status);

@@ -1,6 +1,10 @@
 import type { ChangeSource, UserSnapshot } from '../../src/glossary';
 import { MCOEV_PLAN_ID, RA_SKU_ID, TEAMS_PHONE_STANDARD_SKU_ID } from '../../src/licensing/catalog-data';
-import { diffSnapshots, relevantDifferences, type RelevantDifference } from '../../src/licensing/diff-snapshots';
+import {
+  diffSnapshots,
+  relevantDifferences,
+  type RelevantDifference,
+} from '../../src/licensing/diff-snapshots';
 import { LICENSING_GROUP_ID, lic, snapshot } from '../fixtures/licensing';
 
 const source: ChangeSource = { kind: 'notification', subscriptionId: 'sub-1', messageId: 'msg-1' };

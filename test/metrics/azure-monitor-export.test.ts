@@ -73,7 +73,11 @@ async function startIngestion(key: Buffer, cert: Buffer): Promise<Ingestion> {
 }
 
 /** The last exported value of a metric whose properties include `properties` (undefined: never exported). */
-function lastValue(envelopes: readonly Envelope[], name: string, properties: Record<string, string> = {}): number | undefined {
+function lastValue(
+  envelopes: readonly Envelope[],
+  name: string,
+  properties: Record<string, string> = {},
+): number | undefined {
   let value: number | undefined;
   for (const envelope of envelopes) {
     const props = envelope.data.baseData.properties ?? {};
@@ -103,10 +107,27 @@ describe('metrics export to Azure Monitor', () => {
   it('serve sends the ra_watch_* gauges, counters and histogram counts to /v2.1/track, and never logs the connection string', async () => {
     const keyFile = join(directory, 'key.pem');
     const certFile = join(directory, 'cert.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile,
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+      ],
+      { stdio: 'ignore' },
+    );
     ingestion = await startIngestion(await readFile(keyFile), await readFile(certFile));
 
     const scenario = scenarioById('contoso-allocation')!;
@@ -114,24 +135,28 @@ describe('metrics export to Azure Monitor', () => {
     simulator = await startGraphSimulator({ logger: silentLogger(), seeds: [scenario.seed] });
     const clientState = randomBytes(16).toString('hex');
     const connectionString = `InstrumentationKey=${INSTRUMENTATION_KEY};IngestionEndpoint=${ingestion.url}`;
-    const child = spawn(process.execPath, ['-r', join(root, 'test/support/ts-register.js'), join(root, 'src/cli/main.ts'), 'serve'], {
-      cwd: directory,
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: `sqlite:${join(directory, 'serve.db')}`,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'debug',
-        CLIENT_STATE: clientState,
-        GRAPH_ACCESS_TOKEN: simulator.tokenFor(tenantId),
-        GRAPH_BASE_URL: simulator.url,
-        AZURE_TENANT_ID: tenantId,
-        APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString,
-        NODE_EXTRA_CA_CERTS: certFile,
-        APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
+    const child = spawn(
+      process.execPath,
+      ['-r', join(root, 'test/support/ts-register.js'), join(root, 'src/cli/main.ts'), 'serve'],
+      {
+        cwd: directory,
+        env: {
+          PATH: process.env.PATH,
+          DATABASE_URL: `sqlite:${join(directory, 'serve.db')}`,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'debug',
+          CLIENT_STATE: clientState,
+          GRAPH_ACCESS_TOKEN: simulator.tokenFor(tenantId),
+          GRAPH_BASE_URL: simulator.url,
+          AZURE_TENANT_ID: tenantId,
+          APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString,
+          NODE_EXTRA_CA_CERTS: certFile,
+          APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -145,12 +170,22 @@ describe('metrics export to Azure Monitor', () => {
         void exited.then((code) => reject(new Error(`serve exited (${code}) before it started: ${output}`)));
       });
       const post = async (body: string): Promise<number> => {
-        const res = await fetch(`${url}/notifications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const res = await fetch(`${url}/notifications`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
         await res.arrayBuffer();
         return res.status;
       };
       expect(await post('{')).toBe(400);
-      expect(await post(JSON.stringify({ value: [userNotification('a3f6c2d1-9b84-4e7a-8c15-6d2e0f9b7a41', { clientState, tenantId })] }))).toBe(202);
+      expect(
+        await post(
+          JSON.stringify({
+            value: [userNotification('a3f6c2d1-9b84-4e7a-8c15-6d2e0f9b7a41', { clientState, tenantId })],
+          }),
+        ),
+      ).toBe(202);
     } finally {
       child.kill('SIGTERM');
     }
@@ -164,12 +199,29 @@ describe('metrics export to Azure Monitor', () => {
     // Counters go as deltas per interval: the one export of this short run carries the whole count.
     expect(lastValue(metrics, 'ra_watch_ingest_rejected_total', { reason: 'invalid_body' })).toBe(1);
     expect(lastValue(metrics, 'ra_watch_ingest_accepted_total')).toBe(1);
-    expect(lastValue(metrics, 'ra_watch_ingest_ack_duration_seconds_count', { endpoint: 'notifications', status_class: '4xx' })).toBe(1);
-    expect(lastValue(metrics, 'ra_watch_ingest_ack_duration_seconds_count', { endpoint: 'notifications', status_class: '2xx' })).toBe(1);
-    expect(lastValue(metrics, 'ra_watch_ingest_ack_duration_seconds_sum', { endpoint: 'notifications', status_class: '2xx' })).toBeGreaterThan(0);
+    expect(
+      lastValue(metrics, 'ra_watch_ingest_ack_duration_seconds_count', {
+        endpoint: 'notifications',
+        status_class: '4xx',
+      }),
+    ).toBe(1);
+    expect(
+      lastValue(metrics, 'ra_watch_ingest_ack_duration_seconds_count', {
+        endpoint: 'notifications',
+        status_class: '2xx',
+      }),
+    ).toBe(1);
+    expect(
+      lastValue(metrics, 'ra_watch_ingest_ack_duration_seconds_sum', {
+        endpoint: 'notifications',
+        status_class: '2xx',
+      }),
+    ).toBeGreaterThan(0);
     expect(lastValue(metrics, 'ra_watch_queue_depth', { state: 'dead_lettered' })).toBe(0);
     expect(lastValue(metrics, 'ra_watch_queue_oldest_message_age_seconds')).toBeGreaterThanOrEqual(0);
-    expect(lastValue(metrics, 'ra_watch_graph_requests_total', { route: 'skus', status: '200' })).toBeGreaterThan(0);
+    expect(
+      lastValue(metrics, 'ra_watch_graph_requests_total', { route: 'skus', status: '200' }),
+    ).toBeGreaterThan(0);
     // The process metrics of prom-client's default collector stay in Prometheus.
     const names = new Set(metrics.flatMap((e) => e.data.baseData.metrics?.map((m) => m.name) ?? []));
     expect([...names].filter((name) => !name.startsWith('ra_watch_'))).toEqual([]);
@@ -178,15 +230,24 @@ describe('metrics export to Azure Monitor', () => {
   }, 60_000);
 
   it('refuses a connection string without an instrumentation key, naming the variable and hiding the value', () => {
-    const secret = 'IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;ApplicationId=a-secret-looking-id';
-    expect(() => loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: secret })).toThrow(/APPLICATIONINSIGHTS_CONNECTION_STRING.*InstrumentationKey=<lower-case GUID>/);
+    const secret =
+      'IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;ApplicationId=a-secret-looking-id';
+    expect(() => loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: secret })).toThrow(
+      /APPLICATIONINSIGHTS_CONNECTION_STRING.*InstrumentationKey=<lower-case GUID>/,
+    );
     try {
       loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: secret });
     } catch (error) {
       expect(String(error)).not.toContain('a-secret-looking-id');
     }
-    expect(() => loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=not-a-guid' })).toThrow(/InstrumentationKey=<lower-case GUID>/);
-    expect(loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: `instrumentationkey=${INSTRUMENTATION_KEY};IngestionEndpoint=https://x/` }).azureMonitor?.connectionString).toContain(INSTRUMENTATION_KEY);
+    expect(() =>
+      loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=not-a-guid' }),
+    ).toThrow(/InstrumentationKey=<lower-case GUID>/);
+    expect(
+      loadConfig({
+        APPLICATIONINSIGHTS_CONNECTION_STRING: `instrumentationkey=${INSTRUMENTATION_KEY};IngestionEndpoint=https://x/`,
+      }).azureMonitor?.connectionString,
+    ).toContain(INSTRUMENTATION_KEY);
     expect(loadConfig({}).azureMonitor).toBeNull();
   });
 });

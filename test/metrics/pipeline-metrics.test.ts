@@ -8,7 +8,11 @@
  */
 import { SLACK_SERVER_ERROR, startSlackReceiver } from '../support/slack-receiver';
 import type { WebhookReceiver } from '../support/webhook-receiver';
-import { startReliabilityApp, waitForDrainedQueue, type ReliabilityApp } from '../reliability/support/reliability-app';
+import {
+  startReliabilityApp,
+  waitForDrainedQueue,
+  type ReliabilityApp,
+} from '../reliability/support/reliability-app';
 import { notificationBody } from '../reliability/support/reliability-tenant';
 import { parseSamples, total, has, type Sample } from './prometheus-text';
 
@@ -21,7 +25,11 @@ describe('/metrics of the composed app after a notification goes through to a Sl
   const answers: number[] = [];
 
   const post = async (body: string): Promise<number> => {
-    const res = await fetch(`${harness.url}/notifications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const res = await fetch(`${harness.url}/notifications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     await res.arrayBuffer();
     answers.push(res.status);
     return res.status;
@@ -30,7 +38,11 @@ describe('/metrics of the composed app after a notification goes through to a Sl
   beforeAll(async () => {
     slack = await startSlackReceiver();
     slack.script.push(SLACK_SERVER_ERROR);
-    harness = await startReliabilityApp({ engine: 'sqlite', people: 5, env: { SLACK_WEBHOOK_URL: slack.url } });
+    harness = await startReliabilityApp({
+      engine: 'sqlite',
+      people: 5,
+      env: { SLACK_WEBHOOK_URL: slack.url },
+    });
     const { simulator, tenant } = harness;
     // The first $batch is throttled as a whole, then the first user read inside one on its own.
     simulator.faults.throttleNext('$batch', 1, THROTTLE_SECONDS);
@@ -38,7 +50,9 @@ describe('/metrics of the composed app after a notification goes through to a Sl
 
     expect(await post(notificationBody(tenant.tenantId, tenant.unlicensedIds))).toBe(202);
     // One notification with a wrong clientState (dropped, still 202), one body that is not JSON (400).
-    expect(await post(notificationBody(tenant.tenantId, [tenant.userIds[0]!], 'not-our-client-state-0000'))).toBe(202);
+    expect(
+      await post(notificationBody(tenant.tenantId, [tenant.userIds[0]!], 'not-our-client-state-0000')),
+    ).toBe(202);
     expect(await post('{"value": [')).toBe(400);
 
     await waitForDrainedQueue(harness.app, 60_000);
@@ -79,11 +93,13 @@ describe('/metrics of the composed app after a notification goes through to a Sl
     expect(seen.length).toBeGreaterThan(0);
     expect(total(samples, 'ra_watch_graph_requests_total')).toBe(seen.length);
     const batches = seen.filter((r) => r.path.includes('$batch'));
-    expect(total(samples, 'ra_watch_graph_requests_total', { method: 'POST', route: 'batch', status: '200' })).toBe(
-      batches.filter((r) => r.status === 200).length,
-    );
+    expect(
+      total(samples, 'ra_watch_graph_requests_total', { method: 'POST', route: 'batch', status: '200' }),
+    ).toBe(batches.filter((r) => r.status === 200).length);
     expect(total(samples, 'ra_watch_graph_requests_total', { route: 'batch', status: '429' })).toBe(1);
-    expect(total(samples, 'ra_watch_graph_requests_total', { method: 'GET', route: 'skus', status: '200' })).toBeGreaterThan(0);
+    expect(
+      total(samples, 'ra_watch_graph_requests_total', { method: 'GET', route: 'skus', status: '200' }),
+    ).toBeGreaterThan(0);
     expect(total(samples, 'ra_watch_graph_throttles_total', { route: 'batch', status: '429' })).toBe(1);
     expect(total(samples, 'ra_watch_graph_throttles_total', { route: 'batch_item', status: '429' })).toBe(1);
   });
@@ -94,17 +110,25 @@ describe('/metrics of the composed app after a notification goes through to a Sl
     expect(total(samples, 'ra_watch_worker_message_duration_seconds_count', labels)).toBe(unlicensed);
     expect(total(samples, 'ra_watch_worker_enqueue_to_settle_seconds_count', labels)).toBe(unlicensed);
     // The throttles held the reads for at least a Retry-After: some message took that long.
-    expect(total(samples, 'ra_watch_worker_message_duration_seconds_sum', labels)).toBeGreaterThanOrEqual(THROTTLE_SECONDS);
-    expect(has(samples, 'ra_watch_worker_message_duration_seconds_count', { outcome: 'dead_lettered' })).toBe(false);
+    expect(total(samples, 'ra_watch_worker_message_duration_seconds_sum', labels)).toBeGreaterThanOrEqual(
+      THROTTLE_SECONDS,
+    );
+    expect(has(samples, 'ra_watch_worker_message_duration_seconds_count', { outcome: 'dead_lettered' })).toBe(
+      false,
+    );
   });
 
   it('counts Slack deliveries and the refused send, and shows the alerts open by rule and severity', () => {
     const unlicensed = harness.tenant.unlicensedIds.length;
     expect(total(samples, 'ra_watch_sink_deliveries_total', { sink: 'slack', outcome: 'failed' })).toBe(1);
-    expect(total(samples, 'ra_watch_sink_deliveries_total', { sink: 'slack', outcome: 'delivered' })).toBe(slack.requests.length - 1);
+    expect(total(samples, 'ra_watch_sink_deliveries_total', { sink: 'slack', outcome: 'delivered' })).toBe(
+      slack.requests.length - 1,
+    );
     expect(total(samples, 'ra_watch_sink_deliveries_total', { sink: 'slack' })).toBe(slack.requests.length);
     expect(total(samples, 'ra_watch_sink_dead_letters_total')).toBe(0);
-    expect(total(samples, 'ra_watch_alerts_open', { rule: 'ra.unlicensed', severity: 'critical' })).toBe(unlicensed);
+    expect(total(samples, 'ra_watch_alerts_open', { rule: 'ra.unlicensed', severity: 'critical' })).toBe(
+      unlicensed,
+    );
   });
 
   it('has the queue depth and the oldest message age (0: the queue drained)', () => {
@@ -119,9 +143,18 @@ async function waitForOutboxToSettle(harness: ReliabilityApp): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const alerts = await harness.app.store.alerts.list({ state: 'open', limit: 100 });
-    const entries = (await Promise.all(alerts.map((alert) => harness.app.store.outbox.listForAlert(alert.id)))).flat();
-    if (alerts.length > 0 && entries.every((entry) => entry.status === 'delivered' || entry.status === 'dead')) return;
-    if (Date.now() > deadline) throw new Error(`the alert outbox did not settle within 30 s: ${JSON.stringify(entries.map((e) => e.status))}`);
+    const entries = (
+      await Promise.all(alerts.map((alert) => harness.app.store.outbox.listForAlert(alert.id)))
+    ).flat();
+    if (
+      alerts.length > 0 &&
+      entries.every((entry) => entry.status === 'delivered' || entry.status === 'dead')
+    )
+      return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `the alert outbox did not settle within 30 s: ${JSON.stringify(entries.map((e) => e.status))}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -43,7 +43,10 @@ describe.each(ENGINES)('embedded queue on %s: the oldest ready message', (engine
     await queue.send([message('m-1', 'k-1')]);
     await sleep(30);
     const second = Date.now();
-    await queue.send([message('m-2', 'k-2'), message('m-3', 'k-3', { notBefore: new Date(Date.now() + 3_600_000) })]);
+    await queue.send([
+      message('m-2', 'k-2'),
+      message('m-3', 'k-3', { notBefore: new Date(Date.now() + 3_600_000) }),
+    ]);
     const afterSends = Date.now();
 
     const all = await queue.stats({ oldestReady: true });
@@ -69,7 +72,9 @@ describe('Service Bus queue: the oldest ready message (peeked, approximate)', ()
   let queue: Queue;
 
   beforeEach(async () => {
-    broker = await startAmqpBroker([{ name: 'work', requiresSession: true, lockDurationMs: 2_000, maxDeliveryCount: 3 }]);
+    broker = await startAmqpBroker([
+      { name: 'work', requiresSession: true, lockDurationMs: 2_000, maxDeliveryCount: 3 },
+    ]);
     queue = createServiceBusQueue({
       connectionString: broker.connectionString,
       queueName: 'work',

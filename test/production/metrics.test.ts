@@ -46,13 +46,20 @@ describe('/metrics with the operational gauges', () => {
     server = createHttpServer({ ingest, app });
     baseUrl = `http://127.0.0.1:${(await listen(server, 0, '127.0.0.1')).port}`;
 
-    await queue.send([message('m-1', 'k-1'), message('m-2', 'k-2'), message('m-3', 'k-3', { notBefore: new Date(Date.now() + 3_600_000) })]);
+    await queue.send([
+      message('m-1', 'k-1'),
+      message('m-2', 'k-2'),
+      message('m-3', 'k-3', { notBefore: new Date(Date.now() + 3_600_000) }),
+    ]);
     for (const userId of ['u-1', 'u-2']) {
       const after = snapshot(userId, { observedAt: '2026-03-01T11:00:00Z' });
       await store.recordObservation(
         {
           snapshot: after,
-          change: change(userId, '2026-03-01T11:00:00Z', { after, source: { kind: 'notification', subscriptionId: 'sub-1', messageId: null } }),
+          change: change(userId, '2026-03-01T11:00:00Z', {
+            after,
+            source: { kind: 'notification', subscriptionId: 'sub-1', messageId: null },
+          }),
           scope: { tenantId: TENANT, userId, ruleIds: ['ra.unlicensed'] },
           findings: [userFinding('ra.unlicensed', userId)],
           at: '2026-03-01T11:00:00Z',
@@ -95,7 +102,9 @@ describe('/metrics with the operational gauges', () => {
     expect(text).toMatch(/^ra_watch_queue_depth\{state="scheduled"\} 1$/m);
     expect(text).toMatch(/^ra_watch_queue_depth\{state="in_flight"\} 0$/m);
     expect(text).toMatch(/^ra_watch_alerts_open\{rule="ra\.unlicensed",severity="critical"\} 2$/m);
-    expect(text).toMatch(/^ra_watch_subscription_time_to_expiry_seconds\{tenant="tenant-a",subscription="sub-1",resource="users"\} 5400$/m);
+    expect(text).toMatch(
+      /^ra_watch_subscription_time_to_expiry_seconds\{tenant="tenant-a",subscription="sub-1",resource="users"\} 5400$/m,
+    );
     // The ingest counters share the registry: notifications received/accepted/rejected are on the same page.
     expect(text).toContain('ra_watch_ingest_accepted_total');
   });

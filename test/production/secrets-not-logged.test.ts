@@ -52,7 +52,12 @@ describe('logs of a full demo run', () => {
       ALERT_EMAIL_TO: 'teams-admins@contoso.example',
       LOG_LEVEL: 'debug',
     });
-    const report = await runDemo({ scenarios: SCENARIOS.filter((s) => s.number <= 7), config, logger, timeoutMs: 120_000 });
+    const report = await runDemo({
+      scenarios: SCENARIOS.filter((s) => s.number <= 7),
+      config,
+      logger,
+      timeoutMs: 120_000,
+    });
     expect(report.passed).toBe(true);
 
     // The secrets were in use: alerts went out through both sinks, and the log is the whole run's.
@@ -62,7 +67,15 @@ describe('logs of a full demo run', () => {
     expect(log).toMatch(/ra-watch stopped/);
     expect(log.split('\n').length).toBeGreaterThan(50);
 
-    for (const secret of [slackSecret, smtpPassword, encodeURIComponent(smtpPassword), clientState, apiToken, slack.url, smtp.url]) {
+    for (const secret of [
+      slackSecret,
+      smtpPassword,
+      encodeURIComponent(smtpPassword),
+      clientState,
+      apiToken,
+      slack.url,
+      smtp.url,
+    ]) {
       expect({ secret, logged: log.includes(secret) }).toEqual({ secret, logged: false });
     }
     expect(log).not.toMatch(/(?<![0-9a-f])[0-9a-f]{48}(?![0-9a-f])/);

@@ -59,11 +59,15 @@ describe('ra-watch serve stopped by SIGTERM during a burst', () => {
       AZURE_TENANT_ID: tenantId,
       QUEUE_MAX_DELIVERIES: '1000',
     };
-    const child = spawn(process.execPath, ['-r', join(root, 'test/support/ts-register.js'), join(root, 'src/cli/main.ts'), 'serve'], {
-      cwd: directory,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', join(root, 'test/support/ts-register.js'), join(root, 'src/cli/main.ts'), 'serve'],
+      {
+        cwd: directory,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -88,7 +92,11 @@ describe('ra-watch serve stopped by SIGTERM during a burst', () => {
       const post = async (userId: string): Promise<number> => {
         const body = JSON.stringify({ value: [userNotification(userId, { clientState, tenantId })] });
         try {
-          const res = await fetch(`${url}/notifications`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+          const res = await fetch(`${url}/notifications`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body,
+          });
           await res.arrayBuffer();
           return res.status;
         } catch {
@@ -109,7 +117,12 @@ describe('ra-watch serve stopped by SIGTERM during a burst', () => {
       await Promise.all(Array.from({ length: CONCURRENCY }, sender));
       expect(signalled).toBe(true);
 
-      const code = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), EXIT_DEADLINE_MS).unref())]);
+      const code = await Promise.race([
+        exited,
+        new Promise<'still running'>((resolve) =>
+          setTimeout(() => resolve('still running'), EXIT_DEADLINE_MS).unref(),
+        ),
+      ]);
       expect(code).toBe(0);
       expect(stdout).toMatch(/ra-watch stopped/);
       // The burst really was cut: the signal landed with requests still to come.

@@ -26,18 +26,30 @@ interface FuzzCase {
 
 const validNotification = notificationBody(TENANT, [USER, USER.replace('01', '02')]);
 const validLifecycle = JSON.stringify({
-  value: [{ subscriptionId: 'b3b7c2a4-0d6e-4f18-9a3c-5e21f7d90b64', lifecycleEvent: 'reauthorizationRequired', clientState: CLIENT_STATE, organizationId: TENANT, tenantId: TENANT }],
+  value: [
+    {
+      subscriptionId: 'b3b7c2a4-0d6e-4f18-9a3c-5e21f7d90b64',
+      lifecycleEvent: 'reauthorizationRequired',
+      clientState: CLIENT_STATE,
+      organizationId: TENANT,
+      tenantId: TENANT,
+    },
+  ],
 });
 
 /** Any JSON value except an array (an array of notifications can be valid; the envelope is never an array). */
-const notAnArray = fc.anything({ maxDepth: 3, withNullPrototype: false }).filter((v) => !Array.isArray(v) && v !== undefined);
+const notAnArray = fc
+  .anything({ maxDepth: 3, withNullPrototype: false })
+  .filter((v) => !Array.isArray(v) && v !== undefined);
 
 function graphBodies(valid: string): fc.Arbitrary<[string, string]> {
   return fc.oneof(
     // malformed: text that is not JSON (or not an object)
     fc.string({ maxLength: 200 }).map((s): [string, string] => ['malformed', s]),
     // truncated: a valid body cut short
-    fc.integer({ min: 0, max: valid.length - 2 }).map((n): [string, string] => ['truncated', valid.slice(0, n)]),
+    fc
+      .integer({ min: 0, max: valid.length - 2 })
+      .map((n): [string, string] => ['truncated', valid.slice(0, n)]),
     // wrongly typed envelope and items
     notAnArray.map((v): [string, string] => ['wrong type', JSON.stringify({ value: v })]),
     fc
@@ -66,16 +78,30 @@ function graphBodies(valid: string): fc.Arbitrary<[string, string]> {
 }
 
 const apiPaths = fc.oneof(
-  fc.string({ maxLength: 40 }).map((id) => ['POST', `/api/alerts/${encodeURIComponent(id || 'x')}/ack`] as const),
-  fc.string({ maxLength: 40 }).map((id) => ['PUT', `/api/resource-accounts/${encodeURIComponent(id || 'x')}`] as const),
+  fc
+    .string({ maxLength: 40 })
+    .map((id) => ['POST', `/api/alerts/${encodeURIComponent(id || 'x')}/ack`] as const),
+  fc
+    .string({ maxLength: 40 })
+    .map((id) => ['PUT', `/api/resource-accounts/${encodeURIComponent(id || 'x')}`] as const),
   fc.constant(['POST', '/api/replay'] as const),
   fc.constant(['POST', '/api/subscriptions'] as const),
   fc.constant(['POST', '/api/audit'] as const),
-  fc.string({ maxLength: 40 }).map((id) => ['POST', `/api/dead-letters/${encodeURIComponent(id || 'x')}/retry`] as const),
+  fc
+    .string({ maxLength: 40 })
+    .map((id) => ['POST', `/api/dead-letters/${encodeURIComponent(id || 'x')}/retry`] as const),
 );
 const apiBodies = fc.oneof(
   fc.string({ maxLength: 200 }).map((s) => ['malformed', `{${s}`] as const),
-  notAnArray.map((v) => ['wrong type', JSON.stringify(typeof v === 'object' && v !== null ? { ...v, tenantId: 42, preview: 'yes', from: [] } : v)] as const),
+  notAnArray.map(
+    (v) =>
+      [
+        'wrong type',
+        JSON.stringify(
+          typeof v === 'object' && v !== null ? { ...v, tenantId: 42, preview: 'yes', from: [] } : v,
+        ),
+      ] as const,
+  ),
   fc.constantFrom(
     ['hostile', '{"__proto__":{"isAdmin":true},"tenantId":{"$ne":null}}'] as const,
     ['hostile', `{"note":"${'x'.repeat(300_000)}"}`] as const,
@@ -85,13 +111,46 @@ const apiBodies = fc.oneof(
 );
 
 function cases(): FuzzCase[] {
-  const sample = <T>(arb: fc.Arbitrary<T>, n: number, offset: number): T[] => fc.sample(arb, { seed: SEED + offset, numRuns: n });
-  const notifications = sample(graphBodies(validNotification), 4_000, 1).map(([kind, body]): FuzzCase => ({ kind: `/notifications ${kind}`, method: 'POST', path: '/notifications', body, contentType: 'application/json' }));
-  const lifecycle = sample(graphBodies(validLifecycle), 3_000, 2).map(([kind, body]): FuzzCase => ({ kind: `/lifecycle ${kind}`, method: 'POST', path: '/lifecycle', body, contentType: 'application/json' }));
-  const api = sample(fc.tuple(apiPaths, apiBodies), 3_200, 3).map(([[method, path], [kind, body]]): FuzzCase => ({ kind: `/api ${kind}`, method, path, body, contentType: 'application/json' }));
+  const sample = <T>(arb: fc.Arbitrary<T>, n: number, offset: number): T[] =>
+    fc.sample(arb, { seed: SEED + offset, numRuns: n });
+  const notifications = sample(graphBodies(validNotification), 4_000, 1).map(([kind, body]): FuzzCase => ({
+    kind: `/notifications ${kind}`,
+    method: 'POST',
+    path: '/notifications',
+    body,
+    contentType: 'application/json',
+  }));
+  const lifecycle = sample(graphBodies(validLifecycle), 3_000, 2).map(([kind, body]): FuzzCase => ({
+    kind: `/lifecycle ${kind}`,
+    method: 'POST',
+    path: '/lifecycle',
+    body,
+    contentType: 'application/json',
+  }));
+  const api = sample(fc.tuple(apiPaths, apiBodies), 3_200, 3).map(
+    ([[method, path], [kind, body]]): FuzzCase => ({
+      kind: `/api ${kind}`,
+      method,
+      path,
+      body,
+      contentType: 'application/json',
+    }),
+  );
   const oversized = 'x'.repeat(5 * 1024 * 1024);
-  const big = Array.from({ length: 10 }, (_, k): FuzzCase => ({ kind: 'oversized', method: 'POST', path: k % 2 === 0 ? '/notifications' : '/lifecycle', body: `{"value":["${oversized}"]}`, contentType: 'application/json' }));
-  const wrongType = Array.from({ length: 10 }, (_, k): FuzzCase => ({ kind: 'wrong content type', method: 'POST', path: '/api/replay', body: `<xml>${k}</xml>`, contentType: 'application/xml' }));
+  const big = Array.from({ length: 10 }, (_, k): FuzzCase => ({
+    kind: 'oversized',
+    method: 'POST',
+    path: k % 2 === 0 ? '/notifications' : '/lifecycle',
+    body: `{"value":["${oversized}"]}`,
+    contentType: 'application/json',
+  }));
+  const wrongType = Array.from({ length: 10 }, (_, k): FuzzCase => ({
+    kind: 'wrong content type',
+    method: 'POST',
+    path: '/api/replay',
+    body: `<xml>${k}</xml>`,
+    contentType: 'application/xml',
+  }));
   return [...notifications, ...lifecycle, ...api, ...big, ...wrongType];
 }
 
@@ -108,7 +167,13 @@ describe('fuzzing the endpoints with bad input', () => {
   it('answers only 4xx, stays up, enqueues nothing and keeps its memory', async () => {
     db = await createTestDatabase('sqlite');
     const queue = createEmbeddedQueue(db.database, { maxDeliveries: 10 });
-    service = await startServiceProcess({ DATABASE_URL: db.url, CLIENT_STATE, API_TOKEN, GRAPH_BASE_URL: 'http://127.0.0.1:9', GRAPH_ACCESS_TOKEN: 'unused' });
+    service = await startServiceProcess({
+      DATABASE_URL: db.url,
+      CLIENT_STATE,
+      API_TOKEN,
+      GRAPH_BASE_URL: 'http://127.0.0.1:9',
+      GRAPH_ACCESS_TOKEN: 'unused',
+    });
     const pid = service.child.pid!;
     const all = cases();
     const before = await queue.stats();
@@ -135,7 +200,8 @@ describe('fuzzing the endpoints with bad input', () => {
         }
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         const acceptable = (status >= 400 && status < 500) || (status === 0 && c.kind === 'oversized');
-        if (!acceptable && unexpected.length < 20) unexpected.push(`${c.kind} ${c.method} ${c.path} → ${status}: ${c.body.slice(0, 120)}`);
+        if (!acceptable && unexpected.length < 20)
+          unexpected.push(`${c.kind} ${c.method} ${c.path} → ${status}: ${c.body.slice(0, 120)}`);
         if (index === 1_000 && rssAfterWarmUp === 0) rssAfterWarmUp = await rssBytes(pid);
         if (index % 500 === 0) rssPeak = Math.max(rssPeak, await rssBytes(pid));
       }
@@ -143,16 +209,28 @@ describe('fuzzing the endpoints with bad input', () => {
     await Promise.all(Array.from({ length: 16 }, runner));
     const rssEnd = await rssBytes(pid);
     rssPeak = Math.max(rssPeak, rssEnd);
-    const health = await fetch(`${service.url}/healthz`).then((r) => r.status).catch(() => 0);
+    const health = await fetch(`${service.url}/healthz`)
+      .then((r) => r.status)
+      .catch(() => 0);
     const after = await queue.stats();
-    const enqueued = after.ready + after.scheduled + after.inFlight + after.deadLettered - (before.ready + before.scheduled + before.inFlight + before.deadLettered);
+    const enqueued =
+      after.ready +
+      after.scheduled +
+      after.inFlight +
+      after.deadLettered -
+      (before.ready + before.scheduled + before.inFlight + before.deadLettered);
 
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
     const lost = printVerdict({
       scenario: 'bad input fuzzing (sqlite, child process)',
-      sent: [`${all.length} bad bodies (fast-check seed ${SEED}): ${[...new Set(all.map((c) => c.kind))].length} kinds over /notifications, /lifecycle, /api/*`],
+      sent: [
+        `${all.length} bad bodies (fast-check seed ${SEED}): ${[...new Set(all.map((c) => c.kind))].length} kinds over /notifications, /lifecycle, /api/*`,
+      ],
       saw: [
-        `answers: ${[...statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${n} × ${s === 0 ? 'connection closed' : s}`).join(', ')}`,
+        `answers: ${[...statuses.entries()]
+          .sort(([a], [b]) => a - b)
+          .map(([s, n]) => `${n} × ${s === 0 ? 'connection closed' : s}`)
+          .join(', ')}`,
         `process up afterwards: ${service.child.exitCode === null ? 'yes' : 'no'} (/healthz ${health}); queue before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`,
         `RSS after warm-up ${mb(rssAfterWarmUp)}, peak ${mb(rssPeak)}, end ${mb(rssEnd)} (limit: +${mb(RSS_GROWTH_LIMIT)})`,
         ...unexpected.map((u) => `unexpected: ${u}`),

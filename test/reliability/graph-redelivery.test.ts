@@ -30,7 +30,11 @@ describe('Graph redelivering the same notifications for a long time', () => {
     }
     const waiting = await app.queue.stats();
     const readsOf = (userId: string) =>
-      simulator.requests().filter((r) => r.method === 'GET' && r.path.toLowerCase().startsWith(`/v1.0/users/${userId.toLowerCase()}`)).length;
+      simulator
+        .requests()
+        .filter(
+          (r) => r.method === 'GET' && r.path.toLowerCase().startsWith(`/v1.0/users/${userId.toLowerCase()}`),
+        ).length;
 
     const handled = await app.worker.runOnce();
     const readsPerUser = users.map(readsOf);
@@ -39,7 +43,8 @@ describe('Graph redelivering the same notifications for a long time', () => {
     const changed = users[0]!;
     simulator.assignLicense(tenant.tenantId, changed, { removeLicenses: [RA_SKU_ID] });
     const later = newDeliveryLog();
-    for (let round = 0; round < 20; round += 1) await deliverOnce(harness.url, tenant.tenantId, [changed], later);
+    for (let round = 0; round < 20; round += 1)
+      await deliverOnce(harness.url, tenant.tenantId, [changed], later);
     await app.worker.runOnce();
     const after = await app.store.snapshots.get(tenant.tenantId, changed);
     const alerts = await app.store.alerts.list({ tenantId: tenant.tenantId, userId: changed, limit: 10 });

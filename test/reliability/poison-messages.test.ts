@@ -7,7 +7,12 @@ import { orderingKeyFor, type WorkItem } from '../../src/queue/work-item';
 import { scenarioById } from '../../src/graph/simulator/scenarios';
 import type { OutgoingMessage } from '../../src/queue/queue';
 import { ENGINES } from '../support/databases';
-import { countProcessed, startReliabilityApp, waitForDrainedQueue, type ReliabilityApp } from './support/reliability-app';
+import {
+  countProcessed,
+  startReliabilityApp,
+  waitForDrainedQueue,
+  type ReliabilityApp,
+} from './support/reliability-app';
 import { printVerdict } from './support/verdict';
 
 describe.each(ENGINES)('poison messages on %s', (engine) => {
@@ -35,8 +40,29 @@ describe.each(ENGINES)('poison messages on %s', (engine) => {
     const unreadable: Array<[string, unknown]> = [
       ['poison-not-an-object', 'user-changed please'],
       ['poison-unknown-kind', { kind: 'mystery', tenantId }],
-      ['poison-missing-user', { kind: 'user-changed', tenantId, changeType: 'updated', subscriptionId: null, receivedAt, source: 'notification' }],
-      ['poison-wrong-types', { kind: 'user-changed', tenantId: 42, userId: [], changeType: 'exploded', subscriptionId: 7, receivedAt: null, source: 'x' }],
+      [
+        'poison-missing-user',
+        {
+          kind: 'user-changed',
+          tenantId,
+          changeType: 'updated',
+          subscriptionId: null,
+          receivedAt,
+          source: 'notification',
+        },
+      ],
+      [
+        'poison-wrong-types',
+        {
+          kind: 'user-changed',
+          tenantId: 42,
+          userId: [],
+          changeType: 'exploded',
+          subscriptionId: 7,
+          receivedAt: null,
+          source: 'x',
+        },
+      ],
       ['poison-null', null],
     ];
     // A real user whose every read fails (Graph answers 500 for this one user, for ever). It lives in a tenant of its
@@ -45,27 +71,52 @@ describe.each(ENGINES)('poison messages on %s', (engine) => {
     const cursedSeed = scenarioById('new-ra-without-license')!.seed;
     const cursedTenant = simulator.seed(cursedSeed).toLowerCase();
     const cursedUser = cursedSeed.users[0]!.id;
-    simulator.faults.failNext(500, 1_000_000, { route: (r) => r.path.toLowerCase().includes(cursedUser.toLowerCase()) });
+    simulator.faults.failNext(500, 1_000_000, {
+      route: (r) => r.path.toLowerCase().includes(cursedUser.toLowerCase()),
+    });
     const goodUsers = tenant.userIds.slice(1, 41);
 
     const sentAt = Date.now();
     const messages: OutgoingMessage[] = [
-      ...unreadable.map(([messageId, body], k) => ({ messageId, orderingKey: `poison/${k}`, body: body as WorkItem })),
-      { messageId: 'poison-graph-always-fails', orderingKey: orderingKeyFor(cursedTenant, cursedUser), body: { ...userChanged(cursedUser), tenantId: cursedTenant } },
-      ...goodUsers.map((userId) => ({ messageId: `good-${userId}`, orderingKey: orderingKeyFor(tenantId, userId), body: userChanged(userId) })),
+      ...unreadable.map(([messageId, body], k) => ({
+        messageId,
+        orderingKey: `poison/${k}`,
+        body: body as WorkItem,
+      })),
+      {
+        messageId: 'poison-graph-always-fails',
+        orderingKey: orderingKeyFor(cursedTenant, cursedUser),
+        body: { ...userChanged(cursedUser), tenantId: cursedTenant },
+      },
+      ...goodUsers.map((userId) => ({
+        messageId: `good-${userId}`,
+        orderingKey: orderingKeyFor(tenantId, userId),
+        body: userChanged(userId),
+      })),
     ];
     const poisonIds = [...unreadable.map(([id]) => id), 'poison-graph-always-fails'];
     await app.queue.send(messages);
     await waitForDrainedQueue(app, 90_000);
 
     const deadLetters = await app.queue.listDeadLetters({ limit: 1000 });
-    const withReason = deadLetters.filter((d) => poisonIds.includes(d.messageId) && d.reason.trim().length > 0);
-    const processed = await countProcessed(app, tenantId, goodUsers.map((userId) => ({ userId, sentAt })));
+    const withReason = deadLetters.filter(
+      (d) => poisonIds.includes(d.messageId) && d.reason.trim().length > 0,
+    );
+    const processed = await countProcessed(
+      app,
+      tenantId,
+      goodUsers.map((userId) => ({ userId, sentAt })),
+    );
     const lost = printVerdict({
       scenario: `poison messages (${engine})`,
-      sent: [`${unreadable.length} unreadable bodies, 1 user whose Graph reads always fail (500), ${goodUsers.length} good user-changed messages; QUEUE_MAX_DELIVERIES=3`],
+      sent: [
+        `${unreadable.length} unreadable bodies, 1 user whose Graph reads always fail (500), ${goodUsers.length} good user-changed messages; QUEUE_MAX_DELIVERIES=3`,
+      ],
       saw: [
-        ...deadLetters.map((d) => `dead letter ${d.messageId} after ${d.deliveryCount} deliveries: ${d.reason.replace(/\s+/g, ' ')}${d.description === null ? '' : ` (${d.description.replace(/\s+/g, ' ').slice(0, 100)})`}`),
+        ...deadLetters.map(
+          (d) =>
+            `dead letter ${d.messageId} after ${d.deliveryCount} deliveries: ${d.reason.replace(/\s+/g, ' ')}${d.description === null ? '' : ` (${d.description.replace(/\s+/g, ' ').slice(0, 100)})`}`,
+        ),
         `${processed} good users read after they were sent`,
       ],
       published: messages.length,
@@ -76,6 +127,11 @@ describe.each(ENGINES)('poison messages on %s', (engine) => {
     expect(deadLetters).toHaveLength(poisonIds.length);
     expect(processed).toBe(goodUsers.length);
     expect(lost).toBe(0);
-    expect(await app.queue.stats()).toMatchObject({ ready: 0, inFlight: 0, scheduled: 0, deadLettered: poisonIds.length });
+    expect(await app.queue.stats()).toMatchObject({
+      ready: 0,
+      inFlight: 0,
+      scheduled: 0,
+      deadLettered: poisonIds.length,
+    });
   });
 });

@@ -9,9 +9,18 @@
  * reports as an unhandled error and which would end a plain node process. Fix: `pool.on('connect', (client) =>
  * client.on('error', ...))`.
  */
-import { countProcessed, startReliabilityApp, waitForDrainedQueue, type ReliabilityApp } from './support/reliability-app';
+import {
+  countProcessed,
+  startReliabilityApp,
+  waitForDrainedQueue,
+  type ReliabilityApp,
+} from './support/reliability-app';
 import { burst, deliverOnce, describeAnswers, newDeliveryLog } from './support/post-notifications';
-import { ensureTestPostgresRunning, restartCommand, restartTestPostgres } from './support/restart-test-postgres';
+import {
+  ensureTestPostgresRunning,
+  restartCommand,
+  restartTestPostgres,
+} from './support/restart-test-postgres';
 import { printVerdict } from './support/verdict';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -41,18 +41,26 @@ describe.each(ENGINES)('Slack and SMTP down, then back, on %s', (engine) => {
     harness = await startReliabilityApp({
       engine,
       people: 0,
-      env: { SLACK_WEBHOOK_URL: slack.url, SMTP_URL: smtpUrl, ALERT_EMAIL_FROM: FROM, ALERT_EMAIL_TO: 'teams-admins@contoso.com' },
+      env: {
+        SLACK_WEBHOOK_URL: slack.url,
+        SMTP_URL: smtpUrl,
+        ALERT_EMAIL_FROM: FROM,
+        ALERT_EMAIL_TO: 'teams-admins@contoso.com',
+      },
       // Each alert its own message (no burst summary), retried quickly.
       dispatcher: { pollMs: 50, baseDelayMs: 100, maxDelayMs: 500, groupThreshold: 1_000, groupWindowMs: 0 },
     });
     const { app, tenant } = harness;
     const log = newDeliveryLog();
-    for (let i = 0; i < tenant.userIds.length; i += 30) await deliverOnce(harness.url, tenant.tenantId, tenant.userIds.slice(i, i + 30), log);
+    for (let i = 0; i < tenant.userIds.length; i += 30)
+      await deliverOnce(harness.url, tenant.tenantId, tenant.userIds.slice(i, i + 30), log);
     await waitForDrainedQueue(app, 60_000);
 
     const alerts = await app.store.alerts.list({ tenantId: tenant.tenantId, limit: 1000 });
     const entriesOf = async (): Promise<OutboxEntry[]> =>
-      (await Promise.all(alerts.map((a) => app.store.outbox.listForAlert(a.id)))).flat().filter((e) => e.sink === 'slack' || e.sink === 'email');
+      (await Promise.all(alerts.map((a) => app.store.outbox.listForAlert(a.id))))
+        .flat()
+        .filter((e) => e.sink === 'slack' || e.sink === 'email');
     // Down for a while: every entry has been tried (and refused) at least twice.
     for (let i = 0; i < 300; i += 1) {
       const entries = await entriesOf();
@@ -76,12 +84,18 @@ describe.each(ENGINES)('Slack and SMTP down, then back, on %s', (engine) => {
     const emailEntries = entries.filter((e) => e.sink === 'email');
     const slackDelivered = slack.requests.slice(refusedSlackPosts);
     const distinctSlackBodies = new Set(slackDelivered.map((r) => r.raw.toString('utf8'))).size;
-    const mailsPerEntry = emailEntries.map((e) => smtp!.mails.filter((m) => m.raw.includes(messageIdFor(e.idempotencyKey, FROM))).length);
-    const deliveredOnce = slackEntries.filter((e) => e.status === 'delivered').length + mailsPerEntry.filter((n) => n === 1).length;
+    const mailsPerEntry = emailEntries.map(
+      (e) => smtp!.mails.filter((m) => m.raw.includes(messageIdFor(e.idempotencyKey, FROM))).length,
+    );
+    const deliveredOnce =
+      slackEntries.filter((e) => e.status === 'delivered').length +
+      mailsPerEntry.filter((n) => n === 1).length;
 
     const lost = printVerdict({
       scenario: `Slack and SMTP down, then back (${engine})`,
-      sent: [`${tenant.userIds.length} notifications (${describeAnswers(log)}) → ${alerts.length} alerts (${alerts.map((a) => a.ruleId).join(', ')})`],
+      sent: [
+        `${tenant.userIds.length} notifications (${describeAnswers(log)}) → ${alerts.length} alerts (${alerts.map((a) => a.ruleId).join(', ')})`,
+      ],
       saw: [
         `while down: ${refusedSlackPosts} Slack posts answered 500, SMTP refused; every entry tried ≥ 2 times`,
         `after: ${slackDelivered.length} Slack posts accepted (${distinctSlackBodies} distinct) for ${slackEntries.length} entries; ${smtp.mails.length} mails for ${emailEntries.length} entries (per entry: ${mailsPerEntry.join(',')})`,

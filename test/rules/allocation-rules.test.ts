@@ -42,7 +42,8 @@ describe('ra.allocation-exceeded: resource accounts needed beyond the free alloc
   });
 
   it('keeps one key per tenant while the count moves, so the open alert is updated rather than resolved and reopened', () => {
-    const exceeded = (needed: number) => findAllocationExceeded({ tenantId: TENANT_ID, allocation: counts(600, needed) })[0];
+    const exceeded = (needed: number) =>
+      findAllocationExceeded({ tenantId: TENANT_ID, allocation: counts(600, needed) })[0];
     expect(exceeded(91)?.dedupeKey).toBe(exceeded(86)?.dedupeKey);
     expect(exceeded(91)?.dedupeKey).toBe(`ra.allocation-exceeded:${TENANT_ID}`);
     // The news is in the finding itself: the title and remediation carry the current number to buy.

@@ -33,11 +33,22 @@ describe.each(ENGINES)('event-log retention on %s', (engine) => {
     db = await createTestDatabase(engine);
     const store = createStore(db.database);
     const scope = { tenantId: TENANT_ID, userId: SAMPLE_RA_ID, ruleIds: [] };
-    const old = await store.recordObservation({ change: change('2025-01-10T00:00:00.000Z'), scope, findings: [], at: '2025-01-10T00:00:00.000Z' }, () => []);
+    const old = await store.recordObservation(
+      { change: change('2025-01-10T00:00:00.000Z'), scope, findings: [], at: '2025-01-10T00:00:00.000Z' },
+      () => [],
+    );
     await store.events.annotate(old.eventId!, { activities: [] });
-    await store.recordObservation({ change: change('2026-11-01T00:00:00.000Z'), scope, findings: [], at: '2026-11-01T00:00:00.000Z' }, () => []);
+    await store.recordObservation(
+      { change: change('2026-11-01T00:00:00.000Z'), scope, findings: [], at: '2026-11-01T00:00:00.000Z' },
+      () => [],
+    );
 
-    const loop = createRetentionLoop({ store, logger: silentLogger(), retentionDays: 400, now: () => new Date('2026-11-27T00:00:00.000Z') });
+    const loop = createRetentionLoop({
+      store,
+      logger: silentLogger(),
+      retentionDays: 400,
+      now: () => new Date('2026-11-27T00:00:00.000Z'),
+    });
     expect(await loop.runOnce()).toBe(1);
     const left = await store.events.query({ tenantId: TENANT_ID });
     expect(left.map((e) => e.change.receivedAt)).toEqual(['2026-11-01T00:00:00.000Z']);

@@ -25,7 +25,11 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -34,7 +38,8 @@ function freePort(): Promise<number> {
 function asPostgres(argv: string[]): void {
   const command = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const result = spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', command], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${argv.join(' ')} exited ${String(result.status)}:\n${result.stdout}${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${argv.join(' ')} exited ${String(result.status)}:\n${result.stdout}${result.stderr}`);
 }
 
 /** Issues the tokens it is given, in order, and counts the requests (what the managed identity endpoint would do). */
@@ -69,8 +74,26 @@ describe('PostgreSQL sign-in with an Entra access token as the password', () => 
     dir = mkdtempSync(join(tmpdir(), 'ra-watch-pg-entra-'));
     chownSync(dir, Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim()), -1);
     port = await freePort();
-    asPostgres([bin('initdb'), '-D', join(dir, 'data'), '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256']);
-    asPostgres([bin('pg_ctl'), '-D', join(dir, 'data'), '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']);
+    asPostgres([
+      bin('initdb'),
+      '-D',
+      join(dir, 'data'),
+      '-U',
+      'postgres',
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+    ]);
+    asPostgres([
+      bin('pg_ctl'),
+      '-D',
+      join(dir, 'data'),
+      '-w',
+      '-l',
+      join(dir, 'log'),
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+      'start',
+    ]);
     await admin(`CREATE ROLE "rawatch-identity" LOGIN PASSWORD 'token-one'`);
     await admin(`CREATE DATABASE ra_watch OWNER "rawatch-identity"`);
   }, 120_000);
@@ -87,19 +110,30 @@ describe('PostgreSQL sign-in with an Entra access token as the password', () => 
   const url = (): string => `postgres://rawatch-identity@127.0.0.1:${port}/ra_watch`;
 
   it('is refused without the token: the cluster really checks passwords', async () => {
-    await expect(openDatabase(`postgres://rawatch-identity:wrong@127.0.0.1:${port}/ra_watch`, { poolSize: 1 })).rejects.toThrow(/password authentication failed/);
+    await expect(
+      openDatabase(`postgres://rawatch-identity:wrong@127.0.0.1:${port}/ra_watch`, { poolSize: 1 }),
+    ).rejects.toThrow(/password authentication failed/);
   });
 
   it('signs in with the token, migrates, and reuses one token for every connection while it is fresh', async () => {
     const credential = new TokenStandIn([{ token: 'token-one', expiresOnTimestamp: clock + hour }]);
-    const database: Database = await openDatabase(url(), { poolSize: 4, postgresPassword: createEntraPassword(credential, { now: () => clock }) });
+    const database: Database = await openDatabase(url(), {
+      poolSize: 4,
+      postgresPassword: createEntraPassword(credential, { now: () => clock }),
+    });
     try {
       // Four queries at once make the pool open four connections, each signing in.
       const backends = await Promise.all(
-        [1, 2, 3, 4].map(() => sql<{ pid: number }>`select pg_backend_pid() as pid, pg_sleep(0.2)`.execute(database.db)),
+        [1, 2, 3, 4].map(() =>
+          sql<{ pid: number }>`select pg_backend_pid() as pid, pg_sleep(0.2)`.execute(database.db),
+        ),
       );
       expect(new Set(backends.map((r) => r.rows[0]!.pid)).size).toBe(4);
-      const tables = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = 'public'`.execute(database.db);
+      const tables = await sql<{
+        n: number;
+      }>`select count(*)::int as n from information_schema.tables where table_schema = 'public'`.execute(
+        database.db,
+      );
       expect(tables.rows[0]!.n).toBeGreaterThan(0);
       expect(credential.scopes).toEqual([POSTGRES_ENTRA_SCOPE]);
     } finally {

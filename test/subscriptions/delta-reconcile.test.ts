@@ -7,7 +7,8 @@ import { withFailingSends } from '../support/failing-queue';
 import { plainTenant, userIdAt, WATCH_TENANT } from './support/seeds';
 import { startWatchHarness, type WatchHarness } from './support/watch-harness';
 
-const userWork = (items: WorkItem[]): UserChanged[] => items.filter((i): i is UserChanged => i.kind === 'user-changed');
+const userWork = (items: WorkItem[]): UserChanged[] =>
+  items.filter((i): i is UserChanged => i.kind === 'user-changed');
 
 describe('the delta reconciler against the Graph simulator', () => {
   let h: WatchHarness;
@@ -20,15 +21,35 @@ describe('the delta reconciler against the Graph simulator', () => {
   });
 
   const reconciler = (queue = h.queue) =>
-    createDeltaReconciler({ store: h.store, graph: h.reader, queue, logger: silentLogger(), options: { intervalMs: 50, tenantIds: [WATCH_TENANT] } });
+    createDeltaReconciler({
+      store: h.store,
+      graph: h.reader,
+      queue,
+      logger: silentLogger(),
+      options: { intervalMs: 50, tenantIds: [WATCH_TENANT] },
+    });
 
   it('first pass: follows every page, queues every user as delta work, then keeps the deltaLink', async () => {
     const result = await reconciler().resync(WATCH_TENANT, 'test');
 
-    expect(result).toMatchObject({ fullSync: true, pages: 3, usersSeen: 8, queued: 8, deltaLinkStored: true });
+    expect(result).toMatchObject({
+      fullSync: true,
+      pages: 3,
+      usersSeen: 8,
+      queued: 8,
+      deltaLinkStored: true,
+    });
     const work = userWork(await h.drain());
-    expect(work.map((w) => w.userId).sort()).toEqual(Array.from({ length: 8 }, (_, i) => userIdAt(100 + i)).sort());
-    for (const w of work) expect(w).toMatchObject({ tenantId: WATCH_TENANT, changeType: 'reconcile', source: 'delta', subscriptionId: null });
+    expect(work.map((w) => w.userId).sort()).toEqual(
+      Array.from({ length: 8 }, (_, i) => userIdAt(100 + i)).sort(),
+    );
+    for (const w of work)
+      expect(w).toMatchObject({
+        tenantId: WATCH_TENANT,
+        changeType: 'reconcile',
+        source: 'delta',
+        subscriptionId: null,
+      });
     expect(await h.store.settings.get(WATCH_TENANT, USERS_DELTA_LINK_KEY)).toMatch(/deltatoken|delta/i);
   });
 
@@ -58,7 +79,13 @@ describe('the delta reconciler against the Graph simulator', () => {
 
     const result = await r.resync(WATCH_TENANT, 'after expiry');
 
-    expect(result).toMatchObject({ restartedAfterExpiry: true, fullSync: true, usersSeen: 8, queued: 8, deltaLinkStored: true });
+    expect(result).toMatchObject({
+      restartedAfterExpiry: true,
+      fullSync: true,
+      usersSeen: 8,
+      queued: 8,
+      deltaLinkStored: true,
+    });
     expect(userWork(await h.drain())).toHaveLength(8);
   });
 
@@ -71,7 +98,12 @@ describe('the delta reconciler against the Graph simulator', () => {
     const known = page.users.find((u) => u.kind === 'user');
     if (known?.kind !== 'user') throw new Error('the simulator returned no user');
     await h.store.recordObservation(
-      { snapshot: known.snapshot, scope: { tenantId: WATCH_TENANT, userId: known.snapshot.userId, ruleIds: [] }, findings: [], at: new Date().toISOString() },
+      {
+        snapshot: known.snapshot,
+        scope: { tenantId: WATCH_TENANT, userId: known.snapshot.userId, ruleIds: [] },
+        findings: [],
+        at: new Date().toISOString(),
+      },
       () => [],
     );
     h.simulator.faults.expireDeltaTokens(WATCH_TENANT);
@@ -109,7 +141,15 @@ describe('the delta reconciler against the Graph simulator', () => {
       logger,
       fullSync: async (tenantId, reason) => {
         audited.push(reason);
-        await runTenantAudit({ store: h.store, graph: h.reader, logger, tenantId, routing: () => [], queue: h.queue, options: { record: true } });
+        await runTenantAudit({
+          store: h.store,
+          graph: h.reader,
+          logger,
+          tenantId,
+          routing: () => [],
+          queue: h.queue,
+          options: { record: true },
+        });
       },
     });
 
@@ -124,7 +164,10 @@ describe('the delta reconciler against the Graph simulator', () => {
     expect(next).toMatchObject({ delegated: false, fullSync: false, queued: 1 });
 
     h.simulator.faults.expireDeltaTokens(WATCH_TENANT);
-    expect(await r.resync(WATCH_TENANT, 'after expiry')).toMatchObject({ delegated: true, restartedAfterExpiry: true });
+    expect(await r.resync(WATCH_TENANT, 'after expiry')).toMatchObject({
+      delegated: true,
+      restartedAfterExpiry: true,
+    });
     expect(audited).toEqual(['first start', 'after expiry']);
   });
 
@@ -144,7 +187,10 @@ describe('the delta reconciler against the Graph simulator', () => {
     const r = reconciler();
     r.start();
     const deadline = Date.now() + 10_000;
-    while ((await h.store.settings.get(WATCH_TENANT, USERS_DELTA_LINK_KEY)) === null && Date.now() < deadline) {
+    while (
+      (await h.store.settings.get(WATCH_TENANT, USERS_DELTA_LINK_KEY)) === null &&
+      Date.now() < deadline
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await r.stop();

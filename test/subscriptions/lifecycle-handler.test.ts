@@ -11,15 +11,28 @@ import { startWatchHarness, type WatchHarness } from './support/watch-harness';
 
 /** A Graph lifecycle sample as ingest turns it into work: tenantId or organizationId, our own subscription id. */
 const sampleSchema = z.object({
-  value: z.array(z.looseObject({ lifecycleEvent: z.string(), tenantId: z.string().optional(), organizationId: z.string().optional() })),
+  value: z.array(
+    z.looseObject({
+      lifecycleEvent: z.string(),
+      tenantId: z.string().optional(),
+      organizationId: z.string().optional(),
+    }),
+  ),
 });
 function lifecycleWork(sample: string, subscriptionId: string): LifecycleWork {
   const file = path.resolve(__dirname, '../../../shared/graph-samples', sample);
   const item = sampleSchema.parse(JSON.parse(readFileSync(file, 'utf8'))).value[0]!;
   expect(item.tenantId ?? item.organizationId).toBeDefined();
-  return { kind: 'lifecycle', tenantId: WATCH_TENANT, subscriptionId, lifecycleEvent: item.lifecycleEvent, receivedAt: new Date().toISOString() };
+  return {
+    kind: 'lifecycle',
+    tenantId: WATCH_TENANT,
+    subscriptionId,
+    lifecycleEvent: item.lifecycleEvent,
+    receivedAt: new Date().toISOString(),
+  };
 }
-const userWork = (items: WorkItem[]): UserChanged[] => items.filter((i): i is UserChanged => i.kind === 'user-changed');
+const userWork = (items: WorkItem[]): UserChanged[] =>
+  items.filter((i): i is UserChanged => i.kind === 'user-changed');
 
 describe('lifecycle notifications, handled after the queue', () => {
   let h: WatchHarness;
@@ -42,10 +55,17 @@ describe('lifecycle notifications, handled after the queue', () => {
       options: { lifetimeMinutes: 60, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
     });
     const reconciler = createDeltaReconciler({ store: h.store, graph: h.reader, queue: h.queue, logger });
-    const handle = createLifecycleHandler({ store: h.store, graph: h.subscriptions, manager, reconciler, logger });
+    const handle = createLifecycleHandler({
+      store: h.store,
+      graph: h.subscriptions,
+      manager,
+      reconciler,
+      logger,
+    });
     return { manager, handle };
   };
-  const graphCalls = (method: string, suffix: string) => h.simulator.requests().filter((r) => r.method === method && r.path.endsWith(suffix));
+  const graphCalls = (method: string, suffix: string) =>
+    h.simulator.requests().filter((r) => r.method === method && r.path.endsWith(suffix));
 
   it('reauthorizationRequired: reauthorizes the subscription', async () => {
     const { manager, handle } = wire();
@@ -81,7 +101,9 @@ describe('lifecycle notifications, handled after the queue', () => {
     expect(await h.store.subscriptions.get(fresh)).toMatchObject({ status: 'active' });
     expect(await h.store.subscriptions.get(subscription.id)).toBeNull();
     const queued = await h.drain();
-    expect(queued).toEqual([expect.objectContaining({ kind: 'lifecycle', subscriptionId: fresh, lifecycleEvent: GAP_RESYNC_EVENT })]);
+    expect(queued).toEqual([
+      expect.objectContaining({ kind: 'lifecycle', subscriptionId: fresh, lifecycleEvent: GAP_RESYNC_EVENT }),
+    ]);
 
     // That queued item, handled in turn, is the delta resync.
     const resync = await handle(queued[0] as LifecycleWork);
@@ -101,8 +123,17 @@ describe('lifecycle notifications, handled after the queue', () => {
 
   it('ignores, with a reason, an event it does not know and a reauthorization for a subscription it does not hold', async () => {
     const { handle } = wire();
-    const unknownEvent = await handle({ kind: 'lifecycle', tenantId: WATCH_TENANT, subscriptionId: 'x', lifecycleEvent: 'somethingNew', receivedAt: new Date().toISOString() });
-    expect(unknownEvent).toMatchObject({ action: 'ignored', why: expect.stringMatching(/unknown lifecycle event/) });
+    const unknownEvent = await handle({
+      kind: 'lifecycle',
+      tenantId: WATCH_TENANT,
+      subscriptionId: 'x',
+      lifecycleEvent: 'somethingNew',
+      receivedAt: new Date().toISOString(),
+    });
+    expect(unknownEvent).toMatchObject({
+      action: 'ignored',
+      why: expect.stringMatching(/unknown lifecycle event/),
+    });
     const notOurs = await handle(lifecycleWork('lifecycle-reauthorization-required.json', 'not-ours'));
     expect(notOurs).toMatchObject({ action: 'ignored' });
   });

@@ -74,7 +74,12 @@ describe.each(ENGINES)('one renewer among replicas sharing one %s store', (engin
         publicBaseUrl: h.endpoint.baseUrl,
         clientStates: ['client-state-secret-0123456789abcdef'],
         now: () => clock,
-        options: { lifetimeMinutes: 60, renewIntervalMs: 20, leaseMs: 60 * MINUTE, holderId: `replica-${name}` },
+        options: {
+          lifetimeMinutes: 60,
+          renewIntervalMs: 20,
+          leaseMs: 60 * MINUTE,
+          holderId: `replica-${name}`,
+        },
       });
     const a = manager('a');
     const b = manager('b');

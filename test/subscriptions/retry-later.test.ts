@@ -9,7 +9,7 @@ describe('retries on RetryLaterError', () => {
   };
   beforeEach(() => waits.splice(0));
 
-  it('waits at least Graph\'s Retry-After, then succeeds', async () => {
+  it("waits at least Graph's Retry-After, then succeeds", async () => {
     let calls = 0;
     const result = await retryOnRetryLater(
       () => {
@@ -28,10 +28,13 @@ describe('retries on RetryLaterError', () => {
   it('gives up after the last attempt and throws the RetryLaterError', async () => {
     let calls = 0;
     await expect(
-      retryOnRetryLater(() => {
-        calls++;
-        return Promise.reject(new RetryLaterError('still throttled', 1));
-      }, { attempts: 3, baseDelayMs: 1, maxDelayMs: 5, sleep }),
+      retryOnRetryLater(
+        () => {
+          calls++;
+          return Promise.reject(new RetryLaterError('still throttled', 1));
+        },
+        { attempts: 3, baseDelayMs: 1, maxDelayMs: 5, sleep },
+      ),
     ).rejects.toBeInstanceOf(RetryLaterError);
     expect(calls).toBe(3);
     for (const w of waits) expect(w).toBeLessThanOrEqual(5);
@@ -40,10 +43,13 @@ describe('retries on RetryLaterError', () => {
   it('does not retry a permanent failure', async () => {
     let calls = 0;
     await expect(
-      retryOnRetryLater(() => {
-        calls++;
-        return Promise.reject(new PermanentError('subscription-quota', 'quota'));
-      }, { attempts: 5, baseDelayMs: 1, maxDelayMs: 5, sleep }),
+      retryOnRetryLater(
+        () => {
+          calls++;
+          return Promise.reject(new PermanentError('subscription-quota', 'quota'));
+        },
+        { attempts: 5, baseDelayMs: 1, maxDelayMs: 5, sleep },
+      ),
     ).rejects.toBeInstanceOf(PermanentError);
     expect(calls).toBe(1);
   });

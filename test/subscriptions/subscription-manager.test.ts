@@ -2,7 +2,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { PermanentError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
-import { createSubscriptionManager, GAP_RESYNC_EVENT, type SubscriptionManagerOptions } from '../../src/subscriptions/subscription-manager';
+import {
+  createSubscriptionManager,
+  GAP_RESYNC_EVENT,
+  type SubscriptionManagerOptions,
+} from '../../src/subscriptions/subscription-manager';
 import type { GraphSubscriptions } from '../../src/graph/graph-subscriptions';
 import { plainTenant, WATCH_TENANT } from './support/seeds';
 import { startWatchHarness, type WatchHarness } from './support/watch-harness';
@@ -21,7 +25,13 @@ describe('the subscription manager against the Graph simulator', () => {
     await h.close();
   });
 
-  const manager = (overrides: { publicBaseUrl?: string | null; graph?: GraphSubscriptions; options?: SubscriptionManagerOptions } = {}) =>
+  const manager = (
+    overrides: {
+      publicBaseUrl?: string | null;
+      graph?: GraphSubscriptions;
+      options?: SubscriptionManagerOptions;
+    } = {},
+  ) =>
     createSubscriptionManager({
       store: h.store,
       graph: overrides.graph ?? h.subscriptions,
@@ -30,7 +40,11 @@ describe('the subscription manager against the Graph simulator', () => {
       publicBaseUrl: overrides.publicBaseUrl === undefined ? h.endpoint.baseUrl : overrides.publicBaseUrl,
       clientStates: [SECRET],
       now: () => clock,
-      options: { lifetimeMinutes: 60, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 }, ...overrides.options },
+      options: {
+        lifetimeMinutes: 60,
+        retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+        ...overrides.options,
+      },
     });
 
   it('creates a users subscription through the validation handshake and stores which secret, never the secret', async () => {
@@ -39,14 +53,26 @@ describe('the subscription manager against the Graph simulator', () => {
     expect(h.endpoint.validations).toEqual(expect.arrayContaining(['/notifications', '/lifecycle']));
     const inGraph = h.simulator.subscriptions(WATCH_TENANT);
     expect(inGraph).toHaveLength(1);
-    expect(inGraph[0]).toMatchObject({ id: created.id, changeType: 'updated,deleted', resource: 'users', notificationUrl: `${h.endpoint.baseUrl}/notifications` });
+    expect(inGraph[0]).toMatchObject({
+      id: created.id,
+      changeType: 'updated,deleted',
+      resource: 'users',
+      notificationUrl: `${h.endpoint.baseUrl}/notifications`,
+    });
 
     const stored = await h.store.subscriptions.get(created.id);
-    expect(stored).toMatchObject({ tenantId: WATCH_TENANT, resource: 'users', clientStateRef: 'CLIENT_STATE#1', status: 'active', lifecycleNotificationUrl: `${h.endpoint.baseUrl}/lifecycle` });
+    expect(stored).toMatchObject({
+      tenantId: WATCH_TENANT,
+      resource: 'users',
+      clientStateRef: 'CLIENT_STATE#1',
+      status: 'active',
+      lifecycleNotificationUrl: `${h.endpoint.baseUrl}/lifecycle`,
+    });
     expect(JSON.stringify(stored)).not.toContain(SECRET);
     // Not in the database file either (nor its write-ahead log).
     const dir = path.dirname(h.database.url.replace(/^sqlite:/, ''));
-    for (const file of readdirSync(dir)) expect(readFileSync(path.join(dir, file)).includes(SECRET)).toBe(false);
+    for (const file of readdirSync(dir))
+      expect(readFileSync(path.join(dir, file)).includes(SECRET)).toBe(false);
   });
 
   it('renews nothing before half of the life has passed, and each subscription once past it', async () => {
@@ -62,7 +88,9 @@ describe('the subscription manager against the Graph simulator', () => {
     const stored = await h.store.subscriptions.get(created.id);
     expect(stored?.lastRenewedAt).toBe(clock.toISOString());
     expect(Date.parse(stored?.expiresAt ?? '')).toBeGreaterThan(Date.parse(created.expiresAt));
-    expect(Date.parse(String(h.simulator.subscriptions(WATCH_TENANT)[0]?.expirationDateTime))).toBe(Date.parse(stored?.expiresAt ?? ''));
+    expect(Date.parse(String(h.simulator.subscriptions(WATCH_TENANT)[0]?.expirationDateTime))).toBe(
+      Date.parse(stored?.expiresAt ?? ''),
+    );
 
     expect((await m.renewDue()).renewed).toEqual([]);
   });
@@ -82,7 +110,14 @@ describe('the subscription manager against the Graph simulator', () => {
     expect(await h.store.subscriptions.get(fresh)).toMatchObject({ status: 'active', resource: 'users' });
     expect(h.simulator.subscriptions(WATCH_TENANT).map((s) => s.id)).toEqual([fresh]);
     const work = await h.drain();
-    expect(work).toEqual([expect.objectContaining({ kind: 'lifecycle', tenantId: WATCH_TENANT, subscriptionId: fresh, lifecycleEvent: GAP_RESYNC_EVENT })]);
+    expect(work).toEqual([
+      expect.objectContaining({
+        kind: 'lifecycle',
+        tenantId: WATCH_TENANT,
+        subscriptionId: fresh,
+        lifecycleEvent: GAP_RESYNC_EVENT,
+      }),
+    ]);
   });
 
   it('without PUBLIC_BASE_URL, refuses with a message saying Graph must reach /notifications', async () => {
@@ -106,7 +141,9 @@ describe('the subscription manager against the Graph simulator', () => {
 
   it('explains a failed validation handshake: our endpoint must be reachable', async () => {
     h.endpoint.refuseValidation = true;
-    const error = await manager().create({ tenantId: WATCH_TENANT, resource: 'users' }).catch((e: unknown) => e);
+    const error = await manager()
+      .create({ tenantId: WATCH_TENANT, resource: 'users' })
+      .catch((e: unknown) => e);
     expect((error as PermanentError).reason).toBe('subscription-validation');
     expect((error as Error).message).toMatch(/reachable from the internet/);
   });

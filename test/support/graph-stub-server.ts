@@ -126,17 +126,25 @@ export class GraphStubServer {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.server.close((error) => (error ? reject(error) : resolve())),
+    );
   }
 
   private answerFor(request: RecordedRequest): StubAnswer {
     const route = this.routes.find((r) => r.method === request.method && matches(r.path, request.path));
     if (route === undefined) {
-      return { status: 404, json: { error: { code: 'StubNoRoute', message: `no scripted answer for ${request.method} ${request.path}` } } };
+      return {
+        status: 404,
+        json: {
+          error: { code: 'StubNoRoute', message: `no scripted answer for ${request.method} ${request.path}` },
+        },
+      };
     }
     const call = route.calls++;
     const responder = route.answers[Math.min(call, route.answers.length - 1)];
-    if (responder === undefined) return { status: 500, json: { error: { code: 'StubEmpty', message: 'no answers scripted' } } };
+    if (responder === undefined)
+      return { status: 500, json: { error: { code: 'StubEmpty', message: 'no answers scripted' } } };
     return typeof responder === 'function' ? responder(request, call) : responder;
   }
 }

@@ -20,11 +20,23 @@ describe('POST /api/audit and GET /api/allocation over a real server, against th
     app.use(
       '/api/audit',
       createAuditRouter({
-        runAudit: (tenantId, options) => runTenantAudit({ store: h.store, graph: h.reader, logger, tenantId, routing: () => [], queue: h.queue, ...(options ? { options } : {}) }),
+        runAudit: (tenantId, options) =>
+          runTenantAudit({
+            store: h.store,
+            graph: h.reader,
+            logger,
+            tenantId,
+            routing: () => [],
+            queue: h.queue,
+            ...(options ? { options } : {}),
+          }),
         defaultTenantId: WATCH_TENANT,
       }),
     );
-    app.use('/api/allocation', createAllocationRouter({ graph: h.reader, store: h.store, tenantId: WATCH_TENANT }));
+    app.use(
+      '/api/allocation',
+      createAllocationRouter({ graph: h.reader, store: h.store, tenantId: WATCH_TENANT }),
+    );
     app.use(notFound);
     app.use(errorHandler(logger));
     server = await new Promise<Server>((resolve) => {
@@ -36,18 +48,31 @@ describe('POST /api/audit and GET /api/allocation over a real server, against th
     await new Promise((r) => server.close(r));
     await h.close();
   });
-  const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('refuses an audit request it cannot read', async () => {
     const res = await post('/audit', { record: 'yes' });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: { code: 'invalid-request', message: expect.stringMatching(/record/) } });
+    expect(await res.json()).toMatchObject({
+      error: { code: 'invalid-request', message: expect.stringMatching(/record/) },
+    });
   });
 
   it('answers the allocation from subscribedSkus before any account is known, with its counting basis', async () => {
     const res = await fetch(`${base}/allocation`);
     expect(res.status).toBe(200);
-    const answer = (await res.json()) as { tenantId: string; needed: number; freeAllocation: number; basisText: string; resourceAccountsBasis: string };
+    const answer = (await res.json()) as {
+      tenantId: string;
+      needed: number;
+      freeAllocation: number;
+      basisText: string;
+      resourceAccountsBasis: string;
+    };
     expect(answer).toMatchObject({ tenantId: WATCH_TENANT, needed: 0, freeAllocation: 130 });
     expect(answer.basisText).toMatch(/ENTERPRISEPREMIUM/);
     expect(answer.resourceAccountsBasis).toMatch(/0 declared in the registry \+ 0 identified/);
@@ -60,7 +85,9 @@ describe('POST /api/audit and GET /api/allocation over a real server, against th
     expect(report.tenantId).toBe(WATCH_TENANT);
     expect(report.usersScanned).toBe(16);
     expect(report.findings.map((f) => f.ruleId)).toContain('ra.unlicensed');
-    expect(report.findings.some((f) => f.subject.kind === 'user' && f.subject.userId === KNOWN.cleanRa)).toBe(false);
+    expect(report.findings.some((f) => f.subject.kind === 'user' && f.subject.userId === KNOWN.cleanRa)).toBe(
+      false,
+    );
     expect(report.recorded).not.toBeNull();
 
     const allocation = (await (await fetch(`${base}/allocation`)).json()) as { needed: number };

@@ -3,12 +3,18 @@ import { mapWithConcurrency } from '../../src/tenant-audit/bounded-concurrency';
 
 describe('new since the last audit', () => {
   it('with no previous audit, every finding is new and nothing is gone', () => {
-    expect(compareWithLastAudit(null, ['a', 'b'])).toEqual({ newSinceLastAudit: ['a', 'b'], goneSinceLastAudit: [] });
+    expect(compareWithLastAudit(null, ['a', 'b'])).toEqual({
+      newSinceLastAudit: ['a', 'b'],
+      goneSinceLastAudit: [],
+    });
   });
 
   it('names what appeared and what went away', () => {
     const previous = { finishedAt: '2026-11-26T08:00:00.000Z', dedupeKeys: ['a', 'b'] };
-    expect(compareWithLastAudit(previous, ['b', 'c'])).toEqual({ newSinceLastAudit: ['c'], goneSinceLastAudit: ['a'] });
+    expect(compareWithLastAudit(previous, ['b', 'c'])).toEqual({
+      newSinceLastAudit: ['c'],
+      goneSinceLastAudit: ['a'],
+    });
   });
 });
 

@@ -12,7 +12,9 @@ describe('the audit of a 20,000-user tenant', () => {
   let h: WatchHarness;
   beforeAll(async () => {
     const seed = violationsTenant(20_000 - 6 - EXTRA_UNLICENSED.length);
-    const extras = EXTRA_UNLICENSED.map((id, i) => resourceAccount(id, `ra_cq_${i}@watchco.com`, `Queue ${i}`, 'call-queue', []));
+    const extras = EXTRA_UNLICENSED.map((id, i) =>
+      resourceAccount(id, `ra_cq_${i}@watchco.com`, `Queue ${i}`, 'call-queue', []),
+    );
     // Spread the extra accounts through the tenant rather than at one end of the delta.
     const users = [...seed.users];
     extras.forEach((ra, i) => users.splice(1_000 * (i + 1), 0, ra));
@@ -23,10 +25,17 @@ describe('the audit of a 20,000-user tenant', () => {
   });
 
   it('finds every known violation and no other', async () => {
-    const report = await runTenantAudit({ store: h.store, graph: h.reader, logger: silentLogger(), tenantId: WATCH_TENANT });
+    const report = await runTenantAudit({
+      store: h.store,
+      graph: h.reader,
+      logger: silentLogger(),
+      tenantId: WATCH_TENANT,
+    });
 
     expect(report.usersScanned).toBe(20_000);
-    const found = report.findings.map((f) => `${f.ruleId} ${f.subject.kind === 'user' ? f.subject.userId : 'tenant'}`).sort();
+    const found = report.findings
+      .map((f) => `${f.ruleId} ${f.subject.kind === 'user' ? f.subject.userId : 'tenant'}`)
+      .sort();
     expect(found).toEqual(
       [
         `ra.license-on-user ${KNOWN.raLicenseOnUser}`,
@@ -40,7 +49,12 @@ describe('the audit of a 20,000-user tenant', () => {
       ].sort(),
     );
     expect(report.resourceAccounts).toHaveLength(4 + EXTRA_UNLICENSED.length);
-    expect(report.allocation).toMatchObject({ needed: 24, freeAllocation: 130, purchasedRaLicenses: 10, unclaimed: 14 });
+    expect(report.allocation).toMatchObject({
+      needed: 24,
+      freeAllocation: 130,
+      purchasedRaLicenses: 10,
+      unclaimed: 14,
+    });
     // Teams is asked about candidates only, never about 20,000 users.
     expect(report.teamsLookups).toBeLessThan(50);
   });

@@ -59,7 +59,13 @@ describe('the full-tenant audit against the Graph simulator', () => {
     const after = report.resourceAccounts.find((r) => r.userId === KNOWN.standardAndRaRa);
     expect(after?.licenses.map((l) => l.skuPartNumber).sort()).toEqual(['MCOEV', 'PHONESYSTEM_VIRTUALUSER']);
     // 1000 E5 + 50 Teams Phone Standard qualify: 25 + floor(1050 / 10) = 130 free; 4 accounts; 10 RA seats bought.
-    expect(report.allocation).toMatchObject({ qualifyingLicenses: 1050, freeAllocation: 130, needed: 4, purchasedRaLicenses: 10, toBuy: 0 });
+    expect(report.allocation).toMatchObject({
+      qualifyingLicenses: 1050,
+      freeAllocation: 130,
+      needed: 4,
+      purchasedRaLicenses: 10,
+      toBuy: 0,
+    });
     expect(report.allocation.basisText).toMatch(/ENTERPRISEPREMIUM/);
     expect(report.newSinceLastAudit.sort()).toEqual(report.findings.map((f) => f.dedupeKey).sort());
     expect(report.recorded).toBeNull();
@@ -79,7 +85,13 @@ describe('the full-tenant audit against the Graph simulator', () => {
     // No stored snapshots yet: every account with a verdict is read by the worker (4 resource accounts + Adele).
     const baseline = (await h.drain()).filter((w): w is UserChanged => w.kind === 'user-changed');
     expect(baseline.map((w) => w.userId).sort()).toEqual(
-      [KNOWN.cleanRa, KNOWN.unlicensedRa, KNOWN.standardOnlyRa, KNOWN.standardAndRaRa, KNOWN.raLicenseOnUser].sort(),
+      [
+        KNOWN.cleanRa,
+        KNOWN.unlicensedRa,
+        KNOWN.standardOnlyRa,
+        KNOWN.standardAndRaRa,
+        KNOWN.raLicenseOnUser,
+      ].sort(),
     );
     for (const w of baseline) expect(w.source).toBe('baseline');
 
@@ -91,21 +103,44 @@ describe('the full-tenant audit against the Graph simulator', () => {
     h.simulator.assignLicense(WATCH_TENANT, KNOWN.unlicensedRa, { addLicenses: [{ skuId: RA_SKU_ID }] });
     const fixed = await audit(true);
     expect(fixed.recorded).toMatchObject({ opened: 0, resolved: 1 });
-    expect(fixed.goneSinceLastAudit).toEqual([expect.stringContaining(`ra.unlicensed:${WATCH_TENANT}:${KNOWN.unlicensedRa}`)]);
-    expect((await h.store.alerts.list({ tenantId: WATCH_TENANT, state: 'open' })).length).toBe(EXPECTED.length - 1);
+    expect(fixed.goneSinceLastAudit).toEqual([
+      expect.stringContaining(`ra.unlicensed:${WATCH_TENANT}:${KNOWN.unlicensedRa}`),
+    ]);
+    expect((await h.store.alerts.list({ tenantId: WATCH_TENANT, state: 'open' })).length).toBe(
+      EXPECTED.length - 1,
+    );
   });
 
   it('lets the registry win both ways: a declared account is one, an excluded one is not', async () => {
     const at = new Date().toISOString();
-    await h.store.registry.put({ tenantId: WATCH_TENANT, userId: KNOWN.raLicenseOnUser, isResourceAccount: true, application: 'call-queue', note: 'lobby phone', updatedAt: at, updatedBy: null });
-    await h.store.registry.put({ tenantId: WATCH_TENANT, userId: KNOWN.cleanRa, isResourceAccount: false, application: 'unknown', note: null, updatedAt: at, updatedBy: null });
+    await h.store.registry.put({
+      tenantId: WATCH_TENANT,
+      userId: KNOWN.raLicenseOnUser,
+      isResourceAccount: true,
+      application: 'call-queue',
+      note: 'lobby phone',
+      updatedAt: at,
+      updatedBy: null,
+    });
+    await h.store.registry.put({
+      tenantId: WATCH_TENANT,
+      userId: KNOWN.cleanRa,
+      isResourceAccount: false,
+      application: 'unknown',
+      note: null,
+      updatedAt: at,
+      updatedBy: null,
+    });
 
     const report = await audit(false);
 
     const ids = report.resourceAccounts.map((r) => r.userId);
     expect(ids).toContain(KNOWN.raLicenseOnUser);
     expect(ids).not.toContain(KNOWN.cleanRa);
-    expect(report.resourceAccounts.find((r) => r.userId === KNOWN.raLicenseOnUser)).toMatchObject({ identifiedBy: 'registry', application: 'call-queue' });
+    expect(report.resourceAccounts.find((r) => r.userId === KNOWN.raLicenseOnUser)).toMatchObject({
+      identifiedBy: 'registry',
+      application: 'call-queue',
+    });
     expect(verdicts(report.findings)).not.toContain(`ra.license-on-user ${KNOWN.raLicenseOnUser}`);
     // Excluded, yet holding the resource-account license: now it is an ordinary user misusing it.
     expect(verdicts(report.findings)).toContain(`ra.license-on-user ${KNOWN.cleanRa}`);

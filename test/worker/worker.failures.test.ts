@@ -82,7 +82,10 @@ describe.each(ENGINES)('worker on %s: failures are retried or dead-lettered, nev
       'getUsers',
       new PermanentError('graph response not understood', 'users: expected array'),
     );
-    bench.graph.failNext('getUser', new PermanentError('graph response not understood', 'users: expected array'));
+    bench.graph.failNext(
+      'getUser',
+      new PermanentError('graph response not understood', 'users: expected array'),
+    );
     await bench.notify(queueId);
     await bench.worker.runOnce();
 
@@ -98,13 +101,21 @@ describe.each(ENGINES)('worker on %s: failures are retried or dead-lettered, nev
     const second = bench.addResourceAccount([]);
     // The $batch answer is not understood (permanent for the batch); the users read alone are fine, but for a
     // transient failure on the first individual read, which is retried.
-    bench.graph.failNext('getUsers', new PermanentError('graph response not understood', 'responses: expected array'));
+    bench.graph.failNext(
+      'getUsers',
+      new PermanentError('graph response not understood', 'responses: expected array'),
+    );
     bench.graph.failNext('getUser', new Error('Graph answered 500 for this user'));
     await bench.notify(first);
     await bench.notify(second);
     await bench.worker.runOnce();
     const alerts = await bench.store.alerts.list({ limit: 10 });
-    expect(alerts.filter((a) => a.ruleId === 'ra.unlicensed').map((a) => a.userId).sort()).toEqual([first, second].sort());
+    expect(
+      alerts
+        .filter((a) => a.ruleId === 'ra.unlicensed')
+        .map((a) => a.userId)
+        .sort(),
+    ).toEqual([first, second].sort());
     expect(await bench.queue.listDeadLetters()).toEqual([]);
   });
 

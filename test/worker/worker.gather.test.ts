@@ -35,7 +35,8 @@ describe.each(ENGINES)('worker on %s: gathering a burst into full $batch reads',
       await b.notify(id);
       await sleep(10);
     }
-    const alerted = async () => (await b.store.alerts.list({ tenantId: TENANT, limit: 1_000 })).length === count;
+    const alerted = async () =>
+      (await b.store.alerts.list({ tenantId: TENANT, limit: 1_000 })).length === count;
     await until(`${count} alerts`, alerted);
     return b.graph.calls.getUsers;
   }
@@ -62,7 +63,11 @@ describe.each(ENGINES)('worker on %s: gathering a burst into full $batch reads',
     b.worker.start();
     await b.notify(id);
     // Far less than the 30 s gathering window: the first lease after a quiet spell is handled as it is.
-    await until('the lone alert', async () => (await b.store.alerts.list({ tenantId: TENANT })).length === 1, 15_000);
+    await until(
+      'the lone alert',
+      async () => (await b.store.alerts.list({ tenantId: TENANT })).length === 1,
+      15_000,
+    );
     expect(b.graph.calls.getUsers).toEqual([[id]]);
   });
 });

@@ -22,11 +22,16 @@ export function registerAlerts(program: Command, output: Output): void {
       }
       const state = options.state;
       const list = await withApp((app) =>
-        app.store.alerts.list({ ...(state === undefined ? {} : { state }), ...(options.tenant === undefined ? {} : { tenantId: options.tenant }), limit: 10_000 }),
+        app.store.alerts.list({
+          ...(state === undefined ? {} : { state }),
+          ...(options.tenant === undefined ? {} : { tenantId: options.tenant }),
+          limit: 10_000,
+        }),
       );
       if (options.json === true) return output.json({ alerts: list });
       if (list.length === 0) output.text('No alerts.');
-      for (const a of list) output.text(`${a.id}  ${a.state.padEnd(8)} [${a.severity}] ${a.ruleId}: ${a.finding.title}`);
+      for (const a of list)
+        output.text(`${a.id}  ${a.state.padEnd(8)} [${a.severity}] ${a.ruleId}: ${a.finding.title}`);
     });
 
   alerts
@@ -36,17 +41,27 @@ export function registerAlerts(program: Command, output: Output): void {
     .option('--reason <text>', 'why')
     .option('--snooze-until <iso-time>', 'no reminders before this time')
     .option('--json', 'print one JSON document')
-    .action(async (id: string, options: { by: string; reason?: string; snoozeUntil?: string; json?: boolean }) => {
-      if (options.snoozeUntil !== undefined && Number.isNaN(Date.parse(options.snoozeUntil))) {
-        throw new UsageError(`--snooze-until takes an ISO 8601 time, got ${JSON.stringify(options.snoozeUntil)} (example: 2026-12-01T09:00:00Z).`);
-      }
-      const alert = await withApp((app) =>
-        app.store.alerts.acknowledge(id, options.by, options.reason ?? null, options.snoozeUntil === undefined ? null : new Date(options.snoozeUntil).toISOString(), new Date().toISOString()),
-      );
-      if (alert === null) throw new UsageError(`no alert ${id}; see ra-watch alerts list.`);
-      if (options.json === true) return output.json(alert);
-      output.text(`Acknowledged ${id} by ${options.by}.`);
-    });
+    .action(
+      async (id: string, options: { by: string; reason?: string; snoozeUntil?: string; json?: boolean }) => {
+        if (options.snoozeUntil !== undefined && Number.isNaN(Date.parse(options.snoozeUntil))) {
+          throw new UsageError(
+            `--snooze-until takes an ISO 8601 time, got ${JSON.stringify(options.snoozeUntil)} (example: 2026-12-01T09:00:00Z).`,
+          );
+        }
+        const alert = await withApp((app) =>
+          app.store.alerts.acknowledge(
+            id,
+            options.by,
+            options.reason ?? null,
+            options.snoozeUntil === undefined ? null : new Date(options.snoozeUntil).toISOString(),
+            new Date().toISOString(),
+          ),
+        );
+        if (alert === null) throw new UsageError(`no alert ${id}; see ra-watch alerts list.`);
+        if (options.json === true) return output.json(alert);
+        output.text(`Acknowledged ${id} by ${options.by}.`);
+      },
+    );
 
   alerts
     .command('test-sinks')
@@ -54,10 +69,17 @@ export function registerAlerts(program: Command, output: Output): void {
     .option('--json', 'print one JSON document')
     .action(async (options: { json?: boolean }) => {
       const config = loadConfig(readEnvironment());
-      const sinks = createSinks(config, createLogger({ level: config.logLevel, destination: process.stderr }));
+      const sinks = createSinks(
+        config,
+        createLogger({ level: config.logLevel, destination: process.stderr }),
+      );
       const results = await testSinks(sinks, undefined, sinkSecrets(config));
       if (options.json === true) output.json({ results });
-      else for (const r of results) output.text(`${r.ok ? 'ok    ' : 'FAILED'} ${r.sink}${r.error === undefined ? '' : `: ${r.error}`}`);
+      else
+        for (const r of results)
+          output.text(
+            `${r.ok ? 'ok    ' : 'FAILED'} ${r.sink}${r.error === undefined ? '' : `: ${r.error}`}`,
+          );
       if (results.some((r) => !r.ok)) throw new ReportedFailure('a sink failed');
     });
 }

@@ -30,8 +30,16 @@ export function registerAllocation(program: Command, output: Output): void {
       'Teams Phone Standard + Teams Phone with Calling Plan + Teams Shared Devices licenses (incl. suites such as E5)',
       nonNegativeInteger('--qualifying-licenses', '600'),
     )
-    .option('--resource-accounts <n>', 'resource accounts (auto attendants and call queues) that need a license', nonNegativeInteger('--resource-accounts', '90'))
-    .option('--ra-licenses <n>', 'Teams Phone Resource Account licenses already purchased (including the $0 ones)', nonNegativeInteger('--ra-licenses', '85'))
+    .option(
+      '--resource-accounts <n>',
+      'resource accounts (auto attendants and call queues) that need a license',
+      nonNegativeInteger('--resource-accounts', '90'),
+    )
+    .option(
+      '--ra-licenses <n>',
+      'Teams Phone Resource Account licenses already purchased (including the $0 ones)',
+      nonNegativeInteger('--ra-licenses', '85'),
+    )
     .option('--tenant <id>', 'without counts: the tenant to read (default AZURE_TENANT_ID)')
     .option('--json', 'print one JSON object')
     .action(async (options: AllocationOptions) => {
@@ -44,12 +52,17 @@ export function registerAllocation(program: Command, output: Output): void {
 async function allocationFor(options: AllocationOptions): Promise<Allocation> {
   const given = [options.qualifyingLicenses, options.resourceAccounts].filter((n) => n !== undefined).length;
   if (given === 1) {
-    throw new UsageError('give both --qualifying-licenses and --resource-accounts (or neither, to read the tenant).');
+    throw new UsageError(
+      'give both --qualifying-licenses and --resource-accounts (or neither, to read the tenant).',
+    );
   }
   if (options.qualifyingLicenses === undefined || options.resourceAccounts === undefined) {
     return withApp(async (app, config) => {
       const tenantId = tenantOf(options.tenant, config);
-      const [skus, accounts] = await Promise.all([app.graph.getSubscribedSkus(tenantId, { fresh: true }), countKnownResourceAccounts(app.store, tenantId)]);
+      const [skus, accounts] = await Promise.all([
+        app.graph.getSubscribedSkus(tenantId, { fresh: true }),
+        countKnownResourceAccounts(app.store, tenantId),
+      ]);
       return allocationFromSkus(skus, accounts.count);
     });
   }

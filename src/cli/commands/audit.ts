@@ -26,16 +26,22 @@ function progressLine(progress: AuditProgress): void {
 export function registerAudit(program: Command, output: Output): void {
   program
     .command('audit')
-    .description('Scan the whole tenant: every resource account, every current violation, the free allocation.')
+    .description(
+      'Scan the whole tenant: every resource account, every current violation, the free allocation.',
+    )
     .option('--tenant <id>', 'tenant id (default AZURE_TENANT_ID)')
     .option('--record', 'also open and resolve alerts from the result (the baseline)')
     .option('--json', 'print one JSON report')
     .option('--csv', 'print the findings as CSV')
     .action(async (options: AuditOptions) => {
-      if (options.json === true && options.csv === true) throw new UsageError('choose one of --json and --csv.');
+      if (options.json === true && options.csv === true)
+        throw new UsageError('choose one of --json and --csv.');
       const onTerminal = process.stderr.isTTY && options.json !== true && options.csv !== true;
       const report = await withApp((app, config) =>
-        app.audit(tenantOf(options.tenant, config), { record: options.record === true, ...(onTerminal ? { onProgress: progressLine } : {}) }),
+        app.audit(tenantOf(options.tenant, config), {
+          record: options.record === true,
+          ...(onTerminal ? { onProgress: progressLine } : {}),
+        }),
       );
       if (onTerminal) process.stderr.write('\n');
       if (options.json === true) output.json(report);

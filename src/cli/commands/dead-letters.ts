@@ -7,7 +7,9 @@ import type { Output } from '../output';
 import { withApp } from '../open-app';
 
 export function registerDeadLetters(program: Command, output: Output): void {
-  const deadLetters = program.command('dead-letters').description('Queue messages that could not be processed.');
+  const deadLetters = program
+    .command('dead-letters')
+    .description('Queue messages that could not be processed.');
 
   deadLetters
     .command('list')
@@ -18,7 +20,9 @@ export function registerDeadLetters(program: Command, output: Output): void {
       if (options.json === true) return output.json({ deadLetters: list });
       if (list.length === 0) output.text('No dead letters.');
       for (const d of list) {
-        output.text(`${d.id}  ${d.deadLetteredAt.toISOString()}  ${d.orderingKey}  after ${d.deliveryCount} deliveries: ${d.reason}${d.description === null ? '' : ` (${d.description})`}`);
+        output.text(
+          `${d.id}  ${d.deadLetteredAt.toISOString()}  ${d.orderingKey}  after ${d.deliveryCount} deliveries: ${d.reason}${d.description === null ? '' : ` (${d.description})`}`,
+        );
       }
     });
 
@@ -31,7 +35,8 @@ export function registerDeadLetters(program: Command, output: Output): void {
         try {
           await app.queue.retryDeadLetter(id);
         } catch (error) {
-          if (error instanceof DeadLetterNotFoundError) throw new UsageError(`no dead letter ${id}; see ra-watch dead-letters list.`);
+          if (error instanceof DeadLetterNotFoundError)
+            throw new UsageError(`no dead letter ${id}; see ra-watch dead-letters list.`);
           throw error;
         }
       });

@@ -23,15 +23,23 @@ interface DemoOptions {
 export function registerDemo(program: Command, output: Output): void {
   program
     .command('demo')
-    .description('Play the scenarios of DOMAIN.md §6 against the built-in Graph simulator and check every alert.')
-    .option('--scenario <id...>', `scenario ids or numbers (default 1-7; known: ${SCENARIOS.map((s) => s.id).join(', ')})`)
+    .description(
+      'Play the scenarios of DOMAIN.md §6 against the built-in Graph simulator and check every alert.',
+    )
+    .option(
+      '--scenario <id...>',
+      `scenario ids or numbers (default 1-7; known: ${SCENARIOS.map((s) => s.id).join(', ')})`,
+    )
     .option('--json', 'print one JSON report')
     .option('--verbose', 'log what ra-watch does (JSON lines on stderr)')
     .action(async (options: DemoOptions) => {
       const scenarios = pickScenarios(options.scenario);
       const config = loadConfig(readEnvironment());
       // Logs go to stderr so stdout carries only the report (one JSON document with --json).
-      const logger = createLogger({ level: options.verbose === true ? 'debug' : 'warn', destination: process.stderr });
+      const logger = createLogger({
+        level: options.verbose === true ? 'debug' : 'warn',
+        destination: process.stderr,
+      });
       const report = await runDemo({
         scenarios,
         config,
@@ -48,7 +56,10 @@ function pickScenarios(ids: string[] | undefined): Scenario[] {
   if (ids === undefined || ids.length === 0) return [...DEFAULT_SCENARIOS];
   return ids.map((id) => {
     const scenario = scenarioById(id);
-    if (scenario === undefined) throw new UsageError(`--scenario ${id} is not a scenario (known: ${SCENARIOS.map((s) => `${s.number} ${s.id}`).join(', ')}).`);
+    if (scenario === undefined)
+      throw new UsageError(
+        `--scenario ${id} is not a scenario (known: ${SCENARIOS.map((s) => `${s.number} ${s.id}`).join(', ')}).`,
+      );
     return scenario;
   });
 }
@@ -60,11 +71,15 @@ function printReport(report: DemoReport, output: Output): void {
     for (const step of scenario.steps) output.text(`        admin: ${step}`);
     if (scenario.alerts.length === 0) output.text('        alerts: none');
     for (const alert of scenario.alerts) {
-      output.text(`        alert: ${alert.ruleId} (${alert.severity}) on ${alert.userPrincipalName}: ${alert.state}`);
+      output.text(
+        `        alert: ${alert.ruleId} (${alert.severity}) on ${alert.userPrincipalName}: ${alert.state}`,
+      );
     }
     for (const problem of scenario.problems) output.text(`        problem: ${problem}`);
   }
   const passed = report.scenarios.filter((s) => s.passed).length;
   output.text('');
-  output.text(`${passed} of ${report.scenarios.length} scenarios behaved as expected (${(report.durationMs / 1000).toFixed(1)} s).`);
+  output.text(
+    `${passed} of ${report.scenarios.length} scenarios behaved as expected (${(report.durationMs / 1000).toFixed(1)} s).`,
+  );
 }

@@ -33,7 +33,7 @@ interface ReplayCliOptions {
 export function registerReplay(program: Command, output: Output): void {
   program
     .command('replay')
-    .description('Re-run recorded license changes through today\'s rules; a dry run unless --deliver.')
+    .description("Re-run recorded license changes through today's rules; a dry run unless --deliver.")
     .requiredOption('--from <time>', 'start: ISO 8601 or relative (7d, 24h, 90m before now)')
     .option('--to <time>', 'end (default now)')
     .option('--user <id-or-upn>', 'one account')
@@ -44,9 +44,14 @@ export function registerReplay(program: Command, output: Output): void {
     .option('--json', 'stream every item as NDJSON, then the summary')
     .option('--csv', 'stream every item as CSV')
     .action(async (options: ReplayCliOptions) => {
-      if (options.json === true && options.csv === true) throw new UsageError('choose one of --json and --csv.');
+      if (options.json === true && options.csv === true)
+        throw new UsageError('choose one of --json and --csv.');
       const writer: ReplayItemWriter | null =
-        options.csv === true ? createCsvWriter(process.stdout) : options.json === true ? createNdjsonWriter(process.stdout) : null;
+        options.csv === true
+          ? createCsvWriter(process.stdout)
+          : options.json === true
+            ? createNdjsonWriter(process.stdout)
+            : null;
       const report = await withApp(async (app, config) => {
         try {
           return await replay(
@@ -54,9 +59,17 @@ export function registerReplay(program: Command, output: Output): void {
               store: app.store,
               logger: app.logger,
               defaultTenantId: config.graph.tenantId,
-              catalogFor: async (tenantId) => createLicenseCatalog(await app.graph.getSubscribedSkus(tenantId)),
+              catalogFor: async (tenantId) =>
+                createLicenseCatalog(await app.graph.getSubscribedSkus(tenantId)),
             },
-            { from: options.from, to: options.to, tenantId: options.tenant, ruleId: options.rule, subscriptionId: options.subscription, ...userSelection(options.user) },
+            {
+              from: options.from,
+              to: options.to,
+              tenantId: options.tenant,
+              ruleId: options.rule,
+              subscriptionId: options.subscription,
+              ...userSelection(options.user),
+            },
             {
               deliver: options.deliver === true,
               routing: createRouting({ sinks: [...createSinks(config, app.logger).keys()] }),
@@ -75,9 +88,16 @@ export function registerReplay(program: Command, output: Output): void {
         return;
       }
       if (report.notice !== null) output.text(report.notice);
-      output.text(`${report.mode}: ${report.covered} events covered, ${report.replayed} replayed, ${report.findings} findings.`);
-      output.text(`  same as at the time: ${report.outcomes.same}; new with today's rules: ${report.outcomes.new}; gone: ${report.outcomes.gone}`);
-      if (report.mode === 'deliver') output.text(`  delivered now: ${report.delivery.delivered}; already delivered: ${report.delivery.alreadyDelivered}`);
+      output.text(
+        `${report.mode}: ${report.covered} events covered, ${report.replayed} replayed, ${report.findings} findings.`,
+      );
+      output.text(
+        `  same as at the time: ${report.outcomes.same}; new with today's rules: ${report.outcomes.new}; gone: ${report.outcomes.gone}`,
+      );
+      if (report.mode === 'deliver')
+        output.text(
+          `  delivered now: ${report.delivery.delivered}; already delivered: ${report.delivery.alreadyDelivered}`,
+        );
     });
 
   program
@@ -86,7 +106,9 @@ export function registerReplay(program: Command, output: Output): void {
     .option('--tenant <id>', 'tenant id (default AZURE_TENANT_ID)')
     .option('--json', 'print one JSON document')
     .action(async (user: string, options: { tenant?: string; json?: boolean }) => {
-      const result = await withApp((app, config) => timeline(app.store, options.tenant ?? config.graph.tenantId, user));
+      const result = await withApp((app, config) =>
+        timeline(app.store, options.tenant ?? config.graph.tenantId, user),
+      );
       if (options.json === true) return output.json(result);
       output.text(`${result.displayName ?? result.userId} (${result.userPrincipalName ?? 'no UPN known'})`);
       for (const entry of result.entries) output.text(`  ${JSON.stringify(entry)}`);

@@ -15,7 +15,10 @@ import { tenantOf, withApp } from '../open-app';
 import type { App } from '../../app';
 
 function userIdOption(userId: string): string {
-  if (!isGuid(userId)) throw new UsageError(`<user-id> must be the user's object id (a GUID, as in Entra or Graph), got ${JSON.stringify(userId)}.`);
+  if (!isGuid(userId))
+    throw new UsageError(
+      `<user-id> must be the user's object id (a GUID, as in Entra or Graph), got ${JSON.stringify(userId)}.`,
+    );
   return userId.toLowerCase();
 }
 
@@ -24,7 +27,9 @@ async function queueRecheck(app: App, tenantId: string, userId: string): Promise
 }
 
 export function registerResourceAccounts(program: Command, output: Output): void {
-  const accounts = program.command('resource-accounts').description('The registry of resource accounts (always wins over inference).');
+  const accounts = program
+    .command('resource-accounts')
+    .description('The registry of resource accounts (always wins over inference).');
 
   accounts
     .command('list')
@@ -33,13 +38,20 @@ export function registerResourceAccounts(program: Command, output: Output): void
     .action(async (options: { tenant?: string; json?: boolean }) => {
       const { registry, identified } = await withApp(async (app, config) => {
         const tenantId = tenantOf(options.tenant, config);
-        return { registry: await app.store.registry.list(tenantId), identified: await app.store.identifications.listResourceAccounts(tenantId) };
+        return {
+          registry: await app.store.registry.list(tenantId),
+          identified: await app.store.identifications.listResourceAccounts(tenantId),
+        };
       });
       if (options.json === true) return output.json({ registry, identified });
       output.text(`Registry (${registry.length}):`);
-      for (const r of registry) output.text(`  ${r.userId}  ${r.isResourceAccount ? 'resource account' : 'NOT a resource account'}  ${r.application}${r.note === null ? '' : `  (${r.note})`}`);
+      for (const r of registry)
+        output.text(
+          `  ${r.userId}  ${r.isResourceAccount ? 'resource account' : 'NOT a resource account'}  ${r.application}${r.note === null ? '' : `  (${r.note})`}`,
+        );
       output.text(`Identified by ra-watch (${identified.length}):`);
-      for (const i of identified) output.text(`  ${i.userId}  by ${i.identifiedBy ?? 'unknown'}  ${i.detail}`);
+      for (const i of identified)
+        output.text(`  ${i.userId}  by ${i.identifiedBy ?? 'unknown'}  ${i.detail}`);
     });
 
   accounts
@@ -50,30 +62,43 @@ export function registerResourceAccounts(program: Command, output: Output): void
     .option('--note <text>', 'why')
     .option('--tenant <id>', 'tenant id (default AZURE_TENANT_ID)')
     .option('--json', 'print one JSON document')
-    .action(async (rawUserId: string, options: { not?: boolean; application?: string; note?: string; tenant?: string; json?: boolean }) => {
-      const userId = userIdOption(rawUserId);
-      if (options.application !== undefined && options.application !== 'auto-attendant' && options.application !== 'call-queue') {
-        throw new UsageError(`--application takes auto-attendant or call-queue, got ${JSON.stringify(options.application)}.`);
-      }
-      const application = options.application ?? 'unknown';
-      const entry = await withApp(async (app, config) => {
-        const tenantId = tenantOf(options.tenant, config);
-        const record: RegistryEntry = {
-          tenantId,
-          userId,
-          isResourceAccount: options.not !== true,
-          application: application,
-          note: options.note ?? null,
-          updatedAt: new Date().toISOString(),
-          updatedBy: `cli:${userInfo().username}`,
-        };
-        await app.store.registry.put(record);
-        await queueRecheck(app, tenantId, userId);
-        return record;
-      });
-      if (options.json === true) return output.json(entry);
-      output.text(`${userId} is now ${entry.isResourceAccount ? 'a resource account' : 'NOT a resource account'} in the registry; a re-check is queued.`);
-    });
+    .action(
+      async (
+        rawUserId: string,
+        options: { not?: boolean; application?: string; note?: string; tenant?: string; json?: boolean },
+      ) => {
+        const userId = userIdOption(rawUserId);
+        if (
+          options.application !== undefined &&
+          options.application !== 'auto-attendant' &&
+          options.application !== 'call-queue'
+        ) {
+          throw new UsageError(
+            `--application takes auto-attendant or call-queue, got ${JSON.stringify(options.application)}.`,
+          );
+        }
+        const application = options.application ?? 'unknown';
+        const entry = await withApp(async (app, config) => {
+          const tenantId = tenantOf(options.tenant, config);
+          const record: RegistryEntry = {
+            tenantId,
+            userId,
+            isResourceAccount: options.not !== true,
+            application: application,
+            note: options.note ?? null,
+            updatedAt: new Date().toISOString(),
+            updatedBy: `cli:${userInfo().username}`,
+          };
+          await app.store.registry.put(record);
+          await queueRecheck(app, tenantId, userId);
+          return record;
+        });
+        if (options.json === true) return output.json(entry);
+        output.text(
+          `${userId} is now ${entry.isResourceAccount ? 'a resource account' : 'NOT a resource account'} in the registry; a re-check is queued.`,
+        );
+      },
+    );
 
   accounts
     .command('remove <user-id>')
@@ -89,7 +114,8 @@ export function registerResourceAccounts(program: Command, output: Output): void
         return gone;
       });
       if (options.json === true) return output.json({ userId, removed });
-      if (!removed) throw new UsageError(`${userId} is not in the registry; see ra-watch resource-accounts list.`);
+      if (!removed)
+        throw new UsageError(`${userId} is not in the registry; see ra-watch resource-accounts list.`);
       output.text(`Removed ${userId} from the registry; a re-check is queued.`);
     });
 }

@@ -26,19 +26,28 @@ interface ServeOptions {
 export function registerServe(program: Command, output: Output): void {
   program
     .command('serve')
-    .description('Run ra-watch: webhook ingest, worker, alerts, subscription renewal and delta reconcile in one process.')
+    .description(
+      'Run ra-watch: webhook ingest, worker, alerts, subscription renewal and delta reconcile in one process.',
+    )
     .option('--port <n>', 'listen on this port (default PORT or 3000)', port('--port'))
     .action(async (options: ServeOptions) => {
       const env = loadConfig(readEnvironment());
       const config: Config = options.port === undefined ? env : { ...env, port: options.port };
       const logger = createLogger({ level: config.logLevel });
-      const watching = config.graph.credential.kind === 'none' ? await watchDemoTenants(config, logger, output) : await watchTenant(config, logger);
+      const watching =
+        config.graph.credential.kind === 'none'
+          ? await watchDemoTenants(config, logger, output)
+          : await watchTenant(config, logger);
       await runUntilSignal(
         async () => {
           await watching.app.stop();
           await watching.demo?.simulator.stop();
         },
-        (signal) => logger.info({ signal }, 'stopping: finishing in-flight work (send the signal again to exit at once)'),
+        (signal) =>
+          logger.info(
+            { signal },
+            'stopping: finishing in-flight work (send the signal again to exit at once)',
+          ),
       );
     });
 }
@@ -61,20 +70,28 @@ async function prepareTenant(app: App, tenantId: string, config: Config, logger:
       );
     } else {
       for (const resource of ['users', 'groups'] as const) {
-        if (!active.some((s) => s.resource === resource)) await app.subscriptions.create({ tenantId, resource });
+        if (!active.some((s) => s.resource === resource))
+          await app.subscriptions.create({ tenantId, resource });
       }
     }
     // The baseline audit is the delta reconciler's first pass (no delta link yet): it runs on its own.
   } catch (error) {
-    logger.error({ tenantId, err: error }, 'preparing the tenant failed; ra-watch keeps running and the renewal and reconcile loops will retry');
+    logger.error(
+      { tenantId, err: error },
+      'preparing the tenant failed; ra-watch keeps running and the renewal and reconcile loops will retry',
+    );
   }
 }
 
-async function watchDemoTenants(config: Config, logger: Logger, output: Output): Promise<{ app: App; demo: DemoGraph }> {
+async function watchDemoTenants(
+  config: Config,
+  logger: Logger,
+  output: Output,
+): Promise<{ app: App; demo: DemoGraph }> {
   const scenarios = SCENARIOS.filter((s) => s.number <= 7);
   output.error(
     'ra-watch: no tenant is configured (set AZURE_TENANT_ID, AZURE_CLIENT_ID and a credential, or GRAPH_ACCESS_TOKEN; see README).\n' +
-      'ra-watch: watching the built-in Graph simulator\'s demo tenants instead; their alerts appear below as JSON log lines.',
+      "ra-watch: watching the built-in Graph simulator's demo tenants instead; their alerts appear below as JSON log lines.",
   );
   const demo = await startDemoGraph({ scenarios, logger, auditLagMs: 2_000, notificationLatencyMs: 200 });
   const app = await startApp({

@@ -27,17 +27,31 @@ export function registerSimulateGraph(program: Command, output: Output): void {
     .action(async (options: SimulateOptions) => {
       const scenarios: Scenario[] = (options.scenario ?? SCENARIOS.map((s) => s.id)).map((id) => {
         const scenario = scenarioById(id);
-        if (scenario === undefined) throw new UsageError(`--scenario ${id} is not a scenario (known: ${SCENARIOS.map((s) => s.id).join(', ')}).`);
+        if (scenario === undefined)
+          throw new UsageError(
+            `--scenario ${id} is not a scenario (known: ${SCENARIOS.map((s) => s.id).join(', ')}).`,
+          );
         return scenario;
       });
       const logger = createLogger({ level: 'info', destination: process.stderr, name: 'graph-simulator' });
-      const simulator = await startGraphSimulator({ port: options.port, host: '127.0.0.1', logger, seeds: scenarios.map((s) => s.seed) });
-      const tenants = simulator.tenants().map((t) => ({ tenantId: t.tenantId, name: t.accountName, token: t.token, users: t.users }));
+      const simulator = await startGraphSimulator({
+        port: options.port,
+        host: '127.0.0.1',
+        logger,
+        seeds: scenarios.map((s) => s.seed),
+      });
+      const tenants = simulator
+        .tenants()
+        .map((t) => ({ tenantId: t.tenantId, name: t.accountName, token: t.token, users: t.users }));
       if (options.json === true) output.json({ url: simulator.url, tenants });
       else {
         output.text(`Graph simulator at ${simulator.url} (GRAPH_BASE_URL=${simulator.url})`);
-        for (const t of tenants) output.text(`  tenant ${t.tenantId} (${t.name}, ${t.users} users): GRAPH_ACCESS_TOKEN=${t.token}`);
+        for (const t of tenants)
+          output.text(`  tenant ${t.tenantId} (${t.name}, ${t.users} users): GRAPH_ACCESS_TOKEN=${t.token}`);
       }
-      await runUntilSignal(() => simulator.stop(), () => undefined);
+      await runUntilSignal(
+        () => simulator.stop(),
+        () => undefined,
+      );
     });
 }

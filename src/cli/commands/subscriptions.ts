@@ -9,11 +9,15 @@ import type { Output } from '../output';
 import { tenantOf, withApp } from '../open-app';
 
 function printSubscription(s: StoredSubscription, output: Output): void {
-  output.text(`${s.id}  ${s.resource}  ${s.status}  expires ${s.expiresAt}  tenant ${s.tenantId}  → ${s.notificationUrl}`);
+  output.text(
+    `${s.id}  ${s.resource}  ${s.status}  expires ${s.expiresAt}  tenant ${s.tenantId}  → ${s.notificationUrl}`,
+  );
 }
 
 export function registerSubscriptions(program: Command, output: Output): void {
-  const subscriptions = program.command('subscriptions').description('Graph change-notification subscriptions.');
+  const subscriptions = program
+    .command('subscriptions')
+    .description('Graph change-notification subscriptions.');
 
   subscriptions
     .command('list')
@@ -22,13 +26,16 @@ export function registerSubscriptions(program: Command, output: Output): void {
     .action(async (options: { tenant?: string; json?: boolean }) => {
       const list = await withApp((app) => app.subscriptions.list(options.tenant));
       if (options.json === true) return output.json({ subscriptions: list });
-      if (list.length === 0) output.text('No subscriptions. Create one with: ra-watch subscriptions create --resource users');
+      if (list.length === 0)
+        output.text('No subscriptions. Create one with: ra-watch subscriptions create --resource users');
       for (const s of list) printSubscription(s, output);
     });
 
   subscriptions
     .command('create')
-    .description('Subscribe to users (license and account changes) or groups (group-based licensing). Needs PUBLIC_BASE_URL.')
+    .description(
+      'Subscribe to users (license and account changes) or groups (group-based licensing). Needs PUBLIC_BASE_URL.',
+    )
     .option('--resource <users|groups>', 'what to watch', 'users')
     .option('--tenant <id>', 'tenant id (default AZURE_TENANT_ID)')
     .option('--json', 'print one JSON document')
@@ -37,7 +44,9 @@ export function registerSubscriptions(program: Command, output: Output): void {
         throw new UsageError(`--resource takes users or groups, got ${JSON.stringify(options.resource)}.`);
       }
       const resource = options.resource;
-      const created = await withApp((app, config) => app.subscriptions.create({ tenantId: tenantOf(options.tenant, config), resource }));
+      const created = await withApp((app, config) =>
+        app.subscriptions.create({ tenantId: tenantOf(options.tenant, config), resource }),
+      );
       if (options.json === true) return output.json(created);
       printSubscription(created, output);
     });
@@ -47,11 +56,15 @@ export function registerSubscriptions(program: Command, output: Output): void {
     .option('--json', 'print one JSON document')
     .action(async (id: string, options: { json?: boolean }) => {
       const outcome = await withApp(async (app) => {
-        if ((await app.subscriptions.get(id)) === null) throw new UsageError(`no subscription ${id}; see ra-watch subscriptions list.`);
+        if ((await app.subscriptions.get(id)) === null)
+          throw new UsageError(`no subscription ${id}; see ra-watch subscriptions list.`);
         return app.subscriptions.renew(id);
       });
       if (options.json === true) return output.json(outcome);
-      if (outcome.recreatedFrom !== null) output.text(`Graph no longer knew ${outcome.recreatedFrom}: recreated, and a resync of the gap is queued.`);
+      if (outcome.recreatedFrom !== null)
+        output.text(
+          `Graph no longer knew ${outcome.recreatedFrom}: recreated, and a resync of the gap is queued.`,
+        );
       printSubscription(outcome.subscription, output);
     });
 

@@ -30,11 +30,13 @@ const entryPattern = /\[(?:[^[\]]|\[[^\]]*\])*\]/g;
 export function parseAssignedLicenseValue(value: string | null | undefined): AssignedLicenseValue {
   if (value === null || value === undefined || value.trim() === '') return { ok: true, licenses: [] };
   const entries = entryTexts(value);
-  if (entries === null) return { ok: false, problem: `AssignedLicense value is not a list of licenses: ${preview(value)}` };
+  if (entries === null)
+    return { ok: false, problem: `AssignedLicense value is not a list of licenses: ${preview(value)}` };
   const licenses: AuditLicense[] = [];
   for (const entry of entries) {
     const license = parseLicenseText(entry);
-    if (license === null) return { ok: false, problem: `AssignedLicense entry has no SkuId: ${preview(entry)}` };
+    if (license === null)
+      return { ok: false, problem: `AssignedLicense entry has no SkuId: ${preview(entry)}` };
     licenses.push(license);
   }
   return { ok: true, licenses };
@@ -75,7 +77,11 @@ function parseLicenseText(text: string): AuditLicense | null {
   if (skuId === undefined) return null;
   const skuName = skuNamePattern.exec(text)?.[1] ?? null;
   const disabled = disabledPlansPattern.exec(text)?.[1] ?? '';
-  return { skuId: skuId.toLowerCase(), skuName, disabledPlans: (disabled.match(guidGlobal) ?? []).map((g) => g.toLowerCase()) };
+  return {
+    skuId: skuId.toLowerCase(),
+    skuName,
+    disabledPlans: (disabled.match(guidGlobal) ?? []).map((g) => g.toLowerCase()),
+  };
 }
 
 function preview(text: string): string {

@@ -29,7 +29,10 @@ export interface ParseOptions {
   userId?: UserId;
 }
 
-export function parseLicenseActivities(records: readonly unknown[], options: ParseOptions): LicenseActivityParse {
+export function parseLicenseActivities(
+  records: readonly unknown[],
+  options: ParseOptions,
+): LicenseActivityParse {
   const problems: AuditParseProblem[] = [];
   const valid: DirectoryAudit[] = [];
   for (const raw of records) {
@@ -52,7 +55,8 @@ export function parseLicenseActivities(records: readonly unknown[], options: Par
   const groups = new Map<string, DirectoryAudit[]>();
   for (const record of joined.records) {
     // Failed operations changed nothing.
-    if (record.result !== null && record.result !== undefined && record.result.toLowerCase() !== 'success') continue;
+    if (record.result !== null && record.result !== undefined && record.result.toLowerCase() !== 'success')
+      continue;
     // One correlationId can touch many users (group-based licensing processes a whole group): one activity per user.
     const key = `${(record.correlationId ?? record.id).toLowerCase()}|${userTargetOf(record)}`;
     const group = groups.get(key) ?? [];
@@ -83,7 +87,9 @@ function activityOf(
 ): ActivityResult {
   const recordIds = group.flatMap((r) => partIds.get(r.id) ?? [r.id]);
   const detail = licenseDetailOf(group, options.userId);
-  const isLicenseOperation = group.some((r) => r.activityDisplayName.toLowerCase() === CHANGE_USER_LICENSE.toLowerCase());
+  const isLicenseOperation = group.some(
+    (r) => r.activityDisplayName.toLowerCase() === CHANGE_USER_LICENSE.toLowerCase(),
+  );
   if (detail === null) {
     // An "Update user" that changed something else is not a license activity; a "Change user license" without its
     // detail usually means the paired record has not arrived yet.
@@ -98,7 +104,12 @@ function activityOf(
     };
   }
   const userId = detail.userId ?? options.userId;
-  if (options.userId !== undefined && userId !== undefined && userId.toLowerCase() !== options.userId.toLowerCase()) return null;
+  if (
+    options.userId !== undefined &&
+    userId !== undefined &&
+    userId.toLowerCase() !== options.userId.toLowerCase()
+  )
+    return null;
   const oldValue = parseAssignedLicenseValue(detail.oldValue);
   const newValue = parseAssignedLicenseValue(detail.newValue);
   if (!oldValue.ok || !newValue.ok) {
@@ -132,14 +143,22 @@ interface LicenseDetail {
 /** The AssignedLicense property, preferring the "Change user license" record (the newer format) over "Update user". */
 function licenseDetailOf(group: DirectoryAudit[], userId: UserId | undefined): LicenseDetail | null {
   const ordered = [...group].sort(
-    (a, b) => Number(b.activityDisplayName === CHANGE_USER_LICENSE) - Number(a.activityDisplayName === CHANGE_USER_LICENSE),
+    (a, b) =>
+      Number(b.activityDisplayName === CHANGE_USER_LICENSE) -
+      Number(a.activityDisplayName === CHANGE_USER_LICENSE),
   );
   for (const record of ordered) {
     const targets = record.targetResources.filter(
-      (t) => userId === undefined || t.id === null || t.id === undefined || t.id.toLowerCase() === userId.toLowerCase(),
+      (t) =>
+        userId === undefined ||
+        t.id === null ||
+        t.id === undefined ||
+        t.id.toLowerCase() === userId.toLowerCase(),
     );
     for (const target of targets) {
-      const property = (target.modifiedProperties ?? []).find((p) => p.displayName?.trim().toLowerCase() === 'assignedlicense');
+      const property = (target.modifiedProperties ?? []).find(
+        (p) => p.displayName?.trim().toLowerCase() === 'assignedlicense',
+      );
       if (property !== undefined) {
         return { userId: target.id ?? userId, oldValue: property.oldValue, newValue: property.newValue };
       }
@@ -150,7 +169,8 @@ function licenseDetailOf(group: DirectoryAudit[], userId: UserId | undefined): L
 
 /** The user a record is about: the first target of type User (or the first target), lower-cased; '' when none. */
 function userTargetOf(record: DirectoryAudit): string {
-  const target = record.targetResources.find((t) => t.type?.toLowerCase() === 'user') ?? record.targetResources[0];
+  const target =
+    record.targetResources.find((t) => t.type?.toLowerCase() === 'user') ?? record.targetResources[0];
   return (target?.id ?? '').toLowerCase();
 }
 

@@ -81,7 +81,10 @@ export function joinSequenceRecords(records: readonly DirectoryAudit[]): Sequenc
     const target = first.record.targetResources[0] ?? { id: null, type: 'User' };
     plain.push({
       ...first.record,
-      targetResources: [{ ...target, modifiedProperties: properties.map((p) => ({ ...p })) }, ...first.record.targetResources.slice(1)],
+      targetResources: [
+        { ...target, modifiedProperties: properties.map((p) => ({ ...p })) },
+        ...first.record.targetResources.slice(1),
+      ],
     });
     partIds.set(first.record.id, ids);
   }
@@ -91,7 +94,8 @@ export function joinSequenceRecords(records: readonly DirectoryAudit[]): Sequenc
 function sequencePartOf(record: DirectoryAudit): SequencePart | null {
   const details = new Map<string, string>();
   for (const detail of record.additionalDetails ?? []) {
-    if (typeof detail.key === 'string' && typeof detail.value === 'string') details.set(detail.key, detail.value);
+    if (typeof detail.key === 'string' && typeof detail.value === 'string')
+      details.set(detail.key, detail.value);
   }
   const extended: unknown = record['extendedProperties'];
   if (Array.isArray(extended)) {

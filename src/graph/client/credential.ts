@@ -67,7 +67,10 @@ export function createTokenProvider(
  * The same identity as an `@azure/identity` credential, for other Azure services (Service Bus by namespace).
  * null when the configuration has no Azure identity (none, or a static Graph token).
  */
-export function azureCredentialFor(config: GraphCredentialConfig, options: TokenProviderOptions = {}): TokenCredential | null {
+export function azureCredentialFor(
+  config: GraphCredentialConfig,
+  options: TokenProviderOptions = {},
+): TokenCredential | null {
   switch (config.kind) {
     case 'none':
     case 'static-token':
@@ -82,7 +85,10 @@ export function azureCredentialFor(config: GraphCredentialConfig, options: Token
 }
 
 function tenantCredential(
-  config: Extract<GraphCredentialConfig, { kind: 'client-secret' | 'client-certificate' | 'workload-identity' }>,
+  config: Extract<
+    GraphCredentialConfig,
+    { kind: 'client-secret' | 'client-certificate' | 'workload-identity' }
+  >,
   options: TokenProviderOptions,
 ): TokenCredential {
   const common = {
@@ -94,7 +100,12 @@ function tenantCredential(
     case 'client-secret':
       return new ClientSecretCredential(config.tenantId, config.clientId, config.clientSecret, common);
     case 'client-certificate':
-      return new ClientCertificateCredential(config.tenantId, config.clientId, { certificatePath: config.certificatePath }, common);
+      return new ClientCertificateCredential(
+        config.tenantId,
+        config.clientId,
+        { certificatePath: config.certificatePath },
+        common,
+      );
     case 'workload-identity':
       return new WorkloadIdentityCredential({
         ...common,
@@ -105,8 +116,13 @@ function tenantCredential(
   }
 }
 
-async function tokenOf(credential: TokenCredential, scope: string, tenantId: string | undefined): Promise<string> {
+async function tokenOf(
+  credential: TokenCredential,
+  scope: string,
+  tenantId: string | undefined,
+): Promise<string> {
   const token = await credential.getToken(scope, tenantId === undefined ? {} : { tenantId });
-  if (token === null) throw new PermanentError('graph-credential', `The credential returned no token for ${scope}`);
+  if (token === null)
+    throw new PermanentError('graph-credential', `The credential returned no token for ${scope}`);
   return token.token;
 }

@@ -23,7 +23,8 @@ export interface GraphErrorInfo {
 
 export function graphErrorOf(body: unknown): GraphErrorInfo {
   const parsed = graphErrorSchema.safeParse(body);
-  if (!parsed.success) return { code: null, message: typeof body === 'string' && body !== '' ? body.slice(0, 200) : null };
+  if (!parsed.success)
+    return { code: null, message: typeof body === 'string' && body !== '' ? body.slice(0, 200) : null };
   return { code: parsed.data.error.code, message: parsed.data.error.message ?? null };
 }
 

@@ -76,7 +76,10 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
     const wait = (notBefore.get(tenantId) ?? 0) - Date.now();
     if (wait <= 0) return;
     if (wait > retry.maxDelayMs) {
-      throw new RetryLaterError(`Graph asked to wait ${Math.ceil(wait / 1000)} s before calling tenant ${tenantId} again`, wait);
+      throw new RetryLaterError(
+        `Graph asked to wait ${Math.ceil(wait / 1000)} s before calling tenant ${tenantId} again`,
+        wait,
+      );
     }
     await sleep(wait);
   }
@@ -87,7 +90,10 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
       const link = new URL(path);
       if (link.origin !== base.origin) {
         // A link naming another host must not receive our bearer token: keep its path and query, use our origin.
-        logger.debug({ linkOrigin: link.origin }, 'Graph link on another origin: followed on the configured base URL');
+        logger.debug(
+          { linkOrigin: link.origin },
+          'Graph link on another origin: followed on the configured base URL',
+        );
       }
       return new URL(`${link.pathname}${link.search}`, base.origin);
     }
@@ -95,7 +101,12 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
     return new URL(`${base.origin}${basePath}/v1.0${path.startsWith('/') ? '' : '/'}${path}`);
   }
 
-  async function attempt(tenantId: TenantId, request: GraphRequest, url: URL, what: string): Promise<GraphAnswer> {
+  async function attempt(
+    tenantId: TenantId,
+    request: GraphRequest,
+    url: URL,
+    what: string,
+  ): Promise<GraphAnswer> {
     const token = await tokenFor(options.tokenProvider, tenantId);
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     let body: string | undefined;
@@ -103,9 +114,19 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(request.body);
     }
-    const response = await fetch(url, { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, {
+      method: request.method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: decodeBody(text, response, what), what };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: decodeBody(text, response, what),
+      what,
+    };
   }
 
   /** Counts one answer (or its absence: status 0) and, when Graph said to slow down, one throttle. */
@@ -115,7 +136,8 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
     const status = answer?.status ?? 0;
     try {
       observer.answered({ method, route, status });
-      if (isThrottle(status, answer?.headers.get('retry-after') ?? null)) observer.throttled({ route, status });
+      if (isThrottle(status, answer?.headers.get('retry-after') ?? null))
+        observer.throttled({ route, status });
     } catch (error) {
       logger.warn({ err: error }, 'the Graph traffic observer failed; the request goes on');
     }
@@ -137,10 +159,14 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
       }
       observe(request.method, route, answer);
       if (answer !== null && !RETRYABLE_STATUSES.has(answer.status)) {
-        logger.debug({ tenantId, what, status: answer.status, requestId: requestIdOf(answer.headers), tries }, 'graph answered');
+        logger.debug(
+          { tenantId, what, status: answer.status, requestId: requestIdOf(answer.headers), tries },
+          'graph answered',
+        );
         return answer;
       }
-      const retryAfterMs = answer === null ? null : parseRetryAfter(answer.headers.get('retry-after'), Date.now());
+      const retryAfterMs =
+        answer === null ? null : parseRetryAfter(answer.headers.get('retry-after'), Date.now());
       if (retryAfterMs !== null) holdUntil(tenantId, Date.now() + retryAfterMs);
       const delay = retryDelay(tries, retryAfterMs, retry, random);
       const reason = answer === null ? failureText(failure, timeoutMs) : `${answer.status}`;
@@ -152,7 +178,10 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
           { cause: failure ?? undefined },
         );
       }
-      logger.warn({ tenantId, what, reason, retryInMs: delay, attempt: tries + 1 }, 'graph request will be retried');
+      logger.warn(
+        { tenantId, what, reason, retryInMs: delay, attempt: tries + 1 },
+        'graph request will be retried',
+      );
       await sleep(delay);
     }
   }
@@ -167,10 +196,22 @@ async function tokenFor(provider: TokenProvider, tenantId: TenantId): Promise<st
     if (error instanceof PermanentError || error instanceof RetryLaterError) throw error;
     // @azure/identity names a refused credential AuthenticationError / CredentialUnavailableError: no retry helps.
     const name = errorName(error);
-    if (name === 'AuthenticationError' || name === 'CredentialUnavailableError' || name === 'AggregateAuthenticationError') {
-      throw new PermanentError('graph-credential', `Could not get a Graph token for tenant ${tenantId}: ${describeError(error)}`, { cause: error });
+    if (
+      name === 'AuthenticationError' ||
+      name === 'CredentialUnavailableError' ||
+      name === 'AggregateAuthenticationError'
+    ) {
+      throw new PermanentError(
+        'graph-credential',
+        `Could not get a Graph token for tenant ${tenantId}: ${describeError(error)}`,
+        { cause: error },
+      );
     }
-    throw new RetryLaterError(`Could not get a Graph token for tenant ${tenantId}: ${describeError(error)}`, 5_000, { cause: error });
+    throw new RetryLaterError(
+      `Could not get a Graph token for tenant ${tenantId}: ${describeError(error)}`,
+      5_000,
+      { cause: error },
+    );
   }
 }
 

@@ -8,7 +8,13 @@ import type { IsoTime, LicenseActivity, SubscribedSku, TenantId, UserId, UserSna
 import type { Logger } from '../../logger';
 import { parseLicenseActivities } from '../audit/license-activities';
 import type { DeltaPage, GraphReader, TeamsUserConfiguration } from '../graph-reader';
-import { deltaPageSchema, graphDateTime, graphUserSchema, subscribedSkusResponseSchema, teamsUserConfigurationSchema } from '../wire-schemas';
+import {
+  deltaPageSchema,
+  graphDateTime,
+  graphUserSchema,
+  subscribedSkusResponseSchema,
+  teamsUserConfigurationSchema,
+} from '../wire-schemas';
 import { graphErrorOf, parseGraphBody, unexpectedAnswer } from './graph-error';
 import { createGraphHttp, type GraphHttp } from './graph-http';
 import type { RetryOptions } from './retry-policy';
@@ -35,7 +41,10 @@ const MAX_AUDIT_PAGES = 50;
 const DELTA_EXPIRED_CODES = new Set(['syncstatenotfound', 'resyncrequired', 'syncstateinvalid']);
 
 /** Directory audits come back page by page; records are validated one by one by the audit parser. */
-const auditPageEnvelope = z.looseObject({ value: z.array(z.unknown()), '@odata.nextLink': z.string().optional() });
+const auditPageEnvelope = z.looseObject({
+  value: z.array(z.unknown()),
+  '@odata.nextLink': z.string().optional(),
+});
 
 export function createGraphReader(options: GraphReaderOptions): GraphReader {
   const logger = options.logger.child({ component: 'graph-reader' });
@@ -52,7 +61,10 @@ export function createGraphReader(options: GraphReaderOptions): GraphReader {
   const teamsPermissionWarned = new Set<TenantId>();
 
   async function getUser(tenantId: TenantId, userId: UserId): Promise<UserSnapshot> {
-    const answer = await http.send(tenantId, { method: 'GET', path: `/users/${encodeURIComponent(userId)}?$select=${USER_SELECT}` });
+    const answer = await http.send(tenantId, {
+      method: 'GET',
+      path: `/users/${encodeURIComponent(userId)}?$select=${USER_SELECT}`,
+    });
     const observedAt = new Date().toISOString();
     if (answer.status === 404) return deletedSnapshot(tenantId, userId, observedAt);
     if (answer.status !== 200) throw unexpectedAnswer(answer, 'User.Read.All');
@@ -61,20 +73,25 @@ export function createGraphReader(options: GraphReaderOptions): GraphReader {
 
   async function fetchSkus(tenantId: TenantId): Promise<SubscribedSku[]> {
     const answer = await http.send(tenantId, { method: 'GET', path: '/subscribedSkus' });
-    if (answer.status !== 200) throw unexpectedAnswer(answer, 'Organization.Read.All (or LicenseAssignment.Read.All)');
+    if (answer.status !== 200)
+      throw unexpectedAnswer(answer, 'Organization.Read.All (or LicenseAssignment.Read.All)');
     return parseGraphBody(subscribedSkusResponseSchema, answer.body, answer.what).value.map((sku) => ({
       skuId: sku.skuId,
       skuPartNumber: sku.skuPartNumber,
       capabilityStatus: sku.capabilityStatus,
       enabledUnits: sku.prepaidUnits.enabled,
       consumedUnits: sku.consumedUnits,
-      servicePlans: sku.servicePlans.map((p) => ({ servicePlanId: p.servicePlanId, servicePlanName: p.servicePlanName })),
+      servicePlans: sku.servicePlans.map((p) => ({
+        servicePlanId: p.servicePlanId,
+        servicePlanName: p.servicePlanName,
+      })),
     }));
   }
 
   function getSubscribedSkus(tenantId: TenantId, opts?: { fresh?: boolean }): Promise<SubscribedSku[]> {
     const cached = skuCache.get(tenantId);
-    if (cached !== undefined && opts?.fresh !== true && Date.now() - cached.at < skuCacheMs) return cached.skus;
+    if (cached !== undefined && opts?.fresh !== true && Date.now() - cached.at < skuCacheMs)
+      return cached.skus;
     // Concurrent callers share one request; a failure is not cached.
     const skus = fetchSkus(tenantId);
     skuCache.set(tenantId, { at: Date.now(), skus });
@@ -84,8 +101,14 @@ export function createGraphReader(options: GraphReaderOptions): GraphReader {
     return skus;
   }
 
-  async function getTeamsUserConfiguration(tenantId: TenantId, userId: UserId): Promise<TeamsUserConfiguration | null> {
-    const answer = await http.send(tenantId, { method: 'GET', path: `/admin/teams/userConfigurations/${encodeURIComponent(userId)}` });
+  async function getTeamsUserConfiguration(
+    tenantId: TenantId,
+    userId: UserId,
+  ): Promise<TeamsUserConfiguration | null> {
+    const answer = await http.send(tenantId, {
+      method: 'GET',
+      path: `/admin/teams/userConfigurations/${encodeURIComponent(userId)}`,
+    });
     if (answer.status === 404) return null;
     if (answer.status === 403 || answer.status === 401) {
       // Identification falls back to weaker sources; say once per tenant what would make it stronger.
@@ -103,18 +126,33 @@ export function createGraphReader(options: GraphReaderOptions): GraphReader {
     return { userId: config.id, accountType: config.accountType, featureTypes: config.featureTypes ?? [] };
   }
 
-  async function getLicenseActivities(tenantId: TenantId, userId: UserId, from: IsoTime, to: IsoTime): Promise<LicenseActivity[]> {
+  async function getLicenseActivities(
+    tenantId: TenantId,
+    userId: UserId,
+    from: IsoTime,
+    to: IsoTime,
+  ): Promise<LicenseActivity[]> {
     // Datetime literals are unquoted in this $filter, so they must be datetimes and nothing else; the id is quoted.
-    for (const [name, value] of [['from', from], ['to', to]] as const) {
+    for (const [name, value] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
       if (!graphDateTime.safeParse(value).success) {
-        throw new PermanentError('invalid-argument', `getLicenseActivities: ${name} must be an ISO-8601 date-time, got ${JSON.stringify(value)}`);
+        throw new PermanentError(
+          'invalid-argument',
+          `getLicenseActivities: ${name} must be an ISO-8601 date-time, got ${JSON.stringify(value)}`,
+        );
       }
     }
     const filter = `targetResources/any(t: t/id eq '${userId.replace(/'/g, "''")}') and activityDateTime ge ${from} and activityDateTime le ${to}`;
     let path: string | null = `/auditLogs/directoryAudits?$filter=${encodeURIComponent(filter)}`;
     const records: unknown[] = [];
     for (let page = 0; path !== null; page++) {
-      if (page >= MAX_AUDIT_PAGES) throw new PermanentError('graph-shape', `directoryAudits for ${userId} did not end after ${MAX_AUDIT_PAGES} pages`);
+      if (page >= MAX_AUDIT_PAGES)
+        throw new PermanentError(
+          'graph-shape',
+          `directoryAudits for ${userId} did not end after ${MAX_AUDIT_PAGES} pages`,
+        );
       const answer = await http.send(tenantId, { method: 'GET', path });
       if (answer.status !== 200) throw unexpectedAnswer(answer, 'AuditLog.Read.All');
       const body = parseGraphBody(auditPageEnvelope, answer.body, answer.what);
@@ -123,7 +161,10 @@ export function createGraphReader(options: GraphReaderOptions): GraphReader {
     }
     const { activities, problems } = parseLicenseActivities(records, { tenantId, userId });
     for (const problem of problems) {
-      logger.warn({ tenantId, userId, ...problem }, 'directory audit records could not be read as a license activity');
+      logger.warn(
+        { tenantId, userId, ...problem },
+        'directory audit records could not be read as a license activity',
+      );
     }
     return activities;
   }
@@ -131,11 +172,16 @@ export function createGraphReader(options: GraphReaderOptions): GraphReader {
   // Delta returns every selected property of a changed user (unchanged ones with their old value; never-set ones
   // absent), as long as we do not send `Prefer: return=minimal`. So an absent assignedLicenses means none.
   async function getUsersDeltaPage(tenantId: TenantId, link: string | null): Promise<DeltaPage> {
-    const answer = await http.send(tenantId, { method: 'GET', path: link ?? `/users/delta?$select=${DELTA_SELECT}` });
+    const answer = await http.send(tenantId, {
+      method: 'GET',
+      path: link ?? `/users/delta?$select=${DELTA_SELECT}`,
+    });
     if (answer.status !== 200) {
       const { code, message } = graphErrorOf(answer.body);
       if (answer.status === 410 || (code !== null && DELTA_EXPIRED_CODES.has(code.toLowerCase()))) {
-        throw new DeltaExpiredError(`Graph no longer knows this users delta link (${answer.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}): start a full sync`);
+        throw new DeltaExpiredError(
+          `Graph no longer knows this users delta link (${answer.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}): start a full sync`,
+        );
       }
       throw unexpectedAnswer(answer, 'User.Read.All');
     }

@@ -10,7 +10,11 @@ import { z } from 'zod';
 import { PermanentError } from '../../errors';
 import type { IsoTime, TenantId } from '../../glossary';
 import type { Logger } from '../../logger';
-import type { GraphSubscriptionInfo, GraphSubscriptionRequest, GraphSubscriptions } from '../graph-subscriptions';
+import type {
+  GraphSubscriptionInfo,
+  GraphSubscriptionRequest,
+  GraphSubscriptions,
+} from '../graph-subscriptions';
 import { graphSubscriptionSchema, type GraphSubscription } from '../wire-schemas';
 import { graphErrorOf, parseGraphBody, unexpectedAnswer, type GraphAnswer } from './graph-error';
 import { createGraphHttp } from './graph-http';
@@ -29,7 +33,10 @@ export interface GraphSubscriptionsOptions {
   requestTimeoutMs?: number;
 }
 
-const subscriptionListSchema = z.looseObject({ value: z.array(graphSubscriptionSchema), '@odata.nextLink': z.string().optional() });
+const subscriptionListSchema = z.looseObject({
+  value: z.array(graphSubscriptionSchema),
+  '@odata.nextLink': z.string().optional(),
+});
 const MAX_LIST_PAGES = 20;
 
 export function createGraphSubscriptions(options: GraphSubscriptionsOptions): GraphSubscriptions {
@@ -47,7 +54,9 @@ export function createGraphSubscriptions(options: GraphSubscriptionsOptions): Gr
     const body = {
       changeType: request.changeType,
       notificationUrl: request.notificationUrl,
-      ...(request.lifecycleNotificationUrl === null ? {} : { lifecycleNotificationUrl: request.lifecycleNotificationUrl }),
+      ...(request.lifecycleNotificationUrl === null
+        ? {}
+        : { lifecycleNotificationUrl: request.lifecycleNotificationUrl }),
       resource: request.resource,
       expirationDateTime: request.expirationDateTime,
       clientState: request.clientState,
@@ -56,26 +65,48 @@ export function createGraphSubscriptions(options: GraphSubscriptionsOptions): Gr
     const answer = await http.send(request.tenantId, { method: 'POST', path: '/subscriptions', body });
     if (answer.status !== 201 && answer.status !== 200) throw createRefusal(answer, request);
     const info = toInfo(parseGraphBody(graphSubscriptionSchema, answer.body, answer.what));
-    logger.info({ tenantId: request.tenantId, subscriptionId: info.id, resource: info.resource, expires: info.expirationDateTime }, 'graph subscription created');
+    logger.info(
+      {
+        tenantId: request.tenantId,
+        subscriptionId: info.id,
+        resource: info.resource,
+        expires: info.expirationDateTime,
+      },
+      'graph subscription created',
+    );
     return info;
   }
 
-  async function renew(tenantId: TenantId, id: string, expirationDateTime: IsoTime): Promise<GraphSubscriptionInfo | null> {
-    const answer = await http.send(tenantId, { method: 'PATCH', path: `/subscriptions/${encodeURIComponent(id)}`, body: { expirationDateTime } });
+  async function renew(
+    tenantId: TenantId,
+    id: string,
+    expirationDateTime: IsoTime,
+  ): Promise<GraphSubscriptionInfo | null> {
+    const answer = await http.send(tenantId, {
+      method: 'PATCH',
+      path: `/subscriptions/${encodeURIComponent(id)}`,
+      body: { expirationDateTime },
+    });
     if (answer.status === 404) return null;
     if (answer.status !== 200) throw unexpectedAnswer(answer, null);
     return toInfo(parseGraphBody(graphSubscriptionSchema, answer.body, answer.what));
   }
 
   async function reauthorize(tenantId: TenantId, id: string): Promise<boolean> {
-    const answer = await http.send(tenantId, { method: 'POST', path: `/subscriptions/${encodeURIComponent(id)}/reauthorize` });
+    const answer = await http.send(tenantId, {
+      method: 'POST',
+      path: `/subscriptions/${encodeURIComponent(id)}/reauthorize`,
+    });
     if (answer.status === 404) return false;
     if (answer.status < 200 || answer.status > 299) throw unexpectedAnswer(answer, null);
     return true;
   }
 
   async function remove(tenantId: TenantId, id: string): Promise<boolean> {
-    const answer = await http.send(tenantId, { method: 'DELETE', path: `/subscriptions/${encodeURIComponent(id)}` });
+    const answer = await http.send(tenantId, {
+      method: 'DELETE',
+      path: `/subscriptions/${encodeURIComponent(id)}`,
+    });
     if (answer.status === 404) return false;
     if (answer.status < 200 || answer.status > 299) throw unexpectedAnswer(answer, null);
     return true;
@@ -85,7 +116,11 @@ export function createGraphSubscriptions(options: GraphSubscriptionsOptions): Gr
     const found: GraphSubscriptionInfo[] = [];
     let path: string | null = '/subscriptions';
     for (let page = 0; path !== null; page++) {
-      if (page >= MAX_LIST_PAGES) throw new PermanentError('graph-shape', `GET /subscriptions did not end after ${MAX_LIST_PAGES} pages`);
+      if (page >= MAX_LIST_PAGES)
+        throw new PermanentError(
+          'graph-shape',
+          `GET /subscriptions did not end after ${MAX_LIST_PAGES} pages`,
+        );
       const answer = await http.send(tenantId, { method: 'GET', path });
       if (answer.status !== 200) throw unexpectedAnswer(answer, null);
       const body = parseGraphBody(subscriptionListSchema, answer.body, answer.what);

@@ -5,14 +5,7 @@
  */
 
 export type GraphRoute =
-  | 'user'
-  | 'batch'
-  | 'delta'
-  | 'audit'
-  | 'subscriptions'
-  | 'skus'
-  | 'teams_user_configuration'
-  | 'other';
+  'user' | 'batch' | 'delta' | 'audit' | 'subscriptions' | 'skus' | 'teams_user_configuration' | 'other';
 
 export interface GraphTrafficObserver {
   /** One HTTP answer from Graph, retries included; status 0 when none came (network error, timeout). */

@@ -30,5 +30,8 @@ export function retryDelay(
   options: RetryOptions,
   random: () => number = Math.random,
 ): number {
-  return retryAfterMs ?? backoffMs(attempt, { baseMs: options.baseDelayMs, maxMs: options.maxDelayMs, jitter: 'full' }, random);
+  return (
+    retryAfterMs ??
+    backoffMs(attempt, { baseMs: options.baseDelayMs, maxMs: options.maxDelayMs, jitter: 'full' }, random)
+  );
 }

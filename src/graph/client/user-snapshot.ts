@@ -3,7 +3,8 @@ import type { IsoTime, TenantId, UserId, UserSnapshot } from '../../glossary';
 import type { DeltaUser, GraphUser } from '../wire-schemas';
 
 /** Every property the rules need; `licenseAssignmentStates` is returned only when selected. */
-export const USER_SELECT = 'id,displayName,userPrincipalName,accountEnabled,department,assignedLicenses,licenseAssignmentStates';
+export const USER_SELECT =
+  'id,displayName,userPrincipalName,accountEnabled,department,assignedLicenses,licenseAssignmentStates';
 /** Delta does not track licenseAssignmentStates (DOMAIN.md §5): select what it does track. */
 export const DELTA_SELECT = 'id,displayName,userPrincipalName,accountEnabled,department,assignedLicenses';
 
@@ -15,7 +16,10 @@ export function toUserSnapshot(tenantId: TenantId, user: GraphUser, observedAt: 
     userPrincipalName: user.userPrincipalName,
     accountEnabled: user.accountEnabled,
     department: user.department,
-    assignedLicenses: user.assignedLicenses.map((l) => ({ skuId: l.skuId, disabledPlans: [...l.disabledPlans] })),
+    assignedLicenses: user.assignedLicenses.map((l) => ({
+      skuId: l.skuId,
+      disabledPlans: [...l.disabledPlans],
+    })),
     licenseAssignmentStates: user.licenseAssignmentStates.map((s) => ({
       skuId: s.skuId,
       disabledPlans: [...s.disabledPlans],
@@ -53,7 +57,10 @@ export function deltaSnapshot(tenantId: TenantId, user: DeltaUser, observedAt: I
     userPrincipalName: user.userPrincipalName ?? null,
     accountEnabled: user.accountEnabled ?? null,
     department: user.department ?? null,
-    assignedLicenses: (user.assignedLicenses ?? []).map((l) => ({ skuId: l.skuId, disabledPlans: [...l.disabledPlans] })),
+    assignedLicenses: (user.assignedLicenses ?? []).map((l) => ({
+      skuId: l.skuId,
+      disabledPlans: [...l.disabledPlans],
+    })),
     licenseAssignmentStates: [],
     deleted: false,
     observedAt,

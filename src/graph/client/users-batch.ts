@@ -29,7 +29,8 @@ export async function getUsersBatched(
   const result = new Map<UserId, UserSnapshot>();
   for (let start = 0; start < unique.length; start += BATCH_LIMIT) {
     const chunk = unique.slice(start, start + BATCH_LIMIT);
-    for (const [id, snapshot] of await batchWithItemRetries(http, logger, tenantId, chunk)) result.set(id, snapshot);
+    for (const [id, snapshot] of await batchWithItemRetries(http, logger, tenantId, chunk))
+      result.set(id, snapshot);
   }
   return result;
 }
@@ -53,7 +54,10 @@ async function batchWithItemRetries(
         delayMs,
       );
     }
-    logger.warn({ tenantId, throttled: retry.length, retryInMs: delay }, 'graph $batch items throttled: retrying them alone');
+    logger.warn(
+      { tenantId, throttled: retry.length, retryInMs: delay },
+      'graph $batch items throttled: retrying them alone',
+    );
     // Throttled items share the app+tenant budget: no request for the tenant before their Retry-After.
     if (retryAfterMs !== null) http.holdUntil(tenantId, Date.now() + retryAfterMs);
     await sleep(delay);
@@ -98,8 +102,13 @@ async function sendBatch(
       const after = parseRetryAfter(retryAfterHeader, Date.now());
       if (after !== null) retryAfterMs = Math.max(retryAfterMs ?? 0, after);
     } else {
-      const error = unexpectedAnswer({ status: item.status, headers: new Headers(item.headers ?? {}), body: item.body, what }, PERMISSION);
-      throw error instanceof PermanentError ? error : new PermanentError('graph-request', error.message, { cause: error });
+      const error = unexpectedAnswer(
+        { status: item.status, headers: new Headers(item.headers ?? {}), body: item.body, what },
+        PERMISSION,
+      );
+      throw error instanceof PermanentError
+        ? error
+        : new PermanentError('graph-request', error.message, { cause: error });
     }
   }
   // Graph may leave an item out of the answer: ask again rather than lose the user.

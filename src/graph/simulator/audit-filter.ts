@@ -23,7 +23,10 @@ function parseClause(raw: string): AuditPredicate {
     const alternatives = splitTopLevel(clause.slice(1, -1), 'or').map(parseClause);
     return (record) => alternatives.some((p) => p(record));
   }
-  const any = /^targetResources\/any\((\w+)\s*:\s*\1\/(id|userPrincipalName|displayName)\s+eq\s+'([^']*)'\)$/i.exec(clause);
+  const any =
+    /^targetResources\/any\((\w+)\s*:\s*\1\/(id|userPrincipalName|displayName)\s+eq\s+'([^']*)'\)$/i.exec(
+      clause,
+    );
   if (any) {
     const field = any[2] ?? 'id';
     const value = (any[3] ?? '').toLowerCase();
@@ -34,7 +37,9 @@ function parseClause(raw: string): AuditPredicate {
   if (time) {
     const at = Date.parse(time[2] ?? '');
     if (Number.isNaN(at) || (time[2] ?? '').startsWith("'"))
-      throw new AuditFilterError(`Invalid filter clause: the datetime '${time[2] ?? ''}' must be an unquoted ISO-8601 value.`);
+      throw new AuditFilterError(
+        `Invalid filter clause: the datetime '${time[2] ?? ''}' must be an unquoted ISO-8601 value.`,
+      );
     const op = (time[1] ?? '').toLowerCase();
     return (record) => {
       const t = Date.parse(record.activityDateTime);

@@ -32,7 +32,9 @@ export class AuditLog {
     return this.records
       .filter((r) => r.visibleAtMs <= nowMs)
       .map((r) => r.record)
-      .sort((a, b) => Date.parse(b.activityDateTime) - Date.parse(a.activityDateTime) || b.id.localeCompare(a.id));
+      .sort(
+        (a, b) => Date.parse(b.activityDateTime) - Date.parse(a.activityDateTime) || b.id.localeCompare(a.id),
+      );
   }
 
   /** Every record, visible or not (tests and scenario reports). */

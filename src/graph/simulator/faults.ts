@@ -51,8 +51,16 @@ export class Faults {
   }
 
   /** The next `count` requests (matching `route`, when given) fail with 503 or 500. */
-  failNext(status: 500 | 503, count: number, options: { route?: RouteMatcher; retryAfterSeconds?: number } = {}): void {
-    this.failures.push({ matches: matcher(options.route), remaining: count, value: { status, retryAfterSeconds: options.retryAfterSeconds ?? null } });
+  failNext(
+    status: 500 | 503,
+    count: number,
+    options: { route?: RouteMatcher; retryAfterSeconds?: number } = {},
+  ): void {
+    this.failures.push({
+      matches: matcher(options.route),
+      remaining: count,
+      value: { status, retryAfterSeconds: options.retryAfterSeconds ?? null },
+    });
   }
 
   /** The next `count` requests answer only after `ms`. */
@@ -78,7 +86,8 @@ export class Faults {
     if (retryAfter !== undefined) return { response: throttledError(retryAfter), delayMs, malformed: false };
     const failure = take(this.failures, request);
     if (failure !== undefined) {
-      const headers: Record<string, string> = failure.retryAfterSeconds === null ? {} : { 'Retry-After': String(failure.retryAfterSeconds) };
+      const headers: Record<string, string> =
+        failure.retryAfterSeconds === null ? {} : { 'Retry-After': String(failure.retryAfterSeconds) };
       const response =
         failure.status === 503
           ? graphError(503, 'serviceNotAvailable', 'Service Unavailable', headers)

@@ -15,13 +15,21 @@ import {
   patchSubscription,
   reauthorizeSubscription,
 } from './routes/subscriptions-routes';
-import { getTeamsUserConfiguration, listTeamsUserConfigurations } from './routes/teams-user-configurations-routes';
+import {
+  getTeamsUserConfiguration,
+  listTeamsUserConfigurations,
+} from './routes/teams-user-configurations-routes';
 import { usersDelta } from './routes/users-delta-route';
 import { assignLicense, getUser, listUsers } from './routes/users-routes';
 import type { SimContext } from './sim-context';
 import type { SimRequest, SimResponse } from './sim-exchange';
 
-type Handler = (ctx: SimContext, req: SimRequest, params: string[], dispatch: InnerDispatch) => SimResponse | Promise<SimResponse>;
+type Handler = (
+  ctx: SimContext,
+  req: SimRequest,
+  params: string[],
+  dispatch: InnerDispatch,
+) => SimResponse | Promise<SimResponse>;
 
 const SEGMENT = '([^/]+)';
 
@@ -29,21 +37,49 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
   ['GET', /^\/users$/i, (ctx, req) => listUsers(ctx, req)],
   ['GET', /^\/users\/delta(\(\))?$/i, (ctx, req) => usersDelta(ctx, req)],
   ['GET', new RegExp(`^/users/${SEGMENT}$`, 'i'), (ctx, req, [id]) => getUser(ctx, req, id ?? '')],
-  ['POST', new RegExp(`^/users/${SEGMENT}/assignLicense$`, 'i'), (ctx, req, [id]) => assignLicense(ctx, req, id ?? '')],
+  [
+    'POST',
+    new RegExp(`^/users/${SEGMENT}/assignLicense$`, 'i'),
+    (ctx, req, [id]) => assignLicense(ctx, req, id ?? ''),
+  ],
   ['GET', /^\/subscribedSkus$/i, (ctx, req) => listSubscribedSkus(ctx, req)],
   ['GET', /^\/auditLogs\/directoryAudits$/i, (ctx, req) => listDirectoryAudits(ctx, req)],
   ['GET', /^\/admin\/teams\/userConfigurations$/i, (ctx, req) => listTeamsUserConfigurations(ctx, req)],
-  ['GET', new RegExp(`^/admin/teams/userConfigurations/${SEGMENT}$`, 'i'), (ctx, req, [id]) => getTeamsUserConfiguration(ctx, req, id ?? '')],
+  [
+    'GET',
+    new RegExp(`^/admin/teams/userConfigurations/${SEGMENT}$`, 'i'),
+    (ctx, req, [id]) => getTeamsUserConfiguration(ctx, req, id ?? ''),
+  ],
   ['POST', /^\/\$batch$/i, (_ctx, req, _p, dispatch) => handleBatch(req, dispatch)],
   ['POST', /^\/subscriptions$/i, (ctx, req) => createSubscription(ctx, req)],
   ['GET', /^\/subscriptions$/i, (ctx, req) => listSubscriptions(ctx, req)],
-  ['GET', new RegExp(`^/subscriptions/${SEGMENT}$`, 'i'), (ctx, req, [id]) => getSubscription(ctx, req, id ?? '')],
-  ['PATCH', new RegExp(`^/subscriptions/${SEGMENT}$`, 'i'), (ctx, req, [id]) => patchSubscription(ctx, req, id ?? '')],
-  ['DELETE', new RegExp(`^/subscriptions/${SEGMENT}$`, 'i'), (ctx, req, [id]) => deleteSubscription(ctx, req, id ?? '')],
-  ['POST', new RegExp(`^/subscriptions/${SEGMENT}/reauthorize$`, 'i'), (ctx, req, [id]) => reauthorizeSubscription(ctx, req, id ?? '')],
+  [
+    'GET',
+    new RegExp(`^/subscriptions/${SEGMENT}$`, 'i'),
+    (ctx, req, [id]) => getSubscription(ctx, req, id ?? ''),
+  ],
+  [
+    'PATCH',
+    new RegExp(`^/subscriptions/${SEGMENT}$`, 'i'),
+    (ctx, req, [id]) => patchSubscription(ctx, req, id ?? ''),
+  ],
+  [
+    'DELETE',
+    new RegExp(`^/subscriptions/${SEGMENT}$`, 'i'),
+    (ctx, req, [id]) => deleteSubscription(ctx, req, id ?? ''),
+  ],
+  [
+    'POST',
+    new RegExp(`^/subscriptions/${SEGMENT}/reauthorize$`, 'i'),
+    (ctx, req, [id]) => reauthorizeSubscription(ctx, req, id ?? ''),
+  ],
 ];
 
-export async function routeGraphRequest(ctx: SimContext, req: SimRequest, dispatch: InnerDispatch): Promise<SimResponse> {
+export async function routeGraphRequest(
+  ctx: SimContext,
+  req: SimRequest,
+  dispatch: InnerDispatch,
+): Promise<SimResponse> {
   let pathMatched = false;
   for (const [method, pattern, handler] of ROUTES) {
     const match = pattern.exec(req.path);
@@ -57,7 +93,12 @@ export async function routeGraphRequest(ctx: SimContext, req: SimRequest, dispat
       throw error;
     }
   }
-  if (pathMatched) return graphError(405, 'Request_BadRequest', `The HTTP method '${req.method}' is not allowed on ${req.path}.`);
+  if (pathMatched)
+    return graphError(
+      405,
+      'Request_BadRequest',
+      `The HTTP method '${req.method}' is not allowed on ${req.path}.`,
+    );
   const segment = req.path.split('/').filter((s) => s.length > 0)[0] ?? '';
   return badRequest(`Resource not found for the segment '${segment}'.`, 'BadRequest');
 }

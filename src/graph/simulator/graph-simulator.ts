@@ -8,7 +8,11 @@ import { silentLogger, type Logger } from '../../logger';
 import type { LifecycleEvent } from '../wire-schemas';
 import { Faults } from './faults';
 import type { AuditRecord } from './license-audit-records';
-import { groupChangeNotification, lifecycleNotification, userChangeNotification } from './notification-payloads';
+import {
+  groupChangeNotification,
+  lifecycleNotification,
+  userChangeNotification,
+} from './notification-payloads';
 import { Notifier, type DeliveryAttempt, type DeliveryBehaviour } from './notifier';
 import type { SimContext } from './sim-context';
 import { createSimulatorServer, type RecordedRequest } from './simulator-server';
@@ -146,7 +150,10 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
 
   const tenantOf = (tenantId: string): TenantState => {
     const tenant = tenants.get(tenantId.toLowerCase());
-    if (!tenant) throw new Error(`The simulator has no tenant ${tenantId}; seed it first (known: ${[...tenants.keys()].join(', ') || 'none'}).`);
+    if (!tenant)
+      throw new Error(
+        `The simulator has no tenant ${tenantId}; seed it first (known: ${[...tenants.keys()].join(', ') || 'none'}).`,
+      );
     return tenant;
   };
 
@@ -232,7 +239,10 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     faults,
     assignLicense: (tenantId, user, change) =>
       tenantOf(tenantId).assignLicense(user, {
-        addLicenses: (change.addLicenses ?? []).map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans ?? [] })),
+        addLicenses: (change.addLicenses ?? []).map((l) => ({
+          skuId: l.skuId,
+          disabledPlans: l.disabledPlans ?? [],
+        })),
         removeLicenses: change.removeLicenses ?? [],
       }),
     createUser: (tenantId, user) => tenantOf(tenantId).createUser(user).id,
@@ -247,9 +257,16 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       const subscription = registry.find(subscriptionId);
       if (!subscription) throw new Error(`No subscription ${subscriptionId}.`);
       if (subscription.lifecycleNotificationUrl === null)
-        throw new Error(`Subscription ${subscriptionId} has no lifecycleNotificationUrl; Graph sends lifecycle events only there.`);
+        throw new Error(
+          `Subscription ${subscriptionId} has no lifecycleNotificationUrl; Graph sends lifecycle events only there.`,
+        );
       const body = lifecycleNotification(subscription, event);
-      notifier.enqueue({ tenantId: subscription.tenantId, subscriptionId, url: subscription.lifecycleNotificationUrl, payload: () => body });
+      notifier.enqueue({
+        tenantId: subscription.tenantId,
+        subscriptionId,
+        url: subscription.lifecycleNotificationUrl,
+        payload: () => body,
+      });
       if (event === 'subscriptionRemoved') registry.remove(subscriptionId);
     },
     auditRecords: (tenantId) => [...tenantOf(tenantId).audit.all()].reverse(),

@@ -9,7 +9,9 @@ let sub = 0;
 /** `2025-03-04T10:21:47.8834120Z`: the audit log's 7 digits; the last four break ties within a millisecond. */
 export function sevenDigitTime(ms: number): string {
   sub = (sub + 1) % 10_000;
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_m, frac: string) => `.${frac}${String(sub).padStart(4, '0')}Z`);
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.(\d{3})Z$/, (_m, frac: string) => `.${frac}${String(sub).padStart(4, '0')}Z`);
 }
 
 /** `2025-03-04T10:30:18`: innerError.date. */

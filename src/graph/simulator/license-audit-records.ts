@@ -9,10 +9,21 @@ import { sevenDigitTime } from './graph-time';
 
 export type AuditInitiator =
   | {
-      user: { id: string; displayName: null; userPrincipalName: string; ipAddress: string; userType: null; homeTenantId: null; homeTenantName: null };
+      user: {
+        id: string;
+        displayName: null;
+        userPrincipalName: string;
+        ipAddress: string;
+        userType: null;
+        homeTenantId: null;
+        homeTenantName: null;
+      };
       app: null;
     }
-  | { app: { appId: string; displayName: string; servicePrincipalId: string; servicePrincipalName: null }; user: null };
+  | {
+      app: { appId: string; displayName: string; servicePrincipalId: string; servicePrincipalName: null };
+      user: null;
+    };
 
 export interface LicenseActivityInput {
   tenantId: string;
@@ -43,7 +54,11 @@ export interface AssignedPlanEntry {
   ServicePlanId: string;
 }
 
-export type AuditRecord = Record<string, unknown> & { id: string; correlationId: string; activityDateTime: string };
+export type AuditRecord = Record<string, unknown> & {
+  id: string;
+  correlationId: string;
+  activityDateTime: string;
+};
 
 export function licenseText(tenantId: string, license: AssignedLicense, skuPartNumber: string): string {
   return `[SkuName=${skuPartNumber}, AccountId=${tenantId}, SkuId=${license.skuId}, DisabledPlans=[${license.disabledPlans.join(', ')}]]`;
@@ -54,8 +69,16 @@ export function licenseAuditRecords(input: LicenseActivityInput): AuditRecord[] 
     JSON.stringify(set.map((l) => licenseText(input.tenantId, l, input.skuPartNumber(l.skuId))));
   const detail = [
     { displayName: 'AssignedLicense', oldValue: licenses(input.before), newValue: licenses(input.after) },
-    { displayName: 'AssignedPlan', oldValue: JSON.stringify(input.plansBefore), newValue: JSON.stringify(input.plansAfter) },
-    { displayName: 'Included Updated Properties', oldValue: null, newValue: '"AssignedLicense, AssignedPlan"' },
+    {
+      displayName: 'AssignedPlan',
+      oldValue: JSON.stringify(input.plansBefore),
+      newValue: JSON.stringify(input.plansAfter),
+    },
+    {
+      displayName: 'Included Updated Properties',
+      oldValue: null,
+      newValue: '"AssignedLicense, AssignedPlan"',
+    },
     { displayName: 'TargetId.UserType', oldValue: null, newValue: '"Member"' },
   ];
   const record = (name: string, offsetMs: number, n: number, modifiedProperties: unknown[]): AuditRecord => ({

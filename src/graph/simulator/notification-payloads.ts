@@ -60,7 +60,10 @@ export function groupChangeNotification(
   };
 }
 
-export function lifecycleNotification(subscription: SimSubscription, event: LifecycleEvent): Record<string, unknown> {
+export function lifecycleNotification(
+  subscription: SimSubscription,
+  event: LifecycleEvent,
+): Record<string, unknown> {
   if (event === 'reauthorizationRequired') {
     return {
       lifecycleEvent: event,

@@ -76,7 +76,10 @@ export class Notifier {
     this.push({ ...notification, dueAt: now + behaviour.latencyMs + jitter() });
     if (this.options.random() < behaviour.duplicateRate) {
       // The copy comes in a later POST, as Graph's redeliveries do.
-      this.push({ ...notification, dueAt: now + behaviour.latencyMs + jitter() + Math.max(behaviour.latencyMs, 25) });
+      this.push({
+        ...notification,
+        dueAt: now + behaviour.latencyMs + jitter() + Math.max(behaviour.latencyMs, 25),
+      });
     }
   }
 
@@ -118,11 +121,14 @@ export class Notifier {
       clearTimeout(this.pumpTimer.timer);
       this.timers.delete(this.pumpTimer.timer);
     }
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.pumpTimer = null;
-      this.pump();
-    }, Math.max(0, Math.ceil(at - Date.now())));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.pumpTimer = null;
+        this.pump();
+      },
+      Math.max(0, Math.ceil(at - Date.now())),
+    );
     timer.unref();
     this.timers.add(timer);
     this.pumpTimer = { timer, at };
@@ -145,7 +151,8 @@ export class Notifier {
     const now = Date.now();
     const due = this.queue.filter((n) => n.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt);
     this.queue = this.queue.filter((n) => n.dueAt > now);
-    if (this.queue.length > 0) this.schedulePump(this.queue.reduce((earliest, n) => Math.min(earliest, n.dueAt), Infinity));
+    if (this.queue.length > 0)
+      this.schedulePump(this.queue.reduce((earliest, n) => Math.min(earliest, n.dueAt), Infinity));
     if (due.length === 0) return;
     const groups = new Map<string, Due[]>();
     for (const n of due) {
@@ -167,7 +174,12 @@ export class Notifier {
     }
   }
 
-  private async deliver(url: string, subscriptionId: string, body: { value: unknown[] }, attempt: number): Promise<void> {
+  private async deliver(
+    url: string,
+    subscriptionId: string,
+    body: { value: unknown[] },
+    attempt: number,
+  ): Promise<void> {
     if (this.stopped) return;
     const controller = new AbortController();
     this.inflight.add(controller);
@@ -185,23 +197,46 @@ export class Notifier {
       status = response.status;
       await response.arrayBuffer().catch(() => undefined);
     } catch (e) {
-      error = controller.signal.aborted ? `no answer within ${this.options.timeoutMs} ms` : e instanceof Error ? e.message : String(e);
+      error = controller.signal.aborted
+        ? `no answer within ${this.options.timeoutMs} ms`
+        : e instanceof Error
+          ? e.message
+          : String(e);
     } finally {
       clearTimeout(timeout);
       this.inflight.delete(controller);
     }
     if (this.stopped) return;
-    if (this.attempts.push({ url, subscriptionId, notifications: body.value.length, attempt, status, error, at: new Date().toISOString() }) > 20_000) {
+    if (
+      this.attempts.push({
+        url,
+        subscriptionId,
+        notifications: body.value.length,
+        attempt,
+        status,
+        error,
+        at: new Date().toISOString(),
+      }) > 20_000
+    ) {
       this.attempts.splice(0, this.attempts.length - 20_000);
     }
     const ok = status !== null && status >= 200 && status < 300;
-    this.options.logger.debug({ url, subscriptionId, attempt, status, error, notifications: body.value.length }, 'notification delivery');
+    this.options.logger.debug(
+      { url, subscriptionId, attempt, status, error, notifications: body.value.length },
+      'notification delivery',
+    );
     if (ok) return this.settle(body.value.length);
     if (attempt >= this.options.maxAttempts) {
-      this.options.logger.warn({ url, subscriptionId, attempts: attempt }, 'notification delivery failed; dropped after the last retry');
+      this.options.logger.warn(
+        { url, subscriptionId, attempts: attempt },
+        'notification delivery failed; dropped after the last retry',
+      );
       return this.settle(body.value.length);
     }
-    this.after(this.options.retryBaseMs * 2 ** (attempt - 1), () => void this.deliver(url, subscriptionId, body, attempt + 1));
+    this.after(
+      this.options.retryBaseMs * 2 ** (attempt - 1),
+      () => void this.deliver(url, subscriptionId, body, attempt + 1),
+    );
   }
 
   private settle(count: number): void {

@@ -23,7 +23,9 @@ export async function runSimulatorStandalone(options: StandaloneOptions): Promis
   for (const id of options.scenarioIds ?? []) {
     const scenario = scenarioById(id);
     if (!scenario) {
-      throw new Error(`Unknown scenario '${id}'. Known: ${SCENARIOS.map((s) => `${s.number} ${s.id}`).join(', ')}.`);
+      throw new Error(
+        `Unknown scenario '${id}'. Known: ${SCENARIOS.map((s) => `${s.number} ${s.id}`).join(', ')}.`,
+      );
     }
     chosen.push(scenario);
   }
@@ -37,10 +39,14 @@ export async function runSimulatorStandalone(options: StandaloneOptions): Promis
   });
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   print(`Graph simulator listening on ${simulator.url} (Graph v1.0 under ${simulator.url}/v1.0)`);
-  print(`Set GRAPH_BASE_URL=${simulator.url} and use a tenant's token as GRAPH_ACCESS_TOKEN (the simulator keeps no secret).`);
+  print(
+    `Set GRAPH_BASE_URL=${simulator.url} and use a tenant's token as GRAPH_ACCESS_TOKEN (the simulator keeps no secret).`,
+  );
   for (const scenario of scenarios) {
     const tenantId = scenario.seed.tenantId.toLowerCase();
-    print(`  ${String(scenario.number).padStart(2)} ${scenario.id.padEnd(30)} tenant ${tenantId}  token ${simulator.tokenFor(tenantId)}`);
+    print(
+      `  ${String(scenario.number).padStart(2)} ${scenario.id.padEnd(30)} tenant ${tenantId}  token ${simulator.tokenFor(tenantId)}`,
+    );
   }
   return simulator;
 }

@@ -24,7 +24,11 @@ export interface SimResponse {
   raw?: boolean;
 }
 
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): SimResponse {
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): SimResponse {
   return { status, headers: { 'Content-Type': 'application/json', ...headers }, body };
 }
 

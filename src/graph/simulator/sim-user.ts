@@ -50,7 +50,10 @@ export interface SimUser {
 
 /** `assignedLicenses`: direct assignments, then group licenses that applied (a failed one is absent). */
 export function effectiveLicenses(user: SimUser): AssignedLicense[] {
-  const result: AssignedLicense[] = user.directLicenses.map((l) => ({ skuId: l.skuId, disabledPlans: [...l.disabledPlans] }));
+  const result: AssignedLicense[] = user.directLicenses.map((l) => ({
+    skuId: l.skuId,
+    disabledPlans: [...l.disabledPlans],
+  }));
   for (const g of user.groupLicenses) {
     if (g.state !== 'Active' || result.some((l) => l.skuId === g.skuId)) continue;
     result.push({ skuId: g.skuId, disabledPlans: [...g.disabledPlans] });
@@ -94,7 +97,8 @@ export function newSimUser(seed: ParsedSeedUser, createdDateTime: string, seq: n
     displayName: seed.displayName,
     // Resource accounts are disabled user objects in the "Microsoft Communication Application Instance" department.
     accountEnabled: seed.accountEnabled ?? ra === null,
-    department: seed.department !== undefined ? seed.department : ra !== null ? RESOURCE_ACCOUNT_DEPARTMENT : null,
+    department:
+      seed.department !== undefined ? seed.department : ra !== null ? RESOURCE_ACCOUNT_DEPARTMENT : null,
     jobTitle: seed.jobTitle,
     usageLocation: seed.usageLocation,
     directLicenses: seed.assignedLicenses.map((l) => ({

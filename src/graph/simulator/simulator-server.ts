@@ -38,8 +38,14 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export function createSimulatorServer(deps: SimulatorServerDeps): http.Server {
   const { ctx, faults, logger } = deps;
 
-  const dispatch = async (req: SimRequest, viaBatch: boolean): Promise<SimResponse & { malformed?: boolean }> => {
-    const decision = faults.decide({ method: req.method, path: req.path, tenantId: req.tenantId }, { allowMalformed: !viaBatch });
+  const dispatch = async (
+    req: SimRequest,
+    viaBatch: boolean,
+  ): Promise<SimResponse & { malformed?: boolean }> => {
+    const decision = faults.decide(
+      { method: req.method, path: req.path, tenantId: req.tenantId },
+      { allowMalformed: !viaBatch },
+    );
     const delayMs = decision.delayMs + (viaBatch ? 0 : deps.responseLatencyMs);
     if (delayMs > 0) await sleep(delayMs);
     let response: SimResponse;
@@ -51,7 +57,14 @@ export function createSimulatorServer(deps: SimulatorServerDeps): http.Server {
     }
     const query = req.query.toString();
     const path = `/v1.0${req.path}${query ? `?${decodeURIComponent(query)}` : ''}`;
-    deps.record({ method: req.method, path, tenantId: req.tenantId, status: response.status, viaBatch, at: new Date().toISOString() });
+    deps.record({
+      method: req.method,
+      path,
+      tenantId: req.tenantId,
+      status: response.status,
+      viaBatch,
+      at: new Date().toISOString(),
+    });
     logger.debug({ method: req.method, path, status: response.status, viaBatch }, 'graph simulator request');
     return decision.malformed && response.status < 300 ? { ...response, malformed: true } : response;
   };
@@ -70,21 +83,48 @@ export function createSimulatorServer(deps: SimulatorServerDeps): http.Server {
     const url = new URL(incoming.url ?? '/', 'http://simulator');
     const method = (incoming.method ?? 'GET').toUpperCase();
     const clientRequestId = header(incoming, 'client-request-id') ?? randomUUID();
-    const send = (response: SimResponse & { malformed?: boolean }) => write(outgoing, response, clientRequestId);
+    const send = (response: SimResponse & { malformed?: boolean }) =>
+      write(outgoing, response, clientRequestId);
 
     if (!url.pathname.startsWith('/v1.0/')) {
-      deps.record({ method, path: url.pathname, tenantId: null, status: 404, viaBatch: false, at: new Date().toISOString() });
-      return send(graphError(404, 'Request_ResourceNotFound', `The simulator serves Graph v1.0 under /v1.0; '${url.pathname}' is not there.`));
+      deps.record({
+        method,
+        path: url.pathname,
+        tenantId: null,
+        status: 404,
+        viaBatch: false,
+        at: new Date().toISOString(),
+      });
+      return send(
+        graphError(
+          404,
+          'Request_ResourceNotFound',
+          `The simulator serves Graph v1.0 under /v1.0; '${url.pathname}' is not there.`,
+        ),
+      );
     }
     const auth = header(incoming, 'authorization') ?? '';
     const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
     const tenantId = token === undefined ? undefined : deps.tenantForToken(token);
     if (tenantId === undefined) {
       const status = 401;
-      deps.record({ method, path: url.pathname, tenantId: null, status, viaBatch: false, at: new Date().toISOString() });
+      deps.record({
+        method,
+        path: url.pathname,
+        tenantId: null,
+        status,
+        viaBatch: false,
+        at: new Date().toISOString(),
+      });
       logger.debug({ method, path: url.pathname, status }, 'graph simulator request without a known token');
       return send(
-        graphError(401, 'InvalidAuthenticationToken', token === undefined ? 'Access token is empty.' : 'Access token validation failure. Invalid audience.'),
+        graphError(
+          401,
+          'InvalidAuthenticationToken',
+          token === undefined
+            ? 'Access token is empty.'
+            : 'Access token validation failure. Invalid audience.',
+        ),
       );
     }
     let body: unknown;
@@ -94,13 +134,29 @@ export function createSimulatorServer(deps: SimulatorServerDeps): http.Server {
         body = JSON.parse(text);
       } catch {
         return send(
-          badRequest('Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.', 'BadRequest'),
+          badRequest(
+            'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+            'BadRequest',
+          ),
         );
       }
     }
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(incoming.headers)) if (typeof v === 'string' && k !== 'authorization') headers[k] = v;
-    send(await dispatch({ method, path: url.pathname.slice('/v1.0'.length), query: url.searchParams, body, tenantId, headers }, false));
+    for (const [k, v] of Object.entries(incoming.headers))
+      if (typeof v === 'string' && k !== 'authorization') headers[k] = v;
+    send(
+      await dispatch(
+        {
+          method,
+          path: url.pathname.slice('/v1.0'.length),
+          query: url.searchParams,
+          body,
+          tenantId,
+          headers,
+        },
+        false,
+      ),
+    );
   }
 }
 
@@ -109,7 +165,11 @@ function header(incoming: http.IncomingMessage, name: string): string | undefine
   return Array.isArray(value) ? value[0] : value;
 }
 
-function write(outgoing: http.ServerResponse, response: SimResponse & { malformed?: boolean }, clientRequestId: string): void {
+function write(
+  outgoing: http.ServerResponse,
+  response: SimResponse & { malformed?: boolean },
+  clientRequestId: string,
+): void {
   const requestId = randomUUID();
   const headers: Record<string, string> = {
     'request-id': requestId,
@@ -121,7 +181,10 @@ function write(outgoing: http.ServerResponse, response: SimResponse & { malforme
     outgoing.end();
     return;
   }
-  let text = response.raw === true && typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+  let text =
+    response.raw === true && typeof response.body === 'string'
+      ? response.body
+      : JSON.stringify(response.body);
   // A body cut short mid-value: valid-looking headers, unparseable JSON, as a broken proxy would send.
   if (response.malformed === true) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
   outgoing.writeHead(response.status, { ...headers, 'Content-Length': String(Buffer.byteLength(text)) });

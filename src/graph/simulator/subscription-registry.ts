@@ -31,7 +31,10 @@ export interface SimSubscription {
   latestSupportedTlsVersion: string;
 }
 
-const patchSchema = z.looseObject({ expirationDateTime: graphDateTime.optional(), notificationUrl: z.string().url().optional() });
+const patchSchema = z.looseObject({
+  expirationDateTime: graphDateTime.optional(),
+  notificationUrl: z.string().url().optional(),
+});
 
 export interface SubscriptionRegistryOptions {
   validationTimeoutMs: number;
@@ -46,20 +49,36 @@ export class SubscriptionRegistry {
   async create(tenantId: string, body: unknown): Promise<SimSubscription> {
     const parsed = subscriptionCreateRequestSchema.safeParse(body);
     if (!parsed.success) {
-      throw new GraphOperationError(400, 'InvalidRequest', `Invalid subscription request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}.`);
+      throw new GraphOperationError(
+        400,
+        'InvalidRequest',
+        `Invalid subscription request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}.`,
+      );
     }
     const request = parsed.data;
     const resource = request.resource.replace(/^\/+/, '').toLowerCase();
     if (resource !== 'users' && resource !== 'groups')
-      throw new GraphOperationError(400, 'InvalidRequest', `The resource '${request.resource}' is not supported by this simulator (users, groups).`);
+      throw new GraphOperationError(
+        400,
+        'InvalidRequest',
+        `The resource '${request.resource}' is not supported by this simulator (users, groups).`,
+      );
     const changeTypes = request.changeType.split(',').map((c) => c.trim());
     for (const changeType of changeTypes) {
       if (changeType !== 'updated' && changeType !== 'deleted')
-        throw new GraphOperationError(400, 'InvalidRequest', `Invalid 'changeType' attribute: '${changeType}'.`);
+        throw new GraphOperationError(
+          400,
+          'InvalidRequest',
+          `Invalid 'changeType' attribute: '${changeType}'.`,
+        );
     }
     const expirationMs = this.checkExpiration(request.expirationDateTime);
     if (this.active(tenantId).length >= this.options.maxPerTenant)
-      throw new GraphOperationError(403, 'ExtensionError', `Operation on target ${request.resource} failed: the subscription quota of ${this.options.maxPerTenant} per application and tenant is reached.`);
+      throw new GraphOperationError(
+        403,
+        'ExtensionError',
+        `Operation on target ${request.resource} failed: the subscription quota of ${this.options.maxPerTenant} per application and tenant is reached.`,
+      );
     for (const url of [request.notificationUrl, request.lifecycleNotificationUrl]) {
       if (url === undefined) continue;
       const result = await runValidationHandshake(url, this.options.validationTimeoutMs);
@@ -87,7 +106,11 @@ export class SubscriptionRegistry {
     const subscription = this.subscriptions.get(id.toLowerCase());
     if (!subscription || subscription.tenantId !== tenantId || subscription.expirationMs <= Date.now()) {
       if (subscription && subscription.expirationMs <= Date.now()) this.subscriptions.delete(subscription.id);
-      throw new GraphOperationError(404, 'ResourceNotFound', `The object was not found: subscription '${id}'.`);
+      throw new GraphOperationError(
+        404,
+        'ResourceNotFound',
+        `The object was not found: subscription '${id}'.`,
+      );
     }
     return subscription;
   }
@@ -96,10 +119,20 @@ export class SubscriptionRegistry {
   patch(tenantId: string, id: string, body: unknown): SimSubscription {
     const subscription = this.get(tenantId, id);
     const parsed = patchSchema.safeParse(body);
-    if (!parsed.success) throw new GraphOperationError(400, 'InvalidRequest', `Invalid subscription update: ${parsed.error.issues.map((i) => i.message).join('; ')}.`);
+    if (!parsed.success)
+      throw new GraphOperationError(
+        400,
+        'InvalidRequest',
+        `Invalid subscription update: ${parsed.error.issues.map((i) => i.message).join('; ')}.`,
+      );
     if ('lifecycleNotificationUrl' in parsed.data)
-      throw new GraphOperationError(400, 'InvalidRequest', 'lifecycleNotificationUrl cannot be updated; it must be set when the subscription is created.');
-    if (parsed.data.expirationDateTime !== undefined) subscription.expirationMs = this.checkExpiration(parsed.data.expirationDateTime);
+      throw new GraphOperationError(
+        400,
+        'InvalidRequest',
+        'lifecycleNotificationUrl cannot be updated; it must be set when the subscription is created.',
+      );
+    if (parsed.data.expirationDateTime !== undefined)
+      subscription.expirationMs = this.checkExpiration(parsed.data.expirationDateTime);
     if (parsed.data.notificationUrl !== undefined) subscription.notificationUrl = parsed.data.notificationUrl;
     return subscription;
   }
@@ -122,7 +155,10 @@ export class SubscriptionRegistry {
   active(tenantId: string, resource?: 'users' | 'groups'): SimSubscription[] {
     const now = Date.now();
     return [...this.subscriptions.values()].filter(
-      (s) => s.tenantId === tenantId && s.expirationMs > now && (resource === undefined || s.resource === resource),
+      (s) =>
+        s.tenantId === tenantId &&
+        s.expirationMs > now &&
+        (resource === undefined || s.resource === resource),
     );
   }
 
@@ -134,9 +170,18 @@ export class SubscriptionRegistry {
   private checkExpiration(value: string): number {
     const ms = Date.parse(value);
     const now = Date.now();
-    if (ms <= now) throw new GraphOperationError(400, 'InvalidRequest', 'Subscription expiration date must be in the future.');
+    if (ms <= now)
+      throw new GraphOperationError(
+        400,
+        'InvalidRequest',
+        'Subscription expiration date must be in the future.',
+      );
     if (ms > now + MAX_EXPIRATION_MINUTES * 60_000)
-      throw new GraphOperationError(400, 'InvalidRequest', `Subscription expiration can only be ${MAX_EXPIRATION_MINUTES} minutes in the future.`);
+      throw new GraphOperationError(
+        400,
+        'InvalidRequest',
+        `Subscription expiration can only be ${MAX_EXPIRATION_MINUTES} minutes in the future.`,
+      );
     return ms;
   }
 }

@@ -16,9 +16,7 @@ export const seedSkuSchema = z.object({
   skuPartNumber: z.string().min(1),
   /** Purchased, usable seats (`prepaidUnits.enabled`). */
   prepaidUnits: z.number().int().nonnegative(),
-  servicePlans: z
-    .array(z.object({ servicePlanId: guid, servicePlanName: z.string().min(1) }))
-    .min(1),
+  servicePlans: z.array(z.object({ servicePlanId: guid, servicePlanName: z.string().min(1) })).min(1),
   /**
    * Seats consumed by users the seed does not model (Contoso's 500 E5 holders are counts, not 500 user objects).
    * `consumedUnits` = this + the modelled users holding the SKU.
@@ -63,50 +61,66 @@ export const seedGroupSchema = z.object({
 });
 export type SeedGroup = z.input<typeof seedGroupSchema>;
 
-export const tenantSeedSchema = z.object({
-  tenantId: guid,
-  /** The short organisation name Graph reports as `accountName` on SKUs ("contoso"). */
-  accountName: z.string().min(1),
-  skus: z.array(seedSkuSchema),
-  users: z.array(seedUserSchema),
-  groups: z.array(seedGroupSchema).default([]),
-  /**
-   * Which audit record carries AssignedLicense/AssignedPlan: older tenants put it on "Update user" (the samples),
-   * newer ones on "Change user license" itself (graph-samples README §7). ra-watch must read either.
-   */
-  auditDetailOn: z.enum(['update-user', 'change-user-license']).default('update-user'),
-  /**
-   * Split the detail-carrying audit record into "sequence" parts when its modifiedProperties exceed this many
-   * characters (Entra does it for large bundles, cutoff guessed at about 10k; README §7). Absent: never split.
-   */
-  splitAuditDetailAbove: z.number().int().positive().optional(),
-  /** Per-tenant delivery behaviour overriding the simulator's (the noise scenario's duplicates and reordering). */
-  notifications: z
-    .object({ duplicateRate: z.number().min(0).max(1).optional(), reorder: z.boolean().optional() })
-    .default({}),
-}).superRefine((seed, ctx) => {
-  // A seed that names a SKU the tenant did not buy, or a member that does not exist, would make Graph's answers
-  // inconsistent (consumedUnits, plans); refuse it with the path of the mistake.
-  const skuIds = new Set(seed.skus.map((s) => s.skuId.toLowerCase()));
-  const userIds = new Set<string>();
-  seed.users.forEach((user, i) => {
-    if (userIds.has(user.id.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['users', i, 'id'], message: `duplicate user id ${user.id}` });
-    userIds.add(user.id.toLowerCase());
-    user.assignedLicenses.forEach((l, j) => {
-      if (!skuIds.has(l.skuId.toLowerCase()))
-        ctx.addIssue({ code: 'custom', path: ['users', i, 'assignedLicenses', j, 'skuId'], message: `SKU ${l.skuId} is not among the tenant's skus` });
+export const tenantSeedSchema = z
+  .object({
+    tenantId: guid,
+    /** The short organisation name Graph reports as `accountName` on SKUs ("contoso"). */
+    accountName: z.string().min(1),
+    skus: z.array(seedSkuSchema),
+    users: z.array(seedUserSchema),
+    groups: z.array(seedGroupSchema).default([]),
+    /**
+     * Which audit record carries AssignedLicense/AssignedPlan: older tenants put it on "Update user" (the samples),
+     * newer ones on "Change user license" itself (graph-samples README §7). ra-watch must read either.
+     */
+    auditDetailOn: z.enum(['update-user', 'change-user-license']).default('update-user'),
+    /**
+     * Split the detail-carrying audit record into "sequence" parts when its modifiedProperties exceed this many
+     * characters (Entra does it for large bundles, cutoff guessed at about 10k; README §7). Absent: never split.
+     */
+    splitAuditDetailAbove: z.number().int().positive().optional(),
+    /** Per-tenant delivery behaviour overriding the simulator's (the noise scenario's duplicates and reordering). */
+    notifications: z
+      .object({ duplicateRate: z.number().min(0).max(1).optional(), reorder: z.boolean().optional() })
+      .default({}),
+  })
+  .superRefine((seed, ctx) => {
+    // A seed that names a SKU the tenant did not buy, or a member that does not exist, would make Graph's answers
+    // inconsistent (consumedUnits, plans); refuse it with the path of the mistake.
+    const skuIds = new Set(seed.skus.map((s) => s.skuId.toLowerCase()));
+    const userIds = new Set<string>();
+    seed.users.forEach((user, i) => {
+      if (userIds.has(user.id.toLowerCase()))
+        ctx.addIssue({ code: 'custom', path: ['users', i, 'id'], message: `duplicate user id ${user.id}` });
+      userIds.add(user.id.toLowerCase());
+      user.assignedLicenses.forEach((l, j) => {
+        if (!skuIds.has(l.skuId.toLowerCase()))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['users', i, 'assignedLicenses', j, 'skuId'],
+            message: `SKU ${l.skuId} is not among the tenant's skus`,
+          });
+      });
+    });
+    seed.groups.forEach((group, i) => {
+      group.assignedLicenses.forEach((l, j) => {
+        if (!skuIds.has(l.skuId.toLowerCase()))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['groups', i, 'assignedLicenses', j, 'skuId'],
+            message: `SKU ${l.skuId} is not among the tenant's skus`,
+          });
+      });
+      group.memberIds.forEach((id, j) => {
+        if (!userIds.has(id.toLowerCase()))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['groups', i, 'memberIds', j],
+            message: `no user ${id} in the seed`,
+          });
+      });
     });
   });
-  seed.groups.forEach((group, i) => {
-    group.assignedLicenses.forEach((l, j) => {
-      if (!skuIds.has(l.skuId.toLowerCase()))
-        ctx.addIssue({ code: 'custom', path: ['groups', i, 'assignedLicenses', j, 'skuId'], message: `SKU ${l.skuId} is not among the tenant's skus` });
-    });
-    group.memberIds.forEach((id, j) => {
-      if (!userIds.has(id.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['groups', i, 'memberIds', j], message: `no user ${id} in the seed` });
-    });
-  });
-});
 export type TenantSeed = z.input<typeof tenantSeedSchema>;
 export type ParsedTenantSeed = z.output<typeof tenantSeedSchema>;
 

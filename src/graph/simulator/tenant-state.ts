@@ -16,11 +16,7 @@ import {
   type AuditInitiator,
 } from './license-audit-records';
 import { effectiveLicenses, holdsSku, newSimUser, type SimUser } from './sim-user';
-import { seedUserSchema,
-  type ParsedSeedUser,
-  type ParsedTenantSeed,
-  type SeedUser,
-} from './tenant-seed';
+import { seedUserSchema, type ParsedSeedUser, type ParsedTenantSeed, type SeedUser } from './tenant-seed';
 import { assignedPlanEntries, refreshPlans, type PlanSource } from './user-plans';
 
 export type TenantChange =
@@ -68,7 +64,8 @@ export class TenantState implements PlanSource {
     this.accountName = seed.accountName;
     this.domain = `${seed.accountName}.onmicrosoft.com`;
     this.audit = new AuditLog(auditLagMs);
-    for (const sku of seed.skus) this.skus.set(sku.skuId.toLowerCase(), { ...sku, subscriptionId: randomUUID() });
+    for (const sku of seed.skus)
+      this.skus.set(sku.skuId.toLowerCase(), { ...sku, subscriptionId: randomUUID() });
     for (const user of seed.users) this.insertUser(user, '2024-06-12T13:58:20Z');
     for (const group of seed.groups) {
       this.groups.set(group.id.toLowerCase(), {
@@ -121,28 +118,57 @@ export class TenantState implements PlanSource {
     initiatedBy: AuditInitiator = adminInitiator(this.domain),
   ): string {
     const user = this.requireUser(idOrUpn);
-    const add = request.addLicenses.map((l) => ({ skuId: l.skuId.toLowerCase(), disabledPlans: l.disabledPlans.map((p) => p.toLowerCase()) }));
+    const add = request.addLicenses.map((l) => ({
+      skuId: l.skuId.toLowerCase(),
+      disabledPlans: l.disabledPlans.map((p) => p.toLowerCase()),
+    }));
     const remove = request.removeLicenses.map((s) => s.toLowerCase());
     for (const skuId of [...add.map((l) => l.skuId), ...remove]) {
       if (!this.skus.has(skuId))
-        throw new GraphOperationError(400, 'Request_BadRequest', `License ${skuId} does not correspond to a valid company License.`);
+        throw new GraphOperationError(
+          400,
+          'Request_BadRequest',
+          `License ${skuId} does not correspond to a valid company License.`,
+        );
     }
     if (add.length > 0 && user.usageLocation === null)
-      throw new GraphOperationError(400, 'Request_BadRequest', 'License assignment cannot be done for user with invalid usage location.');
+      throw new GraphOperationError(
+        400,
+        'Request_BadRequest',
+        'License assignment cannot be done for user with invalid usage location.',
+      );
     for (const skuId of remove) {
       if (user.directLicenses.some((l) => l.skuId === skuId)) continue;
       if (user.groupLicenses.some((g) => g.skuId === skuId))
-        throw new GraphOperationError(400, 'Request_BadRequest', 'User license is inherited from a group membership and it cannot be removed directly from the user.');
-      throw new GraphOperationError(400, 'Request_BadRequest', `User does not have a corresponding license ${skuId}.`);
+        throw new GraphOperationError(
+          400,
+          'Request_BadRequest',
+          'User license is inherited from a group membership and it cannot be removed directly from the user.',
+        );
+      throw new GraphOperationError(
+        400,
+        'Request_BadRequest',
+        `User does not have a corresponding license ${skuId}.`,
+      );
     }
     for (const license of add) {
       const sku = this.skus.get(license.skuId);
-      const unknownPlan = license.disabledPlans.find((p) => !sku?.servicePlans.some((sp) => sp.servicePlanId.toLowerCase() === p));
+      const unknownPlan = license.disabledPlans.find(
+        (p) => !sku?.servicePlans.some((sp) => sp.servicePlanId.toLowerCase() === p),
+      );
       if (unknownPlan !== undefined)
-        throw new GraphOperationError(400, 'Request_BadRequest', `Invalid value specified for property 'disabledPlans' of resource 'AssignedLicense': plan ${unknownPlan} is not part of SKU ${license.skuId}.`);
+        throw new GraphOperationError(
+          400,
+          'Request_BadRequest',
+          `Invalid value specified for property 'disabledPlans' of resource 'AssignedLicense': plan ${unknownPlan} is not part of SKU ${license.skuId}.`,
+        );
       const seatNeeded = !holdsSku(user, license.skuId) && !remove.includes(license.skuId);
       if (seatNeeded && sku && this.consumedUnits(license.skuId) >= sku.prepaidUnits)
-        throw new GraphOperationError(400, 'Request_BadRequest', `Subscription for license ${license.skuId} (${sku.skuPartNumber}) does not have any available licenses.`);
+        throw new GraphOperationError(
+          400,
+          'Request_BadRequest',
+          `Subscription for license ${license.skuId} (${sku.skuPartNumber}) does not have any available licenses.`,
+        );
     }
     return this.changeLicenses(user, initiatedBy, () => {
       const now = new Date().toISOString();
@@ -157,7 +183,11 @@ export class TenantState implements PlanSource {
   createUser(input: SeedUser): SimUser {
     const parsed = seedUserSchema.parse(input);
     if (this.users.has(parsed.id.toLowerCase()))
-      throw new GraphOperationError(400, 'Request_BadRequest', `Another object with the same value for property id already exists.`);
+      throw new GraphOperationError(
+        400,
+        'Request_BadRequest',
+        `Another object with the same value for property id already exists.`,
+      );
     const user = this.insertUser(parsed, new Date().toISOString());
     this.touch(user);
     // Creation reaches a users subscription as `updated` (users and groups have no `created`).
@@ -182,7 +212,12 @@ export class TenantState implements PlanSource {
     user.deleted = options.permanent === true ? 'permanent' : 'soft';
     for (const group of this.groups.values()) group.memberIds.delete(user.id);
     this.touch(user);
-    this.announce(this.tenantId, { kind: 'user', userId: user.id, changeType: options.permanent === true ? 'deleted' : 'updated', licenses: false });
+    this.announce(this.tenantId, {
+      kind: 'user',
+      userId: user.id,
+      changeType: options.permanent === true ? 'deleted' : 'updated',
+      licenses: false,
+    });
   }
 
   addGroupMember(groupId: string, idOrUpn: string): void {
@@ -206,13 +241,16 @@ export class TenantState implements PlanSource {
     const user = this.requireUser(userId);
     if (group.memberIds.has(user.id)) return;
     group.memberIds.add(user.id);
-    if (!silent) this.announce(this.tenantId, { kind: 'group', groupId: group.id, memberId: user.id, removed: false });
+    if (!silent)
+      this.announce(this.tenantId, { kind: 'group', groupId: group.id, memberId: user.id, removed: false });
     if (group.assignedLicenses.length === 0) return;
     const apply = () => {
       const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
       for (const license of group.assignedLicenses) {
         const sku = this.skus.get(license.skuId.toLowerCase());
-        const seatFree = holdsSku(user, license.skuId) || (sku !== undefined && this.consumedUnits(license.skuId) < sku.prepaidUnits);
+        const seatFree =
+          holdsSku(user, license.skuId) ||
+          (sku !== undefined && this.consumedUnits(license.skuId) < sku.prepaidUnits);
         // A group that cannot assign (no seat left) records the failure on the user instead of refusing the member.
         user.groupLicenses.push({
           groupId: group.id,
@@ -235,7 +273,11 @@ export class TenantState implements PlanSource {
   private requireGroup(groupId: string): SimGroup {
     const group = this.groups.get(groupId.toLowerCase());
     if (!group)
-      throw new GraphOperationError(404, 'Request_ResourceNotFound', `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`);
+      throw new GraphOperationError(
+        404,
+        'Request_ResourceNotFound',
+        `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`,
+      );
     return group;
   }
 
@@ -278,7 +320,9 @@ export class TenantState implements PlanSource {
 
   planName(servicePlanId: string): string {
     for (const sku of this.skus.values()) {
-      const plan = sku.servicePlans.find((p) => p.servicePlanId.toLowerCase() === servicePlanId.toLowerCase());
+      const plan = sku.servicePlans.find(
+        (p) => p.servicePlanId.toLowerCase() === servicePlanId.toLowerCase(),
+      );
       if (plan) return plan.servicePlanName;
     }
     return 'UNKNOWN';

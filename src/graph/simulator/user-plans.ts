@@ -26,9 +26,15 @@ export function refreshPlans(user: SimUser, source: PlanSource): void {
   for (const id of enabled) {
     const grant = user.planGrants.get(id);
     if (grant?.capabilityStatus === 'Enabled') continue;
-    user.planGrants.set(id, { servicePlanId: id, subscribedPlanId: randomUUID(), assignedDateTime: now, capabilityStatus: 'Enabled' });
+    user.planGrants.set(id, {
+      servicePlanId: id,
+      subscribedPlanId: randomUUID(),
+      assignedDateTime: now,
+      capabilityStatus: 'Enabled',
+    });
   }
-  for (const grant of user.planGrants.values()) if (!enabled.has(grant.servicePlanId)) grant.capabilityStatus = 'Deleted';
+  for (const grant of user.planGrants.values())
+    if (!enabled.has(grant.servicePlanId)) grant.capabilityStatus = 'Deleted';
 }
 
 /** The AssignedPlan audit value: the plans enabled now. */

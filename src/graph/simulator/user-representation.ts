@@ -53,15 +53,26 @@ const PROPERTIES: Record<string, PropertyReader> = {
 /** The selected property names, validated like Graph validates them (unknown name → 400). */
 export function parseSelect(select: string | null): string[] | null {
   if (select === null || select.trim() === '') return null;
-  const names = select.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const names = select
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   for (const name of names) {
     if (!(name in PROPERTIES))
-      throw new GraphOperationError(400, 'BadRequest', `Could not find a property named '${name}' on type 'microsoft.graph.user'.`);
+      throw new GraphOperationError(
+        400,
+        'BadRequest',
+        `Could not find a property named '${name}' on type 'microsoft.graph.user'.`,
+      );
   }
   return names;
 }
 
-export function userProperties(user: SimUser, select: string[] | null, planName: (id: string) => string): Record<string, unknown> {
+export function userProperties(
+  user: SimUser,
+  select: string[] | null,
+  planName: (id: string) => string,
+): Record<string, unknown> {
   const names = select ?? DEFAULT_PROPERTIES;
   const result: Record<string, unknown> = {};
   for (const name of names) {
@@ -80,5 +91,7 @@ export function userEntityContext(baseUrl: string, select: string[] | null): str
 }
 
 export function usersCollectionContext(baseUrl: string, select: string[] | null): string {
-  return select === null ? `${baseUrl}/v1.0/$metadata#users` : `${baseUrl}/v1.0/$metadata#users(${select.join(',')})`;
+  return select === null
+    ? `${baseUrl}/v1.0/$metadata#users`
+    : `${baseUrl}/v1.0/$metadata#users(${select.join(',')})`;
 }

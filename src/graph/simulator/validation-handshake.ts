@@ -45,7 +45,8 @@ export async function runValidationHandshake(url: string, timeoutMs: number): Pr
   if (text !== token) {
     return {
       ok: false,
-      message: 'Subscription validation request failed. Response must exactly match validationToken query parameter.',
+      message:
+        'Subscription validation request failed. Response must exactly match validationToken query parameter.',
     };
   }
   return { ok: true };

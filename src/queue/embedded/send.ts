@@ -25,15 +25,13 @@ export async function sendMessages(
 ): Promise<SendResult> {
   const keys = [...new Set(messages.map((message) => message.orderingKey))];
   if (database.engine === 'postgres') await lockKeys(trx, keys);
-  const planned = messages.map(
-    (message): PlannedMessage & { message: OutgoingMessage } => ({
-      message,
-      messageId: message.messageId,
-      orderingKey: message.orderingKey,
-      coalesce: message.coalesce === true,
-      visibleAt: message.notBefore?.getTime() ?? now,
-    }),
-  );
+  const planned = messages.map((message): PlannedMessage & { message: OutgoingMessage } => ({
+    message,
+    messageId: message.messageId,
+    orderingKey: message.orderingKey,
+    coalesce: message.coalesce === true,
+    visibleAt: message.notBefore?.getTime() ?? now,
+  }));
   const { result, merges, newRows } = planSend(planned, await readWaiting(trx, keys, now));
 
   await applyMerges(trx, merges);

@@ -23,7 +23,9 @@ function toDeadLetter(message: ServiceBusReceivedMessage): DeadLetter {
   const serviceBusReason = message.deadLetterReason;
   // Service Bus's own reason for a poison message, spelled as the embedded queue spells it (one API, one word).
   const reason =
-    serviceBusReason === SERVICE_BUS_MAX_DELIVERIES_REASON ? MAX_DELIVERIES_EXCEEDED : (serviceBusReason ?? 'unknown');
+    serviceBusReason === SERVICE_BUS_MAX_DELIVERIES_REASON
+      ? MAX_DELIVERIES_EXCEEDED
+      : (serviceBusReason ?? 'unknown');
   return {
     id: String(message.sequenceNumber ?? ''),
     messageId: fields.messageId,

@@ -38,7 +38,8 @@ async function countByState(
         else {
           counts.active += 1;
           const at = message.enqueuedTimeUtc;
-          if (at !== undefined && (counts.oldestActive === null || at < counts.oldestActive)) counts.oldestActive = at;
+          if (at !== undefined && (counts.oldestActive === null || at < counts.oldestActive))
+            counts.oldestActive = at;
         }
       }
     }

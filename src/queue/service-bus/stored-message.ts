@@ -75,7 +75,9 @@ export function toServiceBusMessage(copy: ServiceBusCopy): ServiceBusMessage {
  * A leased message as the port sees it, but for the lease (the adapter adds that), plus the deliveries of the copies
  * before this one; `deliveryCount` counts those too.
  */
-export type ReceivedFields = Omit<LeasedMessage, 'leaseToken' | 'leaseExpiresAt'> & { priorDeliveries: number };
+export type ReceivedFields = Omit<LeasedMessage, 'leaseToken' | 'leaseExpiresAt'> & {
+  priorDeliveries: number;
+};
 
 /** Reads a received message; properties that are missing or malformed fall back to what Service Bus knows. */
 export function fieldsOf(message: ServiceBusReceivedMessage): ReceivedFields {

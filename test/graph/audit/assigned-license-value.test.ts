@@ -10,10 +10,16 @@ const entry = (name: string, sku: string, disabled = '') =>
   `[SkuName=${name}, AccountId=${TENANT}, SkuId=${sku}, DisabledPlans=[${disabled}]]`;
 
 describe('parseAssignedLicenseValue reads the AssignedLicense audit value tolerantly', () => {
-  const cases: Array<[string, string | null, Array<{ skuId: string; skuName: string | null; disabledPlans: string[] }>]> = [
+  const cases: Array<
+    [string, string | null, Array<{ skuId: string; skuName: string | null; disabledPlans: string[] }>]
+  > = [
     ['an empty JSON list', '[]', []],
     ['null (a first assignment has no old value)', null, []],
-    ['a compact JSON list of one license', JSON.stringify([entry('MCOEV', MCOEV)]), [{ skuId: MCOEV, skuName: 'MCOEV', disabledPlans: [] }]],
+    [
+      'a compact JSON list of one license',
+      JSON.stringify([entry('MCOEV', MCOEV)]),
+      [{ skuId: MCOEV, skuName: 'MCOEV', disabledPlans: [] }],
+    ],
     [
       'the unified audit log pretty print with \\r\\n and indentation',
       `[\r\n  "${entry('MCOEV', MCOEV)}",\r\n  "${entry('PHONESYSTEM_VIRTUALUSER', RA)}"\r\n]`,
@@ -24,15 +30,29 @@ describe('parseAssignedLicenseValue reads the AssignedLicense audit value tolera
     ],
     [
       'disabled plans with GUIDs and odd spacing',
-      JSON.stringify([`[SkuName = ENTERPRISEPREMIUM ,AccountId=${TENANT},  SkuId = ${E5.toUpperCase()},\n DisabledPlans=[${YAMMER}, ${MCOEV}]]`]),
+      JSON.stringify([
+        `[SkuName = ENTERPRISEPREMIUM ,AccountId=${TENANT},  SkuId = ${E5.toUpperCase()},\n DisabledPlans=[${YAMMER}, ${MCOEV}]]`,
+      ]),
       [{ skuId: E5, skuName: 'ENTERPRISEPREMIUM', disabledPlans: [YAMMER, MCOEV] }],
     ],
-    ['a double-encoded JSON string', JSON.stringify(JSON.stringify([entry('MCOEV', MCOEV)])), [{ skuId: MCOEV, skuName: 'MCOEV', disabledPlans: [] }]],
-    ['unquoted entries (not JSON at all)', `[${entry('MCOEV', MCOEV)}, ${entry('PHONESYSTEM_VIRTUALUSER', RA, YAMMER)}]`, [
-      { skuId: MCOEV, skuName: 'MCOEV', disabledPlans: [] },
-      { skuId: RA, skuName: 'PHONESYSTEM_VIRTUALUSER', disabledPlans: [YAMMER] },
-    ]],
-    ['an entry without SkuName', JSON.stringify([`[AccountId=${TENANT}, SkuId=${RA}, DisabledPlans=[]]`]), [{ skuId: RA, skuName: null, disabledPlans: [] }]],
+    [
+      'a double-encoded JSON string',
+      JSON.stringify(JSON.stringify([entry('MCOEV', MCOEV)])),
+      [{ skuId: MCOEV, skuName: 'MCOEV', disabledPlans: [] }],
+    ],
+    [
+      'unquoted entries (not JSON at all)',
+      `[${entry('MCOEV', MCOEV)}, ${entry('PHONESYSTEM_VIRTUALUSER', RA, YAMMER)}]`,
+      [
+        { skuId: MCOEV, skuName: 'MCOEV', disabledPlans: [] },
+        { skuId: RA, skuName: 'PHONESYSTEM_VIRTUALUSER', disabledPlans: [YAMMER] },
+      ],
+    ],
+    [
+      'an entry without SkuName',
+      JSON.stringify([`[AccountId=${TENANT}, SkuId=${RA}, DisabledPlans=[]]`]),
+      [{ skuId: RA, skuName: null, disabledPlans: [] }],
+    ],
   ];
 
   it.each(cases)('%s', (_name, value, expected) => {

@@ -25,10 +25,27 @@ let opensslAvailable = true;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ra-watch-cred-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     key = readFileSync(join(dir, 'key.pem'), 'utf8');
     cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
   } catch {
@@ -57,7 +74,12 @@ function scriptTokenEndpoint(stub: GraphStubServer): void {
     };
   });
   stub.on('POST', /^\/[^/]+\/oauth2\/v2\.0\/token$/, (request: RecordedRequest) => ({
-    json: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: `token-for-${request.path.split('/')[1] ?? ''}` },
+    json: {
+      token_type: 'Bearer',
+      expires_in: 3599,
+      ext_expires_in: 3599,
+      access_token: `token-for-${request.path.split('/')[1] ?? ''}`,
+    },
   }));
 }
 
@@ -71,7 +93,13 @@ describe('createTokenProvider', () => {
     try {
       scriptTokenEndpoint(stub);
       const provider = createTokenProvider(
-        { kind: 'client-secret', tenantId: HOME_TENANT, clientId: CLIENT_ID, clientSecret: 'app-secret', authorityHost: stub.baseUrl },
+        {
+          kind: 'client-secret',
+          tenantId: HOME_TENANT,
+          clientId: CLIENT_ID,
+          clientSecret: 'app-secret',
+          authorityHost: stub.baseUrl,
+        },
         GOV_GRAPH,
         { credentialOptions: { disableInstanceDiscovery: true, tlsOptions: { ca: cert } } },
       );
@@ -79,7 +107,10 @@ describe('createTokenProvider', () => {
       // One app registration serving a customer tenant (MSP): the token comes from that tenant.
       expect(await provider(CUSTOMER_TENANT)).toBe(`token-for-${CUSTOMER_TENANT}`);
       const tokenCalls = stub.requests.filter((r) => r.method === 'POST');
-      expect(tokenCalls.map((r) => r.path)).toEqual([`/${HOME_TENANT}/oauth2/v2.0/token`, `/${CUSTOMER_TENANT}/oauth2/v2.0/token`]);
+      expect(tokenCalls.map((r) => r.path)).toEqual([
+        `/${HOME_TENANT}/oauth2/v2.0/token`,
+        `/${CUSTOMER_TENANT}/oauth2/v2.0/token`,
+      ]);
       const form = new URLSearchParams(String(tokenCalls[0]?.body));
       expect(form.get('scope')).toBe(`${GOV_GRAPH}/.default`);
       expect(form.get('client_id')).toBe(CLIENT_ID);
@@ -90,7 +121,10 @@ describe('createTokenProvider', () => {
   });
 
   it('hands out a static token as is, whatever the tenant', async () => {
-    const provider = createTokenProvider({ kind: 'static-token', token: 'simulator-token' }, 'http://127.0.0.1:1');
+    const provider = createTokenProvider(
+      { kind: 'static-token', token: 'simulator-token' },
+      'http://127.0.0.1:1',
+    );
     expect(await provider(HOME_TENANT)).toBe('simulator-token');
     expect(await provider(CUSTOMER_TENANT)).toBe('simulator-token');
   });

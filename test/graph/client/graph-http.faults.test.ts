@@ -7,7 +7,14 @@ const TENANT = '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17';
 const USER = 'a3f6c2d1-9b84-4e7a-8c15-6d2e0f9b7a41';
 const USER_PATH = `/v1.0/users/${USER}`;
 const TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOi.secret-token-value';
-const user = { id: USER, displayName: 'Sales Queue', userPrincipalName: 'ra_cq_sales@contoso.onmicrosoft.com', accountEnabled: false, assignedLicenses: [], licenseAssignmentStates: [] };
+const user = {
+  id: USER,
+  displayName: 'Sales Queue',
+  userPrincipalName: 'ra_cq_sales@contoso.onmicrosoft.com',
+  accountEnabled: false,
+  assignedLicenses: [],
+  licenseAssignmentStates: [],
+};
 const throttled = (retryAfter: string) => ({
   status: 429,
   headers: { 'retry-after': retryAfter },
@@ -22,7 +29,9 @@ afterEach(async () => {
   await stub.close();
 });
 
-function reader(options: { maxRetries?: number; maxDelayMs?: number; timeoutMs?: number; baseUrl?: string } = {}) {
+function reader(
+  options: { maxRetries?: number; maxDelayMs?: number; timeoutMs?: number; baseUrl?: string } = {},
+) {
   const logs = captureLogs();
   const graph = createGraphReader({
     baseUrl: options.baseUrl ?? stub.baseUrl,
@@ -112,14 +121,27 @@ describe('Graph client throttling and faults, over a real socket', () => {
   });
 
   it('maps 404 on a user to a deleted snapshot', async () => {
-    stub.on('GET', USER_PATH, { status: 404, json: { error: { code: 'Request_ResourceNotFound', message: 'gone' } } });
+    stub.on('GET', USER_PATH, {
+      status: 404,
+      json: { error: { code: 'Request_ResourceNotFound', message: 'gone' } },
+    });
     const snapshot = await reader().graph.getUser(TENANT, USER);
     expect(snapshot).toMatchObject({ userId: USER, tenantId: TENANT, deleted: true, assignedLicenses: [] });
   });
 
   it('names the missing permission on a 403', async () => {
-    stub.on('GET', USER_PATH, { status: 403, json: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } });
-    const error = await reader().graph.getUser(TENANT, USER).catch((e: unknown) => e);
+    stub.on('GET', USER_PATH, {
+      status: 403,
+      json: {
+        error: {
+          code: 'Authorization_RequestDenied',
+          message: 'Insufficient privileges to complete the operation.',
+        },
+      },
+    });
+    const error = await reader()
+      .graph.getUser(TENANT, USER)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentError);
     expect((error as PermanentError).reason).toBe('graph-forbidden');
     expect((error as Error).message).toMatch(/User\.Read\.All/);
@@ -127,16 +149,26 @@ describe('Graph client throttling and faults, over a real socket', () => {
   });
 
   it('reports malformed JSON as a permanent graph-shape error', async () => {
-    stub.on('GET', USER_PATH, { status: 200, headers: { 'content-type': 'application/json' }, raw: '{"id": "a3f6c2d1-' });
-    const error = await reader().graph.getUser(TENANT, USER).catch((e: unknown) => e);
+    stub.on('GET', USER_PATH, {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      raw: '{"id": "a3f6c2d1-',
+    });
+    const error = await reader()
+      .graph.getUser(TENANT, USER)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentError);
     expect((error as PermanentError).reason).toBe('graph-shape');
     expect((error as Error).message).toMatch(/is not JSON/);
   });
 
   it('reports a wrong shape with the path of the bad field', async () => {
-    stub.on('GET', USER_PATH, { json: { ...user, assignedLicenses: [{ skuId: 'not-a-guid', disabledPlans: [] }] } });
-    const error = await reader().graph.getUser(TENANT, USER).catch((e: unknown) => e);
+    stub.on('GET', USER_PATH, {
+      json: { ...user, assignedLicenses: [{ skuId: 'not-a-guid', disabledPlans: [] }] },
+    });
+    const error = await reader()
+      .graph.getUser(TENANT, USER)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentError);
     expect((error as PermanentError).reason).toBe('graph-shape');
     expect((error as Error).message).toMatch(/assignedLicenses\.0\.skuId: expected a GUID/);
@@ -146,7 +178,10 @@ describe('Graph client throttling and faults, over a real socket', () => {
     stub.on('GET', USER_PATH, throttled('0'), { json: user });
     const { graph, logs } = reader();
     await graph.getUser(TENANT, USER);
-    expect(stub.requestsTo('GET', USER_PATH).map((r) => r.headers.authorization)).toEqual([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]);
+    expect(stub.requestsTo('GET', USER_PATH).map((r) => r.headers.authorization)).toEqual([
+      `Bearer ${TOKEN}`,
+      `Bearer ${TOKEN}`,
+    ]);
     expect(logs.lines().length).toBeGreaterThan(0);
     expect(logs.text()).not.toContain('secret-token-value');
   });
@@ -156,6 +191,8 @@ describe('Graph client throttling and faults, over a real socket', () => {
     const { graph } = reader({ baseUrl: `${stub.baseUrl}/gov/` });
     await graph.getUser(TENANT, USER);
     const [request] = stub.requestsTo('GET', `/gov${USER_PATH}`);
-    expect(request?.query.get('$select')).toBe('id,displayName,userPrincipalName,accountEnabled,department,assignedLicenses,licenseAssignmentStates');
+    expect(request?.query.get('$select')).toBe(
+      'id,displayName,userPrincipalName,accountEnabled,department,assignedLicenses,licenseAssignmentStates',
+    );
   });
 });

@@ -8,7 +8,8 @@ import { captureLogs } from './log-capture';
 const TENANT = '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17';
 const RA_USER = 'a3f6c2d1-9b84-4e7a-8c15-6d2e0f9b7a41';
 const auditSample = (name: string): unknown[] =>
-  (JSON.parse(readFileSync(join(__dirname, '..', 'audit', 'samples', name), 'utf8')) as { value: unknown[] }).value;
+  (JSON.parse(readFileSync(join(__dirname, '..', 'audit', 'samples', name), 'utf8')) as { value: unknown[] })
+    .value;
 
 let stub: GraphStubServer;
 beforeEach(async () => {
@@ -31,7 +32,12 @@ function reader(skuCacheMs = 60_000) {
 }
 
 describe('users delta', () => {
-  const user = (id: string) => ({ id, displayName: 'Front Desk Phone', accountEnabled: true, assignedLicenses: [{ skuId: '295a8eb0-f78d-45c7-8b5b-1eed5ed02dff', disabledPlans: [] }] });
+  const user = (id: string) => ({
+    id,
+    displayName: 'Front Desk Phone',
+    accountEnabled: true,
+    assignedLicenses: [{ skuId: '295a8eb0-f78d-45c7-8b5b-1eed5ed02dff', disabledPlans: [] }],
+  });
 
   it('starts with $select, follows the opaque nextLink as given, and ends on a deltaLink with removals', async () => {
     const next = `${stub.baseUrl}/v1.0/users/delta?$skiptoken=ab%2Fcd%3D%3D_x-1`;
@@ -52,7 +58,16 @@ describe('users delta', () => {
     const first = await graph.getUsersDeltaPage(TENANT, null);
     expect(first.nextLink).toBe(next);
     expect(first.deltaLink).toBeNull();
-    expect(first.users).toEqual([{ kind: 'user', snapshot: expect.objectContaining({ userId: '0d5e9b27-c4a1-4f83-b6e2-7a19f3c08d54', deleted: false, department: null }) }]);
+    expect(first.users).toEqual([
+      {
+        kind: 'user',
+        snapshot: expect.objectContaining({
+          userId: '0d5e9b27-c4a1-4f83-b6e2-7a19f3c08d54',
+          deleted: false,
+          department: null,
+        }),
+      },
+    ]);
     const last = await graph.getUsersDeltaPage(TENANT, first.nextLink);
     expect(last.users).toEqual([
       { kind: 'removed', userId: '47e1b2c9-6d0a-4f35-8e21-b9c4a7d3f018', reason: 'changed' },
@@ -60,16 +75,24 @@ describe('users delta', () => {
     ]);
     expect(last.deltaLink).toBe(`${stub.baseUrl}/v1.0/users/delta?$deltatoken=tok`);
     const [firstCall, secondCall] = stub.requestsTo('GET', '/v1.0/users/delta');
-    expect(firstCall?.query.get('$select')).toBe('id,displayName,userPrincipalName,accountEnabled,department,assignedLicenses');
+    expect(firstCall?.query.get('$select')).toBe(
+      'id,displayName,userPrincipalName,accountEnabled,department,assignedLicenses',
+    );
     expect(secondCall?.url).toBe('/v1.0/users/delta?$skiptoken=ab%2Fcd%3D%3D_x-1');
   });
 
   it.each([
     ['410 Gone', 410, { error: { code: 'resyncRequired', message: 'gone' } }],
-    ['400 syncStateNotFound', 400, { error: { code: 'syncStateNotFound', message: 'The sync state generation is not found.' } }],
+    [
+      '400 syncStateNotFound',
+      400,
+      { error: { code: 'syncStateNotFound', message: 'The sync state generation is not found.' } },
+    ],
   ])('throws DeltaExpiredError on %s', async (_name, status, json) => {
     stub.on('GET', '/v1.0/users/delta', { status, json });
-    await expect(reader().graph.getUsersDeltaPage(TENANT, `${stub.baseUrl}/v1.0/users/delta?$deltatoken=old`)).rejects.toBeInstanceOf(DeltaExpiredError);
+    await expect(
+      reader().graph.getUsersDeltaPage(TENANT, `${stub.baseUrl}/v1.0/users/delta?$deltatoken=old`),
+    ).rejects.toBeInstanceOf(DeltaExpiredError);
   });
 });
 
@@ -91,7 +114,11 @@ describe('subscribedSkus cache', () => {
     stub.on('GET', '/v1.0/subscribedSkus', { json: skus(10) }, { json: skus(20) }, { json: skus(30) });
     // A cache life long enough that a loaded CI machine cannot outlast it between the first two reads.
     const { graph } = reader(3_000);
-    expect((await graph.getSubscribedSkus(TENANT))[0]).toMatchObject({ skuPartNumber: 'MCOEV', enabledUnits: 10, consumedUnits: 3 });
+    expect((await graph.getSubscribedSkus(TENANT))[0]).toMatchObject({
+      skuPartNumber: 'MCOEV',
+      enabledUnits: 10,
+      consumedUnits: 3,
+    });
     expect((await graph.getSubscribedSkus(TENANT))[0]?.enabledUnits).toBe(10);
     expect(stub.requestsTo('GET', '/v1.0/subscribedSkus')).toHaveLength(1);
     expect((await graph.getSubscribedSkus(TENANT, { fresh: true }))[0]?.enabledUnits).toBe(20);
@@ -113,31 +140,55 @@ describe('Teams user configuration', () => {
   const path = `/v1.0/admin/teams/userConfigurations/${RA_USER}`;
 
   it('reads the account type', async () => {
-    stub.on('GET', path, { json: { id: RA_USER, accountType: 'resourceAccount', featureTypes: ['VirtualUser'] } });
-    expect(await reader().graph.getTeamsUserConfiguration(TENANT, RA_USER)).toEqual({ userId: RA_USER, accountType: 'resourceAccount', featureTypes: ['VirtualUser'] });
+    stub.on('GET', path, {
+      json: { id: RA_USER, accountType: 'resourceAccount', featureTypes: ['VirtualUser'] },
+    });
+    expect(await reader().graph.getTeamsUserConfiguration(TENANT, RA_USER)).toEqual({
+      userId: RA_USER,
+      accountType: 'resourceAccount',
+      featureTypes: ['VirtualUser'],
+    });
   });
 
   it('answers null on 404 and on 403, warning about the permission once per tenant', async () => {
     stub.on('GET', path, { status: 403, json: { error: { code: 'Forbidden', message: 'Missing role' } } });
-    stub.on('GET', '/v1.0/admin/teams/userConfigurations/nobody', { status: 404, json: { error: { code: 'NotFound' } } });
+    stub.on('GET', '/v1.0/admin/teams/userConfigurations/nobody', {
+      status: 404,
+      json: { error: { code: 'NotFound' } },
+    });
     const { graph, logs } = reader();
     expect(await graph.getTeamsUserConfiguration(TENANT, RA_USER)).toBeNull();
     expect(await graph.getTeamsUserConfiguration(TENANT, RA_USER)).toBeNull();
     expect(await graph.getTeamsUserConfiguration(TENANT, 'nobody')).toBeNull();
-    expect(logs.lines().filter((l) => String(l['msg']).includes('TeamsUserConfiguration.Read.All'))).toHaveLength(1);
+    expect(
+      logs.lines().filter((l) => String(l['msg']).includes('TeamsUserConfiguration.Read.All')),
+    ).toHaveLength(1);
   });
 });
 
 describe('license activities from the directory audit log', () => {
   it('filters by user and window, follows nextLink, and pairs the records', async () => {
-    const records = [...auditSample('directory-audit-change-user-license.json'), ...auditSample('directory-audit-update-user-license.json')];
+    const records = [
+      ...auditSample('directory-audit-change-user-license.json'),
+      ...auditSample('directory-audit-update-user-license.json'),
+    ];
     stub.on('GET', '/v1.0/auditLogs/directoryAudits', (request) =>
       request.query.get('$skiptoken') === null
-        ? { json: { value: records.slice(0, 3), '@odata.nextLink': `${stub.baseUrl}/v1.0/auditLogs/directoryAudits?$skiptoken=p2` } }
+        ? {
+            json: {
+              value: records.slice(0, 3),
+              '@odata.nextLink': `${stub.baseUrl}/v1.0/auditLogs/directoryAudits?$skiptoken=p2`,
+            },
+          }
         : { json: { value: [...records.slice(3), { id: 'odd', activityDisplayName: 'Update user' }] } },
     );
     const { graph, logs } = reader();
-    const activities = await graph.getLicenseActivities(TENANT, RA_USER, '2025-03-04T10:00:00Z', '2025-03-04T11:00:00Z');
+    const activities = await graph.getLicenseActivities(
+      TENANT,
+      RA_USER,
+      '2025-03-04T10:00:00Z',
+      '2025-03-04T11:00:00Z',
+    );
     expect(activities.map((a) => [a.removedSkuIds, a.addedSkuIds])).toEqual([
       [['e43b5b99-8dfb-405f-9987-dc307f34bcbd'], []],
       [[], ['440eaaa8-b3e0-484b-a8be-62870b9ba70a']],

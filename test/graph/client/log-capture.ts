@@ -2,7 +2,11 @@
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../../src/logger';
 
-export function captureLogs(): { logger: Logger; text: () => string; lines: () => Array<Record<string, unknown>> } {
+export function captureLogs(): {
+  logger: Logger;
+  text: () => string;
+  lines: () => Array<Record<string, unknown>>;
+} {
   const chunks: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {

@@ -22,7 +22,9 @@ describe('parseRetryAfter', () => {
 
 describe('backoff with full jitter', () => {
   it('draws between 0 and an exponential cap that stops at maxDelayMs', () => {
-    expect([0, 1, 2, 3, 4, 5].map((attempt) => retryDelay(attempt, null, options, () => 0.999999))).toEqual([499, 999, 1_999, 3_999, 7_999, 7_999]);
+    expect([0, 1, 2, 3, 4, 5].map((attempt) => retryDelay(attempt, null, options, () => 0.999999))).toEqual([
+      499, 999, 1_999, 3_999, 7_999, 7_999,
+    ]);
     expect(retryDelay(3, null, options, () => 0)).toBe(0);
     expect(retryDelay(2, null, options, () => 0.5)).toBe(1_000);
   });

@@ -10,7 +10,12 @@ const LAG_MS = 2500;
 
 async function auditsFor(sim: GraphSimulator, userId: string, fromIso: string, extra = '') {
   const filter = `targetResources/any(t: t/id eq '${userId}') and activityDateTime ge ${fromIso}`;
-  const answer = await graph(sim, TENANT_A, 'GET', `/auditLogs/directoryAudits?$filter=${encodeURIComponent(filter)}${extra}`);
+  const answer = await graph(
+    sim,
+    TENANT_A,
+    'GET',
+    `/auditLogs/directoryAudits?$filter=${encodeURIComponent(filter)}${extra}`,
+  );
   expect(answer.status).toBe(200);
   return directoryAuditPageSchema.parse(answer.body);
 }
@@ -24,8 +29,15 @@ async function untilVisible(sim: GraphSimulator, userId: string, fromIso: string
   throw new Error('audit records never became visible');
 }
 
-const licenseProperty = (record: { targetResources: Array<{ modifiedProperties?: Array<{ displayName?: string | null; oldValue?: string | null; newValue?: string | null }> | null }> }) =>
-  record.targetResources[0]?.modifiedProperties?.find((p) => p.displayName === 'AssignedLicense');
+const licenseProperty = (record: {
+  targetResources: Array<{
+    modifiedProperties?: Array<{
+      displayName?: string | null;
+      oldValue?: string | null;
+      newValue?: string | null;
+    }> | null;
+  }>;
+}) => record.targetResources[0]?.modifiedProperties?.find((p) => p.displayName === 'AssignedLicense');
 
 describe('Graph simulator: directory audit log', () => {
   let sim: GraphSimulator;
@@ -38,7 +50,10 @@ describe('Graph simulator: directory audit log', () => {
     sim.seed(smallTenant());
     await auditsFor(sim, RA_ID, new Date().toISOString()); // warm the connection up
     const from = new Date(Date.now() - 1000).toISOString();
-    const activityId = sim.assignLicense(TENANT_A, RA_ID, { addLicenses: [{ skuId: RA_SKU_ID }], removeLicenses: [TEAMS_PHONE_STANDARD_SKU_ID] });
+    const activityId = sim.assignLicense(TENANT_A, RA_ID, {
+      addLicenses: [{ skuId: RA_SKU_ID }],
+      removeLicenses: [TEAMS_PHONE_STANDARD_SKU_ID],
+    });
 
     // The records exist, but Graph's log is late: not served yet.
     expect(sim.auditRecords(TENANT_A)).toHaveLength(2);
@@ -47,7 +62,10 @@ describe('Graph simulator: directory audit log', () => {
     const page = await untilVisible(sim, RA_ID, from, 2);
     expect(page.value).toHaveLength(2);
     expect(new Set(page.value.map((r) => r.correlationId))).toEqual(new Set([activityId]));
-    expect(page.value.map((r) => r.activityDisplayName).sort()).toEqual(['Change user license', 'Update user']);
+    expect(page.value.map((r) => r.activityDisplayName).sort()).toEqual([
+      'Change user license',
+      'Update user',
+    ]);
     for (const record of page.value) {
       expect(record.id).toMatch(new RegExp(`^Directory_${activityId}_7KQPN_\\d+$`));
       expect(record.activityDateTime).toMatch(/\.\d{7}Z$/);
@@ -66,7 +84,9 @@ describe('Graph simulator: directory audit log', () => {
     expect(detail?.newValue).toBe(
       `["[SkuName=PHONESYSTEM_VIRTUALUSER, AccountId=${TENANT_A}, SkuId=${RA_SKU_ID}, DisabledPlans=[]]"]`,
     );
-    const plans = update?.targetResources[0]?.modifiedProperties?.find((p) => p.displayName === 'AssignedPlan');
+    const plans = update?.targetResources[0]?.modifiedProperties?.find(
+      (p) => p.displayName === 'AssignedPlan',
+    );
     expect(JSON.parse(plans?.newValue ?? 'null')).toEqual([
       expect.objectContaining({ ServicePlanId: 'f47330e9-c134-43b3-9993-e7f004506889', CapabilityStatus: 0 }),
     ]);
@@ -90,8 +110,13 @@ describe('Graph simulator: directory audit log', () => {
     const future = new Date(Date.now() + 60_000).toISOString();
     expect((await auditsFor(sim, RA_ID, future)).value).toHaveLength(0);
     const onlyChanges = `$filter=${encodeURIComponent(`targetResources/any(t: t/id eq '${RA_ID}') and (activityDisplayName eq 'Change user license' or activityDisplayName eq 'Update user') and activityDisplayName eq 'Change user license'`)}`;
-    const changes = directoryAuditPageSchema.parse((await graph(sim, TENANT_A, 'GET', `/auditLogs/directoryAudits?${onlyChanges}`)).body);
-    expect(changes.value.map((r) => r.activityDisplayName)).toEqual(['Change user license', 'Change user license']);
+    const changes = directoryAuditPageSchema.parse(
+      (await graph(sim, TENANT_A, 'GET', `/auditLogs/directoryAudits?${onlyChanges}`)).body,
+    );
+    expect(changes.value.map((r) => r.activityDisplayName)).toEqual([
+      'Change user license',
+      'Change user license',
+    ]);
   });
 
   it('pages with $top and @odata.nextLink, newest first by default and oldest first on request', async () => {
@@ -102,7 +127,8 @@ describe('Graph simulator: directory audit log', () => {
     await new Promise((r) => setTimeout(r, 5));
     const b = sim.assignLicense(TENANT_A, RA_ID, { addLicenses: [{ skuId: RA_SKU_ID }] });
     const seen: string[] = [];
-    let next: string | undefined = `/auditLogs/directoryAudits?$top=3&$filter=${encodeURIComponent(`targetResources/any(t: t/id eq '${RA_ID}') and activityDateTime ge ${from}`)}`;
+    let next: string | undefined =
+      `/auditLogs/directoryAudits?$top=3&$filter=${encodeURIComponent(`targetResources/any(t: t/id eq '${RA_ID}') and activityDateTime ge ${from}`)}`;
     let pages = 0;
     while (next !== undefined) {
       const page = directoryAuditPageSchema.parse((await graph(sim, TENANT_A, 'GET', next)).body);
@@ -112,17 +138,26 @@ describe('Graph simulator: directory audit log', () => {
     }
     expect(pages).toBe(2);
     expect(new Set(seen).size).toBe(4);
-    const newestFirst = directoryAuditPageSchema.parse((await graph(sim, TENANT_A, 'GET', '/auditLogs/directoryAudits')).body);
+    const newestFirst = directoryAuditPageSchema.parse(
+      (await graph(sim, TENANT_A, 'GET', '/auditLogs/directoryAudits')).body,
+    );
     expect(newestFirst.value[0]?.correlationId).toBe(b);
-    const oldestFirst = directoryAuditPageSchema.parse((await graph(sim, TENANT_A, 'GET', '/auditLogs/directoryAudits?$orderby=activityDateTime%20asc')).body);
+    const oldestFirst = directoryAuditPageSchema.parse(
+      (await graph(sim, TENANT_A, 'GET', '/auditLogs/directoryAudits?$orderby=activityDateTime%20asc')).body,
+    );
     expect(oldestFirst.value[0]?.correlationId).toBe(a);
   });
 
   it('can carry the detail on "Change user license" itself (newer tenants)', async () => {
     sim = await startGraphSimulator({ auditLagMs: 0 });
     sim.seed({ ...smallTenant(), auditDetailOn: 'change-user-license' });
-    sim.assignLicense(TENANT_A, RA_ID, { addLicenses: [{ skuId: RA_SKU_ID }], removeLicenses: [TEAMS_PHONE_STANDARD_SKU_ID] });
-    const page = directoryAuditPageSchema.parse((await graph(sim, TENANT_A, 'GET', '/auditLogs/directoryAudits')).body);
+    sim.assignLicense(TENANT_A, RA_ID, {
+      addLicenses: [{ skuId: RA_SKU_ID }],
+      removeLicenses: [TEAMS_PHONE_STANDARD_SKU_ID],
+    });
+    const page = directoryAuditPageSchema.parse(
+      (await graph(sim, TENANT_A, 'GET', '/auditLogs/directoryAudits')).body,
+    );
     const change = page.value.find((r) => r.activityDisplayName === 'Change user license');
     expect(change && licenseProperty(change)?.newValue).toContain('SkuName=PHONESYSTEM_VIRTUALUSER');
     const update = page.value.find((r) => r.activityDisplayName === 'Update user');
@@ -133,39 +168,68 @@ describe('Graph simulator: directory audit log', () => {
     sim = await startGraphSimulator({ auditLagMs: 0 });
     sim.seed({ ...smallTenant(), splitAuditDetailAbove: 300 });
     const from = new Date(Date.now() - 1000).toISOString();
-    const activityId = sim.assignLicense(TENANT_A, RA_ID, { addLicenses: [{ skuId: RA_SKU_ID }], removeLicenses: [TEAMS_PHONE_STANDARD_SKU_ID] });
+    const activityId = sim.assignLicense(TENANT_A, RA_ID, {
+      addLicenses: [{ skuId: RA_SKU_ID }],
+      removeLicenses: [TEAMS_PHONE_STANDARD_SKU_ID],
+    });
     const page = await auditsFor(sim, RA_ID, from);
     const parts = page.value.filter((r) => r.activityDisplayName === 'Update user');
     expect(parts.length).toBeGreaterThan(1);
-    const detail = (r: (typeof parts)[number], key: string) => r.additionalDetails?.find((d) => d.key === key)?.value ?? '';
+    const detail = (r: (typeof parts)[number], key: string) =>
+      r.additionalDetails?.find((d) => d.key === key)?.value ?? '';
     expect(new Set(parts.map((p) => detail(p, 'c')))).toEqual(new Set([String(parts.length)]));
-    const joined = [...parts].sort((a, b) => Number(detail(a, 'seq')) - Number(detail(b, 'seq'))).map((p) => detail(p, 'b')).join('');
+    const joined = [...parts]
+      .sort((a, b) => Number(detail(a, 'seq')) - Number(detail(b, 'seq')))
+      .map((p) => detail(p, 'b'))
+      .join('');
     const properties = JSON.parse(joined) as Array<{ displayName: string; newValue: string | null }>;
-    expect(properties.find((p) => p.displayName === 'AssignedLicense')?.newValue).toContain('SkuName=PHONESYSTEM_VIRTUALUSER');
+    expect(properties.find((p) => p.displayName === 'AssignedLicense')?.newValue).toContain(
+      'SkuName=PHONESYSTEM_VIRTUALUSER',
+    );
     for (const part of parts) expect(part.targetResources[0]?.modifiedProperties).toEqual([]);
 
     // ra-watch's own client rebuilds the one activity from the parts.
-    const reader = createGraphReader({ baseUrl: sim.url, tokenProvider: (t) => Promise.resolve(sim.tokenFor(t)), logger: silentLogger() });
-    const activities = await reader.getLicenseActivities(TENANT_A, RA_ID, from, new Date(Date.now() + 60_000).toISOString());
+    const reader = createGraphReader({
+      baseUrl: sim.url,
+      tokenProvider: (t) => Promise.resolve(sim.tokenFor(t)),
+      logger: silentLogger(),
+    });
+    const activities = await reader.getLicenseActivities(
+      TENANT_A,
+      RA_ID,
+      from,
+      new Date(Date.now() + 60_000).toISOString(),
+    );
     expect(activities).toEqual([
-      expect.objectContaining({ activityId, addedSkuIds: [RA_SKU_ID], removedSkuIds: [TEAMS_PHONE_STANDARD_SKU_ID] }),
+      expect.objectContaining({
+        activityId,
+        addedSkuIds: [RA_SKU_ID],
+        removedSkuIds: [TEAMS_PHONE_STANDARD_SKU_ID],
+      }),
     ]);
   });
 
-  it('can leave a license activity out of the log, as Graph\'s log sometimes does', async () => {
+  it("can leave a license activity out of the log, as Graph's log sometimes does", async () => {
     sim = await startGraphSimulator({ auditLagMs: 0 });
     sim.seed(smallTenant());
     sim.faults.omitAuditRecordsNext(TENANT_A, 1);
     sim.assignLicense(TENANT_A, RA_ID, { removeLicenses: [TEAMS_PHONE_STANDARD_SKU_ID] });
     const logged = sim.assignLicense(TENANT_A, RA_ID, { addLicenses: [{ skuId: RA_SKU_ID }] });
-    const page = directoryAuditPageSchema.parse((await graph(sim, TENANT_A, 'GET', '/auditLogs/directoryAudits')).body);
+    const page = directoryAuditPageSchema.parse(
+      (await graph(sim, TENANT_A, 'GET', '/auditLogs/directoryAudits')).body,
+    );
     expect(new Set(page.value.map((r) => r.correlationId))).toEqual(new Set([logged]));
   });
 
   it('refuses a filter Graph would not take, with 400 in Graph error shape', async () => {
     sim = await startGraphSimulator({ auditLagMs: 0 });
     sim.seed(smallTenant());
-    const answer = await graph(sim, TENANT_A, 'GET', `/auditLogs/directoryAudits?$filter=${encodeURIComponent("contains(activityDisplayName, 'license')")}`);
+    const answer = await graph(
+      sim,
+      TENANT_A,
+      'GET',
+      `/auditLogs/directoryAudits?$filter=${encodeURIComponent("contains(activityDisplayName, 'license')")}`,
+    );
     expect(answer.status).toBe(400);
     expect(graphErrorSchema.parse(answer.body).error.message).toContain('not supported');
   });

@@ -3,7 +3,8 @@ import { startGraphSimulator, type GraphSimulator } from '../../../src/graph/sim
 import { silentLogger, type Logger } from '../../../src/logger';
 import { ADELE_ID, graph, RA_ID, smallTenant, TENANT_A, TENANT_B } from './small-tenant';
 
-const SELECT = '$select=id,displayName,userPrincipalName,accountEnabled,assignedLicenses,licenseAssignmentStates';
+const SELECT =
+  '$select=id,displayName,userPrincipalName,accountEnabled,assignedLicenses,licenseAssignmentStates';
 
 describe('Graph simulator: tokens, $batch and faults', () => {
   let sim: GraphSimulator;
@@ -34,7 +35,9 @@ describe('Graph simulator: tokens, $batch and faults', () => {
     const none = await fetch(`${sim.url}/v1.0/users/${RA_ID}`);
     expect(none.status).toBe(401);
     expect(graphErrorSchema.parse(await none.json()).error.code).toBe('InvalidAuthenticationToken');
-    const unknown = await fetch(`${sim.url}/v1.0/users/${RA_ID}`, { headers: { Authorization: 'Bearer sim.33333333-0000-4000-8000-000000000000' } });
+    const unknown = await fetch(`${sim.url}/v1.0/users/${RA_ID}`, {
+      headers: { Authorization: 'Bearer sim.33333333-0000-4000-8000-000000000000' },
+    });
     expect(unknown.status).toBe(401);
 
     expect(sim.requests().map((r) => [r.method, r.status, r.tenantId])).toEqual([
@@ -68,13 +71,17 @@ describe('Graph simulator: tokens, $batch and faults', () => {
   });
 
   it('refuses a batch of more than 20 requests', async () => {
-    const requests = Array.from({ length: 21 }, (_, i) => ({ id: String(i + 1), method: 'GET', url: `/users/${RA_ID}` }));
+    const requests = Array.from({ length: 21 }, (_, i) => ({
+      id: String(i + 1),
+      method: 'GET',
+      url: `/users/${RA_ID}`,
+    }));
     const answer = await graph(sim, TENANT_A, 'POST', '/$batch', { requests });
     expect(answer.status).toBe(400);
     expect(graphErrorSchema.parse(answer.body).error.message).toContain('20');
   });
 
-  it('throttles the next matching requests with 429, Retry-After and Graph\'s body, then serves again', async () => {
+  it("throttles the next matching requests with 429, Retry-After and Graph's body, then serves again", async () => {
     sim.faults.throttleNext('/users/', 2, 7);
     for (let i = 0; i < 2; i++) {
       const throttled = await graph(sim, TENANT_A, 'GET', `/users/${RA_ID}`);
@@ -123,7 +130,10 @@ describe('Graph simulator: tokens, $batch and faults', () => {
   it('answers slowly when asked: a client that gives up sooner sees no answer', async () => {
     sim.faults.slowNext(1500, 1);
     await expect(
-      fetch(`${sim.url}/v1.0/users/${RA_ID}`, { headers: { Authorization: `Bearer ${sim.tokenFor(TENANT_A)}` }, signal: AbortSignal.timeout(100) }),
+      fetch(`${sim.url}/v1.0/users/${RA_ID}`, {
+        headers: { Authorization: `Bearer ${sim.tokenFor(TENANT_A)}` },
+        signal: AbortSignal.timeout(100),
+      }),
     ).rejects.toThrow();
     // The slow answer still completes correctly for a patient client.
     sim.faults.slowNext(50, 1);
@@ -135,7 +145,9 @@ describe('Graph simulator: tokens, $batch and faults', () => {
     const broken = await graph(sim, TENANT_A, 'GET', `/users/${RA_ID}`);
     expect(broken.status).toBe(200);
     expect(() => JSON.parse(broken.text) as unknown).toThrow();
-    expect((await graph(sim, TENANT_A, 'GET', `/users/${RA_ID}`)).body).toEqual(expect.objectContaining({ id: RA_ID }));
+    expect((await graph(sim, TENANT_A, 'GET', `/users/${RA_ID}`)).body).toEqual(
+      expect.objectContaining({ id: RA_ID }),
+    );
   });
 
   it('answers unknown routes and malformed JSON bodies in Graph error shape', async () => {

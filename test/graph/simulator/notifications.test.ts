@@ -3,7 +3,11 @@ import {
   graphSubscriptionSchema,
   lifecycleNotificationCollectionSchema,
 } from '../../../src/graph/wire-schemas';
-import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from '../../../src/graph/simulator';
+import {
+  startGraphSimulator,
+  type GraphSimulator,
+  type GraphSimulatorOptions,
+} from '../../../src/graph/simulator';
 import { RA_SKU_ID, TEAMS_PHONE_STANDARD_SKU_ID } from '../../../src/licensing/catalog-data';
 import { ADELE_ID, graph, GROUP_ID, RA_ID, smallTenant, TENANT_A, TENANT_B } from './small-tenant';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
@@ -26,7 +30,10 @@ describe('Graph simulator: change and lifecycle notifications', () => {
   let receiver: WebhookReceiver;
 
   async function start(options: GraphSimulatorOptions = {}) {
-    sim = await startGraphSimulator({ ...options, notifications: { latencyMs: 0, retryBaseMs: 20, ...options.notifications } });
+    sim = await startGraphSimulator({
+      ...options,
+      notifications: { latencyMs: 0, retryBaseMs: 20, ...options.notifications },
+    });
     sim.seed(smallTenant());
     sim.seed(smallTenant(TENANT_B, 'fabrikam'));
   }
@@ -57,10 +64,13 @@ describe('Graph simulator: change and lifecycle notifications', () => {
     await receiver.close();
   });
 
-  it('delivers a license change in Graph\'s exact body shape, with the clientState', async () => {
+  it("delivers a license change in Graph's exact body shape, with the clientState", async () => {
     await start();
     const subscriptionId = await subscribe();
-    sim.assignLicense(TENANT_A, RA_ID, { addLicenses: [{ skuId: RA_SKU_ID }], removeLicenses: [TEAMS_PHONE_STANDARD_SKU_ID] });
+    sim.assignLicense(TENANT_A, RA_ID, {
+      addLicenses: [{ skuId: RA_SKU_ID }],
+      removeLicenses: [TEAMS_PHONE_STANDARD_SKU_ID],
+    });
     await sim.flushNotifications();
 
     const posts = receiver.notifications();
@@ -73,8 +83,15 @@ describe('Graph simulator: change and lifecycle notifications', () => {
         changeType: 'updated',
         clientState: 'state-11111111',
         resource: `Users/${RA_ID}`,
-        resourceData: { '@odata.type': '#Microsoft.Graph.User', '@odata.id': `Users/${RA_ID}`, id: RA_ID, organizationId: TENANT_A },
-        subscriptionExpirationDateTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$/) as unknown,
+        resourceData: {
+          '@odata.type': '#Microsoft.Graph.User',
+          '@odata.id': `Users/${RA_ID}`,
+          id: RA_ID,
+          organizationId: TENANT_A,
+        },
+        subscriptionExpirationDateTime: expect.stringMatching(
+          /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$/,
+        ) as unknown,
         subscriptionId,
         tenantId: TENANT_A,
       },
@@ -85,7 +102,11 @@ describe('Graph simulator: change and lifecycle notifications', () => {
   it('sends creation and soft deletion as updated, a permanent delete as deleted, and only the change types subscribed', async () => {
     await start();
     await subscribe();
-    const id = sim.createUser(TENANT_A, { id: '0d5e9b27-c4a1-4f83-b6e2-7a19f3c08d54', userPrincipalName: 'frontdesk@contoso.com', displayName: 'Front Desk' });
+    const id = sim.createUser(TENANT_A, {
+      id: '0d5e9b27-c4a1-4f83-b6e2-7a19f3c08d54',
+      userPrincipalName: 'frontdesk@contoso.com',
+      displayName: 'Front Desk',
+    });
     sim.deleteUser(TENANT_A, ADELE_ID);
     sim.deleteUser(TENANT_A, id, { permanent: true });
     await sim.flushNotifications();
@@ -102,16 +123,19 @@ describe('Graph simulator: change and lifecycle notifications', () => {
     expect(delivered('/deleted-only').map((n) => n.changeType)).toEqual(['deleted']);
   });
 
-  it('can stay silent on license-only changes (the pessimistic reading of Graph\'s docs), still notifying other changes', async () => {
+  it("can stay silent on license-only changes (the pessimistic reading of Graph's docs), still notifying other changes", async () => {
     await start({ notifications: { onLicenseChange: false } });
     await subscribe();
-    sim.assignLicense(TENANT_A, RA_ID, { addLicenses: [{ skuId: RA_SKU_ID }], removeLicenses: [TEAMS_PHONE_STANDARD_SKU_ID] });
+    sim.assignLicense(TENANT_A, RA_ID, {
+      addLicenses: [{ skuId: RA_SKU_ID }],
+      removeLicenses: [TEAMS_PHONE_STANDARD_SKU_ID],
+    });
     sim.updateUser(TENANT_A, ADELE_ID, { jobTitle: 'Buyer' });
     await sim.flushNotifications();
     expect(delivered().map((n) => n.resource)).toEqual([`Users/${ADELE_ID}`]);
   });
 
-  it('keeps tenants apart: a change in one tenant reaches only that tenant\'s subscriptions', async () => {
+  it("keeps tenants apart: a change in one tenant reaches only that tenant's subscriptions", async () => {
     await start();
     await subscribe(TENANT_A);
     sim.updateUser(TENANT_B, ADELE_ID, { jobTitle: 'Buyer' });
@@ -122,7 +146,11 @@ describe('Graph simulator: change and lifecycle notifications', () => {
 
   it('delivers group membership changes to groups subscriptions with members@delta, and the inherited license as a user change', async () => {
     await start();
-    await subscribe(TENANT_A, { resource: 'groups', changeType: 'updated', notificationUrl: `${receiver.url}/groups` });
+    await subscribe(TENANT_A, {
+      resource: 'groups',
+      changeType: 'updated',
+      notificationUrl: `${receiver.url}/groups`,
+    });
     await subscribe(TENANT_A);
     sim.addGroupMember(TENANT_A, GROUP_ID, ADELE_ID);
     await sim.flushNotifications();
@@ -130,7 +158,11 @@ describe('Graph simulator: change and lifecycle notifications', () => {
     expect(groups).toHaveLength(1);
     expect(groups[0]?.resource).toBe(`Groups/${GROUP_ID}`);
     expect(groups[0]?.resourceData).toEqual(
-      expect.objectContaining({ '@odata.type': '#Microsoft.Graph.Group', id: GROUP_ID, 'members@delta': [{ id: ADELE_ID }] }),
+      expect.objectContaining({
+        '@odata.type': '#Microsoft.Graph.Group',
+        id: GROUP_ID,
+        'members@delta': [{ id: ADELE_ID }],
+      }),
     );
     expect(delivered().map((n) => n.resource)).toEqual([`Users/${ADELE_ID}`]);
   });
@@ -189,15 +221,23 @@ describe('Graph simulator: change and lifecycle notifications', () => {
     sim.updateUser(TENANT_A, ADELE_ID, { jobTitle: 'Buyer' });
     sim.updateUser(TENANT_A, RA_ID, { displayName: 'Sales Line' });
     await sim.flushNotifications();
-    const resources = delivered().map((n) => n.resource).sort();
-    expect(resources).toEqual([`Users/${ADELE_ID}`, `Users/${ADELE_ID}`, `Users/${RA_ID}`, `Users/${RA_ID}`].sort());
+    const resources = delivered()
+      .map((n) => n.resource)
+      .sort();
+    expect(resources).toEqual(
+      [`Users/${ADELE_ID}`, `Users/${ADELE_ID}`, `Users/${RA_ID}`, `Users/${RA_ID}`].sort(),
+    );
   });
 
   it('keeps order without reordering, and loses none but changes the order with it', async () => {
-    const ids = Array.from({ length: 20 }, (_, i) => `00000${String(i).padStart(3, '0')}-c4a1-4f83-b6e2-7a19f3c08d54`);
+    const ids = Array.from(
+      { length: 20 },
+      (_, i) => `00000${String(i).padStart(3, '0')}-c4a1-4f83-b6e2-7a19f3c08d54`,
+    );
     const play = async () => {
       await subscribe();
-      for (const [i, id] of ids.entries()) sim.createUser(TENANT_A, { id, userPrincipalName: `u${i}@contoso.com`, displayName: `User ${i}` });
+      for (const [i, id] of ids.entries())
+        sim.createUser(TENANT_A, { id, userPrincipalName: `u${i}@contoso.com`, displayName: `User ${i}` });
       await sim.flushNotifications();
       return delivered().map((n) => n.resourceData?.id);
     };
@@ -219,7 +259,8 @@ describe('Graph simulator: change and lifecycle notifications', () => {
     await start({ notifications: { reorder: true, latencyMs: 3, duplicateRate: 0.2, random: seeded(7) } });
     await subscribe();
     for (let round = 0; round < 5; round++) {
-      for (let i = 0; i < 400; i++) sim.updateUser(TENANT_A, RA_ID, { department: `round ${round} change ${i}` });
+      for (let i = 0; i < 400; i++)
+        sim.updateUser(TENANT_A, RA_ID, { department: `round ${round} change ${i}` });
       const outcome = await Promise.race([
         sim.flushNotifications().then(() => 'settled' as const),
         new Promise<'stuck'>((resolve) => setTimeout(() => resolve('stuck'), 30_000).unref()),
@@ -241,8 +282,18 @@ describe('Graph simulator: change and lifecycle notifications', () => {
       .notifications()
       .filter((p) => p.path === '/lifecycle')
       .flatMap((p) => lifecycleNotificationCollectionSchema.parse(JSON.parse(p.body)).value);
-    expect(items.map((i) => i.lifecycleEvent)).toEqual(['reauthorizationRequired', 'missed', 'subscriptionRemoved']);
-    expect(items[0]).toEqual(expect.objectContaining({ organizationId: TENANT_A, resource: `Subscriptions/${id}`, clientState: 'state-11111111' }));
+    expect(items.map((i) => i.lifecycleEvent)).toEqual([
+      'reauthorizationRequired',
+      'missed',
+      'subscriptionRemoved',
+    ]);
+    expect(items[0]).toEqual(
+      expect.objectContaining({
+        organizationId: TENANT_A,
+        resource: `Subscriptions/${id}`,
+        clientState: 'state-11111111',
+      }),
+    );
     expect(items[0]).not.toHaveProperty('tenantId');
     expect(items[0]?.subscriptionExpirationDateTime).toMatch(/-07:00$/);
     expect(items[1]).toEqual(expect.objectContaining({ tenantId: TENANT_A, subscriptionId: id }));

@@ -8,7 +8,14 @@ import { DeltaExpiredError } from '../../../src/errors';
 import type { Finding, ResourceAccount, UserSnapshot } from '../../../src/glossary';
 import { createGraphReader } from '../../../src/graph/client/graph-reader-client';
 import type { GraphReader } from '../../../src/graph/graph-reader';
-import { playScenario, SCENARIOS, scenarioById, startGraphSimulator, type GraphSimulator, type Scenario } from '../../../src/graph/simulator';
+import {
+  playScenario,
+  SCENARIOS,
+  scenarioById,
+  startGraphSimulator,
+  type GraphSimulator,
+  type Scenario,
+} from '../../../src/graph/simulator';
 import { allocationFromSkus } from '../../../src/licensing/allocation';
 import { createLicenseCatalog } from '../../../src/licensing/license-catalog';
 import { silentLogger } from '../../../src/logger';
@@ -25,19 +32,23 @@ describe('the scenario catalog', () => {
     expect(scenarioById('nope')).toBeUndefined();
   });
 
-  it.each(SCENARIOS.map((s) => [s.id, s] as const))('%s names only users it has, and has steps and expectations', (_id, scenario) => {
-    const upns = new Set(scenario.seed.users.map((u) => u.userPrincipalName.toLowerCase()));
-    for (const step of scenario.steps) if (step.kind === 'createUser') upns.add(step.user.userPrincipalName.toLowerCase());
-    const { fires, resolves, mayFireTransiently, mustNotFire } = scenario.expected;
-    for (const ref of [...fires, ...resolves, ...mayFireTransiently, ...mustNotFire]) {
-      if (ref.userPrincipalName !== 'tenant') expect(upns).toContain(ref.userPrincipalName.toLowerCase());
-    }
-    for (const step of scenario.steps) {
-      if ('user' in step && typeof step.user === 'string') expect(upns).toContain(step.user.toLowerCase());
-    }
-    expect(scenario.steps.length).toBeGreaterThan(0);
-    expect(fires.length + resolves.length).toBeGreaterThan(0);
-  });
+  it.each(SCENARIOS.map((s) => [s.id, s] as const))(
+    '%s names only users it has, and has steps and expectations',
+    (_id, scenario) => {
+      const upns = new Set(scenario.seed.users.map((u) => u.userPrincipalName.toLowerCase()));
+      for (const step of scenario.steps)
+        if (step.kind === 'createUser') upns.add(step.user.userPrincipalName.toLowerCase());
+      const { fires, resolves, mayFireTransiently, mustNotFire } = scenario.expected;
+      for (const ref of [...fires, ...resolves, ...mayFireTransiently, ...mustNotFire]) {
+        if (ref.userPrincipalName !== 'tenant') expect(upns).toContain(ref.userPrincipalName.toLowerCase());
+      }
+      for (const step of scenario.steps) {
+        if ('user' in step && typeof step.user === 'string') expect(upns).toContain(step.user.toLowerCase());
+      }
+      expect(scenario.steps.length).toBeGreaterThan(0);
+      expect(fires.length + resolves.length).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('each scenario, played against the simulator and judged by the rules', () => {
@@ -95,8 +106,14 @@ describe('each scenario, played against the simulator and judged by the rules', 
     const delivered = receiver.notifications().filter((p) => p.path === `/notifications/${scenario.id}`);
     expect(delivered.length).toBeGreaterThan(0);
     if (scenario.id === 'faults') {
-      await expect(reader.getUsersDeltaPage(tenantId, judge.deltaLink)).rejects.toBeInstanceOf(DeltaExpiredError);
-      expect(receiver.notifications().some((p) => p.path === `/lifecycle/${scenario.id}` && p.body.includes('"missed"'))).toBe(true);
+      await expect(reader.getUsersDeltaPage(tenantId, judge.deltaLink)).rejects.toBeInstanceOf(
+        DeltaExpiredError,
+      );
+      expect(
+        receiver
+          .notifications()
+          .some((p) => p.path === `/lifecycle/${scenario.id}` && p.body.includes('"missed"')),
+      ).toBe(true);
       expect(sim.subscriptions(tenantId)).toEqual([]);
     }
   });
@@ -117,7 +134,7 @@ class Judge {
 
   static async start(reader: GraphReader, tenantId: string): Promise<Judge> {
     const judge = new Judge(reader, tenantId);
-    for (let link: string | null = null; ; ) {
+    for (let link: string | null = null; ;) {
       const page = await reader.getUsersDeltaPage(tenantId, link);
       for (const u of page.users) if (u.kind === 'user') judge.baseline.set(u.snapshot.userId, u.snapshot);
       if (page.deltaLink !== null) {
@@ -133,13 +150,16 @@ class Judge {
   }
 
   async observe(userIdOrUpn: string): Promise<void> {
-    const id = [...this.baseline.values()].find((s) => s.userPrincipalName?.toLowerCase() === userIdOrUpn.toLowerCase())?.userId ?? userIdOrUpn;
+    const id =
+      [...this.baseline.values()].find(
+        (s) => s.userPrincipalName?.toLowerCase() === userIdOrUpn.toLowerCase(),
+      )?.userId ?? userIdOrUpn;
     await this.evaluate([await this.reader.getUser(this.tenantId, id)], this.seen);
   }
 
   async finish(from: string): Promise<void> {
     const ids = new Set([...this.baseline.keys()]);
-    for (let link: string | null = this.deltaLink; link !== null; ) {
+    for (let link: string | null = this.deltaLink; link !== null;) {
       try {
         const page = await this.reader.getUsersDeltaPage(this.tenantId, link);
         for (const u of page.users) ids.add(u.kind === 'user' ? u.snapshot.userId : u.userId);
@@ -157,28 +177,62 @@ class Judge {
       const account = this.accounts.get(after.userId);
       if (!account) continue;
       const activities = await this.reader.getLicenseActivities(this.tenantId, after.userId, from, to);
-      this.final.push(...evaluateSwap({ resourceAccount: account, before: this.baseline.get(after.userId) ?? null, after, activities, catalog }));
+      this.final.push(
+        ...evaluateSwap({
+          resourceAccount: account,
+          before: this.baseline.get(after.userId) ?? null,
+          after,
+          activities,
+          catalog,
+        }),
+      );
     }
     const skus = await this.reader.getSubscribedSkus(this.tenantId, { fresh: true });
-    this.final.push(...evaluateTenant({ tenantId: this.tenantId, allocation: allocationFromSkus(skus, this.accounts.size) }));
+    this.final.push(
+      ...evaluateTenant({
+        tenantId: this.tenantId,
+        allocation: allocationFromSkus(skus, this.accounts.size),
+      }),
+    );
     this.seen.push(...this.final);
   }
 
   check(scenario: Scenario): void {
-    const key = (f: Finding) => `${f.ruleId} ${f.subject.kind === 'tenant' ? 'tenant' : (f.subject.userPrincipalName ?? '').toLowerCase()}`;
+    const key = (f: Finding) =>
+      `${f.ruleId} ${f.subject.kind === 'tenant' ? 'tenant' : (f.subject.userPrincipalName ?? '').toLowerCase()}`;
     const seen = new Map(this.seen.map((f) => [key(f), f]));
     const open = new Set(this.final.map(key));
-    const ref = (r: { ruleId: string; userPrincipalName: string }) => `${r.ruleId} ${r.userPrincipalName.toLowerCase()}`;
+    const ref = (r: { ruleId: string; userPrincipalName: string }) =>
+      `${r.ruleId} ${r.userPrincipalName.toLowerCase()}`;
     for (const fire of scenario.expected.fires) {
-      expect({ alert: ref(fire), severity: seen.get(ref(fire))?.severity }).toEqual({ alert: ref(fire), severity: fire.severity });
+      expect({ alert: ref(fire), severity: seen.get(ref(fire))?.severity }).toEqual({
+        alert: ref(fire),
+        severity: fire.severity,
+      });
       const resolvesLater = scenario.expected.resolves.some((r) => ref(r) === ref(fire));
-      if (!resolvesLater) expect({ openAtEnd: ref(fire), open: open.has(ref(fire)) }).toEqual({ openAtEnd: ref(fire), open: true });
+      if (!resolvesLater)
+        expect({ openAtEnd: ref(fire), open: open.has(ref(fire)) }).toEqual({
+          openAtEnd: ref(fire),
+          open: true,
+        });
     }
     for (const resolved of scenario.expected.resolves) {
-      expect({ resolves: ref(resolved), seen: seen.has(ref(resolved)), open: open.has(ref(resolved)) }).toEqual({ resolves: ref(resolved), seen: true, open: false });
+      expect({
+        resolves: ref(resolved),
+        seen: seen.has(ref(resolved)),
+        open: open.has(ref(resolved)),
+      }).toEqual({ resolves: ref(resolved), seen: true, open: false });
     }
-    for (const transient of scenario.expected.mayFireTransiently) expect({ transient: ref(transient), open: open.has(ref(transient)) }).toEqual({ transient: ref(transient), open: false });
-    for (const forbidden of scenario.expected.mustNotFire) expect({ mustNotFire: ref(forbidden), seen: seen.has(ref(forbidden)) }).toEqual({ mustNotFire: ref(forbidden), seen: false });
+    for (const transient of scenario.expected.mayFireTransiently)
+      expect({ transient: ref(transient), open: open.has(ref(transient)) }).toEqual({
+        transient: ref(transient),
+        open: false,
+      });
+    for (const forbidden of scenario.expected.mustNotFire)
+      expect({ mustNotFire: ref(forbidden), seen: seen.has(ref(forbidden)) }).toEqual({
+        mustNotFire: ref(forbidden),
+        seen: false,
+      });
   }
 
   private async evaluate(snapshots: UserSnapshot[], into: Finding[]): Promise<void> {
@@ -195,7 +249,13 @@ class Judge {
           application: 'unknown',
         });
       }
-      into.push(...evaluateAccount({ snapshot, resourceAccount: this.accounts.get(snapshot.userId) ?? null, catalog }));
+      into.push(
+        ...evaluateAccount({
+          snapshot,
+          resourceAccount: this.accounts.get(snapshot.userId) ?? null,
+          catalog,
+        }),
+      );
     }
   }
 }

@@ -24,8 +24,18 @@ export function smallTenant(tenantId = TENANT_A, accountName = 'contoso'): Tenan
     tenantId,
     accountName,
     skus: [
-      { skuId: RA_SKU_ID, skuPartNumber: 'PHONESYSTEM_VIRTUALUSER', prepaidUnits: 25, servicePlans: [{ servicePlanId: MCOEV_VIRTUALUSER_PLAN_ID, servicePlanName: 'MCOEV_VIRTUALUSER' }] },
-      { skuId: TEAMS_PHONE_STANDARD_SKU_ID, skuPartNumber: 'MCOEV', prepaidUnits: 2, servicePlans: [{ servicePlanId: MCOEV_PLAN_ID, servicePlanName: 'MCOEV' }] },
+      {
+        skuId: RA_SKU_ID,
+        skuPartNumber: 'PHONESYSTEM_VIRTUALUSER',
+        prepaidUnits: 25,
+        servicePlans: [{ servicePlanId: MCOEV_VIRTUALUSER_PLAN_ID, servicePlanName: 'MCOEV_VIRTUALUSER' }],
+      },
+      {
+        skuId: TEAMS_PHONE_STANDARD_SKU_ID,
+        skuPartNumber: 'MCOEV',
+        prepaidUnits: 2,
+        servicePlans: [{ servicePlanId: MCOEV_PLAN_ID, servicePlanName: 'MCOEV' }],
+      },
       {
         skuId: OFFICE_365_E5_SKU_ID,
         skuPartNumber: 'ENTERPRISEPREMIUM',
@@ -45,9 +55,20 @@ export function smallTenant(tenantId = TENANT_A, accountName = 'contoso'): Tenan
         assignedLicenses: [{ skuId: TEAMS_PHONE_STANDARD_SKU_ID }],
         resourceAccount: { application: 'call-queue', telephoneNumber: '+14255550142' },
       },
-      { id: ADELE_ID, userPrincipalName: `AdeleV@${accountName}.com`, displayName: 'Adele Vance', department: 'Retail' },
+      {
+        id: ADELE_ID,
+        userPrincipalName: `AdeleV@${accountName}.com`,
+        displayName: 'Adele Vance',
+        department: 'Retail',
+      },
     ],
-    groups: [{ id: GROUP_ID, displayName: 'Teams Phone users', assignedLicenses: [{ skuId: TEAMS_PHONE_STANDARD_SKU_ID }] }],
+    groups: [
+      {
+        id: GROUP_ID,
+        displayName: 'Teams Phone users',
+        assignedLicenses: [{ skuId: TEAMS_PHONE_STANDARD_SKU_ID }],
+      },
+    ],
   };
 }
 
@@ -68,7 +89,10 @@ export async function graph(
   const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${sim.url}/v1.0${pathOrUrl}`;
   const response = await fetch(url, {
     method,
-    headers: { Authorization: `Bearer ${sim.tokenFor(tenantId)}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      Authorization: `Bearer ${sim.tokenFor(tenantId)}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();

@@ -12,16 +12,19 @@ async function syncAll(sim: GraphSimulator, start: string) {
   let pages = 0;
   for (;;) {
     const answer = await graph(sim, TENANT_A, 'GET', link ?? '');
-    if (answer.status !== 200) return { status: answer.status, body: answer.body, items, deltaLink: undefined, pages };
+    if (answer.status !== 200)
+      return { status: answer.status, body: answer.body, items, deltaLink: undefined, pages };
     const page = deltaPageSchema.parse(answer.body);
     pages++;
     items.push(...page.value);
-    if (page['@odata.deltaLink'] !== undefined) return { status: 200, body: answer.body, items, deltaLink: page['@odata.deltaLink'], pages };
+    if (page['@odata.deltaLink'] !== undefined)
+      return { status: 200, body: answer.body, items, deltaLink: page['@odata.deltaLink'], pages };
     link = page['@odata.nextLink'];
   }
 }
 
-const SELECT = '/users/delta?$select=id,displayName,userPrincipalName,accountEnabled,department,assignedLicenses';
+const SELECT =
+  '/users/delta?$select=id,displayName,userPrincipalName,accountEnabled,department,assignedLicenses';
 
 describe('Graph simulator: users delta', () => {
   let sim: GraphSimulator;
@@ -40,7 +43,14 @@ describe('Graph simulator: users delta', () => {
     expect(sync.items.map((u) => u.id).sort()).toEqual([ADELE_ID, RA_ID].sort());
     const ra = sync.items.find((u) => u.id === RA_ID);
     expect(ra?.assignedLicenses).toEqual([{ skuId: TEAMS_PHONE_STANDARD_SKU_ID, disabledPlans: [] }]);
-    expect(Object.keys(ra ?? {}).sort()).toEqual(['accountEnabled', 'assignedLicenses', 'department', 'displayName', 'id', 'userPrincipalName']);
+    expect(Object.keys(ra ?? {}).sort()).toEqual([
+      'accountEnabled',
+      'assignedLicenses',
+      'department',
+      'displayName',
+      'id',
+      'userPrincipalName',
+    ]);
     expect(sync.deltaLink).toMatch(new RegExp(`^${sim.url}/v1.0/users/delta\\?\\$deltatoken=`));
   });
 
@@ -49,13 +59,20 @@ describe('Graph simulator: users delta', () => {
     const nothing = await syncAll(sim, first.deltaLink ?? '');
     expect(nothing.items).toEqual([]);
 
-    sim.assignLicense(TENANT_A, RA_ID, { addLicenses: [{ skuId: RA_SKU_ID }], removeLicenses: [TEAMS_PHONE_STANDARD_SKU_ID] });
+    sim.assignLicense(TENANT_A, RA_ID, {
+      addLicenses: [{ skuId: RA_SKU_ID }],
+      removeLicenses: [TEAMS_PHONE_STANDARD_SKU_ID],
+    });
     const changed = await syncAll(sim, nothing.deltaLink ?? '');
     expect(changed.items).toHaveLength(1);
     expect(changed.items[0]?.id).toBe(RA_ID);
     expect(changed.items[0]?.assignedLicenses).toEqual([{ skuId: RA_SKU_ID, disabledPlans: [] }]);
 
-    const newcomer = sim.createUser(TENANT_A, { id: '0d5e9b27-c4a1-4f83-b6e2-7a19f3c08d54', userPrincipalName: 'frontdesk@contoso.com', displayName: 'Front Desk' });
+    const newcomer = sim.createUser(TENANT_A, {
+      id: '0d5e9b27-c4a1-4f83-b6e2-7a19f3c08d54',
+      userPrincipalName: 'frontdesk@contoso.com',
+      displayName: 'Front Desk',
+    });
     sim.deleteUser(TENANT_A, ADELE_ID);
     const afterDelete = await syncAll(sim, changed.deltaLink ?? '');
     expect(afterDelete.items).toEqual(
@@ -73,7 +90,11 @@ describe('Graph simulator: users delta', () => {
 
   it('does not lose a user created while a round is being paged: it comes in the next round', async () => {
     const firstPage = deltaPageSchema.parse((await graph(sim, TENANT_A, 'GET', SELECT)).body);
-    const early = sim.createUser(TENANT_A, { id: '00000001-c4a1-4f83-b6e2-7a19f3c08d54', userPrincipalName: 'early@contoso.com', displayName: 'Sorts First' });
+    const early = sim.createUser(TENANT_A, {
+      id: '00000001-c4a1-4f83-b6e2-7a19f3c08d54',
+      userPrincipalName: 'early@contoso.com',
+      displayName: 'Sorts First',
+    });
     const rest = await syncAll(sim, firstPage['@odata.nextLink'] ?? '');
     const round1 = [...firstPage.value, ...rest.items].map((u) => u.id);
     expect(round1.sort()).toEqual([ADELE_ID, RA_ID].sort());
@@ -81,7 +102,7 @@ describe('Graph simulator: users delta', () => {
     expect(round2.items.map((u) => u.id)).toEqual([early]);
   });
 
-  it('answers 410 Gone with syncStateNotFound when the tenant\'s delta tokens expire, for deltaLinks and nextLinks alike', async () => {
+  it("answers 410 Gone with syncStateNotFound when the tenant's delta tokens expire, for deltaLinks and nextLinks alike", async () => {
     const firstPage = deltaPageSchema.parse((await graph(sim, TENANT_A, 'GET', SELECT)).body);
     const sync = await syncAll(sim, SELECT);
     sim.faults.expireDeltaTokens(TENANT_A);

@@ -38,7 +38,12 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://receiver');
-      receiver.posts.push({ path: url.pathname, query: url.searchParams, contentType: req.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') });
+      receiver.posts.push({
+        path: url.pathname,
+        query: url.searchParams,
+        contentType: req.headers['content-type'],
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       const token = url.searchParams.get('validationToken');
       if (token !== null) {
         switch (receiver.validation) {

@@ -21,7 +21,12 @@ export function newDeliveryLog(): DeliveryLog {
 }
 
 /** One POST of these users' notifications; returns the status (0 when the connection failed). */
-export async function deliverOnce(baseUrl: string, tenantId: string, userIds: readonly string[], log: DeliveryLog): Promise<number> {
+export async function deliverOnce(
+  baseUrl: string,
+  tenantId: string,
+  userIds: readonly string[],
+  log: DeliveryLog,
+): Promise<number> {
   const sentAt = Date.now();
   let status = 0;
   try {
@@ -52,7 +57,9 @@ export function describeAnswers(log: DeliveryLog): string {
 export function burst(userIds: readonly string[], total: number, size: number): string[][] {
   const bodies: string[][] = [];
   for (let i = 0; i < total; i += size) {
-    bodies.push(Array.from({ length: Math.min(size, total - i) }, (_, k) => userIds[(i + k) % userIds.length]!));
+    bodies.push(
+      Array.from({ length: Math.min(size, total - i) }, (_, k) => userIds[(i + k) % userIds.length]!),
+    );
   }
   return bodies;
 }

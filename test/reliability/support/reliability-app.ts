@@ -7,12 +7,22 @@
 import { startApp, type App, type AppOptions } from '../../../src/app';
 import { loadConfig } from '../../../src/config';
 import { silentLogger } from '../../../src/logger';
-import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from '../../../src/graph/simulator/graph-simulator';
+import {
+  startGraphSimulator,
+  type GraphSimulator,
+  type GraphSimulatorOptions,
+} from '../../../src/graph/simulator/graph-simulator';
 import type { OutboxDispatcherOptions } from '../../../src/alerts/outbox-dispatcher';
 import type { Engine, Store } from '../../../src/store/store';
 import type { Queue } from '../../../src/queue/queue';
 import { createEmptyDatabase } from '../../support/databases';
-import { API_TOKEN, CLIENT_STATE, recordBaseline, reliabilityTenant, type ReliabilityTenant } from './reliability-tenant';
+import {
+  API_TOKEN,
+  CLIENT_STATE,
+  recordBaseline,
+  reliabilityTenant,
+  type ReliabilityTenant,
+} from './reliability-tenant';
 
 export interface ReliabilityApp {
   app: App;
@@ -34,7 +44,11 @@ export interface ReliabilityAppOptions {
 
 export async function startReliabilityApp(options: ReliabilityAppOptions): Promise<ReliabilityApp> {
   const tenant = reliabilityTenant(options.people);
-  const simulator = await startGraphSimulator({ ...options.simulator, logger: silentLogger(), seeds: [tenant.seed] });
+  const simulator = await startGraphSimulator({
+    ...options.simulator,
+    logger: silentLogger(),
+    seeds: [tenant.seed],
+  });
   const database = await createEmptyDatabase(options.engine);
   let app: App;
   try {
@@ -49,11 +63,27 @@ export async function startReliabilityApp(options: ReliabilityAppOptions): Promi
     app = await startApp({
       config,
       logger: silentLogger(),
-      graph: { baseUrl: simulator.url, tokenProvider: (tenantId) => Promise.resolve(simulator.tokenFor(tenantId)) },
+      graph: {
+        baseUrl: simulator.url,
+        tokenProvider: (tenantId) => Promise.resolve(simulator.tokenFor(tenantId)),
+      },
       // No watched tenants: no delta pass or audit reads users behind the scenario's back.
       tenantIds: [],
-      worker: { pollMs: 20, leaseMs: 5_000, retryBaseMs: 100, retryMaxMs: 2_000, tenantDebounceMs: 100, ...options.worker },
-      dispatcher: { pollMs: 50, baseDelayMs: 100, maxDelayMs: 1_000, groupWindowMs: 0, ...options.dispatcher },
+      worker: {
+        pollMs: 20,
+        leaseMs: 5_000,
+        retryBaseMs: 100,
+        retryMaxMs: 2_000,
+        tenantDebounceMs: 100,
+        ...options.worker,
+      },
+      dispatcher: {
+        pollMs: 50,
+        baseDelayMs: 100,
+        maxDelayMs: 1_000,
+        groupWindowMs: 0,
+        ...options.dispatcher,
+      },
       reconcileIntervalMs: 60 * 60 * 1000,
       ...(options.background === undefined ? {} : { background: options.background }),
     });
@@ -85,14 +115,19 @@ export async function waitForDrainedQueue(app: { queue: Queue }, timeoutMs: numb
   while (quiet < 2) {
     const stats = await app.queue.stats();
     const busy = stats.ready + stats.inFlight + stats.scheduled > 0;
-    if (Date.now() > deadline) throw new Error(`the queue did not drain within ${timeoutMs} ms: ${JSON.stringify(stats)}`);
+    if (Date.now() > deadline)
+      throw new Error(`the queue did not drain within ${timeoutMs} ms: ${JSON.stringify(stats)}`);
     quiet = busy ? 0 : quiet + 1;
     await sleep(busy ? 100 : 400);
   }
 }
 
 /** How many of the accepted notifications were processed: the user was read after the notification was sent. */
-export async function countProcessed(app: { store: Store }, tenantId: string, accepted: ReadonlyArray<{ userId: string; sentAt: number }>): Promise<number> {
+export async function countProcessed(
+  app: { store: Store },
+  tenantId: string,
+  accepted: ReadonlyArray<{ userId: string; sentAt: number }>,
+): Promise<number> {
   const observed = new Map<string, number>();
   for (const snapshot of await app.store.snapshots.list(tenantId, { limit: 100_000 })) {
     observed.set(snapshot.userId.toLowerCase(), Date.parse(snapshot.observedAt));

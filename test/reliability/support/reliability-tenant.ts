@@ -26,7 +26,9 @@ export interface ReliabilityTenant {
 export function reliabilityTenant(people = 300): ReliabilityTenant {
   const scenario = scenarioById('contoso-allocation');
   if (scenario === undefined) throw new Error('the contoso-allocation scenario is missing');
-  const created = scenario.steps.flatMap((step): SeedUser[] => (step.kind === 'createUser' ? [step.user] : []));
+  const created = scenario.steps.flatMap((step): SeedUser[] =>
+    step.kind === 'createUser' ? [step.user] : [],
+  );
   const extra = Array.from({ length: people }, (_, k) =>
     person(scenarioUserId(0x70, k + 1), `person${k + 1}@contoso.onmicrosoft.com`, `Person ${k + 1}`),
   );
@@ -41,13 +43,22 @@ export function reliabilityTenant(people = 300): ReliabilityTenant {
 }
 
 /** The JSON body Graph POSTs to /notifications for these users (one `updated` notification each). */
-export function notificationBody(tenantId: string, userIds: readonly string[], clientState = CLIENT_STATE): string {
+export function notificationBody(
+  tenantId: string,
+  userIds: readonly string[],
+  clientState = CLIENT_STATE,
+): string {
   return JSON.stringify({
     value: userIds.map((id) => ({
       changeType: 'updated',
       clientState,
       resource: `Users/${id}`,
-      resourceData: { '@odata.type': '#Microsoft.Graph.User', '@odata.id': `Users/${id}`, id, organizationId: tenantId },
+      resourceData: {
+        '@odata.type': '#Microsoft.Graph.User',
+        '@odata.id': `Users/${id}`,
+        id,
+        organizationId: tenantId,
+      },
       subscriptionExpirationDateTime: new Date(Date.now() + 3_600_000).toISOString(),
       subscriptionId: SUBSCRIPTION_ID,
       tenantId,
@@ -57,5 +68,9 @@ export function notificationBody(tenantId: string, userIds: readonly string[], c
 
 /** A tenant that already has its baseline: only what the scenario sends produces verdicts (as in the crash test). */
 export async function recordBaseline(store: Store, tenantId: string): Promise<void> {
-  await store.settings.put(tenantId, LAST_AUDIT_KEY, JSON.stringify({ finishedAt: new Date().toISOString(), dedupeKeys: [] }));
+  await store.settings.put(
+    tenantId,
+    LAST_AUDIT_KEY,
+    JSON.stringify({ finishedAt: new Date().toISOString(), dedupeKeys: [] }),
+  );
 }

@@ -18,11 +18,19 @@ export interface ServiceProcess {
 }
 
 export function startServiceProcess(env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['-r', join(root, 'test/support/ts-register.js'), join(__dirname, '..', 'fixtures', 'service-process.ts')], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      join(root, 'test/support/ts-register.js'),
+      join(__dirname, '..', 'fixtures', 'service-process.ts'),
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   let stdout = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20_000)));
@@ -43,7 +51,9 @@ export function startServiceProcess(env: NodeJS.ProcessEnv): Promise<ServiceProc
           },
         });
     });
-    void exited.then((code) => reject(new Error(`the service process exited (${code}) before it listened: ${stderr}`)));
+    void exited.then((code) =>
+      reject(new Error(`the service process exited (${code}) before it listened: ${stderr}`)),
+    );
   });
 }
 

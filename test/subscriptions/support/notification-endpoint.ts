@@ -16,7 +16,11 @@ export interface NotificationEndpoint {
 }
 
 export async function startNotificationEndpoint(): Promise<NotificationEndpoint> {
-  const endpoint: Omit<NotificationEndpoint, 'baseUrl' | 'close'> = { validations: [], posts: [], refuseValidation: false };
+  const endpoint: Omit<NotificationEndpoint, 'baseUrl' | 'close'> = {
+    validations: [],
+    posts: [],
+    refuseValidation: false,
+  };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const chunks: Buffer[] = [];

@@ -4,7 +4,11 @@
 import type { TenantSeed } from '../../../src/graph/simulator';
 import { person, resourceAccount } from '../../../src/graph/simulator/scenarios/scenario-people';
 import { e5Sku, raSku, teamsPhoneStandardSku } from '../../../src/graph/simulator/scenarios/scenario-skus';
-import { OFFICE_365_E5_SKU_ID, RA_SKU_ID, TEAMS_PHONE_STANDARD_SKU_ID } from '../../../src/licensing/catalog-data';
+import {
+  OFFICE_365_E5_SKU_ID,
+  RA_SKU_ID,
+  TEAMS_PHONE_STANDARD_SKU_ID,
+} from '../../../src/licensing/catalog-data';
 
 export const WATCH_TENANT = '7a1c0000-7d2b-4c8e-9a61-3b0d4e2f8c17';
 
@@ -17,7 +21,9 @@ export function plainTenant(ordinaryUsers: number, tenantId = WATCH_TENANT): Ten
     tenantId,
     accountName: 'watchco',
     skus: [e5Sku(1000), raSku(10), teamsPhoneStandardSku(50)],
-    users: Array.from({ length: ordinaryUsers }, (_, i) => person(userIdAt(100 + i), `user${i}@watchco.com`, `User ${i}`, [OFFICE_365_E5_SKU_ID])),
+    users: Array.from({ length: ordinaryUsers }, (_, i) =>
+      person(userIdAt(100 + i), `user${i}@watchco.com`, `User ${i}`, [OFFICE_365_E5_SKU_ID]),
+    ),
   };
 }
 
@@ -43,8 +49,13 @@ export function violationsTenant(fillers: number, tenantId = WATCH_TENANT): Tena
     users: [
       resourceAccount(KNOWN.cleanRa, 'ra_aa_main@watchco.com', 'Main Line', 'auto-attendant', [RA_SKU_ID]),
       resourceAccount(KNOWN.unlicensedRa, 'ra_cq_sales@watchco.com', 'Sales Queue', 'call-queue', []),
-      resourceAccount(KNOWN.standardOnlyRa, 'ra_cq_support@watchco.com', 'Support Queue', 'call-queue', [TEAMS_PHONE_STANDARD_SKU_ID]),
-      resourceAccount(KNOWN.standardAndRaRa, 'ra_aa_after@watchco.com', 'After Hours', 'auto-attendant', [TEAMS_PHONE_STANDARD_SKU_ID, RA_SKU_ID]),
+      resourceAccount(KNOWN.standardOnlyRa, 'ra_cq_support@watchco.com', 'Support Queue', 'call-queue', [
+        TEAMS_PHONE_STANDARD_SKU_ID,
+      ]),
+      resourceAccount(KNOWN.standardAndRaRa, 'ra_aa_after@watchco.com', 'After Hours', 'auto-attendant', [
+        TEAMS_PHONE_STANDARD_SKU_ID,
+        RA_SKU_ID,
+      ]),
       person(KNOWN.raLicenseOnUser, 'adele@watchco.com', 'Adele', [OFFICE_365_E5_SKU_ID, RA_SKU_ID]),
       person(KNOWN.cleanUser, 'megan@watchco.com', 'Megan', [OFFICE_365_E5_SKU_ID]),
       ...base.users,

@@ -7,7 +7,12 @@ import { createGraphReader } from '../../../src/graph/client/graph-reader-client
 import { createGraphSubscriptions } from '../../../src/graph/client/graph-subscriptions-client';
 import type { GraphReader } from '../../../src/graph/graph-reader';
 import type { GraphSubscriptions } from '../../../src/graph/graph-subscriptions';
-import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions, type TenantSeed } from '../../../src/graph/simulator';
+import {
+  startGraphSimulator,
+  type GraphSimulator,
+  type GraphSimulatorOptions,
+  type TenantSeed,
+} from '../../../src/graph/simulator';
 import { silentLogger } from '../../../src/logger';
 import { createEmbeddedQueue } from '../../../src/queue/embedded/adapter';
 import type { Queue } from '../../../src/queue/queue';

@@ -76,7 +76,11 @@ export async function api(path, options = {}) {
   // entra-sign-in.js) the only way on is to sign in again.
   if (session !== null && session.expiresAt !== null && Date.now() >= session.expiresAt) {
     setToken(null);
-    const error = new ApiError(401, 'sign-in-expired', `Your Microsoft sign-in expired at ${clockTime(session.expiresAt)}.`);
+    const error = new ApiError(
+      401,
+      'sign-in-expired',
+      `Your Microsoft sign-in expired at ${clockTime(session.expiresAt)}.`,
+    );
     error.viaMicrosoft = true;
     throw error;
   }

@@ -56,7 +56,8 @@ function showSignIn(message) {
   byId('main').inert = true;
   // Polling shows the panel again every few seconds: move the focus only when it is not in the panel already, so
   // it never leaves the token field while the admin is typing.
-  if (!auth.contains(document.activeElement)) (microsoft === null ? byId('token') : byId('microsoft-sign-in')).focus();
+  if (!auth.contains(document.activeElement))
+    (microsoft === null ? byId('token') : byId('microsoft-sign-in')).focus();
   drawSession();
 }
 
@@ -93,7 +94,10 @@ function drawMicrosoftSignIn() {
       'div',
       { class: 'stack microsoft-sign-in' },
       h('div', {}, button),
-      h('p', { class: 'hint', text: 'With your work account, if an administrator gave you access to ra-watch. Or use the API token:' }),
+      h('p', {
+        class: 'hint',
+        text: 'With your work account, if an administrator gave you access to ra-watch. Or use the API token:',
+      }),
     ),
   );
 }
@@ -128,7 +132,8 @@ function hideSignIn() {
 function noteMicrosoftRefusal(error) {
   if (!error.viaMicrosoft) return;
   if (error.code === 'sign-in-expired') microsoftRefusal = `${error.message} Sign in again.`;
-  else if (error.status === 401) microsoftRefusal = `ra-watch did not accept your Microsoft sign-in: ${error.message} Sign in again.`;
+  else if (error.status === 401)
+    microsoftRefusal = `ra-watch did not accept your Microsoft sign-in: ${error.message} Sign in again.`;
 }
 
 function signInMessage(error) {
@@ -239,8 +244,7 @@ export function startPage({ load, render, poll = true }) {
       if (error instanceof ApiError && error.needsSignIn) {
         noteMicrosoftRefusal(error);
         showSignIn(signInMessage(error));
-      }
-      else say(`Could not refresh: ${error instanceof Error ? error.message : String(error)}`, 'error');
+      } else say(`Could not refresh: ${error instanceof Error ? error.message : String(error)}`, 'error');
     }
   };
 

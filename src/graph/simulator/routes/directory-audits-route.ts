@@ -27,7 +27,11 @@ export function listDirectoryAudits(ctx: SimContext, req: SimRequest): SimRespon
   } else {
     const orderBy = (req.query.get('$orderby') ?? 'activityDateTime desc').trim();
     const order = /^activityDateTime(\s+(asc|desc))?$/i.exec(orderBy);
-    if (!order) return badRequest(`$orderby '${orderBy}' is not supported; use activityDateTime asc|desc.`, 'BadRequest');
+    if (!order)
+      return badRequest(
+        `$orderby '${orderBy}' is not supported; use activityDateTime asc|desc.`,
+        'BadRequest',
+      );
     state = {
       o: 0,
       top: pageSize(req.query.get('$top'), 100, 1000),
@@ -52,7 +56,8 @@ export function listDirectoryAudits(ctx: SimContext, req: SimRequest): SimRespon
     value: records.slice(state.o, state.o + state.top),
   };
   if (state.o + state.top < records.length) {
-    body['@odata.nextLink'] = `${ctx.baseUrl()}/v1.0/auditLogs/directoryAudits?$skiptoken=${encodeToken({ ...state, o: state.o + state.top })}`;
+    body['@odata.nextLink'] =
+      `${ctx.baseUrl()}/v1.0/auditLogs/directoryAudits?$skiptoken=${encodeToken({ ...state, o: state.o + state.top })}`;
   }
   return jsonResponse(200, body);
 }

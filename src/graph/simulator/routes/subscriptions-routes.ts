@@ -26,7 +26,10 @@ export function getSubscription(ctx: SimContext, req: SimRequest, id: string): S
 }
 
 export function patchSubscription(ctx: SimContext, req: SimRequest, id: string): SimResponse {
-  return jsonResponse(200, entity(ctx, subscriptionWire(ctx.subscriptions.patch(req.tenantId, id, req.body))));
+  return jsonResponse(
+    200,
+    entity(ctx, subscriptionWire(ctx.subscriptions.patch(req.tenantId, id, req.body))),
+  );
 }
 
 export function deleteSubscription(ctx: SimContext, req: SimRequest, id: string): SimResponse {

@@ -19,7 +19,9 @@ function configuration(tenant: TenantState, user: SimUser): Record<string, unkno
     tenantId: tenant.tenantId,
     effectivePolicyAssignments: [],
     telephoneNumbers:
-      ra?.telephoneNumber != null ? [{ telephoneNumber: ra.telephoneNumber, assignmentCategory: 'primary' }] : [],
+      ra?.telephoneNumber != null
+        ? [{ telephoneNumber: ra.telephoneNumber, assignmentCategory: 'primary' }]
+        : [],
     isEnterpriseVoiceEnabled: ra !== null,
     // featureTypes for resource accounts are guesses in the samples (UNCONFIRMED): never decide by them.
     featureTypes: ra !== null ? ['VirtualUser', 'PhoneSystemVirtualUser'] : ['Teams'],
@@ -32,14 +34,19 @@ function configuration(tenant: TenantState, user: SimUser): Record<string, unkno
 export function listTeamsUserConfigurations(ctx: SimContext, req: SimRequest): SimResponse {
   const tenant = ctx.tenant(req.tenantId);
   const token = req.query.get('$skiptoken');
-  const state = token ? decodeToken(token, tokenSchema, 'skip') : { o: 0, top: pageSize(req.query.get('$top'), 100, 999) };
-  const live = [...tenant.users.values()].filter((u) => u.deleted === null).sort((a, b) => a.id.localeCompare(b.id));
+  const state = token
+    ? decodeToken(token, tokenSchema, 'skip')
+    : { o: 0, top: pageSize(req.query.get('$top'), 100, 999) };
+  const live = [...tenant.users.values()]
+    .filter((u) => u.deleted === null)
+    .sort((a, b) => a.id.localeCompare(b.id));
   const body: Record<string, unknown> = {
     '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#admin/teams/userConfigurations`,
     value: live.slice(state.o, state.o + state.top).map((u) => configuration(tenant, u)),
   };
   if (state.o + state.top < live.length) {
-    body['@odata.nextLink'] = `${ctx.baseUrl()}/v1.0/admin/teams/userConfigurations?$skiptoken=${encodeToken({ ...state, o: state.o + state.top })}`;
+    body['@odata.nextLink'] =
+      `${ctx.baseUrl()}/v1.0/admin/teams/userConfigurations?$skiptoken=${encodeToken({ ...state, o: state.o + state.top })}`;
   }
   return jsonResponse(200, body);
 }

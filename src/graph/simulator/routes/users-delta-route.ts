@@ -35,10 +35,20 @@ export function usersDelta(ctx: SimContext, req: SimRequest): SimResponse {
   let token: DeltaToken;
   if (skip !== null || delta !== null) {
     token = decodeToken(skip ?? delta ?? '', tokenSchema, 'delta');
-    const expired = token.t !== tenant.tenantId || token.e !== tenant.deltaEpoch || Date.now() - token.i > ctx.deltaTokenTtlMs;
+    const expired =
+      token.t !== tenant.tenantId ||
+      token.e !== tenant.deltaEpoch ||
+      Date.now() - token.i > ctx.deltaTokenTtlMs;
     if (expired) return graphError(410, 'syncStateNotFound', 'The sync state generation is not found.');
   } else {
-    token = { t: tenant.tenantId, e: tenant.deltaEpoch, i: Date.now(), f: 0, o: 0, sel: req.query.get('$select') };
+    token = {
+      t: tenant.tenantId,
+      e: tenant.deltaEpoch,
+      i: Date.now(),
+      f: 0,
+      o: 0,
+      sel: req.query.get('$select'),
+    };
   }
   const select = parseSelect(token.sel);
   const roundEnd = token.s ?? tenant.sequence;
@@ -57,10 +67,18 @@ export function usersDelta(ctx: SimContext, req: SimRequest): SimResponse {
   };
   const next = token.o + ctx.deltaPageSize;
   if (next < members.length) {
-    body['@odata.nextLink'] = `${ctx.baseUrl()}/v1.0/users/delta?$skiptoken=${encodeToken({ ...token, s: roundEnd, o: next })}`;
+    body['@odata.nextLink'] =
+      `${ctx.baseUrl()}/v1.0/users/delta?$skiptoken=${encodeToken({ ...token, s: roundEnd, o: next })}`;
   } else {
     // The next round reports what changed after this round's membership was frozen.
-    const nextRound = { t: tenant.tenantId, e: tenant.deltaEpoch, i: Date.now(), f: roundEnd, o: 0, sel: token.sel };
+    const nextRound = {
+      t: tenant.tenantId,
+      e: tenant.deltaEpoch,
+      i: Date.now(),
+      f: roundEnd,
+      o: 0,
+      sel: token.sel,
+    };
     body['@odata.deltaLink'] = `${ctx.baseUrl()}/v1.0/users/delta?$deltatoken=${encodeToken(nextRound)}`;
   }
   return jsonResponse(200, body);

@@ -7,26 +7,42 @@ import { badRequest } from '../graph-error';
 import { decodeToken, encodeToken, pageSize } from '../page-token';
 import type { SimContext } from '../sim-context';
 import { jsonResponse, type SimRequest, type SimResponse } from '../sim-exchange';
-import { parseSelect, userEntityContext, userProperties, usersCollectionContext } from '../user-representation';
+import {
+  parseSelect,
+  userEntityContext,
+  userProperties,
+  usersCollectionContext,
+} from '../user-representation';
 
-const listTokenSchema = z.object({ o: z.number().int().nonnegative(), top: z.number().int().positive(), sel: z.string().nullable() });
+const listTokenSchema = z.object({
+  o: z.number().int().nonnegative(),
+  top: z.number().int().positive(),
+  sel: z.string().nullable(),
+});
 
 export function listUsers(ctx: SimContext, req: SimRequest): SimResponse {
-  if (req.query.has('$filter')) return badRequest('The simulator does not support $filter on users; use /users/{id} or $batch.', 'BadRequest');
+  if (req.query.has('$filter'))
+    return badRequest(
+      'The simulator does not support $filter on users; use /users/{id} or $batch.',
+      'BadRequest',
+    );
   const tenant = ctx.tenant(req.tenantId);
   const skiptoken = req.query.get('$skiptoken');
   const state = skiptoken
     ? decodeToken(skiptoken, listTokenSchema, 'skip')
     : { o: 0, top: pageSize(req.query.get('$top'), 100, 999), sel: req.query.get('$select') };
   const select = parseSelect(state.sel);
-  const live = [...tenant.users.values()].filter((u) => u.deleted === null).sort((a, b) => a.id.localeCompare(b.id));
+  const live = [...tenant.users.values()]
+    .filter((u) => u.deleted === null)
+    .sort((a, b) => a.id.localeCompare(b.id));
   const page = live.slice(state.o, state.o + state.top);
   const body: Record<string, unknown> = {
     '@odata.context': usersCollectionContext(ctx.baseUrl(), select),
     value: page.map((u) => userProperties(u, select, (id) => tenant.planName(id))),
   };
   if (state.o + state.top < live.length) {
-    body['@odata.nextLink'] = `${ctx.baseUrl()}/v1.0/users?$skiptoken=${encodeToken({ ...state, o: state.o + state.top })}`;
+    body['@odata.nextLink'] =
+      `${ctx.baseUrl()}/v1.0/users?$skiptoken=${encodeToken({ ...state, o: state.o + state.top })}`;
   }
   return jsonResponse(200, body);
 }

@@ -30,10 +30,16 @@ export interface PlayedScenario {
   steps: PlayedStep[];
 }
 
-export async function playScenario(simulator: GraphSimulator, scenario: Scenario, options: PlayOptions = {}): Promise<PlayedScenario> {
+export async function playScenario(
+  simulator: GraphSimulator,
+  scenario: Scenario,
+  options: PlayOptions = {},
+): Promise<PlayedScenario> {
   const tenantId = scenario.seed.tenantId.toLowerCase();
   if (!simulator.tenants().some((t) => t.tenantId === tenantId))
-    throw new Error(`Scenario ${scenario.id}: its tenant ${tenantId} is not seeded; call simulator.seed(scenario) first.`);
+    throw new Error(
+      `Scenario ${scenario.id}: its tenant ${tenantId} is not seeded; call simulator.seed(scenario) first.`,
+    );
   const gap = options.stepGapMs ?? 1000;
   const played: PlayedStep[] = [];
   for (const [index, step] of scenario.steps.entries()) {
@@ -55,7 +61,13 @@ function playStep(
   const mine = (target: { tenantId: string }) => target.tenantId === tenantId;
   switch (step.kind) {
     case 'assignLicense':
-      return { activityId: sim.assignLicense(tenantId, step.user, { addLicenses: step.add ?? [], removeLicenses: step.remove ?? [] }), userId: null };
+      return {
+        activityId: sim.assignLicense(tenantId, step.user, {
+          addLicenses: step.add ?? [],
+          removeLicenses: step.remove ?? [],
+        }),
+        userId: null,
+      };
     case 'createUser':
       return { activityId: null, userId: sim.createUser(tenantId, step.user) };
     case 'updateUser':
@@ -74,7 +86,11 @@ function playStep(
       // The pause itself happens in playScenario (this function is synchronous on purpose: one step, one change).
       return none;
     case 'throttle':
-      sim.faults.throttleNext((r) => mine(r) && r.path.toLowerCase().includes(step.route.toLowerCase()), step.count, step.retryAfterSeconds);
+      sim.faults.throttleNext(
+        (r) => mine(r) && r.path.toLowerCase().includes(step.route.toLowerCase()),
+        step.count,
+        step.retryAfterSeconds,
+      );
       return none;
     case 'fail':
       sim.faults.failNext(step.status, step.count, { route: mine });
@@ -101,7 +117,8 @@ function playNoise(sim: GraphSimulator, scenario: Scenario, tenantId: string, up
     const user = users[i % users.length];
     if (!user) continue;
     const round = Math.floor(i / users.length) + 1;
-    if (user.resourceAccount) sim.updateUser(tenantId, user.id, { displayName: `${user.displayName} (v${round})` });
+    if (user.resourceAccount)
+      sim.updateUser(tenantId, user.id, { displayName: `${user.displayName} (v${round})` });
     else sim.updateUser(tenantId, user.id, { jobTitle: `Account manager, level ${round}` });
   }
 }

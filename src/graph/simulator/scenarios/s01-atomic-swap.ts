@@ -1,7 +1,14 @@
 import type { Scenario } from './scenario';
 import { NO_ALLOCATION_ALERTS } from './scenario';
 import { person, resourceAccount, scenarioTenantId, scenarioUserId } from './scenario-people';
-import { e5Sku, OFFICE_365_E5_SKU_ID, raSku, RA_SKU_ID, TEAMS_PHONE_STANDARD_SKU_ID, teamsPhoneStandardSku } from './scenario-skus';
+import {
+  e5Sku,
+  OFFICE_365_E5_SKU_ID,
+  raSku,
+  RA_SKU_ID,
+  TEAMS_PHONE_STANDARD_SKU_ID,
+  teamsPhoneStandardSku,
+} from './scenario-skus';
 
 const N = 1;
 const DOMAIN = 'atomicswap.onmicrosoft.com';
@@ -21,7 +28,14 @@ export const atomicSwap: Scenario = {
     accountName: 'atomicswap',
     skus: [raSku(25), teamsPhoneStandardSku(20, 10), e5Sku(20, 12)],
     users: [
-      resourceAccount(scenarioUserId(N, 1), RA, 'Main Line', 'auto-attendant', [TEAMS_PHONE_STANDARD_SKU_ID], '+14255550101'),
+      resourceAccount(
+        scenarioUserId(N, 1),
+        RA,
+        'Main Line',
+        'auto-attendant',
+        [TEAMS_PHONE_STANDARD_SKU_ID],
+        '+14255550101',
+      ),
       person(scenarioUserId(N, 2), `MeganB@${DOMAIN}`, 'Megan Bowen', [OFFICE_365_E5_SKU_ID]),
     ],
   },

@@ -12,7 +12,7 @@ export const nonAtomicSwapRemoveFirst: Scenario = {
   number: N,
   title: 'Non-atomic swap, remove first',
   description:
-    'The admin removes Teams Phone Standard from a call queue\'s resource account (activity A) and adds the Resource ' +
+    "The admin removes Teams Phone Standard from a call queue's resource account (activity A) and adds the Resource " +
     'Account license in a second operation a while later (activity B). In between the account holds neither ' +
     'license, and Microsoft documents that the call queue may stop working. The audit log shows two activities ' +
     '(two correlationIds) once its lag has passed: a critical non-atomic-swap alert with both as evidence.',
@@ -20,11 +20,30 @@ export const nonAtomicSwapRemoveFirst: Scenario = {
     tenantId: scenarioTenantId(N),
     accountName: 'removefirst',
     skus: [raSku(25), teamsPhoneStandardSku(20, 15)],
-    users: [resourceAccount(scenarioUserId(N, 1), RA, 'Support Queue', 'call-queue', [TEAMS_PHONE_STANDARD_SKU_ID], '+14255550102')],
+    users: [
+      resourceAccount(
+        scenarioUserId(N, 1),
+        RA,
+        'Support Queue',
+        'call-queue',
+        [TEAMS_PHONE_STANDARD_SKU_ID],
+        '+14255550102',
+      ),
+    ],
   },
   steps: [
-    { kind: 'assignLicense', note: 'The admin removes Teams Phone Standard from Support Queue (activity A)', user: RA, remove: [TEAMS_PHONE_STANDARD_SKU_ID] },
-    { kind: 'assignLicense', note: 'Later, a second operation adds the Resource Account license (activity B)', user: RA, add: [{ skuId: RA_SKU_ID }] },
+    {
+      kind: 'assignLicense',
+      note: 'The admin removes Teams Phone Standard from Support Queue (activity A)',
+      user: RA,
+      remove: [TEAMS_PHONE_STANDARD_SKU_ID],
+    },
+    {
+      kind: 'assignLicense',
+      note: 'Later, a second operation adds the Resource Account license (activity B)',
+      user: RA,
+      add: [{ skuId: RA_SKU_ID }],
+    },
   ],
   expected: {
     fires: [{ ruleId: 'ra.non-atomic-swap', severity: 'critical', userPrincipalName: RA }],

@@ -12,18 +12,37 @@ export const nonAtomicSwapAddFirst: Scenario = {
   number: N,
   title: 'Non-atomic swap, add first',
   description:
-    'The admin first adds the Resource Account license to an auto attendant\'s resource account that holds Teams ' +
+    "The admin first adds the Resource Account license to an auto attendant's resource account that holds Teams " +
     'Phone Standard (activity A), then removes Standard in a second operation (activity B). The account is never ' +
     'without a license, but the switch was two operations: a warning.',
   seed: {
     tenantId: scenarioTenantId(N),
     accountName: 'addfirst',
     skus: [raSku(25), teamsPhoneStandardSku(20, 15)],
-    users: [resourceAccount(scenarioUserId(N, 1), RA, 'Reception', 'auto-attendant', [TEAMS_PHONE_STANDARD_SKU_ID], '+14255550103')],
+    users: [
+      resourceAccount(
+        scenarioUserId(N, 1),
+        RA,
+        'Reception',
+        'auto-attendant',
+        [TEAMS_PHONE_STANDARD_SKU_ID],
+        '+14255550103',
+      ),
+    ],
   },
   steps: [
-    { kind: 'assignLicense', note: 'The admin adds the Resource Account license to Reception (activity A)', user: RA, add: [{ skuId: RA_SKU_ID }] },
-    { kind: 'assignLicense', note: 'Later, a second operation removes Teams Phone Standard (activity B)', user: RA, remove: [TEAMS_PHONE_STANDARD_SKU_ID] },
+    {
+      kind: 'assignLicense',
+      note: 'The admin adds the Resource Account license to Reception (activity A)',
+      user: RA,
+      add: [{ skuId: RA_SKU_ID }],
+    },
+    {
+      kind: 'assignLicense',
+      note: 'Later, a second operation removes Teams Phone Standard (activity B)',
+      user: RA,
+      remove: [TEAMS_PHONE_STANDARD_SKU_ID],
+    },
   ],
   expected: {
     fires: [{ ruleId: 'ra.non-atomic-swap', severity: 'warning', userPrincipalName: RA }],

@@ -20,7 +20,16 @@ export const newRaWithoutLicense: Scenario = {
     tenantId: scenarioTenantId(N),
     accountName: 'newra',
     skus: [raSku(25), teamsPhoneStandardSku(20, 12)],
-    users: [resourceAccount(scenarioUserId(N, 1), EXISTING, 'Main Line', 'auto-attendant', [RA_SKU_ID], '+14255550104')],
+    users: [
+      resourceAccount(
+        scenarioUserId(N, 1),
+        EXISTING,
+        'Main Line',
+        'auto-attendant',
+        [RA_SKU_ID],
+        '+14255550104',
+      ),
+    ],
   },
   steps: [
     {
@@ -28,7 +37,12 @@ export const newRaWithoutLicense: Scenario = {
       note: 'A resource account is created for the new After Hours auto attendant, without a license',
       user: resourceAccount(scenarioUserId(N, 2), NEW_RA, 'After Hours', 'auto-attendant', []),
     },
-    { kind: 'assignLicense', note: 'The admin assigns the Resource Account license to After Hours', user: NEW_RA, add: [{ skuId: RA_SKU_ID }] },
+    {
+      kind: 'assignLicense',
+      note: 'The admin assigns the Resource Account license to After Hours',
+      user: NEW_RA,
+      add: [{ skuId: RA_SKU_ID }],
+    },
   ],
   expected: {
     fires: [{ ruleId: 'ra.unlicensed', severity: 'critical', userPrincipalName: NEW_RA }],

@@ -14,7 +14,7 @@ export const raLicenseOnUser: Scenario = {
   title: 'Resource Account license given to an ordinary user',
   description:
     'An admin assigns the Teams Phone Resource Account license to Lee Gu, an ordinary user. The license is only for ' +
-    'resource accounts: using it for a person breaks the free allocation\'s terms. Warning.',
+    "resource accounts: using it for a person breaks the free allocation's terms. Warning.",
   seed: {
     tenantId: scenarioTenantId(N),
     accountName: 'licensemisuse',
@@ -24,7 +24,14 @@ export const raLicenseOnUser: Scenario = {
       person(scenarioUserId(N, 2), LEE, 'Lee Gu', [OFFICE_365_E5_SKU_ID]),
     ],
   },
-  steps: [{ kind: 'assignLicense', note: 'An admin gives Lee Gu the Teams Phone Resource Account license', user: LEE, add: [{ skuId: RA_SKU_ID }] }],
+  steps: [
+    {
+      kind: 'assignLicense',
+      note: 'An admin gives Lee Gu the Teams Phone Resource Account license',
+      user: LEE,
+      add: [{ skuId: RA_SKU_ID }],
+    },
+  ],
   expected: {
     fires: [{ ruleId: 'ra.license-on-user', severity: 'warning', userPrincipalName: LEE }],
     resolves: [],

@@ -21,12 +21,31 @@ export const standardOnRa: Scenario = {
     accountName: 'standardonra',
     skus: [raSku(25), e5Sku(40, 30)],
     users: [
-      resourceAccount(scenarioUserId(N, 1), HQ, 'Headquarters', 'auto-attendant', [RA_SKU_ID], '+14255550106'),
-      resourceAccount(scenarioUserId(N, 2), IT, 'IT Helpdesk Queue', 'call-queue', [RA_SKU_ID], '+14255550107'),
+      resourceAccount(
+        scenarioUserId(N, 1),
+        HQ,
+        'Headquarters',
+        'auto-attendant',
+        [RA_SKU_ID],
+        '+14255550106',
+      ),
+      resourceAccount(
+        scenarioUserId(N, 2),
+        IT,
+        'IT Helpdesk Queue',
+        'call-queue',
+        [RA_SKU_ID],
+        '+14255550107',
+      ),
     ],
   },
   steps: [
-    { kind: 'assignLicense', note: 'An admin gives Headquarters an Office 365 E5 license (MCOEV enabled)', user: HQ, add: [{ skuId: OFFICE_365_E5_SKU_ID }] },
+    {
+      kind: 'assignLicense',
+      note: 'An admin gives Headquarters an Office 365 E5 license (MCOEV enabled)',
+      user: HQ,
+      add: [{ skuId: OFFICE_365_E5_SKU_ID }],
+    },
     {
       kind: 'assignLicense',
       note: 'An admin gives IT Helpdesk Queue an Office 365 E5 license with Teams Phone (MCOEV) in disabledPlans',

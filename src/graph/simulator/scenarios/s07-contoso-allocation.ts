@@ -29,27 +29,43 @@ export const contosoAllocation: Scenario = {
     accountName: 'contoso',
     skus: [raSku(LICENSED), e5Sku(500, 480), sharedDevicesSku(100, 95)],
     users: Array.from({ length: LICENSED }, (_, k) =>
-      resourceAccount(scenarioUserId(N, k + 1), existingUpn(k + 1), `Contoso ${k % 2 === 0 ? 'Queue' : 'Attendant'} ${pad(k + 1)}`, k % 2 === 0 ? 'call-queue' : 'auto-attendant', [RA_SKU_ID]),
+      resourceAccount(
+        scenarioUserId(N, k + 1),
+        existingUpn(k + 1),
+        `Contoso ${k % 2 === 0 ? 'Queue' : 'Attendant'} ${pad(k + 1)}`,
+        k % 2 === 0 ? 'call-queue' : 'auto-attendant',
+        [RA_SKU_ID],
+      ),
     ),
   },
-  steps: Array.from(
-    { length: NEW },
-    (_, k): ScenarioStep => ({
-      kind: 'createUser',
-      note: `A resource account is created for branch auto attendant ${k + 1} of ${NEW}, with no license left to give it`,
-      user: resourceAccount(scenarioUserId(N, 100 + k + 1), newUpn(k + 1), `Branch ${pad(k + 1)}`, 'auto-attendant', []),
-    }),
-  ),
+  steps: Array.from({ length: NEW }, (_, k): ScenarioStep => ({
+    kind: 'createUser',
+    note: `A resource account is created for branch auto attendant ${k + 1} of ${NEW}, with no license left to give it`,
+    user: resourceAccount(
+      scenarioUserId(N, 100 + k + 1),
+      newUpn(k + 1),
+      `Branch ${pad(k + 1)}`,
+      'auto-attendant',
+      [],
+    ),
+  })),
   expected: {
     fires: [
       { ruleId: 'ra.allocation-exceeded', severity: 'info', userPrincipalName: 'tenant' },
-      ...Array.from({ length: NEW }, (_, k): ExpectedAlert => ({ ruleId: 'ra.unlicensed', severity: 'critical', userPrincipalName: newUpn(k + 1) })),
+      ...Array.from({ length: NEW }, (_, k): ExpectedAlert => ({
+        ruleId: 'ra.unlicensed',
+        severity: 'critical',
+        userPrincipalName: newUpn(k + 1),
+      })),
     ],
     resolves: [],
     mayFireTransiently: [],
     mustNotFire: [
       { ruleId: 'ra.allocation-unclaimed', userPrincipalName: 'tenant' },
-      ...[1, 2, LICENSED].map((i): AlertRef => ({ ruleId: 'ra.unlicensed', userPrincipalName: existingUpn(i) })),
+      ...[1, 2, LICENSED].map((i): AlertRef => ({
+        ruleId: 'ra.unlicensed',
+        userPrincipalName: existingUpn(i),
+      })),
     ],
   },
 };

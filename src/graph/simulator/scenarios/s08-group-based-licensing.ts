@@ -1,6 +1,12 @@
 import type { Scenario } from './scenario';
 import { NO_ALLOCATION_ALERTS } from './scenario';
-import { person, resourceAccount, scenarioGroupId, scenarioTenantId, scenarioUserId } from './scenario-people';
+import {
+  person,
+  resourceAccount,
+  scenarioGroupId,
+  scenarioTenantId,
+  scenarioUserId,
+} from './scenario-people';
 import { raSku, RA_SKU_ID, TEAMS_PHONE_STANDARD_SKU_ID, teamsPhoneStandardSku } from './scenario-skus';
 
 const N = 8;
@@ -26,10 +32,22 @@ export const groupBasedLicensing: Scenario = {
       person(scenarioUserId(N, 2), ALEX, 'Alex Wilber'),
     ],
     groups: [
-      { id: GROUP, displayName: 'Teams Phone users', assignedLicenses: [{ skuId: TEAMS_PHONE_STANDARD_SKU_ID }], memberIds: [scenarioUserId(N, 2)] },
+      {
+        id: GROUP,
+        displayName: 'Teams Phone users',
+        assignedLicenses: [{ skuId: TEAMS_PHONE_STANDARD_SKU_ID }],
+        memberIds: [scenarioUserId(N, 2)],
+      },
     ],
   },
-  steps: [{ kind: 'addGroupMember', note: 'An admin adds Helpdesk Queue to the "Teams Phone users" licensing group', groupId: GROUP, user: RA }],
+  steps: [
+    {
+      kind: 'addGroupMember',
+      note: 'An admin adds Helpdesk Queue to the "Teams Phone users" licensing group',
+      groupId: GROUP,
+      user: RA,
+    },
+  ],
   expected: {
     fires: [{ ruleId: 'ra.standard-on-ra', severity: 'warning', userPrincipalName: RA }],
     resolves: [],

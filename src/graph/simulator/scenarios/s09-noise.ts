@@ -22,11 +22,30 @@ export const noise: Scenario = {
     accountName: 'noisy',
     skus: [raSku(25), e5Sku(50, 10)],
     users: [
-      resourceAccount(scenarioUserId(N, 1), RAS[0] ?? '', 'Main Line', 'auto-attendant', [RA_SKU_ID], '+14255550109'),
-      resourceAccount(scenarioUserId(N, 2), RAS[1] ?? '', 'Orders Queue', 'call-queue', [RA_SKU_ID], '+14255550110'),
+      resourceAccount(
+        scenarioUserId(N, 1),
+        RAS[0] ?? '',
+        'Main Line',
+        'auto-attendant',
+        [RA_SKU_ID],
+        '+14255550109',
+      ),
+      resourceAccount(
+        scenarioUserId(N, 2),
+        RAS[1] ?? '',
+        'Orders Queue',
+        'call-queue',
+        [RA_SKU_ID],
+        '+14255550110',
+      ),
       person(scenarioUserId(N, 3), NEEDLE, 'Nestor Wilke', [OFFICE_365_E5_SKU_ID]),
       ...Array.from({ length: PEOPLE }, (_, k) =>
-        person(scenarioUserId(N, 10 + k), `user${String(k + 1).padStart(2, '0')}@${DOMAIN}`, `Noisy User ${k + 1}`, [OFFICE_365_E5_SKU_ID]),
+        person(
+          scenarioUserId(N, 10 + k),
+          `user${String(k + 1).padStart(2, '0')}@${DOMAIN}`,
+          `Noisy User ${k + 1}`,
+          [OFFICE_365_E5_SKU_ID],
+        ),
       ),
     ],
     // Graph does not promise order or uniqueness: this tenant gets plenty of both.
@@ -34,7 +53,12 @@ export const noise: Scenario = {
   },
   steps: [
     { kind: 'noise', note: '1,500 harmless profile updates across the tenant', updates: 1500 },
-    { kind: 'assignLicense', note: 'An admin gives Nestor Wilke the Resource Account license (the one real change)', user: NEEDLE, add: [{ skuId: RA_SKU_ID }] },
+    {
+      kind: 'assignLicense',
+      note: 'An admin gives Nestor Wilke the Resource Account license (the one real change)',
+      user: NEEDLE,
+      add: [{ skuId: RA_SKU_ID }],
+    },
     { kind: 'noise', note: '1,500 more harmless profile updates', updates: 1500 },
   ],
   expected: {

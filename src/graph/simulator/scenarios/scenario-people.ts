@@ -36,7 +36,13 @@ export function resourceAccount(
   };
 }
 
-export function person(id: string, userPrincipalName: string, displayName: string, licenseSkuIds: string[] = [], department = 'Sales'): SeedUser {
+export function person(
+  id: string,
+  userPrincipalName: string,
+  displayName: string,
+  licenseSkuIds: string[] = [],
+  department = 'Sales',
+): SeedUser {
   return {
     id,
     userPrincipalName,

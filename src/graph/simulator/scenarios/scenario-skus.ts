@@ -15,7 +15,10 @@ import type { SeedSku } from '../tenant-seed';
 const MCOEV = { servicePlanId: MCOEV_PLAN_ID, servicePlanName: 'MCOEV' };
 const TEAMS1 = { servicePlanId: '57ff2da0-773e-42df-b2af-ffb7a2317929', servicePlanName: 'TEAMS1' };
 const MCOSTANDARD = { servicePlanId: '0feaeb32-d00e-4d66-bd5a-43b5b83db82c', servicePlanName: 'MCOSTANDARD' };
-const EXCHANGE = { servicePlanId: 'efb87545-963c-4e0d-99df-69c6916d9eb0', servicePlanName: 'EXCHANGE_S_ENTERPRISE' };
+const EXCHANGE = {
+  servicePlanId: 'efb87545-963c-4e0d-99df-69c6916d9eb0',
+  servicePlanName: 'EXCHANGE_S_ENTERPRISE',
+};
 export const YAMMER_PLAN_ID = '7547a3fe-08ee-4ccb-b430-5077c5041653';
 
 export function raSku(prepaidUnits: number): SeedSku {
@@ -28,7 +31,13 @@ export function raSku(prepaidUnits: number): SeedSku {
 }
 
 export function teamsPhoneStandardSku(prepaidUnits: number, unmodelledConsumedUnits = 0): SeedSku {
-  return { skuId: TEAMS_PHONE_STANDARD_SKU_ID, skuPartNumber: 'MCOEV', prepaidUnits, unmodelledConsumedUnits, servicePlans: [MCOEV] };
+  return {
+    skuId: TEAMS_PHONE_STANDARD_SKU_ID,
+    skuPartNumber: 'MCOEV',
+    prepaidUnits,
+    unmodelledConsumedUnits,
+    servicePlans: [MCOEV],
+  };
 }
 
 export function e5Sku(prepaidUnits: number, unmodelledConsumedUnits = 0): SeedSku {

@@ -38,7 +38,12 @@ export interface ScenarioExpectation {
 
 /** Every step says in `note` what an admin did, for the demo's narration. */
 export type ScenarioStep = { note: string } & (
-  | { kind: 'assignLicense'; user: string; add?: Array<{ skuId: string; disabledPlans?: string[] }>; remove?: string[] }
+  | {
+      kind: 'assignLicense';
+      user: string;
+      add?: Array<{ skuId: string; disabledPlans?: string[] }>;
+      remove?: string[];
+    }
   | { kind: 'createUser'; user: SeedUser }
   | { kind: 'updateUser'; user: string; patch: UserPatch }
   | { kind: 'deleteUser'; user: string; permanent?: boolean }
