@@ -145,7 +145,11 @@ describe.each(ENGINES)('worker on %s: the non-atomic swap, decided by the audit 
     const [first] = await swapAlerts(queueId);
     expect(first?.finding.evidence).toMatchObject({ order: 'remove-first', withoutLicenseUntil: null });
 
-    const addition = bench.activity(queueId, 0, { added: [RA] });
+    // Exactly 90 s after the removal, not "now": on a busy machine the first read can take more than a second.
+    const addition = {
+      ...bench.activity(queueId, 0, { added: [RA] }),
+      at: new Date(Date.parse(removal.at) + 90_000).toISOString(),
+    };
     bench.graph.addActivities(addition);
     bench.setLicenses(queueId, [licenses.ra()]);
     await bench.notify(queueId);

@@ -171,7 +171,7 @@ describe('Graph client throttling and faults, over a real socket', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentError);
     expect((error as PermanentError).reason).toBe('graph-shape');
-    expect((error as Error).message).toMatch(/assignedLicenses\.0\.skuId: expected a GUID/);
+    expect((error as Error).message).toMatch(/assignedLicenses\[0\]\.skuId: expected a GUID/);
   });
 
   it('sends the bearer token from the provider and never logs it', async () => {
