@@ -24,6 +24,14 @@ const isLowerCaseGuid = (value: string): boolean => isGuid(value) && value === v
 const httpUrl = (what: string) =>
   z.string().refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), `is not an http(s) URL (${what})`);
 
+/** A comma-separated value as its trimmed, non-empty items (API_ENTRA_AUDIENCE, ALERT_EMAIL_TO). */
+const commaList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0),
+);
+
 export const variables = {
   // 0 lets the system choose a free port (tests, side-by-side runs); the chosen one is logged.
   PORT: {
@@ -64,18 +72,10 @@ export const variables = {
     example: 'API_ENTRA_TENANT_ID=5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17',
   },
   API_ENTRA_AUDIENCE: {
-    schema: z
-      .string()
-      .transform((v) =>
-        v
-          .split(',')
-          .map((s) => s.trim())
-          .filter((s) => s.length > 0),
-      )
-      .refine(
-        (list) => list.length > 0 && list.every((a) => isGuid(a) || (URL.canParse(a) && !/\s/.test(a))),
-        'is not a comma-separated list of client ids (GUIDs) or Application ID URIs',
-      ),
+    schema: commaList.refine(
+      (list) => list.length > 0 && list.every((a) => isGuid(a) || (URL.canParse(a) && !/\s/.test(a))),
+      'is not a comma-separated list of client ids (GUIDs) or Application ID URIs',
+    ),
     example: 'API_ENTRA_AUDIENCE=api://ra-watch.contoso.com,3c9f1e27-84b6-4d0a-9f52-1e7a6c0b8d43',
   },
   // An app role's value has no spaces; RaWatch.Admin when unset.
@@ -196,18 +196,10 @@ export const variables = {
     example: 'ALERT_EMAIL_FROM=ra-watch@contoso.com',
   },
   ALERT_EMAIL_TO: {
-    schema: z
-      .string()
-      .transform((v) =>
-        v
-          .split(',')
-          .map((s) => s.trim())
-          .filter((s) => s.length > 0),
-      )
-      .refine(
-        (list) => list.length > 0 && list.every((a) => z.email().safeParse(a).success),
-        'is not a comma-separated list of e-mail addresses',
-      ),
+    schema: commaList.refine(
+      (list) => list.length > 0 && list.every((a) => z.email().safeParse(a).success),
+      'is not a comma-separated list of e-mail addresses',
+    ),
     example: 'ALERT_EMAIL_TO=teams-admins@contoso.com,noc@contoso.com',
   },
   // Post-incident replay reads the event log; older events are purged once a day.
