@@ -22,10 +22,7 @@ import { azureCredentialFor, createTokenProvider } from './graph/client/credenti
 import { createGraphReader } from './graph/client/graph-reader-client';
 import { createGraphSubscriptions } from './graph/client/graph-subscriptions-client';
 import { createIngest } from './ingest/ingest';
-import { createExpressApp } from './http/express-app';
-import { createHttpServer } from './http/http-server';
-import { createMetricsServer } from './http/metrics-server';
-import { closeGracefully, listen } from './http/server-lifecycle';
+import { serveEndpoints } from './http/serve-endpoints';
 import { createWorker } from './worker/worker';
 import { createSinks } from './alerts/sinks-from-config';
 import { createRouting } from './alerts/alert-routing';
@@ -38,8 +35,6 @@ import { createLifecycleHandler } from './subscriptions/lifecycle-handler';
 import { runTenantAudit, type TenantAuditOptions } from './tenant-audit/tenant-audit';
 import type { AuditReport } from './tenant-audit/audit-report';
 import { createApiRouter } from './api/api-router';
-import { createConsoleRouter } from './console/console-router';
-import { consoleSignInSettings } from './console/console-sign-in';
 import { createPipelineMetrics } from './metrics/pipeline-metrics';
 import { startAzureMonitorExport, type MetricsExport } from './metrics/azure-monitor-export';
 
@@ -120,45 +115,19 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   // The API router is mounted now and filled once the public URL is known (the subscription manager needs it).
   const api = express.Router();
   let ready = true;
-  const expressApp = createExpressApp({
+  const { url, metricsUrl } = await serveEndpoints(parts, {
+    config,
     logger,
-    // With METRICS_PORT, /metrics is served on that port alone (createMetricsServer), not beside the public routes.
-    metricsRegistry: config.metricsPort === null ? metrics : false,
+    metrics,
+    ingest,
+    listen: options.listen !== false,
     readiness: async () => ({
       accepting: ready ? 'ok' : 'shutting down',
       store: await probe(() => store.ping()),
       queue: await probe(() => queue.ping()),
     }),
-    // The web console last: its static files under '/', after the API and any extra routers.
-    routers: [
-      { path: '/api', router: api },
-      ...(options.routers ?? []),
-      { path: '/', router: createConsoleRouter({ signIn: consoleSignInSettings(config) }) },
-    ],
+    routers: [{ path: '/api', router: api }, ...(options.routers ?? [])],
   });
-  // No per-source rate limit on Graph's endpoints: Graph delivers bursts from few addresses, and every refusal counts
-  // toward the slow/failed share at which Graph drops notifications for good (DOMAIN.md §5).
-  const server = createHttpServer({ ingest, app: expressApp, rateLimit: false });
-  // Stopping drains the requests in flight and flushes ingest, listening or not.
-  const address = await parts.start(
-    'http server',
-    () => (options.listen === false ? null : listen(server, config.port, config.host)),
-    () => closeGracefully(server, { ingest }),
-  );
-  const url = address === null ? null : localUrl(config.host, address.port);
-  const metricsPort = options.listen === false ? null : config.metricsPort;
-  const metricsAddress =
-    metricsPort === null
-      ? null
-      : await parts.start(
-          'metrics server',
-          async () => {
-            const metricsServer = createMetricsServer(metrics, logger);
-            return { metricsServer, address: await listen(metricsServer, metricsPort, config.host) };
-          },
-          ({ metricsServer }) => closeGracefully(metricsServer),
-        );
-  const metricsUrl = metricsAddress === null ? null : localUrl(config.host, metricsAddress.address.port);
   const publicBaseUrl = config.publicBaseUrl ?? (options.publicBaseUrlFallback === 'local-url' ? url : null);
 
   const audit = (tenantId: TenantId, auditOptions: TenantAuditOptions = {}): Promise<AuditReport> =>
@@ -293,11 +262,6 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   };
 }
 
-/** `http://host:port` for a client on this machine: a wildcard bind is reached on loopback. */
-function localUrl(host: string, port: number): string {
-  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
-}
 /** 'ok', or why the check failed. */
 async function probe(check: () => Promise<void>): Promise<string> {
   try {
