@@ -10,10 +10,10 @@ import type { Logger } from '../logger';
 import { errorHandler, notFound } from './json-errors';
 import { metricsRoute } from './metrics-route';
 
-export function createMetricsServer(registry: Registry, logger: Logger): Server {
+export function createMetricsServer(registry: Registry, logger: Logger, token: string | null = null): Server {
   const app = express();
   app.disable('x-powered-by');
-  app.use(metricsRoute(registry));
+  app.use(metricsRoute(registry, token));
   app.use(notFound);
   app.use(errorHandler(logger));
   return createServer(app);
