@@ -65,14 +65,21 @@ export async function checkTenantGraph(
   });
   const consentUrl = adminConsentUrl(authorityHostOf(config), tenantId, clientIdOf(config.graph.credential));
   let clock: TenantGraphCheck['clock'] = null;
+  let unanswered: string | null = null;
   for (const probe of GRAPH_PROBES) {
+    if (unanswered !== null) {
+      // Graph did not answer the last probe: the next would wait out the same timeouts and say nothing new.
+      results.push(probeResult(probe, tenantId, 'skipped', `not tried: ${unanswered}`));
+      continue;
+    }
     let answer: GraphAnswer;
     try {
       answer = await http.send(tenantId, { method: 'GET', path: probe.path });
     } catch (error) {
+      unanswered = `Graph did not answer ${probe.name}`;
       results.push(
         probeResult(probe, tenantId, 'fail', `no answer: ${describeError(error)}`, {
-          fix: `Check that ${config.graph.baseUrl} is reachable from here (proxy, firewall, DNS).`,
+          fix: `Check that ${config.graph.baseUrl} (GRAPH_BASE_URL) is reachable from here (proxy, firewall, DNS).`,
         }),
       );
       continue;

@@ -63,4 +63,32 @@ describe('runDoctor', () => {
       await db.drop();
     }
   });
+
+  it('says Graph did not answer once, and skips the probes that would wait the same way', async () => {
+    const db = await createEmptyDatabase('sqlite');
+    try {
+      const report = await runDoctor({
+        env: {
+          DATABASE_URL: db.url,
+          AZURE_TENANT_ID: TENANT,
+          GRAPH_ACCESS_TOKEN: 'a-token',
+          // Port 1 on loopback refuses at once: no Graph there.
+          GRAPH_BASE_URL: 'http://127.0.0.1:1',
+        },
+        logger: silentLogger(),
+      });
+      const probes = report.checks.filter((c) => c.check === 'graph-permission');
+      expect(probes.map((c) => c.status)).toEqual([
+        'fail',
+        'skipped',
+        'skipped',
+        'skipped',
+        'skipped',
+        'skipped',
+      ]);
+      expect(probes[0]?.fix).toMatch(/GRAPH_BASE_URL/);
+    } finally {
+      await db.drop();
+    }
+  });
 });
