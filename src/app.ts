@@ -19,6 +19,7 @@ import { createEntraPassword } from './store/postgres-entra-password';
 import { createStore } from './store/sql-store';
 import { createQueue } from './queue/open-queue';
 import { azureCredentialFor, createTokenProvider } from './graph/client/credential';
+import { createCredentialHealth } from './graph/client/credential-health';
 import { createGraphReader } from './graph/client/graph-reader-client';
 import { createGraphSubscriptions } from './graph/client/graph-subscriptions-client';
 import { createIngest } from './ingest/ingest';
@@ -82,17 +83,21 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     baseUrl: config.graph.baseUrl,
     tokenProvider: createTokenProvider(config.graph.credential, config.graph.baseUrl),
   };
+  // Readiness says when the credential is refused, from the tokens and answers the loops already got.
+  const credentialHealth = createCredentialHealth();
+  const tokenProvider = credentialHealth.track(graphAccess.tokenProvider);
+  const graphObserver = credentialHealth.observing(observe.graph);
   const graph = createGraphReader({
     baseUrl: graphAccess.baseUrl,
-    tokenProvider: graphAccess.tokenProvider,
+    tokenProvider,
     logger,
-    observer: observe.graph,
+    observer: graphObserver,
   });
   const graphSubscriptions = createGraphSubscriptions({
     baseUrl: graphAccess.baseUrl,
-    tokenProvider: graphAccess.tokenProvider,
+    tokenProvider,
     logger,
-    observer: observe.graph,
+    observer: graphObserver,
   });
   const tenantIds = options.tenantIds ?? (config.graph.tenantId === null ? [] : [config.graph.tenantId]);
 
@@ -133,6 +138,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
       accepting: ready ? 'ok' : 'shutting down',
       store: await probe(() => store.ping()),
       queue: await probe(() => queue.ping()),
+      graph: credentialHealth.state(),
     }),
     routers: [{ path: '/api', router: api }, ...(options.routers ?? [])],
   });

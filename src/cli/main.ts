@@ -17,6 +17,7 @@ import { registerSubscriptions } from './commands/subscriptions';
 import { registerDeadLetters } from './commands/dead-letters';
 import { registerAlerts } from './commands/alerts';
 import { registerResourceAccounts } from './commands/resource-accounts';
+import { registerDoctor } from './commands/doctor';
 
 /** Something a command registers: it adds itself (and its subcommands) to the program. */
 export type CommandRegistration = (program: Command, output: Output) => void;
@@ -32,6 +33,7 @@ const registrations: CommandRegistration[] = [
   registerDeadLetters,
   registerResourceAccounts,
   registerAllocation,
+  registerDoctor,
 ];
 
 export function buildProgram(output: Output): Command {

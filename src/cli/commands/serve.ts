@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { loadConfig, readEnvironment, type Config } from '../../config';
+import { describeError } from '../../errors';
 import { createLogger, type Logger } from '../../logger';
 import { startApp, type App } from '../../app';
 import { SCENARIOS } from '../../graph/simulator/scenarios';
@@ -34,10 +35,17 @@ export function registerServe(program: Command, output: Output): void {
       const env = loadConfig(readEnvironment());
       const config: Config = options.port === undefined ? env : { ...env, port: options.port };
       const logger = createLogger({ level: config.logLevel });
-      const watching =
-        config.graph.credential.kind === 'none'
-          ? await watchDemoTenants(config, logger, output)
-          : await watchTenant(config, logger);
+      let watching: { app: App; demo: DemoGraph | null };
+      try {
+        watching =
+          config.graph.credential.kind === 'none'
+            ? await watchDemoTenants(config, logger, output)
+            : await watchTenant(config, logger);
+      } catch (error) {
+        // A start that cannot complete (the database or the queue unreachable, the port taken) exits 1 with the
+        // reason; startApp has closed what it had opened, so nothing keeps the process alive.
+        throw new Error(`could not start: ${describeError(error)}`, { cause: error });
+      }
       await runUntilSignal(
         async () => {
           await watching.app.stop();
@@ -106,6 +114,10 @@ async function watchDemoTenants(
     tenantIds: demo.tenantIds,
     publicBaseUrlFallback: 'local-url',
     worker: { followUpDelayMs: 3_000, followUpAttempts: 6 },
+  }).catch(async (error: unknown) => {
+    // The simulator is a server of its own: left running, it would keep the failed process alive.
+    await demo.simulator.stop();
+    throw error;
   });
   output.error(`ra-watch: listening at ${app.url}; Graph simulator at ${demo.simulator.url}`);
   void (async () => {
