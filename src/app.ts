@@ -23,6 +23,7 @@ import { createCredentialHealth } from './graph/client/credential-health';
 import { createGraphReader } from './graph/client/graph-reader-client';
 import { createGraphSubscriptions } from './graph/client/graph-subscriptions-client';
 import { createIngest } from './ingest/ingest';
+import { resolveClientStates } from './ingest/client-state-secret';
 import { serveEndpoints } from './http/serve-endpoints';
 import { createWorker } from './worker/worker';
 import { createSinks } from './alerts/sinks-from-config';
@@ -109,9 +110,16 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   );
   const routing = createRouting({ sinks: [...sinks.keys()] });
 
+  // CLIENT_STATE, or (a real tenant without one) the secret generated once and kept in the store.
+  const clientStates = await resolveClientStates({
+    configured: config.clientStates,
+    realTenant: options.graph === undefined && config.graph.credential.kind !== 'none',
+    store,
+    logger,
+  });
   const ingest = createIngest({
     queue,
-    clientStates: config.clientStates,
+    clientStates,
     logger,
     registry: metrics,
     onAnswered: observe.ingestAnswered,
@@ -169,7 +177,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     queue,
     logger,
     publicBaseUrl,
-    clientStates: config.clientStates,
+    clientStates,
   });
   const onLifecycle = createLifecycleHandler({
     store,

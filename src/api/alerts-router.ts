@@ -11,11 +11,13 @@ import { sendJsonError } from '../http/error-body';
 import type { Alert } from '../glossary';
 import type { OutboxEntry, Store } from '../store/store';
 import { sendValidationError } from './api-error';
+import { guidSchema } from '../guid';
+import { opaqueId, tenantIdField } from './input-schemas';
 
 const listQuery = z.object({
   state: z.enum(['open', 'resolved'], 'must be "open" or "resolved"').optional(),
-  tenantId: z.string().min(1).optional(),
-  userId: z.string().min(1).optional(),
+  tenantId: tenantIdField.optional(),
+  userId: guidSchema('must be the user object id (a GUID)').optional(),
   limit: z.coerce
     .number('must be a number')
     .int('must be a whole number')
@@ -23,6 +25,8 @@ const listQuery = z.object({
     .max(1000, 'must be at most 1000')
     .default(100),
 });
+
+const alertIdParam = opaqueId('an alert id');
 
 const ackBody = z.strictObject({
   by: z
@@ -79,6 +83,12 @@ export function createAlertsRouter(options: { store: Store; logger: Logger; now?
     if (!query.success) return sendValidationError(res, query.error);
     const alerts = await store.alerts.list(query.data);
     res.json({ alerts: await Promise.all(alerts.map(view)) });
+  });
+
+  router.param('id', (req, res, next, id: string) => {
+    const parsed = alertIdParam.safeParse(id);
+    if (!parsed.success) return sendValidationError(res, parsed.error);
+    next();
   });
 
   router.get('/:id', async (req, res) => {

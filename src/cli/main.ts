@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, ReportedFailure, UsageError } from './cli-error';
 import { ConfigError } from '../config';
+import { isTenantId, TENANT_ID_MESSAGE } from '../guid';
 import { processOutput, type Output } from './output';
 import { registerAllocation } from './commands/allocation';
 import { registerDemo } from './commands/demo';
@@ -47,6 +48,13 @@ export function buildProgram(output: Output): Command {
       writeErr: (s) => output.error(s.trimEnd()),
     });
   for (const register of registrations) register(program, output);
+  // Every command's --tenant is checked once, here, before the command opens anything (issue 18 item 5).
+  program.hook('preAction', (_program, action) => {
+    const tenant: unknown = action.opts().tenant;
+    if (typeof tenant === 'string' && !isTenantId(tenant.trim())) {
+      throw new UsageError(`--tenant ${JSON.stringify(tenant.slice(0, 100))} ${TENANT_ID_MESSAGE}.`);
+    }
+  });
   // Subcommands (and theirs) inherit the override so their usage errors reach runCli too.
   const override = (command: Command): void => {
     command.exitOverride();

@@ -49,6 +49,8 @@ export interface Config {
    * metrics (tenant and subscription names) off the public ingress by giving them a port exposed internally only.
    */
   metricsPort: number | null;
+  /** METRICS_TOKEN: /metrics (on PORT or METRICS_PORT) asks for this bearer token; null: /metrics is open. */
+  metricsToken: string | null;
   publicBaseUrl: string | null;
   /** Accepted clientState secrets: the first is used for new subscriptions; more than one allows rotation. */
   clientStates: string[];
