@@ -20,6 +20,7 @@ import { createStore } from './store/sql-store';
 import { createQueue } from './queue/open-queue';
 import { azureCredentialFor, createTokenProvider } from './graph/client/credential';
 import { createGraphReader } from './graph/client/graph-reader-client';
+import { recordingSkuCatalog } from './replay/stored-sku-catalog';
 import { createGraphSubscriptions } from './graph/client/graph-subscriptions-client';
 import { createIngest } from './ingest/ingest';
 import { serveEndpoints } from './http/serve-endpoints';
@@ -81,12 +82,17 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     baseUrl: config.graph.baseUrl,
     tokenProvider: createTokenProvider(config.graph.credential, config.graph.baseUrl),
   };
-  const graph = createGraphReader({
-    baseUrl: graphAccess.baseUrl,
-    tokenProvider: graphAccess.tokenProvider,
+  // Every subscribedSkus answer is also stored, so replay and timeline judge events without Graph.
+  const graph = recordingSkuCatalog(
+    createGraphReader({
+      baseUrl: graphAccess.baseUrl,
+      tokenProvider: graphAccess.tokenProvider,
+      logger,
+      observer: observe.graph,
+    }),
+    store,
     logger,
-    observer: observe.graph,
-  });
+  );
   const graphSubscriptions = createGraphSubscriptions({
     baseUrl: graphAccess.baseUrl,
     tokenProvider: graphAccess.tokenProvider,
