@@ -71,8 +71,20 @@ export function registerResourceAccounts(program: Command, output: Output): void
       const registry = await app.store.registry.list(tenantId);
       const identified = await app.store.identifications.listResourceAccounts(tenantId);
       const names = new Map<string, { upn: string | null; displayName: string | null }>();
-      for (const userId of new Set([...registry, ...identified].map((a) => a.userId)))
-        names.set(userId, named(await app.store.snapshots.get(tenantId, userId)));
+      // The stored snapshot names an account the worker has read; one only the registry knows is asked of Graph,
+      // until Graph fails once (no credential, unreachable): then the names stay empty rather than the list slow.
+      let askGraph = config.graph.credential.kind !== 'none';
+      for (const userId of new Set([...registry, ...identified].map((a) => a.userId))) {
+        let snapshot = await app.store.snapshots.get(tenantId, userId);
+        if (snapshot === null && askGraph) {
+          try {
+            snapshot = await app.graph.getUser(tenantId, userId);
+          } catch {
+            askGraph = false;
+          }
+        }
+        names.set(userId, named(snapshot));
+      }
       return { registry, identified, names, where: describeStore(config) };
     });
     const inRegistry = new Set(registry.map((r) => r.userId));
