@@ -21,6 +21,7 @@ import { createQueue } from './queue/open-queue';
 import { azureCredentialFor, createTokenProvider } from './graph/client/credential';
 import { createCredentialHealth } from './graph/client/credential-health';
 import { createGraphReader } from './graph/client/graph-reader-client';
+import { recordingSkuCatalog } from './replay/stored-sku-catalog';
 import { createGraphSubscriptions } from './graph/client/graph-subscriptions-client';
 import { createIngest } from './ingest/ingest';
 import { resolveClientStates } from './ingest/client-state-secret';
@@ -87,12 +88,17 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   const credentialHealth = createCredentialHealth();
   const tokenProvider = credentialHealth.track(graphAccess.tokenProvider);
   const graphObserver = credentialHealth.observing(observe.graph);
-  const graph = createGraphReader({
-    baseUrl: graphAccess.baseUrl,
-    tokenProvider,
+  // Every subscribedSkus answer is also stored, so replay and timeline judge events without Graph.
+  const graph = recordingSkuCatalog(
+    createGraphReader({
+      baseUrl: graphAccess.baseUrl,
+      tokenProvider,
+      logger,
+      observer: graphObserver,
+    }),
+    store,
     logger,
-    observer: graphObserver,
-  });
+  );
   const graphSubscriptions = createGraphSubscriptions({
     baseUrl: graphAccess.baseUrl,
     tokenProvider,

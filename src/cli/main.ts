@@ -18,6 +18,7 @@ import { registerDeadLetters } from './commands/dead-letters';
 import { registerAlerts } from './commands/alerts';
 import { registerResourceAccounts } from './commands/resource-accounts';
 import { registerDoctor } from './commands/doctor';
+import { cliVersion } from './version';
 
 /** Something a command registers: it adds itself (and its subcommands) to the program. */
 export type CommandRegistration = (program: Command, output: Output) => void;
@@ -41,6 +42,7 @@ export function buildProgram(output: Output): Command {
     .description(
       'Watches Teams Phone resource accounts in a Microsoft 365 tenant and alerts before callers notice.',
     )
+    .version(cliVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({

@@ -77,6 +77,8 @@ export interface Config {
   alertWebhook: { url: string; secret: string | null } | null;
   email: { smtpUrl: string; from: string; to: string[] } | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** LOG_FORMAT; null: pretty when the log's destination is a terminal, JSON lines otherwise. */
+  logFormat: 'json' | 'pretty' | null;
   /** Events older than this are purged from the event log (default 400 days). */
   eventRetentionDays: number;
   /**

@@ -75,6 +75,7 @@ export function loadConfig(env: Env = process.env): Config {
     alertWebhook,
     email,
     logLevel: vars.LOG_LEVEL,
+    logFormat: vars.LOG_FORMAT ?? null,
     eventRetentionDays: vars.EVENT_RETENTION_DAYS,
     azureMonitor:
       vars.APPLICATIONINSIGHTS_CONNECTION_STRING === undefined

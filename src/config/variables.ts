@@ -245,6 +245,11 @@ export const variables = {
     example: 'LOG_LEVEL=info',
     default: 'info',
   },
+  // No default on purpose: unset, logs are pretty on a terminal and JSON lines anywhere else (src/logger.ts).
+  LOG_FORMAT: {
+    schema: z.enum(['json', 'pretty'], 'is neither json nor pretty'),
+    example: 'LOG_FORMAT=json',
+  },
 } satisfies Record<string, VariableSpec>;
 
 export type VariableName = keyof typeof variables;
