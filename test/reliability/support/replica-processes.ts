@@ -104,11 +104,14 @@ export function startPeer<T>(fixture: string, args: string[] = []): Promise<Star
   );
 }
 
-/** `ra-watch serve` with this environment; ready once it logs "ra-watch started" (the line carries its url). */
+/**
+ * `ra-watch serve` with this environment; ready once it logs "ra-watch started" (the line carries its url), so the
+ * log level is always info.
+ */
 export function startServe(env: NodeJS.ProcessEnv): Promise<Started<{ url: string }>> {
   return startProcess(
     [join(root, 'bin', 'ra-watch.js'), 'serve'],
-    { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    { PORT: '0', HOST: '127.0.0.1', ...env, LOG_LEVEL: 'info' },
     (line) => {
       if (!line.includes('ra-watch started')) return undefined;
       const url = /"url":"(http:\/\/[^"]+)"/.exec(line)?.[1];
