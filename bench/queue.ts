@@ -137,16 +137,21 @@ async function main(): Promise<void> {
   }
 
   const base = results[0]?.perSecond ?? null;
-  const rows: BenchRow[] = results.map((r, index) => ({
-    what: `queue send+receive+complete, ${r.name}`,
-    figure: r.perSecond ?? 0,
-    unit: 'msgs/s',
-    baseline: index === 0 ? null : base,
-    ratio: index === 0 || r.perSecond === null || base === null ? null : r.perSecond / base,
-    goal: 'side by side',
-    met: null,
-    note: r.note,
-  }));
+  const rows: BenchRow[] = results.map((r, index) => {
+    const ratio = index === 0 || r.perSecond === null || base === null ? null : r.perSecond / base;
+    // Issue 21: batched leasing and settles on PostgreSQL, at least half SQLite's rate in the same run.
+    const postgres = r.name === 'embedded, PostgreSQL';
+    return {
+      what: `queue send+receive+complete, ${r.name}`,
+      figure: r.perSecond ?? 0,
+      unit: 'msgs/s',
+      baseline: index === 0 ? null : base,
+      ratio,
+      goal: postgres ? '>= 0.5 x SQLite' : 'side by side',
+      met: postgres && ratio !== null ? ratio >= 0.5 : null,
+      note: r.note,
+    };
+  });
   printRows(rows);
 }
 

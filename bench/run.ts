@@ -73,6 +73,14 @@ const BENCHES: BenchSpec[] = [
     rows: jsonRows,
     limitMinutes: { full: 10, quick: 4 },
   },
+  {
+    name: 'replicas',
+    script: 'replicas.js',
+    full: ['--json'],
+    quick: ['--json', '--users', '1000'],
+    rows: jsonRows,
+    limitMinutes: { full: 15, quick: 8 },
+  },
 ];
 
 interface BenchRun {

@@ -10,7 +10,7 @@ import type { Logger } from '../logger';
 import type { Store } from '../store/store';
 import { readTenantAllocation } from '../licensing/read-tenant-allocation';
 import { describeError } from '../errors';
-import { periodic } from '../background/periodic';
+import { perTenantJob } from '../background/per-tenant-job';
 import type { AlertSink } from './alert-sink';
 import { sendDigest } from './daily-digest';
 
@@ -26,7 +26,12 @@ export interface DigestLoopDeps {
   intervalMs?: number;
   /** The UTC hour from which today's digest may go out (default 8). */
   hourUtc?: number;
+  /** This replica's name in the per-tenant `daily-digest` leases. Default host:pid:random. */
+  holder?: string;
 }
+
+/** The loop's job name in `job_leases`: one replica looks at a tenant's digest per interval. */
+export const DIGEST_JOB = 'daily-digest';
 
 export interface DigestLoop {
   runOnce(): Promise<void>;
@@ -63,11 +68,20 @@ export function createDigestLoop(deps: DigestLoopDeps): DigestLoop {
     }
   };
 
-  const loop = periodic({
-    name: 'daily digest round',
+  // Per tenant across replicas (background/per-tenant-job.ts): the day's mark in sendDigest stops a second digest
+  // that day; the lease stops two replicas building the same digest at the same moment.
+  const loop = perTenantJob({
+    job: DIGEST_JOB,
+    store: deps.store,
     logger: deps.logger,
+    now,
     intervalMs: deps.intervalMs ?? 60 * 60 * 1000,
-    run: runOnce,
+    ...(deps.holder === undefined ? {} : { holder: deps.holder }),
+    tenants: () => deps.tenantIds,
+    run: async (tenantId) => {
+      const at = now();
+      if (at.getUTCHours() >= hourUtc) await digestFor(tenantId, at);
+    },
   });
   return { runOnce, start: loop.start, stop: loop.stop };
 }

@@ -3,11 +3,13 @@
  * 400: a year of post-incident replay and then some) are purged with their annotations. The only removal the
  * append-only log allows. Alerts and their history stay.
  */
-import { periodic } from '../background/periodic';
+import { perTenantJob } from '../background/per-tenant-job';
 import type { Logger } from '../logger';
-import type { Store } from './store';
+import { ALL_TENANTS, type Store } from './store';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The loop's job name in `job_leases`; one lease for the whole install (the purge covers every tenant). */
+export const RETENTION_JOB = 'event-retention';
 
 export interface RetentionLoop {
   runOnce(): Promise<number>;
@@ -21,6 +23,8 @@ export function createRetentionLoop(deps: {
   retentionDays: number;
   now?: () => Date;
   intervalMs?: number;
+  /** This replica's name in the `event-retention` lease. Default host:pid:random. */
+  holder?: string;
 }): RetentionLoop {
   const now = deps.now ?? (() => new Date());
 
@@ -32,10 +36,15 @@ export function createRetentionLoop(deps: {
     return purged;
   };
 
-  const loop = periodic({
-    name: 'event log retention',
+  // One replica purges per interval (background/per-tenant-job.ts), not every replica the same rows at once.
+  const loop = perTenantJob({
+    job: RETENTION_JOB,
+    store: deps.store,
     logger: deps.logger,
+    now,
     intervalMs: deps.intervalMs ?? DAY_MS,
+    ...(deps.holder === undefined ? {} : { holder: deps.holder }),
+    tenants: () => [ALL_TENANTS],
     run: runOnce,
     runAtStart: true,
   });

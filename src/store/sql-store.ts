@@ -6,6 +6,7 @@
 import { createAlertRepository } from './alert-repository';
 import type { Database } from './database';
 import { createEventLog } from './event-log';
+import { createJobLeaseRepository } from './job-lease-repository';
 import { createIdentificationRepository } from './identification-repository';
 import { createOutboxRepository } from './outbox-repository';
 import { recordObservation } from './record-observation';
@@ -28,6 +29,7 @@ export function createStore(database: Database): Store {
     identifications: createIdentificationRepository(db),
     subscriptions: createSubscriptionRepository(db),
     settings: createSettingsRepository(db),
+    jobLeases: createJobLeaseRepository(db),
     async ping() {
       await db.selectFrom('leases').select('name').limit(1).execute();
     },

@@ -204,6 +204,29 @@ export interface Store {
     tryLease(name: string, holder: string, until: IsoTime, now: IsoTime): Promise<boolean>;
   };
 
+  /** Per-tenant job leases: one replica runs a periodic job for a tenant per interval (background/per-tenant-job.ts). */
+  jobLeases: {
+    /**
+     * Takes the lease of `job` for `tenantId` until `expiresAt` when nobody holds it or its holder's lease has run out
+     * by `now` (one conditional upsert: two replicas asking at once cannot both win). True when `holder` took it.
+     */
+    tryAcquire(lease: JobLease, now: IsoTime): Promise<boolean>;
+    /** Moves the end of a lease `holder` still holds (after a run); false when another replica has taken it since. */
+    extend(lease: JobLease): Promise<boolean>;
+    list(job?: string): Promise<JobLease[]>;
+  };
+
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface JobLease {
+  job: string;
+  /** The tenant the job runs for; ALL_TENANTS for install-wide jobs (retention). */
+  tenantId: string;
+  holder: string;
+  expiresAt: IsoTime;
+}
+
+/** The tenant id of a job lease for work that is not per tenant (the event-log retention purges every tenant). */
+export const ALL_TENANTS = '*';

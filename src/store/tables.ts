@@ -126,6 +126,14 @@ export interface LeasesTable {
   until: string;
 }
 
+/** Per-tenant job leases (migration 004, background/per-tenant-job.ts). */
+export interface JobLeasesTable {
+  job: string;
+  tenant_id: string;
+  holder: string;
+  expires_at: string;
+}
+
 export interface QueueMessagesTable {
   seq: BigId;
   message_id: string;
@@ -164,6 +172,7 @@ export interface Tables {
   identifications: IdentificationsTable;
   settings: SettingsTable;
   leases: LeasesTable;
+  job_leases: JobLeasesTable;
   queue_messages: QueueMessagesTable;
   queue_dead_letters: QueueDeadLettersTable;
 }

@@ -8,7 +8,7 @@
  * the next pass asks again from the old link (duplicates coalesce; nothing is skipped). A link Graph no longer knows
  * (410 / syncStateNotFound, after about 7 days) restarts as a full sync from null.
  */
-import { periodic } from '../background/periodic';
+import { perTenantJob } from '../background/per-tenant-job';
 import { DeltaExpiredError, describeError } from '../errors';
 import type { TenantId } from '../glossary';
 import type { DeltaUser, GraphReader } from '../graph/graph-reader';
@@ -44,7 +44,12 @@ export interface DeltaReconcilerOptions {
   intervalMs?: number;
   /** Tenants to reconcile besides those that have subscriptions (the configured tenant). */
   tenantIds?: TenantId[];
+  /** This replica's name in the per-tenant `delta-reconcile` leases. Default host:pid:random. */
+  holder?: string;
 }
+
+/** The periodic pass's job name in `job_leases`: one replica reconciles a tenant per interval. */
+export const RECONCILE_JOB = 'delta-reconcile';
 
 export interface DeltaReconcilerDeps {
   store: Store;
@@ -64,7 +69,10 @@ export interface DeltaReconcilerDeps {
 export interface DeltaReconciler {
   /** A pass now (serialised per tenant; a request during a pass runs one more pass after it). */
   resync(tenantId: TenantId, reason: string): Promise<DeltaPassResult>;
-  /** One periodic round over every known tenant; errors are logged per tenant. */
+  /**
+   * One round over every known tenant now, on this replica whatever the leases say (the periodic loop takes each
+   * tenant's lease first); errors are logged per tenant.
+   */
   runOnce(): Promise<DeltaPassResult[]>;
   start(): void;
   stop(): Promise<void>;
@@ -214,11 +222,16 @@ export function createDeltaReconciler(deps: DeltaReconcilerDeps): DeltaReconcile
     return results;
   };
 
-  const loop = periodic({
-    name: 'delta reconcile round',
+  // The first pass of a tenant (no delta link) is its baseline audit (the fullSync hook): under the same lease.
+  const loop = perTenantJob({
+    job: RECONCILE_JOB,
+    store,
     logger,
+    now,
     intervalMs,
-    run: runOnce,
+    ...(deps.options?.holder === undefined ? {} : { holder: deps.options.holder }),
+    tenants,
+    run: (tenantId) => resync(tenantId, 'periodic reconcile'),
     runAtStart: true,
   });
 

@@ -1,51 +1,49 @@
 /**
- * The background loop that keeps subscriptions alive, run by exactly one replica at a time. Several replicas renewing
- * the same subscription would each PATCH it (harmless) but also each recreate a lost one (not harmless: duplicate
- * subscriptions, duplicate notifications, quota used twice). So each round first takes a compare-and-set lease in the
- * store; only the holder works, and a holder that dies is replaced once its lease runs out.
+ * The background loop that keeps subscriptions alive, once per tenant per interval across replicas. Several
+ * replicas renewing the same subscription would each PATCH it (harmless) but also each recreate a lost one (not
+ * harmless: duplicate subscriptions, duplicate notifications, quota used twice). So it is a per-tenant job
+ * (background/per-tenant-job.ts): a replica renews a tenant's subscriptions only after taking that tenant's
+ * `subscription-renewal` lease in the store; a holder that dies is replaced once its lease runs out.
  *
  * Every error is logged and the loop keeps going: a missed round is caught up by the next one.
  */
-import { periodic } from '../background/periodic';
+import { perTenantJob } from '../background/per-tenant-job';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
+
+/** The job's name in `job_leases`. */
+export const RENEWAL_JOB = 'subscription-renewal';
 
 export interface RenewalLoopDeps {
   store: Store;
   logger: Logger;
   now: () => Date;
-  leaseName: string;
   holderId: string;
   intervalMs: number;
-  leaseMs: number;
-  work: () => Promise<unknown>;
+  /** Renew what is due for one tenant. */
+  work: (tenantId: string) => Promise<unknown>;
 }
 
 export interface RenewalLoop {
   start(): void;
   /** Stops scheduling and waits for a round in progress. */
   stop(): Promise<void>;
-  /** One round now (lease, then work); true when this replica held the lease. */
-  runOnce(): Promise<boolean>;
+  /** One round now: the tenants this replica held the lease of (and so renewed). */
+  runOnce(): Promise<string[]>;
 }
 
 export function createRenewalLoop(deps: RenewalLoopDeps): RenewalLoop {
-  const runOnce = async (): Promise<boolean> => {
-    const at = deps.now();
-    const until = new Date(at.getTime() + deps.leaseMs).toISOString();
-    const held = await deps.store.settings.tryLease(deps.leaseName, deps.holderId, until, at.toISOString());
-    if (!held) return false;
-    await deps.work();
-    return true;
-  };
-
-  const loop = periodic({
-    name: 'subscription renewal round',
+  const job = perTenantJob({
+    job: RENEWAL_JOB,
+    store: deps.store,
     logger: deps.logger,
-    logFields: { lease: deps.leaseName },
+    holder: deps.holderId,
+    now: deps.now,
     intervalMs: deps.intervalMs,
-    run: runOnce,
+    // The tenants with a stored subscription: a tenant without one has nothing to renew.
+    tenants: async () => (await deps.store.subscriptions.list()).map((s) => s.tenantId),
+    run: deps.work,
     runAtStart: true, // a restarted process catches up before its first interval
   });
-  return { start: loop.start, stop: loop.stop, runOnce };
+  return { start: job.start, stop: job.stop, runOnce: async () => [...(await job.runOnce()).keys()] };
 }

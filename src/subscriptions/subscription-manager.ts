@@ -6,8 +6,6 @@
  *
  * The store keeps which configured secret a subscription uses (`CLIENT_STATE#1`), never the secret itself.
  */
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import { describeError, PermanentError, RetryLaterError } from '../errors';
 import type { IsoTime, TenantId } from '../glossary';
 import type { GraphSubscriptionInfo, GraphSubscriptions } from '../graph/graph-subscriptions';
@@ -16,6 +14,7 @@ import type { Queue } from '../queue/queue';
 import { orderingKeyFor } from '../queue/work-item';
 import type { Store, StoredSubscription } from '../store/store';
 import { notificationUrlsFor } from './notification-urls';
+import { replicaHolderId } from '../background/per-tenant-job';
 import { createRenewalLoop } from './renewal-loop';
 import { DEFAULT_RETRY, retryOnRetryLater, type RetryLaterOptions } from './retry-later';
 
@@ -26,7 +25,6 @@ export const MAX_LIFETIME_MINUTES = 41_760;
  * time in flight and Graph's clock need not agree to the second. An hour costs nothing at a 29-day lifetime.
  */
 export const DEFAULT_LIFETIME_MINUTES = MAX_LIFETIME_MINUTES - 60;
-export const RENEWAL_LEASE_NAME = 'subscription-renewal';
 /** Users and groups accept only these (`created` is a 400). */
 export const SUBSCRIPTION_CHANGE_TYPE = 'updated,deleted';
 /**
@@ -45,10 +43,8 @@ export interface SubscriptionManagerOptions {
   lifetimeMinutes?: number;
   /** How often the background loop looks for subscriptions due. Default 15 minutes. */
   renewIntervalMs?: number;
-  /** This replica's name in the renewal lease. Default host:pid:random. */
+  /** This replica's name in the per-tenant renewal leases (held for one interval). Default host:pid:random. */
   holderId?: string;
-  /** How long one successful lease lasts; another replica takes over after it. Default 3 × renewIntervalMs. */
-  leaseMs?: number;
   retry?: RetryLaterOptions;
 }
 
@@ -85,7 +81,8 @@ export interface SubscriptionManager {
   /** Replace a subscription Graph no longer has (removed, lapsed, 404) and queue a resync for the gap. */
   recreate(id: string, reason: string): Promise<StoredSubscription>;
   delete(id: string): Promise<boolean>;
-  renewDue(): Promise<RenewDueResult>;
+  /** Renew what is due (of one tenant, or of all). */
+  renewDue(tenantId?: TenantId): Promise<RenewDueResult>;
   /** When a subscription is due for renewal. */
   dueAt(subscription: StoredSubscription): Date;
   start(): void;
@@ -230,10 +227,10 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
     return new Date(start + renewAtFraction * Math.max(0, end - start));
   };
 
-  const renewDue: SubscriptionManager['renewDue'] = async () => {
+  const renewDue: SubscriptionManager['renewDue'] = async (tenantId) => {
     const result: RenewDueResult = { checked: 0, renewed: [], recreated: [], failed: [] };
     const current = now();
-    for (const subscription of await store.subscriptions.list()) {
+    for (const subscription of await store.subscriptions.list(tenantId)) {
       result.checked++;
       const lapsed = Date.parse(subscription.expiresAt) <= current.getTime();
       if (subscription.status === 'active' && !lapsed && dueAt(subscription).getTime() > current.getTime())
@@ -260,10 +257,8 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
     store,
     logger,
     now,
-    leaseName: RENEWAL_LEASE_NAME,
-    holderId: options.holderId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    holderId: options.holderId ?? replicaHolderId(),
     intervalMs: renewIntervalMs,
-    leaseMs: options.leaseMs ?? 3 * renewIntervalMs,
     work: renewDue,
   });
 

@@ -18,19 +18,26 @@ describe.each(ENGINES)('one renewer among replicas sharing one %s store', (engin
     await h.close();
   });
 
-  it('hands the lease to another replica only once the holder stops renewing it', async () => {
+  it("hands a tenant's renewal to another replica only once the holder's lease has expired", async () => {
     let clock = new Date('2026-11-27T09:00:00.000Z');
     const work = { a: 0, b: 0 };
+    // A stored subscription makes its tenant one the renewal job covers.
+    await createSubscriptionManager({
+      store: h.store,
+      graph: h.subscriptions,
+      queue: h.queue,
+      logger: silentLogger(),
+      publicBaseUrl: h.endpoint.baseUrl,
+      clientStates: ['client-state-secret-0123456789abcdef'],
+    }).create({ tenantId: WATCH_TENANT, resource: 'users' });
     // Each replica opens its own store on the same database, as separate processes would.
     const replica = (name: 'a' | 'b') =>
       createRenewalLoop({
         store: createStore(h.database.database),
         logger: silentLogger(),
         now: () => clock,
-        leaseName: 'subscription-renewal',
         holderId: `replica-${name}`,
         intervalMs: MINUTE,
-        leaseMs: 3 * MINUTE,
         work: () => {
           work[name]++;
           return Promise.resolve();
@@ -39,16 +46,16 @@ describe.each(ENGINES)('one renewer among replicas sharing one %s store', (engin
     const a = replica('a');
     const b = replica('b');
 
-    expect(await a.runOnce()).toBe(true);
-    expect(await b.runOnce()).toBe(false);
+    expect(await a.runOnce()).toEqual([WATCH_TENANT]);
+    expect(await b.runOnce()).toEqual([]);
     clock = new Date(clock.getTime() + MINUTE);
-    expect(await a.runOnce()).toBe(true); // the holder extends its own lease
-    expect(await b.runOnce()).toBe(false);
+    expect(await a.runOnce()).toEqual([WATCH_TENANT]); // the holder's next round, one interval on
+    expect(await b.runOnce()).toEqual([]);
 
-    // A dies: no renewal for longer than the lease.
-    clock = new Date(clock.getTime() + 3 * MINUTE + 1);
-    expect(await b.runOnce()).toBe(true);
-    expect(await a.runOnce()).toBe(false);
+    // A dies: its lease runs out one interval after its last run, and B takes the tenant over.
+    clock = new Date(clock.getTime() + MINUTE);
+    expect(await b.runOnce()).toEqual([WATCH_TENANT]);
+    expect(await a.runOnce()).toEqual([]);
     expect(work).toEqual({ a: 2, b: 1 });
   });
 
@@ -76,8 +83,8 @@ describe.each(ENGINES)('one renewer among replicas sharing one %s store', (engin
         now: () => clock,
         options: {
           lifetimeMinutes: 60,
-          renewIntervalMs: 20,
-          leaseMs: 60 * MINUTE,
+          // Long enough that the first round's lease outlasts the test: each subscription renewed once.
+          renewIntervalMs: 60 * MINUTE,
           holderId: `replica-${name}`,
         },
       });
@@ -111,14 +118,20 @@ describe('the renewal loop', () => {
     const errors: string[] = [];
     const logger = { ...silentLogger(), error: (_obj: object, msg?: string) => errors.push(msg ?? '') };
     let rounds = 0;
+    await createSubscriptionManager({
+      store: h.store,
+      graph: h.subscriptions,
+      queue: h.queue,
+      logger: silentLogger(),
+      publicBaseUrl: h.endpoint.baseUrl,
+      clientStates: ['client-state-secret-0123456789abcdef'],
+    }).create({ tenantId: WATCH_TENANT, resource: 'users' });
     const loop = createRenewalLoop({
       store: h.store,
       logger,
       now: () => new Date(),
-      leaseName: 'subscription-renewal',
       holderId: 'only-replica',
       intervalMs: 10,
-      leaseMs: MINUTE,
       work: () => {
         rounds++;
         return rounds === 1 ? Promise.reject(new Error('Graph is down')) : Promise.resolve();
@@ -129,6 +142,6 @@ describe('the renewal loop', () => {
     while (rounds < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await loop.stop();
     expect(rounds).toBeGreaterThanOrEqual(3);
-    expect(errors).toEqual([expect.stringMatching(/renewal round failed/)]);
+    expect(errors).toEqual([expect.stringMatching(/subscription-renewal failed/)]);
   });
 });

@@ -18,7 +18,7 @@ import { listDeadLetters, retryDeadLetter } from './dead-letters';
 import { leaseMessages } from './receive';
 import { sendMessages } from './send';
 import { startSendThread, type SendThread } from './sqlite-send-thread';
-import { abandonMessage, completeMessage, deadLetterMessage, renewMessageLease } from './settle';
+import { abandonMessage, deadLetterMessage, renewMessageLease } from './settle';
 import { createSettleBatcher } from './settle-batcher';
 import { readStats } from './stats';
 import { createWakeSignal } from './wake-signal';
@@ -113,7 +113,7 @@ export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOp
       }
     },
 
-    complete: (message) => track(() => settles.run((trx) => completeMessage(trx, message, Date.now()))),
+    complete: (message) => track(() => settles.complete(message)),
 
     abandon: (message, abandonOptions) =>
       track(async () => {

@@ -26,8 +26,11 @@ export async function lockKeys(trx: Kysely<Tables>, keys: Iterable<string>): Pro
     ORDER BY keys.k`.execute(trx);
 }
 
-export async function tryLockKey(trx: Kysely<Tables>, key: string): Promise<boolean> {
-  const result = await sql<{ locked: boolean }>`
-    SELECT pg_try_advisory_xact_lock(${QUEUE_LOCK_SPACE}, hashtext(${key})) AS locked`.execute(trx);
-  return result.rows[0]?.locked === true;
+/** Try-locks every key in one statement; returns the keys now locked by this transaction (busy ones are skipped). */
+export async function tryLockKeys(trx: Kysely<Tables>, keys: readonly string[]): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const result = await sql<{ k: string; locked: boolean }>`
+    SELECT keys.k, pg_try_advisory_xact_lock(${QUEUE_LOCK_SPACE}, hashtext(keys.k)) AS locked
+    FROM unnest(${[...keys]}::text[]) AS keys(k)`.execute(trx);
+  return result.rows.filter((row) => row.locked).map((row) => row.k);
 }

@@ -15,9 +15,8 @@ import type { Tables } from '../../store/tables';
 import { exceedsMaxDeliveries, MAX_DELIVERIES_EXCEEDED } from '../max-deliveries';
 import type { LeasedMessage } from '../queue';
 import { moveToDeadLetters } from './dead-letters';
-import { tryLockKey } from './key-lock';
+import { leasePostgresRound } from './postgres-lease';
 import { toLeasedMessage, type MessageRow } from './stored-message';
-import { leased, notLeased } from './message-state';
 
 export interface LeaseRequest {
   maxMessages: number;
@@ -37,24 +36,20 @@ export async function leaseMessages(
   for (let round = 0; round < 4 && leasedMessages.length < request.maxMessages; round += 1) {
     const wanted = request.maxMessages - leasedMessages.length;
     const candidates = await findHeads(trx, request.now, wanted + skippedKeys.size + 4);
+    if (database.engine === 'postgres') {
+      // Batched: a few statements per round whatever the batch size (postgres-lease.ts).
+      const fresh = candidates.filter((c) => !skippedKeys.has(c.ordering_key));
+      const result = await leasePostgresRound(trx, fresh, wanted, request);
+      leasedMessages.push(...result.leased);
+      for (const key of result.seenKeys) skippedKeys.add(key);
+      if (!result.progressed) break;
+      continue;
+    }
+    // SQLite: BEGIN IMMEDIATE already serialises every writer, and each statement is a call in this process.
     let progressed = false;
-    for (const candidate of candidates) {
+    for (const head of candidates) {
       if (leasedMessages.length >= request.maxMessages) break;
-      if (skippedKeys.has(candidate.ordering_key)) continue;
-      let head: MessageRow | undefined = candidate;
-      if (database.engine === 'postgres') {
-        // Another receiver may be leasing this key right now: skip it rather than wait, and re-read the key's
-        // state under the lock (the candidate list came from before the lock).
-        if (!(await tryLockKey(trx, candidate.ordering_key))) {
-          skippedKeys.add(candidate.ordering_key);
-          continue;
-        }
-        head = await findHeadOfKey(trx, candidate.ordering_key, request.now);
-        if (head === undefined) {
-          skippedKeys.add(candidate.ordering_key);
-          continue;
-        }
-      }
+      if (skippedKeys.has(head.ordering_key)) continue;
       progressed = true;
       if (exceedsMaxDeliveries(head.delivery_count + 1, request.maxDeliveries)) {
         await moveToDeadLetters(trx, head, {
@@ -119,25 +114,4 @@ async function findHeads(trx: Kysely<Tables>, now: number, limit: number): Promi
     .orderBy('m.seq')
     .limit(limit)
     .execute();
-}
-
-/** The key's head now, or undefined when the key has a message in flight or nothing visible. */
-async function findHeadOfKey(trx: Kysely<Tables>, key: string, now: number): Promise<MessageRow | undefined> {
-  const inFlight = await trx
-    .selectFrom('queue_messages')
-    .select('seq')
-    .where('ordering_key', '=', key)
-    .where(leased(now))
-    .limit(1)
-    .executeTakeFirst();
-  if (inFlight !== undefined) return undefined;
-  return trx
-    .selectFrom('queue_messages')
-    .selectAll()
-    .where('ordering_key', '=', key)
-    .where('visible_at', '<=', now)
-    .where(notLeased(now))
-    .orderBy('seq')
-    .limit(1)
-    .executeTakeFirst();
 }

@@ -1,5 +1,5 @@
 /**
- * Settling a leased message: complete, abandon, dead-letter, renew. Each works only while the caller's lease is
+ * Settling a leased message: abandon, dead-letter, renew (complete is batched in settle-batcher.ts). Each works only while the caller's lease is
  * current (token matches and has not expired); otherwise the message may already be with another consumer, and
  * the caller gets `LeaseLostError` instead of settling someone else's delivery.
  */
@@ -8,19 +8,6 @@ import type { Tables } from '../../store/tables';
 import { LeaseLostError, type LeasedMessage } from '../queue';
 import { moveToDeadLetters } from './dead-letters';
 import { leased } from './message-state';
-
-export async function completeMessage(
-  db: Kysely<Tables>,
-  message: LeasedMessage,
-  now: number,
-): Promise<void> {
-  const result = await db
-    .deleteFrom('queue_messages')
-    .where('lease_token', '=', message.leaseToken)
-    .where(leased(now))
-    .executeTakeFirst();
-  if (result.numDeletedRows === 0n) throw new LeaseLostError(message.messageId);
-}
 
 export async function abandonMessage(
   db: Kysely<Tables>,

@@ -93,40 +93,57 @@ async function leaseOne(
   };
 }
 
+/**
+ * Sessions accepted side by side: each accept is an AMQP attach round trip (and a wait on Service Bus when none
+ * is free), so a batch of 20 taken one session after another cost 20 round trips end to end (issue 21: the replica
+ * suite's Service Bus burst did not drain in 150 s). A few lanes each accept and take one message.
+ */
+const ACCEPT_LANES = 8;
+
 export async function leaseSessions(
   context: LeaseContext,
   request: ReceiveOptions,
 ): Promise<LeasedMessage[]> {
   const deadline = Date.now() + (request.waitMs ?? 0);
   const leased: LeasedMessage[] = [];
-  while (leased.length < request.maxMessages && !context.isClosed()) {
-    const remaining = deadline - Date.now();
-    const receiver = await acceptNextSession(context, Math.max(remaining, context.minAcceptWaitMs));
-    if (receiver === null) {
-      // Nothing free: return what we have, or wait for something until the deadline.
-      if (leased.length > 0 || Date.now() >= deadline) break;
-      await sleep(Math.min(context.pollIntervalMs, Math.max(0, deadline - Date.now())));
-      continue;
-    }
-    if (context.isClosed()) {
-      // Accepted while the queue closed (perhaps a session close() had just given back): give it back untouched.
-      await receiver.close().catch(() => undefined);
-      break;
-    }
-    try {
-      const message = await leaseOne(context, receiver, request.leaseMs);
-      if (message !== null) leased.push(message);
-    } catch (error) {
-      await receiver.close().catch(() => undefined);
-      if (leased.length > 0) {
-        context.logger.warn(
-          { err: error },
-          'receiving from an accepted session failed; returning the messages already leased',
-        );
-        break;
+  let slots = request.maxMessages;
+  let failure: { error: unknown } | null = null;
+  const lane = async (): Promise<void> => {
+    while (slots > 0 && failure === null && !context.isClosed()) {
+      slots -= 1;
+      const remaining = deadline - Date.now();
+      const receiver = await acceptNextSession(context, Math.max(remaining, context.minAcceptWaitMs));
+      if (receiver === null) {
+        slots += 1;
+        // Nothing free: return what we have, or wait for something until the deadline.
+        if (leased.length > 0 || Date.now() >= deadline) return;
+        await sleep(Math.min(context.pollIntervalMs, Math.max(0, deadline - Date.now())));
+        continue;
       }
-      throw error;
+      if (context.isClosed()) {
+        // Accepted while the queue closed (perhaps a session close() had just given back): give it back untouched.
+        await receiver.close().catch(() => undefined);
+        return;
+      }
+      try {
+        const message = await leaseOne(context, receiver, request.leaseMs);
+        if (message !== null) leased.push(message);
+        else slots += 1; // that session had nothing ready: another may
+      } catch (error) {
+        await receiver.close().catch(() => undefined);
+        failure ??= { error };
+        return;
+      }
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(ACCEPT_LANES, request.maxMessages) }, lane));
+  const failed = failure as { error: unknown } | null;
+  if (failed !== null) {
+    if (leased.length === 0) throw failed.error;
+    context.logger.warn(
+      { err: failed.error },
+      'receiving from an accepted session failed; returning the messages already leased',
+    );
   }
   if (context.isClosed() && leased.length > 0) {
     // close() released the leases it saw; these were taken while it ran, and a closed queue cannot settle them.
