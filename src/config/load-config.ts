@@ -75,6 +75,8 @@ export function loadConfig(env: Env = process.env): Config {
     email,
     logLevel: vars.LOG_LEVEL,
     eventRetentionDays: vars.EVENT_RETENTION_DAYS,
+    swapAuditScheduleMs: Object.freeze([...vars.SWAP_AUDIT_SCHEDULE]),
+    groupLicenseRecheckMs: Object.freeze([...vars.GROUP_LICENSE_RECHECK_SCHEDULE]),
     azureMonitor:
       vars.APPLICATIONINSIGHTS_CONNECTION_STRING === undefined
         ? null
