@@ -1,5 +1,5 @@
 /**
- * A schedule written as a comma list of durations (`35s,1m,90s,2m`, units `ms`, `s`, `m`, `h`), read as milliseconds.
+ * A schedule written as a comma list of durations (`30s,1m,90s,2m`, units `ms`, `s`, `m`, `h`), read as milliseconds.
  * SWAP_AUDIT_SCHEDULE and GROUP_LICENSE_RECHECK_SCHEDULE are such lists: the times after a change at which to look
  * again. A schedule must rise strictly (each look later than the one before), so a typo cannot turn two looks into
  * one or run the schedule backwards.

@@ -210,12 +210,13 @@ export const variables = {
     default: '400',
   },
   // When the swap follow-up reads the directory audit log, counted from the read that saw Standard go. Entra's audit
-  // records are p95 2 min, p99 5 min late (reports FAQ): every 15-30 s while most arrive, then backing off to the
+  // records are p95 2 min, p99 5 min late (reports FAQ): every 30 s until 5 min, then backing off to the
   // stragglers; the reads stop as soon as the records explain the change.
   SWAP_AUDIT_SCHEDULE: {
     schema: durationListSchema(24 * 3_600_000),
-    example: 'SWAP_AUDIT_SCHEDULE=35s,1m,90s,2m,150s,3m,4m,5m,7m,10m,15m,20m,30m,40m,50m',
-    default: '35s,1m,90s,2m,150s,3m,4m,5m,7m,10m,15m,20m,30m,40m,50m',
+    example:
+      'SWAP_AUDIT_SCHEDULE=30s,1m,90s,2m,150s,3m,210s,4m,270s,5m,6m,7m,8m,10m,12m,15m,20m,25m,30m,40m,50m',
+    default: '30s,1m,90s,2m,150s,3m,210s,4m,270s,5m,6m,7m,8m,10m,12m,15m,20m,25m,30m,40m,50m',
   },
   // Group-based licensing is applied in the background after the membership change: the named members are read
   // again at these times after the group notification, besides at once.

@@ -50,7 +50,7 @@ export interface WorkerOptions {
   gatherMs?: number;
   /**
    * When the swap follow-up reads the directory audit log, in ms after the read that saw the change, rising; the
-   * last entry is the last read (default SWAP_AUDIT_SCHEDULE's, 35 s up to 50 min). Records arrive p95 2 min, p99
+   * last entry is the last read (default SWAP_AUDIT_SCHEDULE's, 30 s up to 50 min). Records arrive p95 2 min, p99
    * 5 min late, so the reads are close together early and back off; they stop once the records explain the change.
    */
   swapAuditScheduleMs?: readonly number[];
