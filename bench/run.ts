@@ -3,7 +3,7 @@
  * side by side), then one table: what, figure, baseline measured in the same run, ratio, goal, met. The table goes
  * to stdout (`--json`: one JSON document instead) and to bench/RESULTS.md with the machine and the date.
  *
- *   npm run bench [-- --quick] [-- --json] [-- --only e2e,audit]
+ *   npm run bench [-- --quick] [-- --json] [-- --only e2e,audit,swap]
  *
  * `--quick` runs each with small counts (a few minutes in all on a loaded two-core machine instead of the better
  * part of an hour); RESULTS.md says which was run. Every load is bounded: counts and durations are fixed by the
@@ -64,6 +64,15 @@ const BENCHES: BenchSpec[] = [
     quick: ['--events', '100000'],
     rows: replayRows,
     limitMinutes: { full: 20, quick: 4 },
+  },
+  {
+    name: 'swap',
+    script: 'swap.js',
+    // Simulated time: a burst of 200 swaps against Graph's audit latency runs in well under a minute either way.
+    full: ['--json'],
+    quick: ['--json'],
+    rows: jsonRows,
+    limitMinutes: { full: 5, quick: 5 },
   },
   {
     name: 'queue',

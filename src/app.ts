@@ -204,7 +204,11 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
         await onLifecycle(item);
       },
     },
-    options.worker,
+    {
+      swapAuditScheduleMs: config.swapAuditScheduleMs,
+      groupLicenseRecheckMs: config.groupLicenseRecheckMs,
+      ...options.worker,
+    },
   );
 
   api.use(

@@ -81,6 +81,10 @@ export interface Config {
   logFormat: 'json' | 'pretty' | null;
   /** Events older than this are purged from the event log (default 400 days). */
   eventRetentionDays: number;
+  /** SWAP_AUDIT_SCHEDULE: when the swap follow-up reads the audit log, ms after the change was seen (rising). */
+  swapAuditScheduleMs: readonly number[];
+  /** GROUP_LICENSE_RECHECK_SCHEDULE: when a group's named members are read again, ms after the notification. */
+  groupLicenseRecheckMs: readonly number[];
   /**
    * APPLICATIONINSIGHTS_CONNECTION_STRING: also export the metrics to Azure Monitor; null: /metrics only. Under a
    * `connectionString` key, which the logger redacts wherever it appears.

@@ -77,6 +77,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: vars.LOG_LEVEL,
     logFormat: vars.LOG_FORMAT ?? null,
     eventRetentionDays: vars.EVENT_RETENTION_DAYS,
+    swapAuditScheduleMs: Object.freeze([...vars.SWAP_AUDIT_SCHEDULE]),
+    groupLicenseRecheckMs: Object.freeze([...vars.GROUP_LICENSE_RECHECK_SCHEDULE]),
     azureMonitor:
       vars.APPLICATIONINSIGHTS_CONNECTION_STRING === undefined
         ? null

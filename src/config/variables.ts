@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { guidSchema, isGuid } from '../guid';
 import { isSecureOrLoopbackUrl } from '../http/loopback-host';
+import { durationListSchema } from './duration-list';
 
 export interface VariableSpec {
   schema: z.ZodType;
@@ -224,6 +225,22 @@ export const variables = {
     schema: z.coerce.number().int('is not a whole number').min(1, 'is below 1').max(36500, 'is above 36500'),
     example: 'EVENT_RETENTION_DAYS=400',
     default: '400',
+  },
+  // When the swap follow-up reads the directory audit log, counted from the read that saw Standard go. Entra's audit
+  // records are p95 2 min, p99 5 min late (reports FAQ): every 30 s until 5 min, then backing off to the
+  // stragglers; the reads stop as soon as the records explain the change.
+  SWAP_AUDIT_SCHEDULE: {
+    schema: durationListSchema(24 * 3_600_000),
+    example:
+      'SWAP_AUDIT_SCHEDULE=30s,1m,90s,2m,150s,3m,210s,4m,270s,5m,6m,7m,8m,10m,12m,15m,20m,25m,30m,40m,50m',
+    default: '30s,1m,90s,2m,150s,3m,210s,4m,270s,5m,6m,7m,8m,10m,12m,15m,20m,25m,30m,40m,50m',
+  },
+  // Group-based licensing is applied in the background after the membership change: the named members are read
+  // again at these times after the group notification, besides at once.
+  GROUP_LICENSE_RECHECK_SCHEDULE: {
+    schema: durationListSchema(24 * 3_600_000),
+    example: 'GROUP_LICENSE_RECHECK_SCHEDULE=1m,5m,15m',
+    default: '1m,5m,15m',
   },
   // Azure Monitor's standard name. It identifies the Application Insights resource to write to: kept out of logs.
   APPLICATIONINSIGHTS_CONNECTION_STRING: {

@@ -76,7 +76,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       tenantIds: demoGraph.tenantIds,
       publicBaseUrlFallback: 'local-url',
       // Audit records appear after ~0.8 s here (minutes in a real tenant), so the swap follow-up can look sooner.
-      worker: { pollMs: 25, followUpDelayMs: 1_500, followUpAttempts: 6, tenantDebounceMs: 200 },
+      worker: {
+        pollMs: 25,
+        swapAuditScheduleMs: [1_500, 3_000, 5_000, 8_000, 12_000, 20_000],
+        tenantDebounceMs: 200,
+      },
       dispatcher: { pollMs: 100 },
       reconcileIntervalMs: 60 * 60 * 1000,
     });

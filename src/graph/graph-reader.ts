@@ -29,6 +29,13 @@ export interface DeltaPage {
   deltaLink: string | null;
 }
 
+/** One account and window of the directory audit log. */
+export interface LicenseActivityQuery {
+  userId: UserId;
+  from: IsoTime;
+  to: IsoTime;
+}
+
 export interface GraphReader {
   getUser(tenantId: TenantId, userId: UserId): Promise<UserSnapshot>;
   /** Many users at once: JSON `$batch`, 20 per request; throttled items retried after their own Retry-After. */
@@ -44,6 +51,15 @@ export interface GraphReader {
     from: IsoTime,
     to: IsoTime,
   ): Promise<LicenseActivity[]>;
+  /**
+   * Several of those queries for one tenant at once (JSON `$batch`, 20 per request): each slot holds the activities
+   * of the query in the same position, or the error that stopped that query alone. Optional: without it, the
+   * worker asks `getLicenseActivities` once per query.
+   */
+  getLicenseActivitiesBatch?(
+    tenantId: TenantId,
+    queries: readonly LicenseActivityQuery[],
+  ): Promise<Array<LicenseActivity[] | Error>>;
   /** One page of users delta: start with null (a full sync), then follow `nextLink`, then keep `deltaLink`.
    *  A link Graph no longer knows (410 / syncStateNotFound / resyncRequired) throws `DeltaExpiredError`. */
   getUsersDeltaPage(tenantId: TenantId, link: string | null): Promise<DeltaPage>;

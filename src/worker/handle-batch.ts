@@ -10,7 +10,7 @@ import { parseWorkItem } from '../queue/work-item';
 import { keepLeases, type LeaseKeeper } from './lease-keeper';
 import { processGroupChanged } from './process-group-changed';
 import { processLifecycle } from './process-lifecycle';
-import { processSwapFollowUp } from './process-swap-follow-up';
+import { swapFollowUpJobs, type LeasedSwapFollowUp } from './swap-follow-up-jobs';
 import { catalogCache, userChangeJobs, type Job, type LeasedUserChange } from './read-changed-users';
 import { completeMessage, settleFailure } from './settle-message';
 import type { WorkerContext } from './worker-context';
@@ -35,6 +35,7 @@ function jobsFor(
 ): { jobs: Job[]; notifiedBy: string[] } {
   const jobs: Job[] = [];
   const userChanges: LeasedUserChange[] = [];
+  const swapFollowUps: LeasedSwapFollowUp[] = [];
   for (const message of messages) {
     const parsed = parseWorkItem(message.body);
     if (!parsed.ok) {
@@ -48,7 +49,7 @@ function jobsFor(
         userChanges.push({ message, item });
         break;
       case 'swap-follow-up':
-        jobs.push({ message, run: () => processSwapFollowUp(ctx, item) });
+        swapFollowUps.push({ message, item });
         break;
       case 'group-changed':
         jobs.push({ message, run: () => processGroupChanged(ctx, item, message) });
@@ -61,7 +62,14 @@ function jobsFor(
   const notifiedBy = userChanges.flatMap(({ item }) =>
     item.source === 'notification' && item.subscriptionId !== null ? [item.subscriptionId] : [],
   );
-  return { jobs: [...userChangeJobs(ctx, userChanges, catalogCache(ctx)), ...jobs], notifiedBy };
+  return {
+    jobs: [
+      ...userChangeJobs(ctx, userChanges, catalogCache(ctx)),
+      ...swapFollowUpJobs(ctx, swapFollowUps),
+      ...jobs,
+    ],
+    notifiedBy,
+  };
 }
 
 async function runAndSettle(ctx: WorkerContext, keeper: LeaseKeeper, job: Job): Promise<void> {

@@ -3,7 +3,7 @@
  * account-state rules, decide the swap, and record it all in one transaction (`recordObservation`).
  *
  * The swap is evaluated once per change. When only the audit log can tell one operation from two
- * (`swapNeedsAuditCheck`), the delayed follow-up is sent FIRST and the observation recorded after: a crash between
+ * (`swapNeedsAuditCheck`), the scheduled follow-up is sent FIRST and the observation recorded after: a crash between
  * the two leaves a follow-up that finds no event yet (it tolerates that) and a message that is redelivered and
  * records the change again, whereas the other order could record the change and lose the check for good.
  */
@@ -42,7 +42,14 @@ export async function observeUser(
   if (resourceAccount !== null && before !== null && holdingsChanged) {
     const swap = { resourceAccount, before, after: snapshot, catalog };
     if (swapNeedsAuditCheck(swap)) {
-      await scheduleSwapFollowUp(ctx, firstSwapFollowUp(ctx, before, snapshot));
+      // Standard only, then neither: the snapshots prove a remove-first swap by themselves. Alert now; the audit log
+      // (minutes late) completes that same alert with the operations. Otherwise only the audit log can decide.
+      const proven = evaluateSwap({ ...swap, activities: [] });
+      findings.push(...proven);
+      await scheduleSwapFollowUp(
+        ctx,
+        firstSwapFollowUp(ctx, before, snapshot, proven.length > 0 ? 'complete-evidence' : 'decide'),
+      );
       followUpScheduled = true;
     } else {
       findings.push(...evaluateSwap({ ...swap, activities: [] }));

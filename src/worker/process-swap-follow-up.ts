@@ -1,15 +1,21 @@
 /**
- * The delayed swap check: read the directory audit log for the account and window, and decide whether Teams Phone
+ * The scheduled swap check: read the directory audit log for the account and window, and decide whether Teams Phone
  * Standard left and the Resource Account license arrived in one operation (fine) or two (an incident).
  *
- * Audit records arrive minutes late and some never do. While the records that explain the change are missing and
- * attempts remain, the check is scheduled again, later; on the last attempt it decides with what it has: the
- * snapshots alone prove a remove-first swap that left the account with neither license, and the evidence says that
- * the audit log was incomplete.
+ * Audit records arrive late (p95 2 min, p99 5 min) and some never do. The reads follow the schedule
+ * (`swapAuditScheduleMs`): while the records that explain the change are missing and reads remain, the check is
+ * scheduled again; as soon as they are there it decides, and no further read is made. On the last read it decides
+ * with what it has, and the evidence says that the audit log was incomplete.
+ *
+ * Two purposes. `decide`: only the audit log can tell (Standard gone, the RA license there). `complete-evidence`: the
+ * alert is already open (the snapshots proved a remove-first swap, or the RA license just completed one), and the
+ * audit log only adds the operations to it: the same alert is updated, never a second one opened
+ * (swap-alert-adoption.ts).
  *
  * The finding is event-shaped: recorded with an empty rule scope, so no later clean read ever "resolves" it.
  */
-import type { Finding, LicenseActivity, LicenseChange } from '../glossary';
+import type { Finding, LicenseActivity, LicenseChange, ResourceAccount } from '../glossary';
+import type { LicenseActivityQuery } from '../graph/graph-reader';
 import { MCOEV_PLAN_ID, MCOEV_VIRTUALUSER_PLAN_ID } from '../licensing/catalog-data';
 import { createLicenseCatalog, type LicenseCatalog } from '../licensing/license-catalog';
 import { normaliseGuid } from '../licensing/plan-match';
@@ -17,57 +23,87 @@ import type { SwapFollowUp } from '../queue/work-item';
 import { evaluateSwap } from '../rules/evaluate';
 import type { StoredEvent } from '../store/store';
 import { knownResourceAccount } from '../identification/resolve-identification';
-import { scheduleSwapFollowUp } from './swap-follow-up-message';
+import { adoptSnapshotProvenAlerts } from './swap-alert-adoption';
+import { hasLaterSwapRead, scheduleSwapFollowUp } from './swap-follow-up-message';
 import type { WorkerContext } from './worker-context';
 
 /** Graph's activityDateTime and our clock disagree a little; the window's end is widened by this much. */
 const CLOCK_SKEW_MS = 2 * 60_000;
 const EVENT_PAGE = 200;
 
-export async function processSwapFollowUp(ctx: WorkerContext, item: SwapFollowUp): Promise<void> {
-  const { tenantId, userId } = item;
-  const where = { tenantId, userId, attempt: item.attempt };
+/** What a follow-up needs before its audit read: the change, the account, the catalog and the query. */
+export interface PreparedSwapFollowUp {
+  event: StoredEvent;
+  resourceAccount: ResourceAccount;
+  catalog: LicenseCatalog;
+  query: LicenseActivityQuery;
+}
+
+/** Null when there is nothing to check (logged). */
+export async function prepareSwapFollowUp(
+  ctx: WorkerContext,
+  item: SwapFollowUp,
+): Promise<PreparedSwapFollowUp | null> {
+  const where = { tenantId: item.tenantId, userId: item.userId, attempt: item.attempt };
   const event = await findChangeEvent(ctx, item);
   if (event === null) {
     // Sent before its change was recorded, and the recording never happened (a crash): the redelivered change is
     // read again, recorded with a newer snapshot, and schedules its own check.
     ctx.logger.info(where, 'swap follow-up: no recorded change for this window; nothing to check');
-    return;
+    return null;
   }
-  const { before, after } = event.change;
-  const resourceAccount = await knownResourceAccount(ctx, after);
+  const resourceAccount = await knownResourceAccount(ctx, event.change.after);
   if (resourceAccount === null) {
     ctx.logger.info(
       where,
       'swap follow-up: the account is no longer known as a resource account; nothing to check',
     );
-    return;
+    return null;
   }
+  // Where a cloud offers no directory audit log (issue 17 item 9), this is the place to decide from the snapshots
+  // alone: skip the query and call decideSwapFollowUp with no activities on the last read.
+  const catalog = createLicenseCatalog(await ctx.graph.getSubscribedSkus(item.tenantId));
+  const to = new Date(Date.parse(item.windowEnd) + CLOCK_SKEW_MS).toISOString();
+  return { event, resourceAccount, catalog, query: { userId: item.userId, from: item.windowStart, to } };
+}
 
-  const catalog = createLicenseCatalog(await ctx.graph.getSubscribedSkus(tenantId));
-  const windowEnd = new Date(Date.parse(item.windowEnd) + CLOCK_SKEW_MS).toISOString();
-  const activities = await ctx.graph.getLicenseActivities(tenantId, userId, item.windowStart, windowEnd);
+/** Decide with the activities read, or schedule the next read while the records are not all there. */
+export async function decideSwapFollowUp(
+  ctx: WorkerContext,
+  item: SwapFollowUp,
+  { event, resourceAccount, catalog }: PreparedSwapFollowUp,
+  activities: readonly LicenseActivity[],
+): Promise<void> {
+  const { tenantId, userId } = item;
+  const { before, after } = event.change;
   const missing = unexplainedSkus(event.change, activities, catalog);
   const reads = item.attempt + 1;
 
-  if (missing.length > 0 && reads < ctx.settings.followUpAttempts) {
+  if (missing.length > 0 && hasLaterSwapRead(ctx, item)) {
     await scheduleSwapFollowUp(ctx, { ...item, attempt: reads, eventId: String(event.id) });
     return;
   }
 
-  let findings = evaluateSwap({ resourceAccount, before, after, activities, catalog });
+  const openAlerts = await ctx.store.alerts.list({ tenantId, userId, state: 'open' });
+  let findings = adoptSnapshotProvenAlerts(
+    evaluateSwap({ resourceAccount, before, after, activities: [...activities], catalog }),
+    openAlerts,
+  );
   if (item.purpose === 'complete-evidence') {
-    // Only the open alert of the same incident (same dedupe key) gets the fuller evidence. An incident first
-    // decided from the snapshots has another key: opening a second alert for it would alert twice, and a record
-    // still missing after the last read would only replace good evidence with a note that it is incomplete.
-    const open = new Set(
-      (await ctx.store.alerts.list({ tenantId, userId, state: 'open' })).map((alert) => alert.dedupeKey),
-    );
-    findings = missing.length > 0 ? [] : findings.filter((finding) => open.has(finding.dedupeKey));
+    // Only the open alert of the same incident gets the fuller evidence: the incident is already alerted, and a
+    // record still missing after the last read must not replace good evidence with a note that it is incomplete;
+    // only an alert the snapshots alone proved learns that the audit log never showed its operations.
+    const open = new Set(openAlerts.map((alert) => alert.dedupeKey));
+    findings =
+      missing.length > 0
+        ? findings
+            .filter((f) => open.has(f.dedupeKey) && f.evidence['proof'] === 'snapshots')
+            .map((f) => withIncompleteAudit(f, reads, missing))
+        : findings.filter((f) => open.has(f.dedupeKey));
   } else if (missing.length > 0) {
     findings = findings.map((finding) => withIncompleteAudit(finding, reads, missing));
   }
-  if (activities.length > 0) await ctx.store.events.annotate(event.id, { activities });
+  if (activities.length > 0) await ctx.store.events.annotate(event.id, { activities: [...activities] });
   if (findings.length > 0) {
     await ctx.store.recordObservation(
       { scope: { tenantId, userId, ruleIds: [] }, findings, at: ctx.now().toISOString() },
@@ -76,7 +112,9 @@ export async function processSwapFollowUp(ctx: WorkerContext, item: SwapFollowUp
   }
   ctx.logger.info(
     {
-      ...where,
+      tenantId,
+      userId,
+      attempt: item.attempt,
       purpose: item.purpose,
       eventId: event.id,
       activities: activities.map((a) => a.activityId),
@@ -86,7 +124,7 @@ export async function processSwapFollowUp(ctx: WorkerContext, item: SwapFollowUp
     item.purpose === 'complete-evidence'
       ? findings.length === 0
         ? 'swap follow-up: nothing to add to the open swap alert'
-        : 'swap follow-up: the second operation added to the open swap alert'
+        : 'swap follow-up: the audit log completed the open swap alert'
       : findings.length === 0
         ? 'swap follow-up: no non-atomic swap'
         : 'swap follow-up: non-atomic swap found',

@@ -47,16 +47,36 @@ export function firstSwapFollowUp(
   };
 }
 
+/**
+ * When read number `attempt` (0-based) of the schedule is due: that many ms after the read that saw the change
+ * (`windowEnd`), or at once when a busy queue has already carried us past it. Null after the schedule's last read.
+ */
+export function swapFollowUpDueAt(ctx: WorkerContext, item: SwapFollowUp): Date | null {
+  const offset = ctx.settings.swapAuditScheduleMs[item.attempt];
+  if (offset === undefined) return null;
+  return new Date(Math.max(Date.parse(item.windowEnd) + offset, ctx.now().getTime()));
+}
+
+/** Whether the schedule has a read after this one. */
+export function hasLaterSwapRead(ctx: WorkerContext, item: SwapFollowUp): boolean {
+  return item.attempt + 1 < ctx.settings.swapAuditScheduleMs.length;
+}
+
 export async function scheduleSwapFollowUp(ctx: WorkerContext, item: SwapFollowUp): Promise<void> {
-  // Later attempts wait longer: records that are not there after five minutes are usually a while yet.
-  const delayMs = ctx.settings.followUpDelayMs * (item.attempt + 1);
-  const notBefore = new Date(ctx.now().getTime() + delayMs);
+  // Early reads close together (most records arrive within two minutes), later ones further apart.
+  const notBefore = swapFollowUpDueAt(ctx, item);
+  if (notBefore === null) {
+    throw new RangeError(
+      `swap follow-up attempt ${item.attempt} is past the schedule's ${ctx.settings.swapAuditScheduleMs.length} reads`,
+    );
+  }
   await ctx.queue.send([swapFollowUpMessage(item, notBefore)]);
   ctx.logger.info(
     {
       tenantId: item.tenantId,
       userId: item.userId,
       attempt: item.attempt,
+      purpose: item.purpose,
       notBefore: notBefore.toISOString(),
     },
     'swap follow-up scheduled: the audit log will decide whether Standard and the RA license moved in one operation',

@@ -2,6 +2,8 @@
  * What the worker is built from (its ports, passed in by the composition root) and how it is tuned, with the
  * defaults in one place. Every worker file takes the resolved `WorkerContext`; none reaches for a singleton.
  */
+import { scheduleProblem } from '../config/duration-list';
+import { variables } from '../config/variables';
 import type { Routing, TenantId, UserId } from '../glossary';
 import type { GraphReader } from '../graph/graph-reader';
 import type { Logger } from '../logger';
@@ -46,10 +48,18 @@ export interface WorkerOptions {
    * happened to be ready (default 100 ms). A lone change after a quiet spell is never held back.
    */
   gatherMs?: number;
-  /** Delay before reading the audit log after a swap-like change: records arrive minutes late (default 5 min). */
-  followUpDelayMs?: number;
-  /** Audit-log reads for one swap before deciding from the snapshots alone (default 4). */
-  followUpAttempts?: number;
+  /**
+   * When the swap follow-up reads the directory audit log, in ms after the read that saw the change, rising; the
+   * last entry is the last read (default SWAP_AUDIT_SCHEDULE's, 30 s up to 50 min). Records arrive p95 2 min, p99
+   * 5 min late, so the reads are close together early and back off; they stop once the records explain the change.
+   */
+  swapAuditScheduleMs?: readonly number[];
+  /**
+   * When the members a group notification names are read again, in ms after the notification is handled
+   * (default GROUP_LICENSE_RECHECK_SCHEDULE's, 1, 5 and 15 min): group-based licensing applies in the background,
+   * after the membership change. Empty: only the read at once.
+   */
+  groupLicenseRecheckMs?: readonly number[];
   /** Audit window opened this long before the last snapshot, to see an add-first swap's first step (default 24 h). */
   swapLookbackMs?: number;
   /** First retry delay for an unexpected failure; doubles per delivery, with jitter (default 1 s). */
@@ -61,6 +71,14 @@ export interface WorkerOptions {
   /** How long a Teams userConfiguration answer is trusted before asking again (default 6 h). */
   identificationTtlMs?: number;
 }
+
+/** The one default of each schedule is its variable's (config/variables.ts), read the way the loader reads it. */
+const DEFAULT_SWAP_AUDIT_SCHEDULE_MS = variables.SWAP_AUDIT_SCHEDULE.schema.parse(
+  variables.SWAP_AUDIT_SCHEDULE.default,
+);
+const DEFAULT_GROUP_LICENSE_RECHECK_MS = variables.GROUP_LICENSE_RECHECK_SCHEDULE.schema.parse(
+  variables.GROUP_LICENSE_RECHECK_SCHEDULE.default,
+);
 
 /** Graph's JSON `$batch` takes at most 20 requests. */
 export const MAX_BATCH_SIZE = 20;
@@ -90,8 +108,8 @@ export function resolveSettings(options: WorkerOptions = {}): WorkerSettings {
     leaseMs: options.leaseMs ?? 60_000,
     pollMs: options.pollMs ?? 250,
     gatherMs: options.gatherMs ?? 100,
-    followUpDelayMs: options.followUpDelayMs ?? 5 * 60_000,
-    followUpAttempts: options.followUpAttempts ?? 4,
+    swapAuditScheduleMs: options.swapAuditScheduleMs ?? DEFAULT_SWAP_AUDIT_SCHEDULE_MS,
+    groupLicenseRecheckMs: options.groupLicenseRecheckMs ?? DEFAULT_GROUP_LICENSE_RECHECK_MS,
     swapLookbackMs: options.swapLookbackMs ?? 24 * 3_600_000,
     retryBaseMs: options.retryBaseMs ?? 1_000,
     retryMaxMs: options.retryMaxMs ?? 5 * 60_000,
@@ -106,11 +124,11 @@ export function resolveSettings(options: WorkerOptions = {}): WorkerSettings {
     );
   }
   requireWhole('leaseMs', settings.leaseMs, 1);
-  requireWhole('followUpAttempts', settings.followUpAttempts, 1);
+  requireSchedule('swapAuditScheduleMs', settings.swapAuditScheduleMs, 1);
+  requireSchedule('groupLicenseRecheckMs', settings.groupLicenseRecheckMs, 0);
   for (const key of [
     'pollMs',
     'gatherMs',
-    'followUpDelayMs',
     'swapLookbackMs',
     'retryBaseMs',
     'retryMaxMs',
@@ -120,6 +138,13 @@ export function resolveSettings(options: WorkerOptions = {}): WorkerSettings {
     requireWhole(key, settings[key], 0);
   }
   return settings;
+}
+
+function requireSchedule(name: string, schedule: readonly number[], minEntries: number): void {
+  const problem = schedule.length === 0 && minEntries === 0 ? null : scheduleProblem(schedule, Infinity);
+  if (problem !== null) {
+    throw new RangeError(`worker option ${name} ${problem}, got [${schedule.join(', ')}]`);
+  }
 }
 
 function requireWhole(name: string, value: number, min: number): void {

@@ -103,7 +103,11 @@ export async function startConsoleHarness(
     graph: demo.access,
     tenantIds: demo.tenantIds,
     publicBaseUrlFallback: 'local-url',
-    worker: { pollMs: 25, followUpDelayMs: 700, followUpAttempts: 6, tenantDebounceMs: 100 },
+    worker: {
+      pollMs: 25,
+      swapAuditScheduleMs: [700, 1_400, 2_500, 4_000, 6_000, 9_000],
+      tenantDebounceMs: 100,
+    },
     dispatcher: { pollMs: 100 },
     reconcileIntervalMs: 60 * 60 * 1000,
     routers: [

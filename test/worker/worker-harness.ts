@@ -121,7 +121,8 @@ export async function createBench(engine: Engine, options: BenchOptions = {}): P
       ...options.deps,
     },
     {
-      followUpDelayMs: 0,
+      // Four audit reads, each due at once: the tests step the worker, not the clock.
+      swapAuditScheduleMs: [0, 1, 2, 3],
       retryBaseMs: 60_000,
       tenantDebounceMs: 60_000,
       leaseMs: 30_000,

@@ -122,7 +122,7 @@ describe.each(ENGINES)('worker on %s: the non-atomic swap, decided by the audit 
     await bench.notify(queueId);
     await bench.worker.runOnce();
 
-    // followUpAttempts defaults to 4 reads.
+    // The harness's schedule has four reads.
     expect(bench.graph.calls.getLicenseActivities).toHaveLength(4);
     const [swap, ...more] = await swapAlerts(queueId);
     expect(more).toEqual([]);
@@ -168,7 +168,7 @@ describe.each(ENGINES)('worker on %s: the non-atomic swap, decided by the audit 
     expect(JSON.stringify(swap?.finding.evidence)).toContain(addition.auditRecordIds[0]);
   });
 
-  it('a swap first decided from the snapshots is not alerted again when the RA license and the audit records arrive', async () => {
+  it('a swap the snapshots prove is completed from the late audit records: the same alert, updated, never a second', async () => {
     const queueId = await accountOnStandard();
     bench.setLicenses(queueId, []);
     await bench.notify(queueId);
@@ -186,7 +186,13 @@ describe.each(ENGINES)('worker on %s: the non-atomic swap, decided by the audit 
     await bench.worker.runOnce();
     const swaps = await swapAlerts(queueId);
     expect(swaps.map((a) => a.id)).toEqual([first?.id]);
-    expect(swaps[0]?.finding.evidence).toMatchObject({ proof: 'snapshots' });
+    expect(swaps[0]).toMatchObject({ state: 'open', severity: 'critical' });
+    expect(swaps[0]?.finding.evidence).toMatchObject({
+      order: 'remove-first',
+      proof: 'audit-log',
+      firstProvenBy: 'snapshots',
+    });
+    expect(swaps[0]?.finding.evidence['withoutLicenseUntil']).not.toBeNull();
   });
 
   it('a resource account licensed for the first time schedules no audit read', async () => {
@@ -216,6 +222,35 @@ describe.each(ENGINES)('worker on %s: the non-atomic swap, decided by the audit 
     const [swap] = await swapAlerts(queueId);
     expect(swap).toMatchObject({ severity: 'warning' });
     expect(swap?.finding.evidence).toMatchObject({ order: 'add-first' });
+  });
+});
+
+describe.each(ENGINES)('worker on %s: a remove-first swap the snapshots prove', (engine) => {
+  let bench: Bench;
+  beforeEach(async () => {
+    // The first audit read is a minute away: whatever is decided now is decided without the audit log.
+    bench = await createBench(engine, { worker: { swapAuditScheduleMs: [60_000, 120_000] } });
+  });
+  afterEach(async () => {
+    await bench.close();
+  });
+
+  it('is alerted at once, with the snapshots as proof, before any audit read', async () => {
+    const queueId = bench.addResourceAccount([licenses.standard()], 'Support Queue');
+    await bench.notify(queueId);
+    await bench.worker.runOnce();
+    bench.setLicenses(queueId, []);
+    await bench.notify(queueId);
+    await bench.worker.runOnce();
+
+    expect(bench.graph.calls.getLicenseActivities).toEqual([]);
+    const swaps = (await bench.store.alerts.list({ tenantId: TENANT, userId: queueId })).filter(
+      (a) => a.ruleId === 'ra.non-atomic-swap',
+    );
+    expect(swaps).toHaveLength(1);
+    expect(swaps[0]).toMatchObject({ severity: 'critical', state: 'open' });
+    expect(swaps[0]?.finding.evidence).toMatchObject({ order: 'remove-first', proof: 'snapshots' });
+    expect(await bench.queue.stats()).toMatchObject({ scheduled: 1 });
   });
 });
 

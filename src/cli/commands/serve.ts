@@ -111,7 +111,8 @@ async function watchDemoTenants(
     graph: demo.access,
     tenantIds: demo.tenantIds,
     publicBaseUrlFallback: 'local-url',
-    worker: { followUpDelayMs: 3_000, followUpAttempts: 6 },
+    // The simulator's audit log lags 2 s, not minutes: look at it on a schedule of seconds.
+    worker: { swapAuditScheduleMs: [3_000, 6_000, 10_000, 15_000, 25_000, 40_000] },
   }).catch(async (error: unknown) => {
     // The simulator is a server of its own: left running, it would keep the failed process alive.
     await demo.simulator.stop();

@@ -2,15 +2,12 @@
  * The GraphReader port (graph-reader.ts) over real Microsoft Graph v1.0, or anything that speaks it (a national
  * cloud, the simulator). Every answer is validated with the wire schemas and translated to glossary types.
  */
-import { z } from 'zod';
-import { DeltaExpiredError, PermanentError } from '../../errors';
+import { DeltaExpiredError } from '../../errors';
 import type { IsoTime, LicenseActivity, SubscribedSku, TenantId, UserId, UserSnapshot } from '../../glossary';
 import type { Logger } from '../../logger';
-import { parseLicenseActivities } from '../audit/license-activities';
 import type { DeltaPage, GraphReader, TeamsUserConfiguration } from '../graph-reader';
 import {
   deltaPageSchema,
-  graphDateTime,
   graphUserSchema,
   subscribedSkusResponseSchema,
   teamsUserConfigurationSchema,
@@ -22,6 +19,7 @@ import type { GraphTrafficObserver } from './graph-traffic';
 import type { TokenProvider } from './credential';
 import { DELTA_SELECT, USER_SELECT, deletedSnapshot, deltaSnapshot, toUserSnapshot } from './user-snapshot';
 import { getUsersBatched } from './users-batch';
+import { readLicenseActivities, readLicenseActivitiesBatched } from './license-activities-read';
 
 export interface GraphReaderOptions {
   baseUrl: string;
@@ -36,15 +34,7 @@ export interface GraphReaderOptions {
 }
 
 export const DEFAULT_SKU_CACHE_MS = 10 * 60_000;
-/** A runaway nextLink chain must end: 30 days of one user's audit records never fill this many pages. */
-const MAX_AUDIT_PAGES = 50;
 const DELTA_EXPIRED_CODES = new Set(['syncstatenotfound', 'resyncrequired', 'syncstateinvalid']);
-
-/** Directory audits come back page by page; records are validated one by one by the audit parser. */
-const auditPageEnvelope = z.looseObject({
-  value: z.array(z.unknown()),
-  '@odata.nextLink': z.string().optional(),
-});
 
 export function createGraphReader(options: GraphReaderOptions): GraphReader {
   const logger = options.logger.child({ component: 'graph-reader' });
@@ -126,47 +116,13 @@ export function createGraphReader(options: GraphReaderOptions): GraphReader {
     return { userId: config.id, accountType: config.accountType, featureTypes: config.featureTypes ?? [] };
   }
 
-  async function getLicenseActivities(
+  function getLicenseActivities(
     tenantId: TenantId,
     userId: UserId,
     from: IsoTime,
     to: IsoTime,
   ): Promise<LicenseActivity[]> {
-    // Datetime literals are unquoted in this $filter, so they must be datetimes and nothing else; the id is quoted.
-    for (const [name, value] of [
-      ['from', from],
-      ['to', to],
-    ] as const) {
-      if (!graphDateTime.safeParse(value).success) {
-        throw new PermanentError(
-          'invalid-argument',
-          `getLicenseActivities: ${name} must be an ISO-8601 date-time, got ${JSON.stringify(value)}`,
-        );
-      }
-    }
-    const filter = `targetResources/any(t: t/id eq '${userId.replace(/'/g, "''")}') and activityDateTime ge ${from} and activityDateTime le ${to}`;
-    let path: string | null = `/auditLogs/directoryAudits?$filter=${encodeURIComponent(filter)}`;
-    const records: unknown[] = [];
-    for (let page = 0; path !== null; page++) {
-      if (page >= MAX_AUDIT_PAGES)
-        throw new PermanentError(
-          'graph-shape',
-          `directoryAudits for ${userId} did not end after ${MAX_AUDIT_PAGES} pages`,
-        );
-      const answer = await http.send(tenantId, { method: 'GET', path });
-      if (answer.status !== 200) throw unexpectedAnswer(answer, 'AuditLog.Read.All');
-      const body = parseGraphBody(auditPageEnvelope, answer.body, answer.what);
-      records.push(...body.value);
-      path = body['@odata.nextLink'] ?? null;
-    }
-    const { activities, problems } = parseLicenseActivities(records, { tenantId, userId });
-    for (const problem of problems) {
-      logger.warn(
-        { tenantId, userId, ...problem },
-        'directory audit records could not be read as a license activity',
-      );
-    }
-    return activities;
+    return readLicenseActivities(http, logger, tenantId, { userId, from, to });
   }
 
   // Delta returns every selected property of a changed user (unchanged ones with their old value; never-set ones
@@ -204,6 +160,8 @@ export function createGraphReader(options: GraphReaderOptions): GraphReader {
     getSubscribedSkus,
     getTeamsUserConfiguration,
     getLicenseActivities,
+    getLicenseActivitiesBatch: (tenantId, queries) =>
+      readLicenseActivitiesBatched(http, logger, tenantId, queries),
     getUsersDeltaPage,
   };
 }

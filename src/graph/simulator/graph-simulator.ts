@@ -4,7 +4,7 @@
  * license activities, user and group changes, faults, lifecycle events, and waiting for deliveries to settle.
  */
 import type { AddressInfo } from 'node:net';
-import { silentLogger, type Logger } from '../../logger';
+import { silentLogger } from '../../logger';
 import type { LifecycleEvent } from '../wire-schemas';
 import { Faults } from './faults';
 import { DeniedPermissions } from './permissions';
@@ -21,53 +21,12 @@ import { SubscriptionRegistry, subscriptionWire } from './subscription-registry'
 import { tenantSeedSchema, type SeedUser, type TenantSeed } from './tenant-seed';
 import { TenantState, type TenantChange, type UserPatch } from './tenant-state';
 
+import type { GraphSimulatorOptions } from './simulator-options';
+
+export type { GraphSimulatorOptions } from './simulator-options';
 export type { RecordedRequest } from './simulator-server';
 export type { DeliveryAttempt } from './notifier';
 export type { FaultTarget, RouteMatcher } from './faults';
-
-export interface GraphSimulatorOptions {
-  /** 0 (default) picks a free port. */
-  port?: number;
-  host?: string;
-  logger?: Logger;
-  /** Audit records become visible this long after the activity (default 3 s; Graph's are minutes late). */
-  auditLagMs?: number;
-  /** Users per users/delta page (default 50). */
-  deltaPageSize?: number;
-  /** Delta token lifetime (default 7 days). */
-  deltaTokenTtlMs?: number;
-  /** How long an endpoint has to answer the validation handshake (default 10 s, Graph's limit). */
-  validationTimeoutMs?: number;
-  /** Subscriptions per tenant before 403 (default 100, Graph's per-app quota). */
-  maxSubscriptionsPerTenant?: number;
-  notifications?: {
-    latencyMs?: number;
-    duplicateRate?: number;
-    reorder?: boolean;
-    random?: () => number;
-    /** 2xx expected within this (default 3000 ms). */
-    timeoutMs?: number;
-    /** Attempts per delivery (default 4). */
-    maxAttempts?: number;
-    /** First retry delay, doubling (default 1000 ms). */
-    retryBaseMs?: number;
-    /**
-     * Whether a license-only change fires a users notification (default true). Graph does not document it
-     * (DOMAIN.md §5, UNCONFIRMED); false reproduces the pessimistic answer, where only delta and the audit log
-     * can find the change.
-     */
-    onLicenseChange?: boolean;
-  };
-  /** Every Graph answer waits this long (default 0); the benchmark runs with 50 ms. */
-  responseLatencyMs?: number;
-  /**
-   * Application permissions the simulated app lacks (e.g. ['AuditLog.Read.All']): their routes answer 403
-   * Authorization_RequestDenied (permissions.ts). Change later with `denyPermissions`.
-   */
-  deniedPermissions?: string[];
-  /** Tenants to seed at start. */
-  seeds?: Array<TenantSeed | { seed: TenantSeed }>;
-}
 
 export interface LicenseChangeRequest {
   addLicenses?: Array<{ skuId: string; disabledPlans?: string[] }>;
@@ -131,7 +90,11 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   const logger = (options.logger ?? silentLogger()).child({ component: 'graph-simulator' });
   const tenants = new Map<string, TenantState>();
   const recorded: RecordedRequest[] = [];
-  const auditLagMs = options.auditLagMs ?? 3000;
+  const auditLag = options.auditLagMs ?? 3000;
+  const lags = {
+    auditLagMs: typeof auditLag === 'number' ? () => auditLag : auditLag,
+    groupLicensingLagMs: () => options.groupLicensingLagMs ?? 0,
+  };
   const registry = new SubscriptionRegistry({
     validationTimeoutMs: options.validationTimeoutMs ?? 10_000,
     maxPerTenant: options.maxSubscriptionsPerTenant ?? 100,
@@ -162,6 +125,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       throw new Error(
         `The simulator has no tenant ${tenantId}; seed it first (known: ${[...tenants.keys()].join(', ') || 'none'}).`,
       );
+    // Whatever was due by now (a group license after its lag) has happened before anyone looks.
+    tenant.settle();
     return tenant;
   };
 
@@ -243,7 +208,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     seed: (seedOrScenario) => {
       const raw = 'seed' in seedOrScenario ? seedOrScenario.seed : seedOrScenario;
       const parsed = tenantSeedSchema.parse(raw);
-      const tenant = new TenantState(parsed, () => auditLagMs, announce);
+      const tenant = new TenantState(parsed, lags, announce);
+      tenants.get(tenant.tenantId)?.stop();
       tenants.set(tenant.tenantId, tenant);
       return tenant.tenantId;
     },
@@ -287,6 +253,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     flushNotifications: () => notifier.flush(),
     stop: async () => {
       notifier.stop();
+      for (const tenant of tenants.values()) tenant.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -2,15 +2,17 @@
  * One simulated tenant: its SKUs, users and licensing groups, and every change to them. Each change bumps the
  * tenant's sync sequence (for users delta), leaves audit records for license activities, and is announced to the
  * notifier. One `assignLicense` is ONE license activity with ONE correlationId, whatever it adds and removes:
- * that is the fact ra-watch's swap rule stands on.
+ * that is the fact ra-watch's swap rule stands on. Graph's refusals of assignLicense are in assign-license-checks.ts,
+ * the licensing groups (and their licenses applied after a lag) in group-licensing.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { AssignedLicense } from '../../glossary';
 import { AuditLog } from './audit-log';
+import { checkLicenseRequest, type SimSku } from './assign-license-checks';
 import { GraphOperationError } from './graph-operation-error';
+import { GroupLicensing, type SimGroup } from './group-licensing';
 import {
   adminInitiator,
-  GROUP_BASED_LICENSING_INITIATOR,
   licenseAuditRecords,
   type AssignedPlanEntry,
   type AuditInitiator,
@@ -24,14 +26,14 @@ export type TenantChange =
   | { kind: 'user'; userId: string; changeType: 'updated' | 'deleted'; licenses: boolean }
   | { kind: 'group'; groupId: string; memberId: string; removed: boolean };
 
-export interface SimGroup {
-  id: string;
-  displayName: string;
-  assignedLicenses: AssignedLicense[];
-  memberIds: Set<string>;
-}
+export type { SimGroup } from './group-licensing';
+export type { SimSku } from './assign-license-checks';
 
-export type SimSku = ParsedTenantSeed['skus'][number] & { subscriptionId: string };
+/** How late the tenant's audit records and group licenses are (the simulator's options). */
+export interface TenantLags {
+  auditLagMs: () => number;
+  groupLicensingLagMs: () => number;
+}
 
 export interface UserPatch {
   displayName?: string;
@@ -47,8 +49,8 @@ export class TenantState implements PlanSource {
   readonly domain: string;
   readonly skus = new Map<string, SimSku>();
   readonly users = new Map<string, SimUser>();
-  readonly groups = new Map<string, SimGroup>();
   readonly audit: AuditLog;
+  private readonly licensing: GroupLicensing;
   /** Delta tokens carry the epoch they were issued in; `expireDeltaTokens` moves it on (410 for older ones). */
   deltaEpoch = 1;
   /** The next this-many license activities leave no audit records (faults.omitAuditRecordsNext). */
@@ -57,26 +59,53 @@ export class TenantState implements PlanSource {
 
   constructor(
     readonly seed: ParsedTenantSeed,
-    auditLagMs: () => number,
+    lags: TenantLags,
     private readonly announce: (tenantId: string, change: TenantChange) => void,
   ) {
     this.tenantId = seed.tenantId.toLowerCase();
     this.accountName = seed.accountName;
     this.domain = `${seed.accountName}.onmicrosoft.com`;
-    this.audit = new AuditLog(auditLagMs);
+    this.audit = new AuditLog(lags.auditLagMs);
+    this.licensing = new GroupLicensing(
+      {
+        tenantId: this.tenantId,
+        requireUser: (id) => this.requireUser(id),
+        seats: (skuId) => {
+          const sku = this.skus.get(skuId.toLowerCase());
+          return sku === undefined
+            ? undefined
+            : { prepaid: sku.prepaidUnits, consumed: this.consumedUnits(skuId) };
+        },
+        announceMembership: (change) => this.announce(this.tenantId, { kind: 'group', ...change }),
+        changeLicenses: (user, initiatedBy, mutate) => this.changeLicenses(user, initiatedBy, mutate),
+        changeSilently: (user, mutate) => {
+          mutate();
+          this.refreshPlans(user);
+        },
+      },
+      lags.groupLicensingLagMs,
+    );
     for (const sku of seed.skus)
       this.skus.set(sku.skuId.toLowerCase(), { ...sku, subscriptionId: randomUUID() });
     for (const user of seed.users) this.insertUser(user, '2024-06-12T13:58:20Z');
     for (const group of seed.groups) {
-      this.groups.set(group.id.toLowerCase(), {
-        id: group.id.toLowerCase(),
-        displayName: group.displayName,
-        assignedLicenses: group.assignedLicenses,
-        memberIds: new Set(),
-      });
+      this.licensing.add(group);
       // Seeded members inherit silently: the seed is the starting state, not an activity.
-      for (const memberId of group.memberIds) this.joinGroup(group.id, memberId, { silent: true });
+      for (const memberId of group.memberIds) this.licensing.join(group.id, memberId, { silent: true });
     }
+  }
+
+  get groups(): ReadonlyMap<string, SimGroup> {
+    return this.licensing.groups;
+  }
+
+  /** Makes the changes whose time has come (group licenses applied after their lag); every request calls it. */
+  settle(): void {
+    this.licensing.applyDue();
+  }
+
+  stop(): void {
+    this.licensing.stop();
   }
 
   get sequence(): number {
@@ -123,53 +152,7 @@ export class TenantState implements PlanSource {
       disabledPlans: l.disabledPlans.map((p) => p.toLowerCase()),
     }));
     const remove = request.removeLicenses.map((s) => s.toLowerCase());
-    for (const skuId of [...add.map((l) => l.skuId), ...remove]) {
-      if (!this.skus.has(skuId))
-        throw new GraphOperationError(
-          400,
-          'Request_BadRequest',
-          `License ${skuId} does not correspond to a valid company License.`,
-        );
-    }
-    if (add.length > 0 && user.usageLocation === null)
-      throw new GraphOperationError(
-        400,
-        'Request_BadRequest',
-        'License assignment cannot be done for user with invalid usage location.',
-      );
-    for (const skuId of remove) {
-      if (user.directLicenses.some((l) => l.skuId === skuId)) continue;
-      if (user.groupLicenses.some((g) => g.skuId === skuId))
-        throw new GraphOperationError(
-          400,
-          'Request_BadRequest',
-          'User license is inherited from a group membership and it cannot be removed directly from the user.',
-        );
-      throw new GraphOperationError(
-        400,
-        'Request_BadRequest',
-        `User does not have a corresponding license ${skuId}.`,
-      );
-    }
-    for (const license of add) {
-      const sku = this.skus.get(license.skuId);
-      const unknownPlan = license.disabledPlans.find(
-        (p) => !sku?.servicePlans.some((sp) => sp.servicePlanId.toLowerCase() === p),
-      );
-      if (unknownPlan !== undefined)
-        throw new GraphOperationError(
-          400,
-          'Request_BadRequest',
-          `Invalid value specified for property 'disabledPlans' of resource 'AssignedLicense': plan ${unknownPlan} is not part of SKU ${license.skuId}.`,
-        );
-      const seatNeeded = !holdsSku(user, license.skuId) && !remove.includes(license.skuId);
-      if (seatNeeded && sku && this.consumedUnits(license.skuId) >= sku.prepaidUnits)
-        throw new GraphOperationError(
-          400,
-          'Request_BadRequest',
-          `Subscription for license ${license.skuId} (${sku.skuPartNumber}) does not have any available licenses.`,
-        );
-    }
+    checkLicenseRequest(this.skus, (skuId) => this.consumedUnits(skuId), user, { add, remove });
     return this.changeLicenses(user, initiatedBy, () => {
       const now = new Date().toISOString();
       user.directLicenses = user.directLicenses.filter((l) => !remove.includes(l.skuId));
@@ -210,7 +193,7 @@ export class TenantState implements PlanSource {
   deleteUser(idOrUpn: string, options: { permanent?: boolean } = {}): void {
     const user = this.requireUser(idOrUpn);
     user.deleted = options.permanent === true ? 'permanent' : 'soft';
-    for (const group of this.groups.values()) group.memberIds.delete(user.id);
+    this.licensing.forget(user.id);
     this.touch(user);
     this.announce(this.tenantId, {
       kind: 'user',
@@ -221,64 +204,11 @@ export class TenantState implements PlanSource {
   }
 
   addGroupMember(groupId: string, idOrUpn: string): void {
-    this.joinGroup(groupId, this.requireUser(idOrUpn).id, { silent: false });
+    this.licensing.join(groupId, this.requireUser(idOrUpn).id, { silent: false });
   }
 
   removeGroupMember(groupId: string, idOrUpn: string): void {
-    const group = this.requireGroup(groupId);
-    const user = this.requireUser(idOrUpn);
-    if (!group.memberIds.delete(user.id)) return;
-    this.announce(this.tenantId, { kind: 'group', groupId: group.id, memberId: user.id, removed: true });
-    if (user.groupLicenses.some((g) => g.groupId === group.id)) {
-      this.changeLicenses(user, GROUP_BASED_LICENSING_INITIATOR, () => {
-        user.groupLicenses = user.groupLicenses.filter((g) => g.groupId !== group.id);
-      });
-    }
-  }
-
-  private joinGroup(groupId: string, userId: string, { silent }: { silent: boolean }): void {
-    const group = this.requireGroup(groupId);
-    const user = this.requireUser(userId);
-    if (group.memberIds.has(user.id)) return;
-    group.memberIds.add(user.id);
-    if (!silent)
-      this.announce(this.tenantId, { kind: 'group', groupId: group.id, memberId: user.id, removed: false });
-    if (group.assignedLicenses.length === 0) return;
-    const apply = () => {
-      const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-      for (const license of group.assignedLicenses) {
-        const sku = this.skus.get(license.skuId.toLowerCase());
-        const seatFree =
-          holdsSku(user, license.skuId) ||
-          (sku !== undefined && this.consumedUnits(license.skuId) < sku.prepaidUnits);
-        // A group that cannot assign (no seat left) records the failure on the user instead of refusing the member.
-        user.groupLicenses.push({
-          groupId: group.id,
-          skuId: license.skuId.toLowerCase(),
-          disabledPlans: license.disabledPlans,
-          state: seatFree ? 'Active' : 'Error',
-          error: seatFree ? 'None' : 'CountViolation',
-          lastUpdatedDateTime: now,
-        });
-      }
-    };
-    if (silent) {
-      apply();
-      this.refreshPlans(user);
-    } else {
-      this.changeLicenses(user, GROUP_BASED_LICENSING_INITIATOR, apply);
-    }
-  }
-
-  private requireGroup(groupId: string): SimGroup {
-    const group = this.groups.get(groupId.toLowerCase());
-    if (!group)
-      throw new GraphOperationError(
-        404,
-        'Request_ResourceNotFound',
-        `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`,
-      );
-    return group;
+    this.licensing.leave(groupId, idOrUpn);
   }
 
   /** Applies a license mutation as one activity: audit pair, delta sequence, notification. */
