@@ -167,7 +167,6 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   });
   const onLifecycle = createLifecycleHandler({
     store,
-    graph: graphSubscriptions,
     manager: subscriptions,
     reconciler,
     logger,

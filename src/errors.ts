@@ -15,6 +15,17 @@ export class RetryLaterError extends Error {
   }
 }
 
+/**
+ * A request that is not safe to repeat (POST /subscriptions) got no answer, or a 5xx: it may have taken effect.
+ * Look before trying again (the subscription manager lists and adopts; issue 17 item 5).
+ */
+export class OutcomeUnknownError extends RetryLaterError {
+  constructor(message: string, delayMs: number, options?: { cause?: unknown }) {
+    super(message, delayMs, options);
+    this.name = 'OutcomeUnknownError';
+  }
+}
+
 /** A failure retrying cannot fix (bad data, a missing permission): dead-letter or report with `reason`. */
 export class PermanentError extends Error {
   constructor(

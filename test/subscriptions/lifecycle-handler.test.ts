@@ -57,7 +57,6 @@ describe('lifecycle notifications, handled after the queue', () => {
     const reconciler = createDeltaReconciler({ store: h.store, graph: h.reader, queue: h.queue, logger });
     const handle = createLifecycleHandler({
       store: h.store,
-      graph: h.subscriptions,
       manager,
       reconciler,
       logger,
@@ -67,14 +66,27 @@ describe('lifecycle notifications, handled after the queue', () => {
   const graphCalls = (method: string, suffix: string) =>
     h.simulator.requests().filter((r) => r.method === method && r.path.endsWith(suffix));
 
-  it('reauthorizationRequired: reauthorizes the subscription', async () => {
+  it('reauthorizationRequired: exactly one PATCH of the expiry, no /reauthorize (issue 17 item 4)', async () => {
     const { manager, handle } = wire();
     const subscription = await manager.create({ tenantId: WATCH_TENANT, resource: 'users' });
+    const before = h.simulator.subscriptions(WATCH_TENANT)[0]!.expirationDateTime;
 
     const outcome = await handle(lifecycleWork('lifecycle-reauthorization-required.json', subscription.id));
 
-    expect(outcome).toEqual({ action: 'reauthorized', subscriptionId: subscription.id });
-    expect(graphCalls('POST', `/subscriptions/${subscription.id}/reauthorize`)).toHaveLength(1);
+    expect(outcome).toEqual({ action: 'renewed', subscriptionId: subscription.id });
+    expect(graphCalls('PATCH', `/subscriptions/${subscription.id}`)).toHaveLength(1);
+    expect(graphCalls('POST', `/subscriptions/${subscription.id}/reauthorize`)).toHaveLength(0);
+    expect(await h.store.subscriptions.get(subscription.id)).toMatchObject({
+      lastRenewedAt: expect.any(String),
+    });
+    expect(h.simulator.subscriptions(WATCH_TENANT)[0]!.expirationDateTime).not.toBe(before);
+
+    // A second delivery of the same event, and the renewal loop, within 10 minutes: no further PATCH.
+    await handle(lifecycleWork('lifecycle-reauthorization-required.json', subscription.id));
+    const round = await manager.renewDue();
+    expect(round.renewed).toEqual([]);
+    expect(graphCalls('PATCH', `/subscriptions/${subscription.id}`)).toHaveLength(1);
+    expect(graphCalls('POST', `/subscriptions/${subscription.id}/reauthorize`)).toHaveLength(0);
   });
 
   it('reauthorizationRequired for a subscription Graph dropped: renew finds it gone and recreates it', async () => {
