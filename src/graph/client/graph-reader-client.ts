@@ -18,7 +18,7 @@ import {
 import { graphErrorOf, parseGraphBody, unexpectedAnswer } from './graph-error';
 import { createGraphHttp, type GraphHttp } from './graph-http';
 import type { RetryOptions } from './retry-policy';
-import type { GraphTrafficObserver } from './graph-traffic';
+import type { GraphFallback, GraphTrafficObserver } from './graph-traffic';
 import type { TokenProvider } from './credential';
 import { DELTA_SELECT, USER_SELECT, deletedSnapshot, deltaSnapshot, toUserSnapshot } from './user-snapshot';
 import { getUsersBatched } from './users-batch';
@@ -59,6 +59,13 @@ export function createGraphReader(options: GraphReaderOptions): GraphReader {
   const skuCacheMs = options.skuCacheMs ?? DEFAULT_SKU_CACHE_MS;
   const skuCache = new Map<TenantId, { at: number; skus: Promise<SubscribedSku[]> }>();
   const teamsPermissionWarned = new Set<TenantId>();
+  const observeFallback = (kind: GraphFallback, status: number): void => {
+    try {
+      options.observer?.fellBack?.({ kind, status });
+    } catch (error) {
+      logger.warn({ err: error }, 'the Graph traffic observer failed; the read goes on');
+    }
+  };
 
   async function getUser(tenantId: TenantId, userId: UserId): Promise<UserSnapshot> {
     const answer = await http.send(tenantId, {
@@ -178,9 +185,25 @@ export function createGraphReader(options: GraphReaderOptions): GraphReader {
     });
     if (answer.status !== 200) {
       const { code, message } = graphErrorOf(answer.body);
-      if (answer.status === 410 || (code !== null && DELTA_EXPIRED_CODES.has(code.toLowerCase()))) {
+      const said = `${answer.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
+      // Graph answers a dead delta link with one 4xx or another (400, 404, 410; syncStateNotFound and others, delta
+      // query overview): any of them on a stored link means start over, never retry that link. 401/403 are about
+      // the app, 429 about the rate: the same on a full sync, so not "dead link".
+      const deadLink =
+        (link !== null &&
+          answer.status >= 400 &&
+          answer.status < 500 &&
+          ![401, 403, 429].includes(answer.status)) ||
+        answer.status === 410 ||
+        (code !== null && DELTA_EXPIRED_CODES.has(code.toLowerCase()));
+      if (deadLink) {
+        observeFallback('delta_link_dead', answer.status);
+        logger.warn(
+          { tenantId, status: answer.status, code },
+          'users delta link refused: dropping it for a full sync',
+        );
         throw new DeltaExpiredError(
-          `Graph no longer knows this users delta link (${answer.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}): start a full sync`,
+          `Graph no longer knows this users delta link (${said}): start a full sync`,
         );
       }
       throw unexpectedAnswer(answer, 'User.Read.All');

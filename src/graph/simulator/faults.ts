@@ -55,6 +55,7 @@ export class Faults {
   private slows: Array<Armed<number>> = [];
   private malformeds: Array<Armed<true>> = [];
   private lostAnswers: Array<Armed<LostAnswer>> = [];
+  private answers: Array<Armed<SimResponse>> = [];
 
   /** The next `count` matching requests get 429 with `Retry-After: retryAfterSeconds`. */
   throttleNext(route: RouteMatcher, count: number, retryAfterSeconds: number): void {
@@ -84,6 +85,14 @@ export class Faults {
     this.malformeds.push({ matches: matcher(route), remaining: count, value: true });
   }
 
+  /**
+   * The next `count` matching requests get exactly this answer instead of being routed: a Graph error
+   * (`graphError(400, ...)`) or an odd body, for the answers real Graph gives that the simulator does not model.
+   */
+  answerNext(route: RouteMatcher, count: number, response: SimResponse): void {
+    this.answers.push({ matches: matcher(route), remaining: count, value: response });
+  }
+
   /** The next `count` matching requests are carried out, then their answer is lost (`how`). */
   loseAnswerNext(route: RouteMatcher, count: number, how: LostAnswer = 'gateway-timeout'): void {
     this.lostAnswers.push({ matches: matcher(route), remaining: count, value: how });
@@ -95,6 +104,7 @@ export class Faults {
     this.slows = [];
     this.malformeds = [];
     this.lostAnswers = [];
+    this.answers = [];
   }
 
   decide(request: FaultTarget, options: { allowMalformed: boolean }): FaultDecision {
@@ -102,6 +112,8 @@ export class Faults {
     const retryAfter = take(this.throttles, request);
     if (retryAfter !== undefined)
       return { response: throttledError(retryAfter), delayMs, malformed: false, loseAnswer: null };
+    const answer = take(this.answers, request);
+    if (answer !== undefined) return { response: answer, delayMs, malformed: false, loseAnswer: null };
     const failure = take(this.failures, request);
     if (failure !== undefined) {
       const headers: Record<string, string> =
