@@ -11,8 +11,8 @@ import { MCOEV_VIRTUALUSER_PLAN_ID } from '../licensing/catalog-data';
 import type { LicenseCatalog } from '../licensing/license-catalog';
 import type { IdentificationRecord, RegistryEntry, Store } from '../store/store';
 import {
-  APPLICATION_INSTANCE_DEPARTMENT,
   identifyResourceAccount,
+  resourceAccountDepartment,
   shouldAskTeams,
   type Identification,
 } from './identify-resource-account';
@@ -55,7 +55,7 @@ export async function createAuditIdentifier(args: {
   const isCandidate = (snapshot: UserSnapshot, key: string): boolean =>
     snapshot.accountEnabled === false ||
     cached.has(key) ||
-    (snapshot.department ?? '').trim().toLowerCase() === APPLICATION_INSTANCE_DEPARTMENT.toLowerCase() ||
+    resourceAccountDepartment(snapshot.department) !== null ||
     catalog.hasEnabledPlan(snapshot.assignedLicenses, MCOEV_VIRTUALUSER_PLAN_ID);
 
   return {

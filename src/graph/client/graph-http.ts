@@ -14,7 +14,13 @@
  *
  * The bearer token is sent and never logged: log lines carry method, path without query, status and request-id.
  */
-import { OutcomeUnknownError, PermanentError, RetryLaterError, describeError } from '../../errors';
+import {
+  GraphUnavailableError,
+  OutcomeUnknownError,
+  PermanentError,
+  RetryLaterError,
+  describeError,
+} from '../../errors';
 import type { Logger } from '../../logger';
 import type { TenantId } from '../../glossary';
 import type { GraphAnswer } from './graph-error';
@@ -190,7 +196,8 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
       }
       if (tries >= retry.maxRetries || delay > retry.maxDelayMs) {
         const delayMs = retryAfterMs ?? Math.max(delay, retry.baseDelayMs);
-        throw new RetryLaterError(
+        const throttled = answer !== null && isThrottle(answer.status, answer.headers.get('retry-after'));
+        throw new (throttled ? RetryLaterError : GraphUnavailableError)(
           `Graph ${what} still failing after ${tries + 1} attempt(s) (${reason}); try again in ${Math.ceil(delayMs / 1000)} s`,
           delayMs,
           { cause: failure ?? undefined },

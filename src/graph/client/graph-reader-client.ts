@@ -3,7 +3,7 @@
  * cloud, the simulator). Every answer is validated with the wire schemas and translated to glossary types.
  */
 import { z } from 'zod';
-import { DeltaExpiredError, PermanentError } from '../../errors';
+import { DeltaExpiredError, GraphUnavailableError, PermanentError } from '../../errors';
 import type { IsoTime, LicenseActivity, SubscribedSku, TenantId, UserId, UserSnapshot } from '../../glossary';
 import type { Logger } from '../../logger';
 import { parseLicenseActivities } from '../audit/license-activities';
@@ -13,9 +13,9 @@ import {
   graphDateTime,
   graphUserSchema,
   subscribedSkusResponseSchema,
-  teamsUserConfigurationSchema,
 } from '../wire-schemas';
-import { graphErrorOf, parseGraphBody, unexpectedAnswer } from './graph-error';
+import { INCLUDE_UNKNOWN_ENUM_MEMBERS, teamsEntityOf } from '../teams-wire-schemas';
+import { graphErrorOf, parseGraphBody, unexpectedAnswer, type GraphAnswer } from './graph-error';
 import { createGraphHttp, type GraphHttp } from './graph-http';
 import type { RetryOptions } from './retry-policy';
 import type { GraphFallback, GraphTrafficObserver } from './graph-traffic';
@@ -108,14 +108,35 @@ export function createGraphReader(options: GraphReaderOptions): GraphReader {
     return skus;
   }
 
+  /** Teams said nothing usable for this user: counted, logged, and identification falls back (issue 17 item 3). */
+  const teamsSilent = (tenantId: TenantId, userId: UserId, status: number, why: string): null => {
+    observeFallback('teams_silent', status);
+    logger.warn(
+      { tenantId, userId, status, why },
+      'Teams userConfiguration read failed; identifying from the other sources',
+    );
+    return null;
+  };
+
   async function getTeamsUserConfiguration(
     tenantId: TenantId,
     userId: UserId,
   ): Promise<TeamsUserConfiguration | null> {
-    const answer = await http.send(tenantId, {
-      method: 'GET',
-      path: `/admin/teams/userConfigurations/${encodeURIComponent(userId)}`,
-    });
+    let answer: GraphAnswer;
+    try {
+      answer = await http.send(tenantId, {
+        method: 'GET',
+        path: `/admin/teams/userConfigurations/${encodeURIComponent(userId)}`,
+        headers: INCLUDE_UNKNOWN_ENUM_MEMBERS,
+      });
+    } catch (error) {
+      // A throttle stays a throttle (the change is tried again later, Teams and all); an outage or a timeout is
+      // Teams being silent: the change is still processed from the other sources, never dead-lettered over it.
+      if (error instanceof GraphUnavailableError) return teamsSilent(tenantId, userId, 0, error.message);
+      if (error instanceof PermanentError && error.reason === 'graph-shape')
+        return teamsSilent(tenantId, userId, 200, error.message);
+      throw error;
+    }
     if (answer.status === 404) return null;
     if (answer.status === 403 || answer.status === 401) {
       // Identification falls back to weaker sources; say once per tenant what would make it stronger.
@@ -128,8 +149,11 @@ export function createGraphReader(options: GraphReaderOptions): GraphReader {
       }
       return null;
     }
-    if (answer.status !== 200) throw unexpectedAnswer(answer, 'TeamsUserConfiguration.Read.All');
-    const config = parseGraphBody(teamsUserConfigurationSchema, answer.body, answer.what);
+    if (answer.status !== 200)
+      return teamsSilent(tenantId, userId, answer.status, `answered ${answer.status}`);
+    const config = teamsEntityOf(answer.body, userId);
+    if (config === null)
+      return teamsSilent(tenantId, userId, 200, 'the body is not a userConfiguration of this user');
     return { userId: config.id, accountType: config.accountType, featureTypes: config.featureTypes ?? [] };
   }
 

@@ -20,6 +20,8 @@ export interface RecordedRequest {
   status: number;
   /** True for an item routed from inside a `$batch`. */
   viaBatch: boolean;
+  /** The request's `Prefer` header, when it sent one (e.g. `include-unknown-enum-members`). */
+  prefer?: string;
   at: string;
 }
 
@@ -66,6 +68,7 @@ export function createSimulatorServer(deps: SimulatorServerDeps): http.Server {
       tenantId: req.tenantId,
       status: response.status,
       viaBatch,
+      ...(req.headers['prefer'] === undefined ? {} : { prefer: req.headers['prefer'] }),
       at: new Date().toISOString(),
     });
     logger.debug({ method: req.method, path, status: response.status, viaBatch }, 'graph simulator request');
