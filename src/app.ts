@@ -32,6 +32,7 @@ import { createOutboxDispatcher } from './alerts/outbox-dispatcher';
 import { createSubscriptionManager } from './subscriptions/subscription-manager';
 import { createDeltaReconciler } from './subscriptions/delta-reconcile';
 import { createLifecycleHandler } from './subscriptions/lifecycle-handler';
+import { createResourceAccountSweep, createSweepLoop } from './identification/resource-account-sweep';
 import { runTenantAudit, type TenantAuditOptions } from './tenant-audit/tenant-audit';
 import type { AuditReport } from './tenant-audit/audit-report';
 import { createApiRouter } from './api/api-router';
@@ -165,12 +166,15 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     publicBaseUrl,
     clientStates: config.clientStates,
   });
+  const sweep = createResourceAccountSweep({ store, graph, queue, logger });
   const onLifecycle = createLifecycleHandler({
     store,
     manager: subscriptions,
     reconciler,
     logger,
+    sweepResourceAccounts: sweep,
   });
+  const sweepLoop = createSweepLoop({ sweep, tenantIds, intervalMs: config.resourceAccountSweepMs, logger });
   const worker = createWorker(
     {
       // The worker's queue times each message from lease to settle (worker-metrics.ts).
@@ -212,7 +216,15 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   }
 
   if (options.background !== false) {
-    const loops = { worker, dispatcher, digest, retention, subscriptions, reconciler };
+    const loops = {
+      worker,
+      dispatcher,
+      digest,
+      retention,
+      subscriptions,
+      reconciler,
+      ...(config.resourceAccountSweepMs > 0 ? { 'resource account sweep': sweepLoop } : {}),
+    };
     for (const [name, loop] of Object.entries(loops)) {
       await parts.start(
         name,

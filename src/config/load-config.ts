@@ -75,6 +75,8 @@ export function loadConfig(env: Env = process.env): Config {
     email,
     logLevel: vars.LOG_LEVEL,
     eventRetentionDays: vars.EVENT_RETENTION_DAYS,
+    resourceAccountSweepMs: vars.RESOURCE_ACCOUNT_SWEEP_MINUTES * 60_000,
+    allocationCountsTeamsRooms: vars.ALLOCATION_COUNT_TEAMS_ROOMS,
     azureMonitor:
       vars.APPLICATIONINSIGHTS_CONNECTION_STRING === undefined
         ? null

@@ -31,6 +31,11 @@ export interface LifecycleHandlerDeps {
   reconciler: Pick<DeltaReconciler, 'resync'>;
   logger: Logger;
   now?: () => Date;
+  /**
+   * After `missed`: also read Teams' list of resource accounts (identification/resource-account-sweep.ts), since a
+   * lost notification may have been a new resource account's. A failure is logged; the resync still counts.
+   */
+  sweepResourceAccounts?: (tenantId: string, reason: string) => Promise<unknown>;
 }
 
 export function createLifecycleHandler(deps: LifecycleHandlerDeps): LifecycleHandler {
@@ -82,8 +87,16 @@ export function createLifecycleHandler(deps: LifecycleHandlerDeps): LifecycleHan
         const fresh = await manager.recreate(stored.id, 'Graph removed it (subscriptionRemoved)');
         return { action: 'recreated', subscriptionId: stored.id, newSubscriptionId: fresh.id };
       }
-      case 'missed':
-        return resync(item, 'lifecycle missed: notifications were not delivered');
+      case 'missed': {
+        const outcome = await resync(item, 'lifecycle missed: notifications were not delivered');
+        await deps.sweepResourceAccounts?.(item.tenantId, 'lifecycle missed').catch((error: unknown) => {
+          log.warn(
+            { err: error },
+            'resource account sweep after missed failed; the scheduled one will retry',
+          );
+        });
+        return outcome;
+      }
       default:
         return ignored(item, log, `unknown lifecycle event ${JSON.stringify(item.lifecycleEvent)}`);
     }

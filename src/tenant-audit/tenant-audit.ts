@@ -8,7 +8,8 @@
  * end hands the reconciler a starting point exactly at the audit: nothing between the two is missed.
  */
 import type { Finding, Routing, TenantId } from '../glossary';
-import type { DeltaPage, GraphReader } from '../graph/graph-reader';
+import { GraphUnavailableError, RetryLaterError } from '../errors';
+import type { DeltaPage, GraphReader, TeamsUserConfiguration } from '../graph/graph-reader';
 import { allocationFromSkus } from '../licensing/allocation';
 import { createLicenseCatalog } from '../licensing/license-catalog';
 import type { Logger } from '../logger';
@@ -64,7 +65,9 @@ export async function runTenantAudit(deps: TenantAuditDeps): Promise<AuditReport
 
   const skus = await graph.getSubscribedSkus(tenantId, { fresh: true });
   const catalog = createLicenseCatalog(skus);
+  const teamsResourceAccounts = await listTeamsResourceAccountsOrNone(graph, tenantId, log);
   const identifier = await createAuditIdentifier({
+    teamsResourceAccounts: new Map((teamsResourceAccounts ?? []).map((c) => [c.userId, c])),
     store,
     graph,
     tenantId,
@@ -185,6 +188,7 @@ export async function runTenantAudit(deps: TenantAuditDeps): Promise<AuditReport
     usersScanned,
     pages,
     teamsLookups: identifier.teamsLookups,
+    teamsResourceAccountsListed: teamsResourceAccounts?.length ?? null,
     resourceAccounts,
     findings,
     allocation,
@@ -192,4 +196,27 @@ export async function runTenantAudit(deps: TenantAuditDeps): Promise<AuditReport
     ...comparison,
     recorded,
   };
+}
+
+/**
+ * Teams' list of every resource account (issue 17 item 2), or null when it cannot be had (the permission is not
+ * granted, Teams is down): the audit then finds resource accounts from candidates only, and says so in the log.
+ * A throttle is thrown on: the audit is tried again later, list and all.
+ */
+async function listTeamsResourceAccountsOrNone(
+  graph: GraphReader,
+  tenantId: TenantId,
+  log: Logger,
+): Promise<TeamsUserConfiguration[] | null> {
+  try {
+    return await graph.listTeamsResourceAccounts(tenantId);
+  } catch (error) {
+    if (error instanceof RetryLaterError && !(error instanceof GraphUnavailableError)) throw error;
+    log.warn(
+      { err: error },
+      "Teams' list of resource accounts could not be read: resource accounts are found from candidates only " +
+        '(grant TeamsUserConfiguration.Read.All to find enabled, unlicensed ones in any department)',
+    );
+    return null;
+  }
 }

@@ -22,6 +22,7 @@ import type { GraphFallback, GraphTrafficObserver } from './graph-traffic';
 import type { TokenProvider } from './credential';
 import { DELTA_SELECT, USER_SELECT, deletedSnapshot, deltaSnapshot, toUserSnapshot } from './user-snapshot';
 import { getUsersBatched } from './users-batch';
+import { listTeamsResourceAccounts } from './teams-resource-accounts';
 
 export interface GraphReaderOptions {
   baseUrl: string;
@@ -250,6 +251,7 @@ export function createGraphReader(options: GraphReaderOptions): GraphReader {
     getUsers: (tenantId, userIds) => getUsersBatched(http, logger, tenantId, userIds),
     getSubscribedSkus,
     getTeamsUserConfiguration,
+    listTeamsResourceAccounts: (tenantId) => listTeamsResourceAccounts(http, logger, tenantId),
     getLicenseActivities,
     getUsersDeltaPage,
   };
