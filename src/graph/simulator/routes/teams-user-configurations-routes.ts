@@ -29,12 +29,12 @@ function accountTypeOf(user: SimUser, req: SimRequest): string {
   return EVOLVED_MEMBERS.has(type.toLowerCase()) && !includeUnknown ? 'unknownFutureValue' : type;
 }
 
-/** The one `$filter` the list is used with here: `accountType eq '...'`; null when absent; 'bad' otherwise. */
-function accountTypeFilter(req: SimRequest): string | null | 'bad' {
+/** The one `$filter` the list is used with here: `accountType eq '...'`; absent: every type; else a 400. */
+function accountTypeFilter(req: SimRequest): { ok: true; type: string | null } | { ok: false } {
   const filter = req.query.get('$filter');
-  if (filter === null) return null;
+  if (filter === null) return { ok: true, type: null };
   const match = /^\s*accountType\s+eq\s+'([^']+)'\s*$/i.exec(filter);
-  return match?.[1] ?? 'bad';
+  return match?.[1] === undefined ? { ok: false } : { ok: true, type: match[1] };
 }
 
 function configuration(tenant: TenantState, user: SimUser, req: SimRequest): Record<string, unknown> {
@@ -61,14 +61,18 @@ export function listTeamsUserConfigurations(ctx: SimContext, req: SimRequest): S
   const tenant = ctx.tenant(req.tenantId);
   const token = req.query.get('$skiptoken');
   const filter = accountTypeFilter(req);
-  if (filter === 'bad')
-    return badRequest('Invalid filter clause: only accountType eq is simulated.', 'BadRequest');
-  const state = token
+  if (!filter.ok) return badRequest('Invalid filter clause: only accountType eq is simulated.', 'BadRequest');
+  const state: z.infer<typeof tokenSchema> = token
     ? decodeToken(token, tokenSchema, 'skip')
-    : { o: 0, top: pageSize(req.query.get('$top'), 100, 999), f: filter ?? undefined };
+    : {
+        o: 0,
+        top: pageSize(req.query.get('$top'), 100, 999),
+        ...(filter.type === null ? {} : { f: filter.type }),
+      };
+  const wanted = state.f?.toLowerCase();
   const live = [...tenant.users.values()]
     .filter((u) => u.deleted === null)
-    .filter((u) => state.f === undefined || accountTypeOf(u, req).toLowerCase() === state.f.toLowerCase())
+    .filter((u) => wanted === undefined || accountTypeOf(u, req).toLowerCase() === wanted)
     .sort((a, b) => a.id.localeCompare(b.id));
   const body: Record<string, unknown> = {
     '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#admin/teams/userConfigurations`,
