@@ -132,7 +132,15 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   const publicBaseUrl = config.publicBaseUrl ?? (options.publicBaseUrlFallback === 'local-url' ? url : null);
 
   const audit = (tenantId: TenantId, auditOptions: TenantAuditOptions = {}): Promise<AuditReport> =>
-    runTenantAudit({ store, graph, logger, tenantId, routing, queue, options: auditOptions });
+    runTenantAudit({
+      store,
+      graph,
+      logger,
+      tenantId,
+      routing,
+      queue,
+      options: { countTeamsRooms: config.allocationCountsTeamsRooms, ...auditOptions },
+    });
 
   const dispatcher = createOutboxDispatcher({
     store,

@@ -39,6 +39,8 @@ export interface TenantAuditOptions {
   teamsTtlMs?: number;
   /** Teams lookups in flight at once (default 8). */
   concurrency?: number;
+  /** ALLOCATION_COUNT_TEAMS_ROOMS: Teams Rooms SKUs count toward the free allocation (default: left out). */
+  countTeamsRooms?: boolean;
   /** Called after every page (a progress bar on a terminal). */
   onProgress?: (progress: AuditProgress) => void;
 }
@@ -147,7 +149,9 @@ export async function runTenantAudit(deps: TenantAuditDeps): Promise<AuditReport
     deltaLink = page.deltaLink;
   }
 
-  const allocation = allocationFromSkus(skus, resourceAccounts.length);
+  const allocation = allocationFromSkus(skus, resourceAccounts.length, {
+    countTeamsRooms: options.countTeamsRooms === true,
+  });
   const tenantFindings = evaluateTenant({ tenantId, allocation });
   findings.push(...tenantFindings);
   // A scan that ended without a deltaLink did not see everyone: nothing may be concluded from who was not seen.
