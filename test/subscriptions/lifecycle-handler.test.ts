@@ -133,6 +133,40 @@ describe('lifecycle notifications, handled after the queue', () => {
     expect(await h.store.settings.get(WATCH_TENANT, USERS_DELTA_LINK_KEY)).not.toBeNull();
   });
 
+  it("missed: also reads Teams' list of resource accounts (issue 17 item 2), and a failing sweep does not fail the resync", async () => {
+    const logger = silentLogger();
+    const manager = createSubscriptionManager({
+      store: h.store,
+      graph: h.subscriptions,
+      queue: h.queue,
+      logger,
+      publicBaseUrl: h.endpoint.baseUrl,
+      clientStates: ['client-state-secret-0123456789abcdef'],
+      options: { lifetimeMinutes: 60, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+    });
+    const reconciler = createDeltaReconciler({ store: h.store, graph: h.reader, queue: h.queue, logger });
+    const swept: string[] = [];
+    const handle = createLifecycleHandler({
+      store: h.store,
+      manager,
+      reconciler,
+      logger,
+      sweepResourceAccounts: (tenantId) => {
+        swept.push(tenantId);
+        return swept.length === 1 ? Promise.resolve() : Promise.reject(new Error('Teams down'));
+      },
+    });
+    const subscription = await manager.create({ tenantId: WATCH_TENANT, resource: 'users' });
+
+    expect(await handle(lifecycleWork('lifecycle-missed.json', subscription.id))).toMatchObject({
+      action: 'resynced',
+    });
+    expect(await handle(lifecycleWork('lifecycle-missed.json', subscription.id))).toMatchObject({
+      action: 'resynced',
+    });
+    expect(swept).toEqual([WATCH_TENANT, WATCH_TENANT]);
+  });
+
   it('ignores, with a reason, an event it does not know and a reauthorization for a subscription it does not hold', async () => {
     const { handle } = wire();
     const unknownEvent = await handle({
