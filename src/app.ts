@@ -32,6 +32,7 @@ import { createOutboxDispatcher } from './alerts/outbox-dispatcher';
 import { createSubscriptionManager } from './subscriptions/subscription-manager';
 import { createDeltaReconciler } from './subscriptions/delta-reconcile';
 import { createLifecycleHandler } from './subscriptions/lifecycle-handler';
+import { auditLogAvailable } from './config/national-clouds';
 import { createResourceAccountSweep, createSweepLoop } from './identification/resource-account-sweep';
 import { runTenantAudit, type TenantAuditOptions } from './tenant-audit/tenant-audit';
 import type { AuditReport } from './tenant-audit/audit-report';
@@ -150,7 +151,15 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     options: { ...options.dispatcher },
     observer: observe.sinks,
   });
-  const digest = createDigestLoop({ store, graph, sinks, logger, tenantIds, publicBaseUrl });
+  const digest = createDigestLoop({
+    store,
+    graph,
+    sinks,
+    logger,
+    tenantIds,
+    publicBaseUrl,
+    countTeamsRooms: config.allocationCountsTeamsRooms,
+  });
   const retention = createRetentionLoop({ store, logger, retentionDays: config.eventRetentionDays });
   const reconciler = createDeltaReconciler({
     store,
@@ -195,7 +204,11 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
         await onLifecycle(item);
       },
     },
-    options.worker,
+    {
+      auditLogAvailable: auditLogAvailable(config.graph.baseUrl),
+      allocationCountsTeamsRooms: config.allocationCountsTeamsRooms,
+      ...options.worker,
+    },
   );
 
   api.use(

@@ -17,6 +17,7 @@ import type { SwapFollowUp } from '../queue/work-item';
 import { evaluateSwap } from '../rules/evaluate';
 import type { StoredEvent } from '../store/store';
 import { knownResourceAccount } from '../identification/resolve-identification';
+import { withoutAuditLog } from './no-audit-log';
 import { scheduleSwapFollowUp } from './swap-follow-up-message';
 import type { WorkerContext } from './worker-context';
 
@@ -46,8 +47,12 @@ export async function processSwapFollowUp(ctx: WorkerContext, item: SwapFollowUp
 
   const catalog = createLicenseCatalog(await ctx.graph.getSubscribedSkus(tenantId));
   const windowEnd = new Date(Date.parse(item.windowEnd) + CLOCK_SKEW_MS).toISOString();
-  const activities = await ctx.graph.getLicenseActivities(tenantId, userId, item.windowStart, windowEnd);
-  const missing = unexplainedSkus(event.change, activities, catalog);
+  // issue 17 item 9: a cloud without directory audits (21Vianet) is decided from the snapshots (no-audit-log.ts).
+  const audited = ctx.settings.auditLogAvailable;
+  const activities = audited
+    ? await ctx.graph.getLicenseActivities(tenantId, userId, item.windowStart, windowEnd)
+    : [];
+  const missing = audited ? unexplainedSkus(event.change, activities, catalog) : [];
   const reads = item.attempt + 1;
 
   if (missing.length > 0 && reads < ctx.settings.followUpAttempts) {
@@ -67,6 +72,7 @@ export async function processSwapFollowUp(ctx: WorkerContext, item: SwapFollowUp
   } else if (missing.length > 0) {
     findings = findings.map((finding) => withIncompleteAudit(finding, reads, missing));
   }
+  if (!audited) findings = findings.map(withoutAuditLog);
   if (activities.length > 0) await ctx.store.events.annotate(event.id, { activities });
   if (findings.length > 0) {
     await ctx.store.recordObservation(
