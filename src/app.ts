@@ -151,15 +151,8 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     options: { ...options.dispatcher },
     observer: observe.sinks,
   });
-  const digest = createDigestLoop({
-    store,
-    graph,
-    sinks,
-    logger,
-    tenantIds,
-    publicBaseUrl,
-    countTeamsRooms: config.allocationCountsTeamsRooms,
-  });
+  const countTeamsRooms = config.allocationCountsTeamsRooms;
+  const digest = createDigestLoop({ store, graph, sinks, logger, tenantIds, publicBaseUrl, countTeamsRooms });
   const retention = createRetentionLoop({ store, logger, retentionDays: config.eventRetentionDays });
   const reconciler = createDeltaReconciler({
     store,
@@ -206,7 +199,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     },
     {
       auditLogAvailable: auditLogAvailable(config.graph.baseUrl),
-      allocationCountsTeamsRooms: config.allocationCountsTeamsRooms,
+      allocationCountsTeamsRooms: countTeamsRooms,
       ...options.worker,
     },
   );
@@ -237,15 +230,9 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   }
 
   if (options.background !== false) {
-    const loops = {
-      worker,
-      dispatcher,
-      digest,
-      retention,
-      subscriptions,
-      reconciler,
-      ...(config.resourceAccountSweepMs > 0 ? { 'resource account sweep': sweepLoop } : {}),
-    };
+    const sweeping: Record<string, typeof sweepLoop> =
+      config.resourceAccountSweepMs > 0 ? { 'resource account sweep': sweepLoop } : {};
+    const loops = { worker, dispatcher, digest, retention, subscriptions, reconciler, ...sweeping };
     for (const [name, loop] of Object.entries(loops)) {
       await parts.start(
         name,
