@@ -35,6 +35,8 @@ import { createOutboxDispatcher } from './alerts/outbox-dispatcher';
 import { createSubscriptionManager } from './subscriptions/subscription-manager';
 import { createDeltaReconciler } from './subscriptions/delta-reconcile';
 import { createLifecycleHandler } from './subscriptions/lifecycle-handler';
+import { auditLogAvailable } from './config/national-clouds';
+import { createResourceAccountSweep, createSweepLoop } from './identification/resource-account-sweep';
 import { runTenantAudit, type TenantAuditOptions } from './tenant-audit/tenant-audit';
 import type { AuditReport } from './tenant-audit/audit-report';
 import { createApiRouter } from './api/api-router';
@@ -151,7 +153,15 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   const publicBaseUrl = config.publicBaseUrl ?? (options.publicBaseUrlFallback === 'local-url' ? url : null);
 
   const audit = (tenantId: TenantId, auditOptions: TenantAuditOptions = {}): Promise<AuditReport> =>
-    runTenantAudit({ store, graph, logger, tenantId, routing, queue, options: auditOptions });
+    runTenantAudit({
+      store,
+      graph,
+      logger,
+      tenantId,
+      routing,
+      queue,
+      options: { countTeamsRooms: config.allocationCountsTeamsRooms, ...auditOptions },
+    });
 
   const dispatcher = createOutboxDispatcher({
     store,
@@ -161,7 +171,8 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     options: { ...options.dispatcher },
     observer: observe.sinks,
   });
-  const digest = createDigestLoop({ store, graph, sinks, logger, tenantIds, publicBaseUrl });
+  const countTeamsRooms = config.allocationCountsTeamsRooms;
+  const digest = createDigestLoop({ store, graph, sinks, logger, tenantIds, publicBaseUrl, countTeamsRooms });
   const retention = createRetentionLoop({ store, logger, retentionDays: config.eventRetentionDays });
   const reconciler = createDeltaReconciler({
     store,
@@ -185,13 +196,15 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     publicBaseUrl,
     clientStates,
   });
+  const sweep = createResourceAccountSweep({ store, graph, queue, logger });
   const onLifecycle = createLifecycleHandler({
     store,
-    graph: graphSubscriptions,
     manager: subscriptions,
     reconciler,
     logger,
+    sweepResourceAccounts: sweep,
   });
+  const sweepLoop = createSweepLoop({ sweep, tenantIds, intervalMs: config.resourceAccountSweepMs, logger });
   const worker = createWorker(
     {
       // The worker's queue times each message from lease to settle (worker-metrics.ts).
@@ -207,6 +220,8 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     {
       swapAuditScheduleMs: config.swapAuditScheduleMs,
       groupLicenseRecheckMs: config.groupLicenseRecheckMs,
+      auditLogAvailable: auditLogAvailable(config.graph.baseUrl),
+      allocationCountsTeamsRooms: countTeamsRooms,
       ...options.worker,
     },
   );
@@ -237,7 +252,9 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   }
 
   if (options.background !== false) {
-    const loops = { worker, dispatcher, digest, retention, subscriptions, reconciler };
+    const sweeping: Record<string, typeof sweepLoop> =
+      config.resourceAccountSweepMs > 0 ? { 'resource account sweep': sweepLoop } : {};
+    const loops = { worker, dispatcher, digest, retention, subscriptions, reconciler, ...sweeping };
     for (const [name, loop] of Object.entries(loops)) {
       await parts.start(
         name,

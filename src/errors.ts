@@ -15,6 +15,28 @@ export class RetryLaterError extends Error {
   }
 }
 
+/**
+ * Graph kept failing without asking us to slow down (5xx without Retry-After, no answer, a timeout): an outage rather
+ * than a throttle. Still "try again later"; a read that has weaker sources to fall back on may do so instead.
+ */
+export class GraphUnavailableError extends RetryLaterError {
+  constructor(message: string, delayMs: number, options?: { cause?: unknown }) {
+    super(message, delayMs, options);
+    this.name = 'GraphUnavailableError';
+  }
+}
+
+/**
+ * A request that is not safe to repeat (POST /subscriptions) got no answer, or a 5xx: it may have taken effect.
+ * Look before trying again (the subscription manager lists and adopts; issue 17 item 5).
+ */
+export class OutcomeUnknownError extends RetryLaterError {
+  constructor(message: string, delayMs: number, options?: { cause?: unknown }) {
+    super(message, delayMs, options);
+    this.name = 'OutcomeUnknownError';
+  }
+}
+
 /** A failure retrying cannot fix (bad data, a missing permission): dead-letter or report with `reason`. */
 export class PermanentError extends Error {
   constructor(

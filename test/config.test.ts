@@ -211,6 +211,8 @@ describe('configuration from the environment', () => {
       API_ENTRA_AUDIENCE: 'api://ra-watch',
       API_ENTRA_ROLE: 'Ops.Write',
       AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/',
+      // The sign-in host must name GRAPH_BASE_URL's cloud (issue 17 item 9).
+      GRAPH_BASE_URL: 'https://graph.microsoft.us',
     });
     expect(gov.apiEntra).toMatchObject({
       role: 'Ops.Write',

@@ -20,6 +20,8 @@ export interface DigestLoopDeps {
   sinks: Map<string, AlertSink>;
   logger: Logger;
   tenantIds: readonly TenantId[];
+  /** ALLOCATION_COUNT_TEAMS_ROOMS, for the digest's allocation. */
+  countTeamsRooms?: boolean;
   publicBaseUrl: string | null;
   now?: () => Date;
   /** How often to check whether today's digest is due (default 1 h). */

@@ -42,6 +42,8 @@ export function createAllocationRouter(options: {
   graph: GraphReader;
   store: Store;
   tenantId: TenantId | null;
+  /** ALLOCATION_COUNT_TEAMS_ROOMS. */
+  countTeamsRooms?: boolean;
 }): Router {
   const router = express.Router();
   // Graph throttling or refusing (a typed error) is answered by the API router (api-router.ts).
@@ -61,7 +63,7 @@ export function createAllocationRouter(options: {
     ]);
     const answer: AllocationAnswer = {
       tenantId,
-      ...allocationFromSkus(skus, accounts.count),
+      ...allocationFromSkus(skus, accounts.count, { countTeamsRooms: options.countTeamsRooms === true }),
       resourceAccountsBasis: accounts.basis,
     };
     res.json(answer);

@@ -28,7 +28,7 @@ import { requireApiToken } from './require-api-token';
 import { createSubscriptionsRouter } from './subscriptions-router';
 
 export interface ApiRouterOptions {
-  config: Pick<Config, 'apiToken' | 'apiEntra'>;
+  config: Pick<Config, 'apiToken' | 'apiEntra'> & Partial<Pick<Config, 'allocationCountsTeamsRooms'>>;
   logger: Logger;
   store: Store;
   queue: Queue;
@@ -54,7 +54,15 @@ export function createApiRouter(options: ApiRouterOptions): Router {
   api.use('/subscriptions', createSubscriptionsRouter({ manager: options.subscriptions, defaultTenantId }));
   api.use('/resource-accounts', createRegistryRouter({ store, defaultTenantId, queue }));
   api.use('/audit', createAuditRouter({ runAudit: options.runAudit, defaultTenantId }));
-  api.use('/allocation', createAllocationRouter({ graph, store, tenantId: defaultTenantId }));
+  api.use(
+    '/allocation',
+    createAllocationRouter({
+      graph,
+      store,
+      tenantId: defaultTenantId,
+      countTeamsRooms: config.allocationCountsTeamsRooms === true,
+    }),
+  );
   api.use(
     '/replay',
     createReplayRouter({

@@ -85,6 +85,10 @@ export interface Config {
   swapAuditScheduleMs: readonly number[];
   /** GROUP_LICENSE_RECHECK_SCHEDULE: when a group's named members are read again, ms after the notification. */
   groupLicenseRecheckMs: readonly number[];
+  /** RESOURCE_ACCOUNT_SWEEP_MINUTES in ms: how often Teams' list of resource accounts is read; 0: not scheduled. */
+  resourceAccountSweepMs: number;
+  /** ALLOCATION_COUNT_TEAMS_ROOMS: Teams Rooms SKUs count toward the free resource-account allocation. */
+  allocationCountsTeamsRooms: boolean;
   /**
    * APPLICATIONINSIGHTS_CONNECTION_STRING: also export the metrics to Azure Monitor; null: /metrics only. Under a
    * `connectionString` key, which the logger redacts wherever it appears.

@@ -5,10 +5,8 @@
  * and gives an example; all are reported at once.
  */
 import type { ApiEntraConfig, Config, Env, GraphCredentialConfig, QueueConfig } from './config-shape';
+import { authorityHostFor, cloudMismatch, GLOBAL_AUTHORITY } from './national-clouds';
 import { variableSpec, type ParsedVariables } from './variables';
-
-/** Where Entra ID issues tokens when AZURE_AUTHORITY_HOST does not name a national cloud. */
-const PUBLIC_CLOUD_AUTHORITY = 'https://login.microsoftonline.com';
 
 export interface CrossChecked {
   credential: GraphCredentialConfig;
@@ -32,7 +30,15 @@ export function crossCheck(vars: ParsedVariables, env: Env, problems: string[]):
 }
 
 function graphCredential(vars: ParsedVariables, problems: string[]): GraphCredentialConfig {
-  const authorityHost = vars.AZURE_AUTHORITY_HOST;
+  // Unset: derived from GRAPH_BASE_URL's cloud (a US Government or 21Vianet Graph signs in at its own host); set: it
+  // must name the same cloud (issue 17 item 9). The global cloud keeps the credential library's own default.
+  const mismatch =
+    vars.AZURE_AUTHORITY_HOST === undefined
+      ? null
+      : cloudMismatch(vars.GRAPH_BASE_URL, vars.AZURE_AUTHORITY_HOST);
+  if (mismatch !== null) problems.push(mismatch);
+  const derived = authorityHostFor(vars.GRAPH_BASE_URL);
+  const authorityHost = vars.AZURE_AUTHORITY_HOST ?? (derived === GLOBAL_AUTHORITY ? undefined : derived);
   const withAuthority = authorityHost === undefined ? {} : { authorityHost };
   const ways = [
     vars.GRAPH_ACCESS_TOKEN !== undefined && 'GRAPH_ACCESS_TOKEN',
@@ -168,7 +174,7 @@ function apiEntraConfig(vars: ParsedVariables, env: Env, problems: string[]): Ap
     tenantId: vars.API_ENTRA_TENANT_ID,
     audiences: vars.API_ENTRA_AUDIENCE,
     role: vars.API_ENTRA_ROLE,
-    authorityHost: (vars.AZURE_AUTHORITY_HOST ?? PUBLIC_CLOUD_AUTHORITY).replace(/\/+$/, ''),
+    authorityHost: (vars.AZURE_AUTHORITY_HOST ?? authorityHostFor(vars.GRAPH_BASE_URL)).replace(/\/+$/, ''),
   };
 }
 

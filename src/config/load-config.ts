@@ -79,6 +79,8 @@ export function loadConfig(env: Env = process.env): Config {
     eventRetentionDays: vars.EVENT_RETENTION_DAYS,
     swapAuditScheduleMs: Object.freeze([...vars.SWAP_AUDIT_SCHEDULE]),
     groupLicenseRecheckMs: Object.freeze([...vars.GROUP_LICENSE_RECHECK_SCHEDULE]),
+    resourceAccountSweepMs: vars.RESOURCE_ACCOUNT_SWEEP_MINUTES * 60_000,
+    allocationCountsTeamsRooms: vars.ALLOCATION_COUNT_TEAMS_ROOMS,
     azureMonitor:
       vars.APPLICATIONINSIGHTS_CONNECTION_STRING === undefined
         ? null

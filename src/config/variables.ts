@@ -257,6 +257,24 @@ export const variables = {
       'APPLICATIONINSIGHTS_CONNECTION_STRING=InstrumentationKey=<guid>;IngestionEndpoint=https://<region>.in.applicationinsights.azure.com/',
     secret: true,
   },
+  // Teams' list of resource accounts is read this often (issue 17 item 2); 0 turns the schedule off (the baseline
+  // audit and a `missed` lifecycle event still read it).
+  RESOURCE_ACCOUNT_SWEEP_MINUTES: {
+    schema: z.coerce
+      .number()
+      .int('is not a whole number')
+      .min(0, 'is below 0')
+      .max(10080, 'is above 10080 (a week)'),
+    example: 'RESOURCE_ACCOUNT_SWEEP_MINUTES=60',
+    default: '60',
+  },
+  // Teams Rooms SKUs carry the MCOEV plan, but Microsoft's allocation counts Teams Phone Standard, Teams Phone with
+  // Calling Plan and Teams Shared Devices only (DOMAIN.md §7): Rooms count toward the free allocation only when set.
+  ALLOCATION_COUNT_TEAMS_ROOMS: {
+    schema: z.enum(['true', 'false'], 'is not true or false').transform((v) => v === 'true'),
+    example: 'ALLOCATION_COUNT_TEAMS_ROOMS=false',
+    default: 'false',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'is not a log level'),
     example: 'LOG_LEVEL=info',

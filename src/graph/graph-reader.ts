@@ -44,6 +44,12 @@ export interface GraphReader {
   getSubscribedSkus(tenantId: TenantId, options?: { fresh?: boolean }): Promise<SubscribedSku[]>;
   /** null when the user has no Teams configuration, or the permission is missing (identification falls back). */
   getTeamsUserConfiguration(tenantId: TenantId, userId: UserId): Promise<TeamsUserConfiguration | null>;
+  /**
+   * Every user Teams reports as `accountType: resourceAccount` (the list endpoint, filtered by Graph or, when Graph
+   * refuses the filter, here). Finds resource accounts no other source would ask about: enabled, unlicensed, any
+   * department. A missing permission is a `PermanentError` (graph-forbidden).
+   */
+  listTeamsResourceAccounts(tenantId: TenantId): Promise<TeamsUserConfiguration[]>;
   /** License activities on one user in a window, from the directory audit log, paired by correlation id. */
   getLicenseActivities(
     tenantId: TenantId,

@@ -8,21 +8,11 @@
  * The client and the ingest validate with them; the simulator produces values that satisfy them.
  */
 import { z } from 'zod';
-import { guidSchema } from '../guid';
+import { graphDateTime, guid } from './wire-primitives';
 
-/** Graph timestamps: `2025-03-31T09:58:12.4170000Z`, `...417+00:00`, `...-07:00`. `Date.parse` handles all of them. */
-export const graphDateTime = z
-  .string()
-  .refine(
-    (s) =>
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) &&
-      !Number.isNaN(Date.parse(s)),
-    {
-      message: 'expected an ISO-8601 date-time with Z or an offset',
-    },
-  );
-
-export const guid = guidSchema('expected a GUID');
+export { graphDateTime, guid } from './wire-primitives';
+export * from './audit-wire-schemas';
+export * from './teams-wire-schemas';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Change notifications (POST from Graph to our notificationUrl)
@@ -178,80 +168,6 @@ export const deltaPageSchema = z
   .refine((p) => p['@odata.nextLink'] !== undefined || p['@odata.deltaLink'] !== undefined, {
     message: 'a delta page must carry @odata.nextLink or @odata.deltaLink',
   });
-
-// ---------------------------------------------------------------------------------------------------------------
-// Directory audits
-// ---------------------------------------------------------------------------------------------------------------
-
-export const modifiedPropertySchema = z.looseObject({
-  displayName: z.string().nullish(),
-  oldValue: z.string().nullish(),
-  newValue: z.string().nullish(),
-});
-
-export const directoryAuditSchema = z.looseObject({
-  id: z.string().min(1),
-  category: z.string().nullish(),
-  correlationId: z.string().nullish(),
-  result: z.string().nullish(),
-  activityDisplayName: z.string(),
-  activityDateTime: graphDateTime,
-  loggedByService: z.string().nullish(),
-  operationType: z.string().nullish(),
-  initiatedBy: z
-    .looseObject({
-      user: z
-        .looseObject({
-          id: z.string().nullish(),
-          userPrincipalName: z.string().nullish(),
-          displayName: z.string().nullish(),
-        })
-        .nullish(),
-      app: z
-        .looseObject({
-          appId: z.string().nullish(),
-          displayName: z.string().nullish(),
-          servicePrincipalId: z.string().nullish(),
-        })
-        .nullish(),
-    })
-    .nullish(),
-  targetResources: z
-    .array(
-      z.looseObject({
-        id: z.string().nullish(),
-        type: z.string().nullish(),
-        userPrincipalName: z.string().nullish(),
-        displayName: z.string().nullish(),
-        modifiedProperties: z.array(modifiedPropertySchema).nullish(),
-      }),
-    )
-    .default([]),
-  additionalDetails: z
-    .array(z.looseObject({ key: z.string().nullish(), value: z.string().nullish() }))
-    .nullish(),
-});
-export type DirectoryAudit = z.infer<typeof directoryAuditSchema>;
-
-export const directoryAuditPageSchema = z.looseObject({
-  value: z.array(directoryAuditSchema),
-  '@odata.nextLink': z.string().optional(),
-});
-
-// ---------------------------------------------------------------------------------------------------------------
-// Teams user configurations (resource-account identification, DOMAIN.md §4 source 1)
-// ---------------------------------------------------------------------------------------------------------------
-
-export const teamsUserConfigurationSchema = z.looseObject({
-  id: z.string().min(1),
-  userPrincipalName: z.string().nullish(),
-  accountType: z.string(),
-  featureTypes: z.array(z.string()).nullish(),
-});
-export const teamsUserConfigurationPageSchema = z.looseObject({
-  value: z.array(teamsUserConfigurationSchema),
-  '@odata.nextLink': z.string().optional(),
-});
 
 // ---------------------------------------------------------------------------------------------------------------
 // Subscriptions

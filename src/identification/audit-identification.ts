@@ -6,13 +6,13 @@
  * application-instance department; accounts known as resource accounts before), never about every user.
  */
 import type { TenantId, UserId, UserSnapshot } from '../glossary';
-import type { GraphReader } from '../graph/graph-reader';
+import type { GraphReader, TeamsUserConfiguration } from '../graph/graph-reader';
 import { MCOEV_VIRTUALUSER_PLAN_ID } from '../licensing/catalog-data';
 import type { LicenseCatalog } from '../licensing/license-catalog';
 import type { IdentificationRecord, RegistryEntry, Store } from '../store/store';
 import {
-  APPLICATION_INSTANCE_DEPARTMENT,
   identifyResourceAccount,
+  resourceAccountDepartment,
   shouldAskTeams,
   type Identification,
 } from './identify-resource-account';
@@ -41,8 +41,19 @@ export async function createAuditIdentifier(args: {
   now: () => Date;
   /** How long a Teams answer is trusted; 0 asks Teams about every candidate. */
   teamsTtlMs: number;
+  /**
+   * Teams' own list of resource accounts (resource-account-sweep.ts), read once before the scan: these users are
+   * resource accounts by Teams' word without a lookup each, whatever their state or department.
+   */
+  teamsResourceAccounts?: ReadonlyMap<UserId, TeamsUserConfiguration>;
 }): Promise<AuditIdentifier> {
   const { store, graph, tenantId, catalog, now, teamsTtlMs } = args;
+  const listed = new Map<UserId, TeamsUserConfiguration>(
+    [...(args.teamsResourceAccounts ?? new Map<UserId, TeamsUserConfiguration>())].map(([id, c]) => [
+      id.toLowerCase(),
+      c,
+    ]),
+  );
   const registry = new Map<UserId, RegistryEntry>(
     (await store.registry.list(tenantId)).map((e) => [e.userId.toLowerCase(), e]),
   );
@@ -55,7 +66,7 @@ export async function createAuditIdentifier(args: {
   const isCandidate = (snapshot: UserSnapshot, key: string): boolean =>
     snapshot.accountEnabled === false ||
     cached.has(key) ||
-    (snapshot.department ?? '').trim().toLowerCase() === APPLICATION_INSTANCE_DEPARTMENT.toLowerCase() ||
+    resourceAccountDepartment(snapshot.department) !== null ||
     catalog.hasEnabledPlan(snapshot.assignedLicenses, MCOEV_VIRTUALUSER_PLAN_ID);
 
   return {
@@ -63,12 +74,18 @@ export async function createAuditIdentifier(args: {
       const key = snapshot.userId.toLowerCase();
       seen.add(key);
       const entry = registry.get(key) ?? null;
-      const candidate = entry === null && isCandidate(snapshot, key);
+      const fromList = entry === null ? (listed.get(key) ?? null) : null;
+      const candidate = entry === null && (fromList !== null || isCandidate(snapshot, key));
       const previous = candidate ? await store.identifications.get(tenantId, snapshot.userId) : null;
-      const asked =
-        candidate && shouldAskTeams({ snapshot, registry: entry, previous, now: now(), ttlMs: teamsTtlMs });
-      if (asked) teamsLookups++;
-      const teams = asked ? await graph.getTeamsUserConfiguration(tenantId, snapshot.userId) : null;
+      const due =
+        fromList === null &&
+        candidate &&
+        shouldAskTeams({ snapshot, registry: entry, previous, now: now(), ttlMs: teamsTtlMs });
+      if (due) teamsLookups++;
+      const teams =
+        fromList ?? (due ? await graph.getTeamsUserConfiguration(tenantId, snapshot.userId) : null);
+      // Teams' list answered for this user just now, as a lookup would have.
+      const asked = due || fromList !== null;
       const identification = identifyResourceAccount({
         snapshot,
         registry: entry,

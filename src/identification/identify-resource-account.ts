@@ -3,9 +3,11 @@
  * assembled from several sources, strongest first, and the source that decided is recorded:
  *
  *   1. the admin's registry: always wins, both ways ("this is not a resource account" overrides everything);
- *   2. Graph's Teams userConfiguration (`accountType`): decides both ways when Teams answered;
+ *   2. Graph's Teams userConfiguration (`accountType`): `resourceAccount` yes, `user`/`guest` no; any other value
+ *      (`unknown`, `sfbOnPremUser`, `ineligibleUser`, ...) decides nothing;
  *   3. an application instance binding (auto attendant / call queue app id), when one is known;
- *   4. conventions: a disabled account in department "Microsoft Communication Application Instance", or one that
+ *   4. conventions: a disabled account in department "Microsoft Communication Application Instance" (or the legacy
+ *      "Skype for Business Application Endpoint"), or one that
  *      holds the resource-account license (MCOEV_VIRTUALUSER);
  *   5. what was decided before: a resource account that lost every license no longer matches the license
  *      convention, and that is exactly the account whose auto attendant is about to stop working.
@@ -17,12 +19,28 @@
  */
 import type { IdentificationSource, ResourceAccount, UserSnapshot } from '../glossary';
 import type { TeamsUserConfiguration } from '../graph/graph-reader';
+import { teamsVerdictOf } from '../graph/teams-wire-schemas';
 import { MCOEV_VIRTUALUSER_PLAN_ID } from '../licensing/catalog-data';
 import type { LicenseCatalog } from '../licensing/license-catalog';
 import type { IdentificationRecord, RegistryEntry } from '../store/store';
 
 /** The department Teams gives the user objects it creates for application instances. */
 export const APPLICATION_INSTANCE_DEPARTMENT = 'Microsoft Communication Application Instance';
+/**
+ * What older resource accounts (created in the Skype for Business era) carry instead (DOMAIN.md §7: Teams docs,
+ * manage resource accounts / troubleshooting).
+ */
+export const LEGACY_APPLICATION_ENDPOINT_DEPARTMENT = 'Skype for Business Application Endpoint';
+const RESOURCE_ACCOUNT_DEPARTMENTS = [
+  APPLICATION_INSTANCE_DEPARTMENT,
+  LEGACY_APPLICATION_ENDPOINT_DEPARTMENT,
+];
+
+/** The resource-account department the user carries (either spelling, case and spaces aside), or null. */
+export function resourceAccountDepartment(department: string | null | undefined): string | null {
+  const given = department?.trim().toLowerCase() ?? '';
+  return RESOURCE_ACCOUNT_DEPARTMENTS.find((d) => d.toLowerCase() === given) ?? null;
+}
 
 export type Application = ResourceAccount['application'];
 
@@ -60,10 +78,12 @@ export function identifyResourceAccount(input: IdentificationInput): Identificat
     };
   }
 
-  if (teams !== null) {
-    const isResourceAccount = teams.accountType.toLowerCase() === 'resourceaccount';
+  // Only resourceAccount (yes) and user/guest (no) decide; unknown, unknownFutureValue, sfbOnPremUser,
+  // ineligibleUser and later members fall through to the sources below, as if Teams had not answered.
+  const verdict = teams === null ? 'no-verdict' : teamsVerdictOf(teams.accountType);
+  if (teams !== null && verdict !== 'no-verdict') {
     return {
-      isResourceAccount,
+      isResourceAccount: verdict === 'resource-account',
       identifiedBy: 'teams-user-configuration',
       detail: `accountType=${teams.accountType}`,
       application: 'unknown',
@@ -114,9 +134,9 @@ export function identifyResourceAccount(input: IdentificationInput): Identificat
 
 /** The convention that recognises the account, or null. */
 export function conventionDetail(snapshot: UserSnapshot, catalog: LicenseCatalog): string | null {
-  const department = snapshot.department?.trim().toLowerCase() ?? '';
-  if (snapshot.accountEnabled === false && department === APPLICATION_INSTANCE_DEPARTMENT.toLowerCase()) {
-    return `accountEnabled=false and department "${APPLICATION_INSTANCE_DEPARTMENT}"`;
+  const department = resourceAccountDepartment(snapshot.department);
+  if (snapshot.accountEnabled === false && department !== null) {
+    return `accountEnabled=false and department "${department}"`;
   }
   if (catalog.hasEnabledPlan(snapshot.assignedLicenses, MCOEV_VIRTUALUSER_PLAN_ID)) {
     return 'holds the Teams Phone Resource Account license (MCOEV_VIRTUALUSER)';

@@ -5,7 +5,7 @@
  * add them by itself, which is why the unclaimed count matters.
  */
 import type { Allocation, AllocationBasisLine, SubscribedSku } from '../glossary';
-import { MCOEV_PLAN_ID, MCOEV_VIRTUALUSER_PLAN_ID, RA_SKU_ID } from './catalog-data';
+import { MCOEV_PLAN_ID, MCOEV_VIRTUALUSER_PLAN_ID, RA_SKU_ID, TEAMS_ROOMS_PART_NUMBER } from './catalog-data';
 import { normaliseGuid, planMatches } from './plan-match';
 
 const BASE_FREE = 25;
@@ -43,9 +43,15 @@ export function allocationFromCounts(counts: AllocationCounts): Allocation {
  * itself excluded); purchased = enabled seats of the SKUs carrying MCOEV_VIRTUALUSER. The tenant's list is complete,
  * so a tenant without an RA SKU has bought 0, not "unknown".
  */
-export function allocationFromSkus(skus: readonly SubscribedSku[], resourceAccounts: number): Allocation {
+export function allocationFromSkus(
+  skus: readonly SubscribedSku[],
+  resourceAccounts: number,
+  options: { countTeamsRooms?: boolean } = {},
+): Allocation {
   requireCount('resourceAccounts', resourceAccounts);
+  const countRooms = options.countTeamsRooms === true;
   const basis: AllocationBasisLine[] = [];
+  const roomsLeftOut: string[] = [];
   let purchased = 0;
   for (const sku of skus) {
     requireCount(`enabledUnits of ${sku.skuPartNumber}`, sku.enabledUnits);
@@ -57,6 +63,11 @@ export function allocationFromSkus(skus: readonly SubscribedSku[], resourceAccou
       continue;
     }
     if (sku.servicePlans.some((plan) => planMatches(plan, MCOEV_PLAN_ID))) {
+      // Teams Rooms carry MCOEV but the allocation names Standard, Calling Plan and Shared Devices only.
+      if (!countRooms && TEAMS_ROOMS_PART_NUMBER.test(sku.skuPartNumber)) {
+        roomsLeftOut.push(sku.skuPartNumber);
+        continue;
+      }
       basis.push({ skuId: sku.skuId, skuPartNumber: sku.skuPartNumber, enabledUnits: sku.enabledUnits });
     }
   }
@@ -66,7 +77,13 @@ export function allocationFromSkus(skus: readonly SubscribedSku[], resourceAccou
       ? 'no subscribed SKU includes the Teams Phone (MCOEV) service plan'
       : `counted ${basis.map((line, i) => `${line.enabledUnits}${i === 0 ? ' seats' : ''} of ${line.skuPartNumber}`).join(', ')}` +
         ' (enabled seats of every SKU whose service plans include MCOEV; the resource-account SKU itself is not counted)';
-  return buildAllocation(qualifying, resourceAccounts, purchased, basis, counted);
+  const roomsNote =
+    roomsLeftOut.length > 0
+      ? `; Teams Rooms left out (${roomsLeftOut.join(', ')}): Microsoft's allocation names Teams Phone Standard, Teams Phone with Calling Plan and Teams Shared Devices only (ALLOCATION_COUNT_TEAMS_ROOMS=true counts them)`
+      : countRooms
+        ? '; Teams Rooms SKUs counted (ALLOCATION_COUNT_TEAMS_ROOMS=true)'
+        : '';
+  return buildAllocation(qualifying, resourceAccounts, purchased, basis, counted + roomsNote);
 }
 
 function buildAllocation(

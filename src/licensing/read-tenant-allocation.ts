@@ -10,12 +10,17 @@ import { allocationFromSkus } from './allocation';
 
 /** The tenant's allocation: seats from subscribedSkus, resource accounts as identified (registry decisions included). */
 export async function readTenantAllocation(
-  ctx: { store: Pick<Store, 'identifications'>; graph: Pick<GraphReader, 'getSubscribedSkus'> },
+  ctx: {
+    store: Pick<Store, 'identifications'>;
+    graph: Pick<GraphReader, 'getSubscribedSkus'>;
+    /** ALLOCATION_COUNT_TEAMS_ROOMS (default: Teams Rooms left out of the qualifying count). */
+    countTeamsRooms?: boolean;
+  },
   tenantId: TenantId,
 ): Promise<Allocation> {
   const [skus, resourceAccounts] = await Promise.all([
     ctx.graph.getSubscribedSkus(tenantId),
     ctx.store.identifications.listResourceAccounts(tenantId),
   ]);
-  return allocationFromSkus(skus, resourceAccounts.length);
+  return allocationFromSkus(skus, resourceAccounts.length, { countTeamsRooms: ctx.countTeamsRooms === true });
 }

@@ -9,6 +9,7 @@ import type { GraphTrafficObserver } from '../graph/client/graph-traffic';
 export const GRAPH_METRIC_NAMES = {
   requests: 'ra_watch_graph_requests_total',
   throttles: 'ra_watch_graph_throttles_total',
+  fallbacks: 'ra_watch_graph_fallbacks_total',
 } as const;
 
 export function createGraphMetrics(registry: Registry): GraphTrafficObserver {
@@ -24,7 +25,14 @@ export function createGraphMetrics(registry: Registry): GraphTrafficObserver {
     labelNames: ['route', 'status'] as const,
     registers: [registry],
   });
+  const fallbacks = new Counter({
+    name: GRAPH_METRIC_NAMES.fallbacks,
+    help: 'Graph answers the client fell back on instead of failing: teams_silent (a Teams userConfiguration read failed or was not understood; identification used the weaker sources), delta_link_dead (a stored delta link refused with a 4xx, dropped for a full sync); status 0: no answer or an unreadable body',
+    labelNames: ['kind', 'status'] as const,
+    registers: [registry],
+  });
   return {
+    fellBack: ({ kind, status }) => fallbacks.inc({ kind, status: String(status) }),
     answered: ({ method, route, status }) => requests.inc({ method, route, status: String(status) }),
     throttled: ({ route, status }) => throttles.inc({ route, status: String(status) }),
   };

@@ -86,15 +86,19 @@ export function createDeltaReconciler(deps: DeltaReconcilerDeps): DeltaReconcile
   const pending = new Map<TenantId, Promise<DeltaPassResult>>();
 
   const pass = async (tenantId: TenantId, reason: string): Promise<DeltaPassResult> => {
-    const stored = await store.settings.get(tenantId, USERS_DELTA_LINK_KEY);
+    // An empty value is a link dropped as dead (below): the same as none.
+    const stored = (await store.settings.get(tenantId, USERS_DELTA_LINK_KEY)) || null;
     if (stored === null && deps.fullSync !== undefined) return delegate(tenantId, reason, false);
     try {
       return await followDelta(tenantId, reason, stored, false);
     } catch (error) {
       if (!(error instanceof DeltaExpiredError)) throw error;
+      // Dropped before the full sync starts: if the sync fails, the next pass starts from null again rather than
+      // sending the dead link back to Graph (issue 17 item 8). The reader counted it (ra_watch_graph_fallbacks_total).
+      await store.settings.put(tenantId, USERS_DELTA_LINK_KEY, '');
       logger.warn(
         { tenantId, reason, err: error.message },
-        'users delta link expired (410): starting a full sync',
+        'users delta link dead (4xx): dropped, starting a full sync',
       );
       if (deps.fullSync !== undefined) return delegate(tenantId, reason, true);
       return followDelta(tenantId, reason, null, true);
@@ -107,7 +111,7 @@ export function createDeltaReconciler(deps: DeltaReconcilerDeps): DeltaReconcile
     restarted: boolean,
   ): Promise<DeltaPassResult> => {
     await deps.fullSync?.(tenantId, reason);
-    const linked = (await store.settings.get(tenantId, USERS_DELTA_LINK_KEY)) !== null;
+    const linked = ((await store.settings.get(tenantId, USERS_DELTA_LINK_KEY)) || null) !== null;
     return {
       tenantId,
       reason,

@@ -3,23 +3,21 @@
  * For users only `reauthorizationRequired` is documented; `subscriptionRemoved` and `missed` are handled too, because
  * a users subscription may still receive them and each otherwise ends real-time alerts silently.
  *
- * - reauthorizationRequired: reauthorize; if Graph no longer knows it, or reauthorizing is refused, renew (a PATCH of
- *   the expiry also reauthorizes), and a renew that finds it gone recreates it.
+ * - reauthorizationRequired: one PATCH of the expiry (it reauthorizes and renews; issue 17 item 4), never also a
+ *   POST /reauthorize; a renew that finds it gone recreates it.
  * - subscriptionRemoved: recreate it, then resync by delta for the time nobody listened.
  * - missed: notifications were lost; resync by delta.
  *
  * Throttling (`RetryLaterError`) is thrown on, so the worker gives the message back and it is tried again later.
  */
-import { PermanentError } from '../errors';
 import type { Logger } from '../logger';
 import type { LifecycleWork } from '../queue/work-item';
-import type { GraphSubscriptions } from '../graph/graph-subscriptions';
 import type { Store } from '../store/store';
 import type { DeltaReconciler } from './delta-reconcile';
+import { REAUTHORIZE_UPDATE_GAP_MS, renewedWithin } from './reauthorize-window';
 import type { SubscriptionManager } from './subscription-manager';
 
 export type LifecycleOutcome =
-  | { action: 'reauthorized'; subscriptionId: string }
   | { action: 'renewed'; subscriptionId: string }
   | { action: 'recreated'; subscriptionId: string; newSubscriptionId: string }
   | { action: 'resynced'; subscriptionId: string; queued: number }
@@ -29,14 +27,20 @@ export type LifecycleHandler = (item: LifecycleWork) => Promise<LifecycleOutcome
 
 export interface LifecycleHandlerDeps {
   store: Store;
-  graph: GraphSubscriptions;
   manager: Pick<SubscriptionManager, 'renew' | 'recreate'>;
   reconciler: Pick<DeltaReconciler, 'resync'>;
   logger: Logger;
+  now?: () => Date;
+  /**
+   * After `missed`: also read Teams' list of resource accounts (identification/resource-account-sweep.ts), since a
+   * lost notification may have been a new resource account's. A failure is logged; the resync still counts.
+   */
+  sweepResourceAccounts?: (tenantId: string, reason: string) => Promise<unknown>;
 }
 
 export function createLifecycleHandler(deps: LifecycleHandlerDeps): LifecycleHandler {
-  const { store, graph, manager, reconciler, logger } = deps;
+  const { store, manager, reconciler, logger } = deps;
+  const now = deps.now ?? (() => new Date());
 
   const resync = async (item: LifecycleWork, reason: string): Promise<LifecycleOutcome> => {
     const pass = await reconciler.resync(item.tenantId, reason);
@@ -54,16 +58,13 @@ export function createLifecycleHandler(deps: LifecycleHandlerDeps): LifecycleHan
     switch (item.lifecycleEvent) {
       case 'reauthorizationRequired': {
         if (stored === null) return ignored(item, log, 'ra-watch does not know this subscription');
-        let reauthorized = false;
-        try {
-          reauthorized = await graph.reauthorize(stored.tenantId, stored.id);
-        } catch (error) {
-          if (!(error instanceof PermanentError)) throw error;
-          log.warn({ err: error.message, reason: error.reason }, 'reauthorize refused; renewing instead');
-        }
-        if (reauthorized) {
-          log.info({}, 'subscription reauthorized');
-          return { action: 'reauthorized', subscriptionId: stored.id };
+        // One PATCH of the expiry reauthorizes and renews (Graph's lifecycle page); a separate /reauthorize call
+        // as well would be a reauthorize and an update within 10 minutes, which Graph asks clients not to send.
+        // A subscription renewed inside that window (a duplicate delivery, or the renewal loop just ran) already
+        // carries a fresh authorization: PATCHing again would only add load.
+        if (renewedWithin(stored.lastRenewedAt, now(), REAUTHORIZE_UPDATE_GAP_MS)) {
+          log.info({ lastRenewedAt: stored.lastRenewedAt }, 'renewed moments ago: already reauthorized');
+          return { action: 'renewed', subscriptionId: stored.id };
         }
         const outcome = await manager.renew(stored.id);
         if (outcome.recreatedFrom !== null) {
@@ -73,6 +74,7 @@ export function createLifecycleHandler(deps: LifecycleHandlerDeps): LifecycleHan
             newSubscriptionId: outcome.subscription.id,
           };
         }
+        log.info({}, 'subscription reauthorized by renewing its expiry');
         return { action: 'renewed', subscriptionId: stored.id };
       }
       case 'subscriptionRemoved': {
@@ -85,8 +87,16 @@ export function createLifecycleHandler(deps: LifecycleHandlerDeps): LifecycleHan
         const fresh = await manager.recreate(stored.id, 'Graph removed it (subscriptionRemoved)');
         return { action: 'recreated', subscriptionId: stored.id, newSubscriptionId: fresh.id };
       }
-      case 'missed':
-        return resync(item, 'lifecycle missed: notifications were not delivered');
+      case 'missed': {
+        const outcome = await resync(item, 'lifecycle missed: notifications were not delivered');
+        await deps.sweepResourceAccounts?.(item.tenantId, 'lifecycle missed').catch((error: unknown) => {
+          log.warn(
+            { err: error },
+            'resource account sweep after missed failed; the scheduled one will retry',
+          );
+        });
+        return outcome;
+      }
       default:
         return ignored(item, log, `unknown lifecycle event ${JSON.stringify(item.lifecycleEvent)}`);
     }

@@ -8,13 +8,14 @@
  */
 import { describeError, PermanentError, RetryLaterError } from '../errors';
 import type { IsoTime, TenantId } from '../glossary';
-import type { GraphSubscriptionInfo, GraphSubscriptions } from '../graph/graph-subscriptions';
+import type { GraphSubscriptions } from '../graph/graph-subscriptions';
 import type { Logger } from '../logger';
 import type { Queue } from '../queue/queue';
 import { orderingKeyFor } from '../queue/work-item';
 import type { Store, StoredSubscription } from '../store/store';
-import { notificationUrlsFor } from './notification-urls';
 import { replicaHolderId } from '../background/per-tenant-job';
+import { createSubscriptionCreator, type SubscriptionResource } from './create-subscription';
+import { REAUTHORIZE_UPDATE_GAP_MS, renewedWithin } from './reauthorize-window';
 import { createRenewalLoop } from './renewal-loop';
 import { DEFAULT_RETRY, retryOnRetryLater, type RetryLaterOptions } from './retry-later';
 
@@ -25,8 +26,6 @@ export const MAX_LIFETIME_MINUTES = 41_760;
  * time in flight and Graph's clock need not agree to the second. An hour costs nothing at a 29-day lifetime.
  */
 export const DEFAULT_LIFETIME_MINUTES = MAX_LIFETIME_MINUTES - 60;
-/** Users and groups accept only these (`created` is a 400). */
-export const SUBSCRIPTION_CHANGE_TYPE = 'updated,deleted';
 /**
  * The gap left by a lapsed or removed subscription is covered the way Graph's own `missed` lifecycle event is: a
  * `lifecycle` work item the worker hands to the lifecycle handler, which runs a delta resync. Queued (durable), so a
@@ -34,7 +33,7 @@ export const SUBSCRIPTION_CHANGE_TYPE = 'updated,deleted';
  */
 export const GAP_RESYNC_EVENT = 'missed';
 
-export type SubscriptionResource = 'users' | 'groups';
+export { SUBSCRIPTION_CHANGE_TYPE, type SubscriptionResource } from './create-subscription';
 
 export interface SubscriptionManagerOptions {
   /** Renew once this fraction of a subscription's life has passed (0 < f < 1). Default 0.5. */
@@ -123,54 +122,16 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
     return stored;
   };
 
-  const create: SubscriptionManager['create'] = async ({ tenantId, resource }) => {
-    const urls = notificationUrlsFor(deps.publicBaseUrl);
-    if (urls.warning !== null) logger.warn({ notificationUrl: urls.notificationUrl }, urls.warning);
-    const clientState = deps.clientStates[0];
-    if (clientState === undefined) {
-      throw new PermanentError(
-        'client-state-missing',
-        'CLIENT_STATE is not set: Graph echoes it in every notification and ra-watch drops notifications without it. Set CLIENT_STATE to 32 random characters (e.g. `openssl rand -hex 16`).',
-      );
-    }
-    let info: GraphSubscriptionInfo;
-    try {
-      info = await withRetry('create subscription', () =>
-        graph.create({
-          tenantId,
-          resource,
-          changeType: SUBSCRIPTION_CHANGE_TYPE,
-          notificationUrl: urls.notificationUrl,
-          lifecycleNotificationUrl: urls.lifecycleNotificationUrl,
-          clientState,
-          expirationDateTime: expiryFromNow(),
-        }),
-      );
-    } catch (error) {
-      throw explainCreateFailure(error, urls.notificationUrl);
-    }
-    const at = now().toISOString();
-    const stored: StoredSubscription = {
-      id: info.id,
-      tenantId,
-      resource: info.resource || resource,
-      changeType: info.changeType || SUBSCRIPTION_CHANGE_TYPE,
-      notificationUrl: info.notificationUrl || urls.notificationUrl,
-      lifecycleNotificationUrl: info.lifecycleNotificationUrl ?? urls.lifecycleNotificationUrl,
-      expiresAt: new Date(info.expirationDateTime).toISOString(),
-      clientStateRef: 'CLIENT_STATE#1',
-      createdAt: at,
-      lastRenewedAt: null,
-      lastNotificationAt: null,
-      status: 'active',
-    };
-    await store.subscriptions.upsert(stored);
-    logger.info(
-      { subscriptionId: stored.id, tenantId, resource, expiresAt: stored.expiresAt },
-      'subscription created',
-    );
-    return stored;
-  };
+  const create = createSubscriptionCreator({
+    store,
+    graph,
+    logger,
+    publicBaseUrl: deps.publicBaseUrl,
+    clientStates: deps.clientStates,
+    now,
+    expiryFromNow,
+    withRetry,
+  });
 
   const recreate: SubscriptionManager['recreate'] = async (id, reason) => {
     const old = await mustGet(id);
@@ -235,6 +196,8 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
       const lapsed = Date.parse(subscription.expiresAt) <= current.getTime();
       if (subscription.status === 'active' && !lapsed && dueAt(subscription).getTime() > current.getTime())
         continue;
+      // Renewed (so reauthorized) less than 10 minutes ago, by a reauthorizationRequired: leave it to the next round.
+      if (!lapsed && renewedWithin(subscription.lastRenewedAt, current, REAUTHORIZE_UPDATE_GAP_MS)) continue;
       try {
         // A lapsed subscription is already deleted by Graph: renew answers 404 and renew() recreates it.
         const outcome = await renew(subscription.id);
@@ -282,28 +245,4 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
     start: () => loop.start(),
     stop: () => loop.stop(),
   };
-}
-
-/** Graph's refusals in words an admin can act on (the adapter already names the reason). */
-function explainCreateFailure(error: unknown, notificationUrl: string): unknown {
-  if (!(error instanceof PermanentError)) return error;
-  if (error.reason === 'subscription-quota') {
-    return new PermanentError(
-      error.reason,
-      'Graph refused to create the subscription (403): the subscription quota is reached (100 users or groups subscriptions per ' +
-        'app and tenant, 1,000 per tenant across all apps). Delete subscriptions that are no longer needed ' +
-        `(GET /api/subscriptions, DELETE /api/subscriptions/:id) or ask which other apps hold them. Graph said: ${error.message}`,
-      { cause: error },
-    );
-  }
-  if (error.reason === 'subscription-validation') {
-    return new PermanentError(
-      error.reason,
-      `Graph could not validate ${notificationUrl}: it must answer Graph's POST ?validationToken=... with 200 and the token ` +
-        'as text/plain within 10 seconds. Check that PUBLIC_BASE_URL is reachable from the internet (not only from here), ' +
-        `that it is https, and that this server is running. Graph said: ${error.message}`,
-      { cause: error },
-    );
-  }
-  return error;
 }

@@ -48,6 +48,8 @@ export interface AuditReport {
   pages: number;
   /** Users Graph's Teams configuration was asked about (candidates: disabled, RA license, known). */
   teamsLookups: number;
+  /** Resource accounts in Teams' own list (read once, before the scan); null when it could not be read. */
+  teamsResourceAccountsListed: number | null;
   resourceAccounts: AuditResourceAccount[];
   /** Every current violation: account findings, then tenant (allocation) findings. */
   findings: Finding[];

@@ -8,7 +8,8 @@
  * end hands the reconciler a starting point exactly at the audit: nothing between the two is missed.
  */
 import type { Finding, Routing, TenantId } from '../glossary';
-import type { DeltaPage, GraphReader } from '../graph/graph-reader';
+import { GraphUnavailableError, RetryLaterError } from '../errors';
+import type { DeltaPage, GraphReader, TeamsUserConfiguration } from '../graph/graph-reader';
 import { allocationFromSkus } from '../licensing/allocation';
 import { createLicenseCatalog } from '../licensing/license-catalog';
 import type { Logger } from '../logger';
@@ -38,6 +39,8 @@ export interface TenantAuditOptions {
   teamsTtlMs?: number;
   /** Teams lookups in flight at once (default 8). */
   concurrency?: number;
+  /** ALLOCATION_COUNT_TEAMS_ROOMS: Teams Rooms SKUs count toward the free allocation (default: left out). */
+  countTeamsRooms?: boolean;
   /** Called after every page (a progress bar on a terminal). */
   onProgress?: (progress: AuditProgress) => void;
 }
@@ -64,7 +67,9 @@ export async function runTenantAudit(deps: TenantAuditDeps): Promise<AuditReport
 
   const skus = await graph.getSubscribedSkus(tenantId, { fresh: true });
   const catalog = createLicenseCatalog(skus);
+  const teamsResourceAccounts = await listTeamsResourceAccountsOrNone(graph, tenantId, log);
   const identifier = await createAuditIdentifier({
+    teamsResourceAccounts: new Map((teamsResourceAccounts ?? []).map((c) => [c.userId, c])),
     store,
     graph,
     tenantId,
@@ -144,7 +149,9 @@ export async function runTenantAudit(deps: TenantAuditDeps): Promise<AuditReport
     deltaLink = page.deltaLink;
   }
 
-  const allocation = allocationFromSkus(skus, resourceAccounts.length);
+  const allocation = allocationFromSkus(skus, resourceAccounts.length, {
+    countTeamsRooms: options.countTeamsRooms === true,
+  });
   const tenantFindings = evaluateTenant({ tenantId, allocation });
   findings.push(...tenantFindings);
   // A scan that ended without a deltaLink did not see everyone: nothing may be concluded from who was not seen.
@@ -185,6 +192,7 @@ export async function runTenantAudit(deps: TenantAuditDeps): Promise<AuditReport
     usersScanned,
     pages,
     teamsLookups: identifier.teamsLookups,
+    teamsResourceAccountsListed: teamsResourceAccounts?.length ?? null,
     resourceAccounts,
     findings,
     allocation,
@@ -192,4 +200,27 @@ export async function runTenantAudit(deps: TenantAuditDeps): Promise<AuditReport
     ...comparison,
     recorded,
   };
+}
+
+/**
+ * Teams' list of every resource account (issue 17 item 2), or null when it cannot be had (the permission is not
+ * granted, Teams is down): the audit then finds resource accounts from candidates only, and says so in the log.
+ * A throttle is thrown on: the audit is tried again later, list and all.
+ */
+async function listTeamsResourceAccountsOrNone(
+  graph: GraphReader,
+  tenantId: TenantId,
+  log: Logger,
+): Promise<TeamsUserConfiguration[] | null> {
+  try {
+    return await graph.listTeamsResourceAccounts(tenantId);
+  } catch (error) {
+    if (error instanceof RetryLaterError && !(error instanceof GraphUnavailableError)) throw error;
+    log.warn(
+      { err: error },
+      "Teams' list of resource accounts could not be read: resource accounts are found from candidates only " +
+        '(grant TeamsUserConfiguration.Read.All to find enabled, unlicensed ones in any department)',
+    );
+    return null;
+  }
 }

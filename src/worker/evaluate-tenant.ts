@@ -14,14 +14,20 @@ import { TENANT_RULES, evaluateTenant } from '../rules/evaluate';
 import type { ObservationResult } from '../store/store';
 import type { WorkerContext } from './worker-context';
 
-type TenantEvaluationContext = Pick<WorkerContext, 'store' | 'graph' | 'logger' | 'routing' | 'now'>;
+type TenantEvaluationContext = Pick<
+  WorkerContext,
+  'store' | 'graph' | 'logger' | 'routing' | 'now' | 'settings'
+>;
 
 /** Evaluate the allocation rules for one tenant now and record the verdict (opening or resolving alerts). */
 export async function evaluateTenantAllocation(
   ctx: TenantEvaluationContext,
   tenantId: TenantId,
 ): Promise<ObservationResult> {
-  const allocation = await readTenantAllocation(ctx, tenantId);
+  const allocation = await readTenantAllocation(
+    { ...ctx, countTeamsRooms: ctx.settings.allocationCountsTeamsRooms },
+    tenantId,
+  );
   const findings = evaluateTenant({ tenantId, allocation });
   const result = await ctx.store.recordObservation(
     { scope: { tenantId, userId: null, ruleIds: TENANT_RULES }, findings, at: ctx.now().toISOString() },

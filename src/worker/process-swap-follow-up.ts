@@ -24,6 +24,7 @@ import { evaluateSwap } from '../rules/evaluate';
 import type { StoredEvent } from '../store/store';
 import { knownResourceAccount } from '../identification/resolve-identification';
 import { adoptSnapshotProvenAlerts } from './swap-alert-adoption';
+import { withoutAuditLog } from './no-audit-log';
 import { hasLaterSwapRead, scheduleSwapFollowUp } from './swap-follow-up-message';
 import type { WorkerContext } from './worker-context';
 
@@ -60,8 +61,6 @@ export async function prepareSwapFollowUp(
     );
     return null;
   }
-  // Where a cloud offers no directory audit log (issue 17 item 9), this is the place to decide from the snapshots
-  // alone: skip the query and call decideSwapFollowUp with no activities on the last read.
   const catalog = createLicenseCatalog(await ctx.graph.getSubscribedSkus(item.tenantId));
   const to = new Date(Date.parse(item.windowEnd) + CLOCK_SKEW_MS).toISOString();
   return { event, resourceAccount, catalog, query: { userId: item.userId, from: item.windowStart, to } };
@@ -76,7 +75,10 @@ export async function decideSwapFollowUp(
 ): Promise<void> {
   const { tenantId, userId } = item;
   const { before, after } = event.change;
-  const missing = unexplainedSkus(event.change, activities, catalog);
+  // issue 17 item 9: a cloud without directory audits (21Vianet) is decided from the snapshots (no-audit-log.ts);
+  // nothing was read (swap-follow-up-jobs.ts), so nothing is missing and no later read is scheduled.
+  const audited = ctx.settings.auditLogAvailable;
+  const missing = audited ? unexplainedSkus(event.change, activities, catalog) : [];
   const reads = item.attempt + 1;
 
   if (missing.length > 0 && hasLaterSwapRead(ctx, item)) {
@@ -103,6 +105,7 @@ export async function decideSwapFollowUp(
   } else if (missing.length > 0) {
     findings = findings.map((finding) => withIncompleteAudit(finding, reads, missing));
   }
+  if (!audited) findings = findings.map(withoutAuditLog);
   if (activities.length > 0) await ctx.store.events.annotate(event.id, { activities: [...activities] });
   if (findings.length > 0) {
     await ctx.store.recordObservation(

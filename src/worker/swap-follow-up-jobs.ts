@@ -69,6 +69,11 @@ async function readTogether(
   );
   const result = new Map<number, LicenseActivity[] | Error>();
   if (wanted.length === 0) return result;
+  if (!ctx.settings.auditLogAvailable) {
+    // A cloud without directory audits (21Vianet): no query; each follow-up decides from its snapshots.
+    for (const { index } of wanted) result.set(index, []);
+    return result;
+  }
   const batch = ctx.graph.getLicenseActivitiesBatch?.bind(ctx.graph);
   if (wanted.length > 1 && batch !== undefined) {
     const answers = await batch(

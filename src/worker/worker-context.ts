@@ -70,6 +70,13 @@ export interface WorkerOptions {
   tenantDebounceMs?: number;
   /** How long a Teams userConfiguration answer is trusted before asking again (default 6 h). */
   identificationTtlMs?: number;
+  /**
+   * Whether Graph's cloud offers directory audits (config/national-clouds.ts `auditLogAvailable`; 21Vianet does not).
+   * false: the swap follow-up decides from the snapshots at once and says so in the alert. Default true.
+   */
+  auditLogAvailable?: boolean;
+  /** ALLOCATION_COUNT_TEAMS_ROOMS: Teams Rooms SKUs count toward the free allocation. Default false. */
+  allocationCountsTeamsRooms?: boolean;
 }
 
 /** The one default of each schedule is its variable's (config/variables.ts), read the way the loader reads it. */
@@ -115,6 +122,8 @@ export function resolveSettings(options: WorkerOptions = {}): WorkerSettings {
     retryMaxMs: options.retryMaxMs ?? 5 * 60_000,
     tenantDebounceMs: options.tenantDebounceMs ?? 2_000,
     identificationTtlMs: options.identificationTtlMs ?? 6 * 3_600_000,
+    auditLogAvailable: options.auditLogAvailable ?? true,
+    allocationCountsTeamsRooms: options.allocationCountsTeamsRooms ?? false,
   };
   requireWhole('concurrency', settings.concurrency, 1);
   requireWhole('batchSize', settings.batchSize, 1);

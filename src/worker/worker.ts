@@ -24,7 +24,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
   const now = deps.now ?? (() => new Date());
   const logger = deps.logger.child({ component: 'worker' });
   const tenantEvaluator = createTenantEvaluator(
-    { store: deps.store, graph: deps.graph, logger, routing: deps.routing, now },
+    { store: deps.store, graph: deps.graph, logger, routing: deps.routing, now, settings },
     settings.tenantDebounceMs,
   );
   const ctx: WorkerContext = {

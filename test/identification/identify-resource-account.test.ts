@@ -185,6 +185,46 @@ describe('identifyResourceAccount: the strongest source decides (DOMAIN.md §4) 
   });
 });
 
+describe("Teams' accountType: only resourceAccount says yes, only user/guest say no (issue 17 item 3)", () => {
+  it.each(['unknown', 'unknownFutureValue', 'sfbOnPremUser', 'ineligibleUser', 'somethingAddedNextYear'])(
+    '%s decides nothing: the convention decides a disabled application-instance account',
+    (accountType) => {
+      const result = identify(appInstanceShape, { teams: teams(accountType) });
+      expect(result).toMatchObject({ isResourceAccount: true, identifiedBy: 'convention' });
+    },
+  );
+  it.each(['unknown', 'sfbOnPremUser', 'ineligibleUser'])(
+    '%s on an ordinary user leaves it an ordinary user',
+    (t) => {
+      expect(identify(enabledUser, { teams: teams(t) })).toMatchObject({
+        isResourceAccount: false,
+        identifiedBy: null,
+      });
+    },
+  );
+  it.each([
+    ['resourceAccount', true],
+    ['user', false],
+    ['guest', false],
+  ] as const)('%s decides (isResourceAccount %s)', (accountType, expected) => {
+    expect(identify(appInstanceShape, { teams: teams(accountType) })).toMatchObject({
+      isResourceAccount: expected,
+      identifiedBy: 'teams-user-configuration',
+    });
+  });
+  it('recognises the legacy department "Skype for Business Application Endpoint" on a disabled account', () => {
+    const legacy = snapshot([], {
+      accountEnabled: false,
+      department: 'Skype for Business Application Endpoint',
+    });
+    expect(identify(legacy, {})).toMatchObject({
+      isResourceAccount: true,
+      identifiedBy: 'convention',
+      detail: expect.stringContaining('Skype for Business Application Endpoint'),
+    });
+  });
+});
+
 describe('shouldAskTeams: Teams is asked when its answer is missing, stale or could matter, not on every change', () => {
   const now = new Date('2025-03-04T12:00:00.000Z');
   const ttlMs = 6 * 3_600_000;

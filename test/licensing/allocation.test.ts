@@ -1,5 +1,16 @@
 import { allocationFromCounts, allocationFromSkus, freeAllocationFor } from '../../src/licensing/allocation';
-import { RA_SKU_ID } from '../../src/licensing/catalog-data';
+import {
+  MCOEV_GOV_PLAN_ID,
+  MCOEV_PLAN_ID,
+  MCOEV_VIRTUALUSER_GOV_PLAN_ID,
+  MCOEV_VIRTUALUSER_PLAN_ID,
+  MCOEVSMB_PLAN_ID,
+  RA_GOV_SKU_ID,
+  RA_SKU_ID,
+  TEAMS_PHONE_STANDARD_GOV_SKU_ID,
+  TEAMS_PHONE_STANDARD_SMB_SKU_ID,
+} from '../../src/licensing/catalog-data';
+import { createLicenseCatalog } from '../../src/licensing/license-catalog';
 import type { SubscribedSku } from '../../src/glossary';
 import { contosoSkus, sampleSubscribedSkus } from '../fixtures/licensing';
 
@@ -139,5 +150,62 @@ describe('the free resource-account allocation', () => {
       expect(a.purchasedRaLicenses).toBe(0);
       expect(a.unclaimed).toBe(85);
     });
+  });
+});
+
+describe('issue 17 item 7: Teams Phone Standard for SMB, GOV SKUs, Teams Rooms', () => {
+  const sku = (
+    skuId: string,
+    skuPartNumber: string,
+    enabledUnits: number,
+    planName: string,
+    planId: string,
+  ) => ({
+    skuId,
+    skuPartNumber,
+    capabilityStatus: 'Enabled',
+    enabledUnits,
+    consumedUnits: 0,
+    servicePlans: [{ servicePlanId: planId, servicePlanName: planName }],
+  });
+
+  it('MCOEVSMB_1 and MCOEV_GOV qualify; PHONESYSTEM_VIRTUALUSER_GOV counts as bought RA licenses', () => {
+    const allocation = allocationFromSkus(
+      [
+        sku(TEAMS_PHONE_STANDARD_SMB_SKU_ID, 'MCOEVSMB_1', 30, 'MCOEVSMB', MCOEVSMB_PLAN_ID),
+        sku(TEAMS_PHONE_STANDARD_GOV_SKU_ID, 'MCOEV_GOV', 20, 'MCOEV_GOV', MCOEV_GOV_PLAN_ID),
+        sku(
+          RA_GOV_SKU_ID,
+          'PHONESYSTEM_VIRTUALUSER_GOV',
+          7,
+          'MCOEV_VIRTUALUSER_GOV',
+          MCOEV_VIRTUALUSER_GOV_PLAN_ID,
+        ),
+      ],
+      3,
+    );
+    expect(allocation).toMatchObject({ qualifyingLicenses: 50, freeAllocation: 30, purchasedRaLicenses: 7 });
+  });
+
+  it('the catalog knows MCOEVSMB_1 as Teams Phone Standard even when the tenant no longer lists it', () => {
+    const catalog = createLicenseCatalog([]);
+    expect(catalog.skuContainsPlan(TEAMS_PHONE_STANDARD_SMB_SKU_ID, MCOEV_PLAN_ID)).toBe(true);
+    expect(
+      catalog.hasEnabledPlan([{ skuId: TEAMS_PHONE_STANDARD_SMB_SKU_ID, disabledPlans: [] }], MCOEV_PLAN_ID),
+    ).toBe(true);
+    expect(catalog.skuContainsPlan(RA_GOV_SKU_ID, MCOEV_VIRTUALUSER_PLAN_ID)).toBe(true);
+  });
+
+  it('Teams Rooms SKUs (they carry MCOEV) are left out by default, and the basis says so; counted when asked', () => {
+    const skus = [
+      sku(TEAMS_PHONE_STANDARD_SMB_SKU_ID, 'MCOEVSMB_1', 10, 'MCOEVSMB', MCOEVSMB_PLAN_ID),
+      sku('4cde982a-ede4-4409-9ae6-b003453c8ea6', 'Microsoft_Teams_Rooms_Pro', 40, 'MCOEV', MCOEV_PLAN_ID),
+    ];
+    const byDefault = allocationFromSkus(skus, 0);
+    expect(byDefault.qualifyingLicenses).toBe(10);
+    expect(byDefault.basisText).toMatch(/Teams Rooms left out \(Microsoft_Teams_Rooms_Pro\)/);
+    const counted = allocationFromSkus(skus, 0, { countTeamsRooms: true });
+    expect(counted.qualifyingLicenses).toBe(50);
+    expect(counted.basisText).toMatch(/ALLOCATION_COUNT_TEAMS_ROOMS=true/);
   });
 });

@@ -1,8 +1,11 @@
+import { createGraphReader } from '../../src/graph/client/graph-reader-client';
+import { graphError } from '../../src/graph/simulator/graph-error';
 import { runTenantAudit } from '../../src/tenant-audit/tenant-audit';
 import { silentLogger } from '../../src/logger';
 import type { UserChanged, WorkItem } from '../../src/queue/work-item';
 import { createDeltaReconciler, USERS_DELTA_LINK_KEY } from '../../src/subscriptions/delta-reconcile';
 import { RA_SKU_ID } from '../../src/licensing/catalog-data';
+import { ENGINES } from '../support/databases';
 import { withFailingSends } from '../support/failing-queue';
 import { plainTenant, userIdAt, WATCH_TENANT } from './support/seeds';
 import { startWatchHarness, type WatchHarness } from './support/watch-harness';
@@ -197,4 +200,63 @@ describe('the delta reconciler against the Graph simulator', () => {
     expect(await h.store.settings.get(WATCH_TENANT, USERS_DELTA_LINK_KEY)).not.toBeNull();
     expect(userWork(await h.drain()).length).toBeGreaterThanOrEqual(8);
   });
+});
+
+describe.each(ENGINES)('a dead delta link (%s)', (engine) => {
+  let h: WatchHarness;
+  beforeEach(async () => {
+    h = await startWatchHarness({ engine, seeds: [plainTenant(8)], simulator: { deltaPageSize: 3 } });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it.each([
+    [400, 'BadRequest', 'Invalid delta token.'],
+    [404, 'ResourceNotFound', 'The resource could not be found.'],
+    [410, 'Gone', 'Token expired.'],
+  ])(
+    'any 4xx on the stored link (%i %s) drops it and runs a full sync, counted (issue 17 item 8)',
+    async (status, code, message) => {
+      const fallbacks: Array<{ kind: string; status: number }> = [];
+      const reader = createGraphReader({
+        baseUrl: h.simulator.url,
+        tokenProvider: (tenantId) => Promise.resolve(h.simulator.tokenFor(tenantId)),
+        logger: silentLogger(),
+        retry: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 50 },
+        observer: {
+          answered: () => undefined,
+          throttled: () => undefined,
+          fellBack: (f) => fallbacks.push(f),
+        },
+      });
+      const r = createDeltaReconciler({
+        store: h.store,
+        graph: reader,
+        queue: h.queue,
+        logger: silentLogger(),
+      });
+      await r.resync(WATCH_TENANT, 'first');
+      await h.drain();
+      const deadLink = await h.store.settings.get(WATCH_TENANT, USERS_DELTA_LINK_KEY);
+      expect(deadLink).toBeTruthy();
+      // The next delta request is the stored link: Graph refuses it, whatever its code.
+      h.simulator.faults.answerNext('/users/delta', 1, graphError(status, code, message));
+
+      const result = await r.resync(WATCH_TENANT, 'after a dead link');
+
+      expect(result).toMatchObject({
+        restartedAfterExpiry: true,
+        fullSync: true,
+        usersSeen: 8,
+        deltaLinkStored: true,
+      });
+      expect(userWork(await h.drain())).toHaveLength(8);
+      expect(fallbacks).toEqual([{ kind: 'delta_link_dead', status }]);
+      const deltaCalls = h.simulator.requests().filter((q) => q.path.startsWith('/v1.0/users/delta'));
+      // The dead link was sent once, never again.
+      expect(deltaCalls.filter((q) => q.status === status)).toHaveLength(1);
+      expect(await h.store.settings.get(WATCH_TENANT, USERS_DELTA_LINK_KEY)).not.toBe(deadLink);
+    },
+  );
 });

@@ -57,7 +57,6 @@ describe('lifecycle notifications, handled after the queue', () => {
     const reconciler = createDeltaReconciler({ store: h.store, graph: h.reader, queue: h.queue, logger });
     const handle = createLifecycleHandler({
       store: h.store,
-      graph: h.subscriptions,
       manager,
       reconciler,
       logger,
@@ -67,14 +66,27 @@ describe('lifecycle notifications, handled after the queue', () => {
   const graphCalls = (method: string, suffix: string) =>
     h.simulator.requests().filter((r) => r.method === method && r.path.endsWith(suffix));
 
-  it('reauthorizationRequired: reauthorizes the subscription', async () => {
+  it('reauthorizationRequired: exactly one PATCH of the expiry, no /reauthorize (issue 17 item 4)', async () => {
     const { manager, handle } = wire();
     const subscription = await manager.create({ tenantId: WATCH_TENANT, resource: 'users' });
+    const before = h.simulator.subscriptions(WATCH_TENANT)[0]!.expirationDateTime;
 
     const outcome = await handle(lifecycleWork('lifecycle-reauthorization-required.json', subscription.id));
 
-    expect(outcome).toEqual({ action: 'reauthorized', subscriptionId: subscription.id });
-    expect(graphCalls('POST', `/subscriptions/${subscription.id}/reauthorize`)).toHaveLength(1);
+    expect(outcome).toEqual({ action: 'renewed', subscriptionId: subscription.id });
+    expect(graphCalls('PATCH', `/subscriptions/${subscription.id}`)).toHaveLength(1);
+    expect(graphCalls('POST', `/subscriptions/${subscription.id}/reauthorize`)).toHaveLength(0);
+    expect(await h.store.subscriptions.get(subscription.id)).toMatchObject({
+      lastRenewedAt: expect.any(String),
+    });
+    expect(h.simulator.subscriptions(WATCH_TENANT)[0]!.expirationDateTime).not.toBe(before);
+
+    // A second delivery of the same event, and the renewal loop, within 10 minutes: no further PATCH.
+    await handle(lifecycleWork('lifecycle-reauthorization-required.json', subscription.id));
+    const round = await manager.renewDue();
+    expect(round.renewed).toEqual([]);
+    expect(graphCalls('PATCH', `/subscriptions/${subscription.id}`)).toHaveLength(1);
+    expect(graphCalls('POST', `/subscriptions/${subscription.id}/reauthorize`)).toHaveLength(0);
   });
 
   it('reauthorizationRequired for a subscription Graph dropped: renew finds it gone and recreates it', async () => {
@@ -119,6 +131,40 @@ describe('lifecycle notifications, handled after the queue', () => {
     expect(outcome).toEqual({ action: 'resynced', subscriptionId: subscription.id, queued: 4 });
     expect(userWork(await h.drain())).toHaveLength(4);
     expect(await h.store.settings.get(WATCH_TENANT, USERS_DELTA_LINK_KEY)).not.toBeNull();
+  });
+
+  it("missed: also reads Teams' list of resource accounts (issue 17 item 2), and a failing sweep does not fail the resync", async () => {
+    const logger = silentLogger();
+    const manager = createSubscriptionManager({
+      store: h.store,
+      graph: h.subscriptions,
+      queue: h.queue,
+      logger,
+      publicBaseUrl: h.endpoint.baseUrl,
+      clientStates: ['client-state-secret-0123456789abcdef'],
+      options: { lifetimeMinutes: 60, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+    });
+    const reconciler = createDeltaReconciler({ store: h.store, graph: h.reader, queue: h.queue, logger });
+    const swept: string[] = [];
+    const handle = createLifecycleHandler({
+      store: h.store,
+      manager,
+      reconciler,
+      logger,
+      sweepResourceAccounts: (tenantId) => {
+        swept.push(tenantId);
+        return swept.length === 1 ? Promise.resolve() : Promise.reject(new Error('Teams down'));
+      },
+    });
+    const subscription = await manager.create({ tenantId: WATCH_TENANT, resource: 'users' });
+
+    expect(await handle(lifecycleWork('lifecycle-missed.json', subscription.id))).toMatchObject({
+      action: 'resynced',
+    });
+    expect(await handle(lifecycleWork('lifecycle-missed.json', subscription.id))).toMatchObject({
+      action: 'resynced',
+    });
+    expect(swept).toEqual([WATCH_TENANT, WATCH_TENANT]);
   });
 
   it('ignores, with a reason, an event it does not know and a reauthorization for a subscription it does not hold', async () => {

@@ -126,6 +126,15 @@ export function createMemoryGraph(): MemoryGraph {
         accountType === undefined ? null : { userId, accountType, featureTypes: [] };
       return answer;
     },
+    async listTeamsResourceAccounts(tenantId) {
+      await fault('listTeamsResourceAccounts');
+      return [...teams]
+        .filter(
+          ([k, accountType]) =>
+            k.startsWith(`${tenantId.toLowerCase()}/`) && accountType === 'resourceAccount',
+        )
+        .map(([k, accountType]) => ({ userId: k.slice(k.indexOf('/') + 1), accountType, featureTypes: [] }));
+    },
     async getLicenseActivities(tenantId, userId, from, to) {
       await fault('getLicenseActivities');
       let found: LicenseActivity[] = [];

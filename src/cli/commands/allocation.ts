@@ -77,7 +77,7 @@ async function allocationFor(options: AllocationOptions): Promise<Allocation> {
         app.graph.getSubscribedSkus(tenantId, { fresh: true }),
         countKnownResourceAccounts(app.store, tenantId),
       ]);
-      return allocationFromSkus(skus, accounts.count);
+      return allocationFromSkus(skus, accounts.count, { countTeamsRooms: config.allocationCountsTeamsRooms });
     });
   }
   return allocationFromCounts({

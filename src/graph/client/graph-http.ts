@@ -14,7 +14,13 @@
  *
  * The bearer token is sent and never logged: log lines carry method, path without query, status and request-id.
  */
-import { PermanentError, RetryLaterError, describeError } from '../../errors';
+import {
+  GraphUnavailableError,
+  OutcomeUnknownError,
+  PermanentError,
+  RetryLaterError,
+  describeError,
+} from '../../errors';
 import type { Logger } from '../../logger';
 import type { TenantId } from '../../glossary';
 import type { GraphAnswer } from './graph-error';
@@ -43,6 +49,13 @@ export interface GraphRequest {
   /** `/users/{id}?$select=...` (the `/v1.0` prefix is added) or an absolute `@odata.nextLink` / deltaLink. */
   path: string;
   body?: unknown;
+  /**
+   * Not safe to repeat (creating a subscription): only a 429 (Graph did not process it) is retried; a timeout, a
+   * dropped connection or a 5xx throws `OutcomeUnknownError` at once, for the caller to look before retrying.
+   */
+  notIdempotent?: boolean;
+  /** Extra request headers (e.g. `Prefer`). */
+  headers?: Record<string, string>;
 }
 
 export interface GraphHttp {
@@ -108,7 +121,11 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
     what: string,
   ): Promise<GraphAnswer> {
     const token = await tokenFor(options.tokenProvider, tenantId);
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    const headers: Record<string, string> = {
+      ...request.headers,
+      authorization: `Bearer ${token}`,
+      accept: 'application/json',
+    };
     let body: string | undefined;
     if (request.body !== undefined) {
       headers['content-type'] = 'application/json';
@@ -170,9 +187,17 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
       if (retryAfterMs !== null) holdUntil(tenantId, Date.now() + retryAfterMs);
       const delay = retryDelay(tries, retryAfterMs, retry, random);
       const reason = answer === null ? failureText(failure, timeoutMs) : `${answer.status}`;
+      if (request.notIdempotent === true && answer?.status !== 429) {
+        throw new OutcomeUnknownError(
+          `Graph ${what}: ${reason}; it may have taken effect, so it is not simply sent again`,
+          Math.max(retryAfterMs ?? 0, retry.baseDelayMs),
+          { cause: failure ?? undefined },
+        );
+      }
       if (tries >= retry.maxRetries || delay > retry.maxDelayMs) {
         const delayMs = retryAfterMs ?? Math.max(delay, retry.baseDelayMs);
-        throw new RetryLaterError(
+        const throttled = answer !== null && isThrottle(answer.status, answer.headers.get('retry-after'));
+        throw new (throttled ? RetryLaterError : GraphUnavailableError)(
           `Graph ${what} still failing after ${tries + 1} attempt(s) (${reason}); try again in ${Math.ceil(delayMs / 1000)} s`,
           delayMs,
           { cause: failure ?? undefined },

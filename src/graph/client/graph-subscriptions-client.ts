@@ -7,7 +7,7 @@
  * per tenant across all apps) or a missing permission. clientState is sent, never logged, never handed back.
  */
 import { z } from 'zod';
-import { PermanentError } from '../../errors';
+import { OutcomeUnknownError, PermanentError } from '../../errors';
 import type { IsoTime, TenantId } from '../../glossary';
 import type { Logger } from '../../logger';
 import type {
@@ -62,7 +62,13 @@ export function createGraphSubscriptions(options: GraphSubscriptionsOptions): Gr
       clientState: request.clientState,
       latestSupportedTlsVersion: 'v1_2',
     };
-    const answer = await http.send(request.tenantId, { method: 'POST', path: '/subscriptions', body });
+    // Not idempotent: a lost answer may hide a live subscription, so the manager looks before asking again.
+    const answer = await http.send(request.tenantId, {
+      method: 'POST',
+      path: '/subscriptions',
+      body,
+      notIdempotent: true,
+    });
     if (answer.status !== 201 && answer.status !== 200) throw createRefusal(answer, request);
     const info = toInfo(parseGraphBody(graphSubscriptionSchema, answer.body, answer.what));
     logger.info(
@@ -159,6 +165,12 @@ function createRefusal(answer: GraphAnswer, request: GraphSubscriptionRequest): 
     return new PermanentError(
       'subscription-quota',
       `Graph refused a new ${request.resource} subscription: the subscription quota is reached (for users and groups: 100 per app per tenant, 1,000 per tenant across all apps). Delete subscriptions that are no longer used (\`ra-watch subscriptions list\` / \`delete\`). Graph said: ${said}`,
+    );
+  }
+  if (answer.status >= 500) {
+    return new OutcomeUnknownError(
+      `Graph failed on POST /subscriptions (${said}): the subscription may exist all the same`,
+      5_000,
     );
   }
   if (answer.status === 403) {

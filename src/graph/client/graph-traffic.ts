@@ -19,7 +19,15 @@ export interface GraphTrafficObserver {
    * own status is 200) counts too, as route `batch_item`.
    */
   throttled(throttle: { route: GraphRoute | 'batch_item'; status: number }): void;
+  /**
+   * The client fell back instead of failing (issue 17): `teams_silent`, a Teams userConfiguration read that failed or
+   * was not understood, so identification used the weaker sources; `delta_link_dead`, a stored delta link Graph
+   * refused with a 4xx, dropped for a full sync.
+   */
+  fellBack?(fallback: { kind: GraphFallback; status: number }): void;
 }
+
+export type GraphFallback = 'teams_silent' | 'delta_link_dead';
 
 /** Graph asking us to slow down: 429, or 503 with Retry-After (a bare 503 is an outage, not a throttle). */
 export function isThrottle(status: number, retryAfter: string | null): boolean {

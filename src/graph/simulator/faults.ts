@@ -29,7 +29,17 @@ export interface FaultDecision {
   delayMs: number;
   /** Replace a successful body with broken JSON. */
   malformed: boolean;
+  /** Route the request (its effect happens), then lose the answer: a 504, or the connection closed without one. */
+  loseAnswer: LostAnswer | null;
 }
+
+/**
+ * How an answer is lost after the request took effect: Graph's gateway answering 504, or the connection dropped.
+ * Either way the client cannot know whether, say, its POST /subscriptions created one ("Creating a subscription is
+ * not idempotent", Graph webhooks limits: https://learn.microsoft.com/graph/webhooks#subscription-lifetime and
+ * https://learn.microsoft.com/graph/throttling-limits; issue 17 item 5).
+ */
+export type LostAnswer = 'gateway-timeout' | 'drop-connection';
 
 function matcher(route: RouteMatcher | undefined): (request: FaultTarget) => boolean {
   if (route === undefined) return () => true;
@@ -44,6 +54,8 @@ export class Faults {
   private failures: Array<Armed<{ status: 500 | 503; retryAfterSeconds: number | null }>> = [];
   private slows: Array<Armed<number>> = [];
   private malformeds: Array<Armed<true>> = [];
+  private lostAnswers: Array<Armed<LostAnswer>> = [];
+  private answers: Array<Armed<SimResponse>> = [];
 
   /** The next `count` matching requests get 429 with `Retry-After: retryAfterSeconds`. */
   throttleNext(route: RouteMatcher, count: number, retryAfterSeconds: number): void {
@@ -73,17 +85,35 @@ export class Faults {
     this.malformeds.push({ matches: matcher(route), remaining: count, value: true });
   }
 
+  /**
+   * The next `count` matching requests get exactly this answer instead of being routed: a Graph error
+   * (`graphError(400, ...)`) or an odd body, for the answers real Graph gives that the simulator does not model.
+   */
+  answerNext(route: RouteMatcher, count: number, response: SimResponse): void {
+    this.answers.push({ matches: matcher(route), remaining: count, value: response });
+  }
+
+  /** The next `count` matching requests are carried out, then their answer is lost (`how`). */
+  loseAnswerNext(route: RouteMatcher, count: number, how: LostAnswer = 'gateway-timeout'): void {
+    this.lostAnswers.push({ matches: matcher(route), remaining: count, value: how });
+  }
+
   clear(): void {
     this.throttles = [];
     this.failures = [];
     this.slows = [];
     this.malformeds = [];
+    this.lostAnswers = [];
+    this.answers = [];
   }
 
   decide(request: FaultTarget, options: { allowMalformed: boolean }): FaultDecision {
     const delayMs = take(this.slows, request) ?? 0;
     const retryAfter = take(this.throttles, request);
-    if (retryAfter !== undefined) return { response: throttledError(retryAfter), delayMs, malformed: false };
+    if (retryAfter !== undefined)
+      return { response: throttledError(retryAfter), delayMs, malformed: false, loseAnswer: null };
+    const answer = take(this.answers, request);
+    if (answer !== undefined) return { response: answer, delayMs, malformed: false, loseAnswer: null };
     const failure = take(this.failures, request);
     if (failure !== undefined) {
       const headers: Record<string, string> =
@@ -92,10 +122,11 @@ export class Faults {
         failure.status === 503
           ? graphError(503, 'serviceNotAvailable', 'Service Unavailable', headers)
           : graphError(500, 'generalException', 'General exception while processing.', headers);
-      return { response, delayMs, malformed: false };
+      return { response, delayMs, malformed: false, loseAnswer: null };
     }
+    const loseAnswer = options.allowMalformed ? (take(this.lostAnswers, request) ?? null) : null;
     const malformed = options.allowMalformed && take(this.malformeds, request) !== undefined;
-    return { response: null, delayMs, malformed };
+    return { response: null, delayMs, malformed, loseAnswer };
   }
 }
 

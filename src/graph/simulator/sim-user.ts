@@ -37,6 +37,8 @@ export interface SimUser {
   directLicenses: DirectLicense[];
   groupLicenses: GroupLicenseState[];
   resourceAccount: { application: 'auto-attendant' | 'call-queue'; telephoneNumber: string | null } | null;
+  /** Teams' accountType when the seed set one (tenant-seed.ts); otherwise resourceAccount or user. */
+  teamsAccountType?: string;
   /** Plans ever granted, for `assignedPlans` (removed ones stay listed as Deleted, as in user-with-licenses.json). */
   planGrants: Map<string, PlanGrant>;
   createdDateTime: string;
@@ -108,6 +110,7 @@ export function newSimUser(seed: ParsedSeedUser, createdDateTime: string, seq: n
     })),
     groupLicenses: [],
     resourceAccount: ra,
+    ...(seed.teamsAccountType === undefined ? {} : { teamsAccountType: seed.teamsAccountType }),
     planGrants: new Map(),
     createdDateTime,
     modifiedDateTime: createdDateTime,

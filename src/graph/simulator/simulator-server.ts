@@ -21,6 +21,8 @@ export interface RecordedRequest {
   status: number;
   /** True for an item routed from inside a `$batch`. */
   viaBatch: boolean;
+  /** The request's `Prefer` header, when it sent one (e.g. `include-unknown-enum-members`). */
+  prefer?: string;
   at: string;
 }
 
@@ -44,7 +46,7 @@ export function createSimulatorServer(deps: SimulatorServerDeps): http.Server {
   const dispatch = async (
     req: SimRequest,
     viaBatch: boolean,
-  ): Promise<SimResponse & { malformed?: boolean }> => {
+  ): Promise<SimResponse & { malformed?: boolean; dropConnection?: boolean }> => {
     const decision = faults.decide(
       { method: req.method, path: req.path, tenantId: req.tenantId },
       { allowMalformed: !viaBatch },
@@ -61,6 +63,9 @@ export function createSimulatorServer(deps: SimulatorServerDeps): http.Server {
       logger.error({ err: error, method: req.method, path: req.path }, 'simulator route failed');
       response = graphError(500, 'generalException', 'General exception while processing.');
     }
+    // The request took effect; only its answer is lost (faults.ts, LostAnswer).
+    if (decision.loseAnswer === 'gateway-timeout')
+      response = graphError(504, 'UnknownError', 'Gateway Timeout: the backend did not answer in time.');
     const query = req.query.toString();
     const path = `/v1.0${req.path}${query ? `?${decodeURIComponent(query)}` : ''}`;
     deps.record({
@@ -69,9 +74,11 @@ export function createSimulatorServer(deps: SimulatorServerDeps): http.Server {
       tenantId: req.tenantId,
       status: response.status,
       viaBatch,
+      ...(req.headers['prefer'] === undefined ? {} : { prefer: req.headers['prefer'] }),
       at: new Date().toISOString(),
     });
     logger.debug({ method: req.method, path, status: response.status, viaBatch }, 'graph simulator request');
+    if (decision.loseAnswer === 'drop-connection') return { ...response, dropConnection: true };
     return decision.malformed && response.status < 300 ? { ...response, malformed: true } : response;
   };
 
@@ -89,8 +96,13 @@ export function createSimulatorServer(deps: SimulatorServerDeps): http.Server {
     const url = new URL(incoming.url ?? '/', 'http://simulator');
     const method = (incoming.method ?? 'GET').toUpperCase();
     const clientRequestId = header(incoming, 'client-request-id') ?? randomUUID();
-    const send = (response: SimResponse & { malformed?: boolean }) =>
+    const send = (response: SimResponse & { malformed?: boolean; dropConnection?: boolean }) => {
+      if (response.dropConnection === true) {
+        outgoing.socket?.destroy();
+        return;
+      }
       write(outgoing, response, clientRequestId);
+    };
 
     if (!url.pathname.startsWith('/v1.0/')) {
       deps.record({

@@ -48,6 +48,12 @@ export const seedUserSchema = z.object({
    * the conventions of DOMAIN.md §4 (disabled, department "Microsoft Communication Application Instance").
    */
   resourceAccount: seedResourceAccountSchema.nullable().default(null),
+  /**
+   * What Teams reports as `accountType`, when it is neither `resourceAccount` (from `resourceAccount`) nor `user`:
+   * `guest`, `sfbOnPremUser`, `unknown`, `ineligibleUser` (sent as `unknownFutureValue` unless the request says
+   * `Prefer: include-unknown-enum-members`; Graph v1.0 teamsUserConfiguration resource).
+   */
+  teamsAccountType: z.string().min(1).optional(),
 });
 export type SeedUser = z.input<typeof seedUserSchema>;
 export type ParsedSeedUser = z.output<typeof seedUserSchema>;
