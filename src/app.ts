@@ -24,7 +24,7 @@ import { createGraphSubscriptions } from './graph/client/graph-subscriptions-cli
 import { createIngest } from './ingest/ingest';
 import { serveEndpoints } from './http/serve-endpoints';
 import { createWorker } from './worker/worker';
-import { createSinks } from './alerts/sinks-from-config';
+import { createSinks, warnIfWebhookUnsigned } from './alerts/sinks-from-config';
 import { createRouting } from './alerts/alert-routing';
 import { createDigestLoop } from './alerts/digest-loop';
 import { createRetentionLoop } from './store/event-retention-loop';
@@ -102,6 +102,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
       for (const sink of opened.values()) sink.close?.();
     },
   );
+  warnIfWebhookUnsigned(config, logger);
   const routing = createRouting({ sinks: [...sinks.keys()] });
 
   const ingest = createIngest({

@@ -71,8 +71,11 @@ export interface Config {
   slackWebhookUrl: string | null;
   /** A Teams Workflows / incoming-webhook URL that receives Adaptive Cards. */
   teamsWebhookUrl: string | null;
-  /** A generic JSON webhook for ticketing/PSA tools, signed with HMAC-SHA256 when a secret is set. */
-  alertWebhook: { url: string; secret: string | null } | null;
+  /**
+   * A generic JSON webhook for ticketing/PSA tools, signed (Standard Webhooks) when a secret is set; one event per
+   * alert unless `digests` (ALERT_WEBHOOK_DIGESTS).
+   */
+  alertWebhook: { url: string; secret: string | null; digests: boolean } | null;
   email: { smtpUrl: string; from: string; to: string[] } | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Events older than this are purged from the event log (default 400 days). */

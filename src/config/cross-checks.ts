@@ -140,7 +140,11 @@ function alertWebhookConfig(vars: ParsedVariables, problems: string[]): Config['
     }
     return null;
   }
-  return { url: vars.ALERT_WEBHOOK_URL, secret: vars.ALERT_WEBHOOK_SECRET ?? null };
+  return {
+    url: vars.ALERT_WEBHOOK_URL,
+    secret: vars.ALERT_WEBHOOK_SECRET ?? null,
+    digests: vars.ALERT_WEBHOOK_DIGESTS,
+  };
 }
 
 const API_ENTRA_NAMES = ['API_ENTRA_TENANT_ID', 'API_ENTRA_AUDIENCE', 'API_ENTRA_ROLE'] as const;
