@@ -228,16 +228,19 @@ describe('configuration from the environment', () => {
       tenantId: tenant,
       audiences: ['api://ra-watch.contoso.com', '3c9f1e27-84b6-4d0a-9f52-1e7a6c0b8d43'],
       role: 'RaWatch.Admin',
+      readerRole: 'RaWatch.Reader',
       authorityHost: 'https://login.microsoftonline.com',
     });
     const gov = loadConfig({
       API_ENTRA_TENANT_ID: tenant,
       API_ENTRA_AUDIENCE: 'api://ra-watch',
       API_ENTRA_ROLE: 'Ops.Write',
+      API_ENTRA_READER_ROLE: 'Ops.Read',
       AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/',
     });
     expect(gov.apiEntra).toMatchObject({
       role: 'Ops.Write',
+      readerRole: 'Ops.Read',
       authorityHost: 'https://login.microsoftonline.us',
     });
   });

@@ -92,7 +92,10 @@ export interface ApiEntraConfig {
   tenantId: string;
   /** Accepted `aud` values: the API app's client id and/or its Application ID URI. */
   audiences: string[];
+  /** The app role that may do everything (API_ENTRA_ROLE). */
   role: string;
+  /** The read-only app role (API_ENTRA_READER_ROLE): GET and HEAD only. Absent or null: no reader role. */
+  readerRole?: string | null;
   /** The sign-in host (AZURE_AUTHORITY_HOST, no trailing slash): the token issuer and the signing keys live there. */
   authorityHost: string;
 }

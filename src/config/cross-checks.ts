@@ -172,6 +172,7 @@ function apiEntraConfig(vars: ParsedVariables, env: Env, problems: string[]): Ap
     tenantId: vars.API_ENTRA_TENANT_ID,
     audiences: vars.API_ENTRA_AUDIENCE,
     role: vars.API_ENTRA_ROLE,
+    readerRole: vars.API_ENTRA_READER_ROLE,
     authorityHost: (vars.AZURE_AUTHORITY_HOST ?? PUBLIC_CLOUD_AUTHORITY).replace(/\/+$/, ''),
   };
 }

@@ -85,6 +85,12 @@ export const variables = {
     example: 'API_ENTRA_ROLE=RaWatch.Admin',
     default: 'RaWatch.Admin',
   },
+  // A token holding this app role (and not API_ENTRA_ROLE) may read the API (GET) but not change anything.
+  API_ENTRA_READER_ROLE: {
+    schema: z.string().regex(/^[^\s,]{1,120}$/, 'is not an app role value (no spaces or commas)'),
+    example: 'API_ENTRA_READER_ROLE=RaWatch.Reader',
+    default: 'RaWatch.Reader',
+  },
   // The console's own app registration (a public client: a "Single-page application" redirect URI, no secret). It
   // asks Entra for a token the API_ENTRA_* settings accept, so it means nothing without them.
   CONSOLE_ENTRA_CLIENT_ID: {
