@@ -188,6 +188,29 @@ describeWithChromium('the console with Microsoft sign-in', () => {
     await screenshot(page, 'entra-forbidden');
   });
 
+  it('lets a RaWatch.Reader user read the console but not acknowledge, and says why (issue 20 item 8)', async () => {
+    entra.signIn.roles = ['RaWatch.Reader'];
+    const swap = (await api<{ alerts: AlertJson[] }>('/alerts?state=open')).alerts.find(
+      (a) => a.ruleId === 'ra.non-atomic-swap',
+    );
+    if (swap === undefined) throw new Error('the non-atomic swap scenario raised no alert');
+    const page = await freshPage();
+    await page.goto(`${harness.url}/alert.html?id=${encodeURIComponent(swap.id)}`);
+    await page.click('#microsoft-sign-in');
+    await page.locator('#evidence dl').first().waitFor(WAIT);
+    await page.fill('#ack-by', 'Rita Reader');
+    await page.click('#ack-submit');
+    const refused = page.locator('#ack-result', { hasText: 'Not acknowledged' });
+    await refused.waitFor(WAIT);
+    await expect(refused.textContent()).resolves.toContain('read-only app role "RaWatch.Reader"');
+    await expect(api<AlertJson>(`/alerts/${swap.id}`)).resolves.not.toMatchObject({
+      acknowledgedBy: 'Rita Reader',
+    });
+    // Still signed in and reading: the refusal was of the action, not of the session.
+    await expect(page.locator('#session-state').textContent()).resolves.toMatch(/^Signed in with Microsoft/);
+    await expect(page.locator('#auth').isHidden()).resolves.toBe(true);
+  });
+
   it('refuses an answer whose state is not the one it sent, without redeeming its code or keeping anything', async () => {
     entra.signIn.forgedState = 'state-from-another-tab';
     const requestsBefore = entra.tokenRequests;
