@@ -34,6 +34,17 @@ describe('generic webhook sink (signed JSON to a local receiver)', () => {
     expect(verifySignature(Buffer.concat([request!.raw, Buffer.from(' ')]), SECRET, signature)).toBe(false);
   });
 
+  it("carries the console's alert page as the message's link, where a browser lands (issue 20 item 1)", async () => {
+    const linked = buildAlertMessage(alertOf(swapFinding()), 'opened', {
+      publicBaseUrl: 'https://ra-watch.contoso.com/',
+    });
+    await createWebhookSink({ url: receiver.url, secret: null }).send(linked, 'outbox-44');
+    const [request] = await receiver.waitFor(1);
+    expect((request!.body as WebhookBody).message).toMatchObject({
+      link: 'https://ra-watch.contoso.com/alert.html?id=alert-0001',
+    });
+  });
+
   it('sends the idempotency key as a header and in the body, with the full message', async () => {
     await createWebhookSink({ url: receiver.url, secret: SECRET }).send(message(), 'outbox-43');
     const [request] = await receiver.waitFor(1);
