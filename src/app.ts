@@ -19,9 +19,12 @@ import { createEntraPassword } from './store/postgres-entra-password';
 import { createStore } from './store/sql-store';
 import { createQueue } from './queue/open-queue';
 import { azureCredentialFor, createTokenProvider } from './graph/client/credential';
+import { createCredentialHealth } from './graph/client/credential-health';
 import { createGraphReader } from './graph/client/graph-reader-client';
+import { recordingSkuCatalog } from './replay/stored-sku-catalog';
 import { createGraphSubscriptions } from './graph/client/graph-subscriptions-client';
 import { createIngest } from './ingest/ingest';
+import { resolveClientStates } from './ingest/client-state-secret';
 import { serveEndpoints } from './http/serve-endpoints';
 import { createWorker } from './worker/worker';
 import { createSinks, warnIfWebhookUnsigned } from './alerts/sinks-from-config';
@@ -81,17 +84,26 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     baseUrl: config.graph.baseUrl,
     tokenProvider: createTokenProvider(config.graph.credential, config.graph.baseUrl),
   };
-  const graph = createGraphReader({
-    baseUrl: graphAccess.baseUrl,
-    tokenProvider: graphAccess.tokenProvider,
+  // Readiness says when the credential is refused, from the tokens and answers the loops already got.
+  const credentialHealth = createCredentialHealth();
+  const tokenProvider = credentialHealth.track(graphAccess.tokenProvider);
+  const graphObserver = credentialHealth.observing(observe.graph);
+  // Every subscribedSkus answer is also stored, so replay and timeline judge events without Graph.
+  const graph = recordingSkuCatalog(
+    createGraphReader({
+      baseUrl: graphAccess.baseUrl,
+      tokenProvider,
+      logger,
+      observer: graphObserver,
+    }),
+    store,
     logger,
-    observer: observe.graph,
-  });
+  );
   const graphSubscriptions = createGraphSubscriptions({
     baseUrl: graphAccess.baseUrl,
-    tokenProvider: graphAccess.tokenProvider,
+    tokenProvider,
     logger,
-    observer: observe.graph,
+    observer: graphObserver,
   });
   const tenantIds = options.tenantIds ?? (config.graph.tenantId === null ? [] : [config.graph.tenantId]);
 
@@ -105,9 +117,16 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   warnIfWebhookUnsigned(config, logger);
   const routing = createRouting({ sinks: [...sinks.keys()] });
 
+  // CLIENT_STATE, or (a real tenant without one) the secret generated once and kept in the store.
+  const clientStates = await resolveClientStates({
+    configured: config.clientStates,
+    realTenant: options.graph === undefined && config.graph.credential.kind !== 'none',
+    store,
+    logger,
+  });
   const ingest = createIngest({
     queue,
-    clientStates: config.clientStates,
+    clientStates,
     logger,
     registry: metrics,
     onAnswered: observe.ingestAnswered,
@@ -126,6 +145,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
       accepting: ready ? 'ok' : 'shutting down',
       store: await probe(() => store.ping()),
       queue: await probe(() => queue.ping()),
+      graph: credentialHealth.state(),
     }),
     routers: [{ path: '/api', router: api }, ...(options.routers ?? [])],
   });
@@ -164,7 +184,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     queue,
     logger,
     publicBaseUrl,
-    clientStates: config.clientStates,
+    clientStates,
   });
   const onLifecycle = createLifecycleHandler({
     store,

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { RULE_NAMES, subjectLabel } from '../alerts/alert-message';
 import { csvTable } from '../export/csv';
 import type { Alert, RuleId } from '../glossary';
+import { guidSchema } from '../guid';
+import { tenantIdField } from './input-schemas';
 
 const RULE_IDS = Object.keys(RULE_NAMES) as [RuleId, ...RuleId[]];
 
@@ -14,8 +16,8 @@ export const listQuery = z.object({
   state: z.enum(['open', 'resolved'], 'must be "open" or "resolved" (leave it out for both)').optional(),
   severity: z.enum(['critical', 'warning', 'info'], 'must be "critical", "warning" or "info"').optional(),
   ruleId: z.enum(RULE_IDS, `must be one of ${RULE_IDS.join(', ')}`).optional(),
-  tenantId: z.string().min(1).optional(),
-  userId: z.string().min(1).optional(),
+  tenantId: tenantIdField.optional(),
+  userId: guidSchema('must be the user object id (a GUID)').optional(),
   upn: z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters').optional(),
   format: z.enum(['json', 'csv'], 'must be "json" or "csv"').default('json'),
   limit: z.coerce

@@ -12,6 +12,9 @@ import type { Alert } from '../glossary';
 import type { OutboxEntry, Store } from '../store/store';
 import { sendValidationError } from './api-error';
 import { alertsCsv, listQuery } from './alerts-query';
+import { opaqueId } from './input-schemas';
+
+const alertIdParam = opaqueId('an alert id');
 
 const ackFields = {
   by: z
@@ -30,10 +33,7 @@ const ackBody = z.strictObject(ackFields);
 const bulkAckBody = z.strictObject({
   ...ackFields,
   ids: z
-    .array(
-      z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
-      'must be a list of alert ids',
-    )
+    .array(alertIdParam, 'must be a list of alert ids')
     .min(1, 'must name at least one alert')
     .max(500, 'must name at most 500 alerts'),
 });
@@ -120,6 +120,12 @@ export function createAlertsRouter(options: { store: Store; logger: Logger; now?
       'alerts acknowledged in bulk',
     );
     res.json({ acknowledged, notFound });
+  });
+
+  router.param('id', (req, res, next, id: string) => {
+    const parsed = alertIdParam.safeParse(id);
+    if (!parsed.success) return sendValidationError(res, parsed.error);
+    next();
   });
 
   router.get('/:id', async (req, res) => {

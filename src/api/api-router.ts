@@ -10,10 +10,10 @@ import { PermanentError, RetryLaterError } from '../errors';
 import type { TenantId } from '../glossary';
 import type { GraphReader } from '../graph/graph-reader';
 import { sendJsonError } from '../http/error-body';
-import { createLicenseCatalog } from '../licensing/license-catalog';
 import type { Logger } from '../logger';
 import type { Queue } from '../queue/queue';
 import type { ReplayOptions } from '../replay/replay';
+import { storedCatalogFor } from '../replay/stored-sku-catalog';
 import type { Store } from '../store/store';
 import type { SubscriptionManager } from '../subscriptions/subscription-manager';
 import { createConsoleApiRouter } from '../console/console-api-router';
@@ -62,7 +62,8 @@ export function createApiRouter(options: ApiRouterOptions): Router {
       logger,
       routing: options.routing,
       defaultTenantId,
-      catalogFor: async (tenantId) => createLicenseCatalog(await graph.getSubscribedSkus(tenantId)),
+      // The catalog stored with the events (replay/stored-sku-catalog.ts): a replay needs no reachable Graph.
+      catalogFor: storedCatalogFor(store),
     }),
   );
   api.use('/dead-letters', createDeadLettersRouter({ queue }));

@@ -9,9 +9,10 @@ import { sendJsonError } from '../http/error-body';
 import type { AuditReport } from '../tenant-audit/audit-report';
 import type { TenantAuditOptions } from '../tenant-audit/tenant-audit';
 import { sendValidationError } from './api-error';
+import { tenantIdField } from './input-schemas';
 
 const auditBody = z.strictObject({
-  tenantId: z.string().min(1, 'must not be empty').optional(),
+  tenantId: tenantIdField.optional(),
   /** Also write the verdicts as alerts (the baseline). */
   record: z.boolean('must be true or false').optional(),
 });

@@ -7,8 +7,10 @@ import { z } from 'zod';
 import { DeadLetterNotFoundError, type Queue } from '../queue/queue';
 import { sendJsonError } from '../http/error-body';
 import { sendValidationError } from './api-error';
+import { opaqueId } from './input-schemas';
 
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+const idParam = opaqueId('a dead letter id');
 
 export function createDeadLettersRouter(options: { queue: Queue }): Router {
   const router = express.Router();
@@ -18,6 +20,12 @@ export function createDeadLettersRouter(options: { queue: Queue }): Router {
     if (!query.success) return sendValidationError(res, query.error);
     const deadLetters = await options.queue.listDeadLetters({ limit: query.data.limit });
     res.json({ deadLetters });
+  });
+
+  router.param('id', (req, res, next, id: string) => {
+    const parsed = idParam.safeParse(id);
+    if (!parsed.success) return sendValidationError(res, parsed.error);
+    next();
   });
 
   router.post('/:id/retry', async (req, res) => {

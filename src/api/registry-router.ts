@@ -16,11 +16,12 @@ import type { Queue } from '../queue/queue';
 import { userRecheckMessage } from '../queue/user-recheck';
 import type { Store } from '../store/store';
 import { sendValidationError } from './api-error';
+import { tenantIdField } from './input-schemas';
 
 const userIdParam = guidSchema('must be the user object id (a GUID, as in Entra or Graph)');
-const tenantQuery = z.object({ tenantId: z.string().min(1).optional() });
+const tenantQuery = z.object({ tenantId: tenantIdField.optional() });
 const putBody = z.strictObject({
-  tenantId: z.string().min(1).optional(),
+  tenantId: tenantIdField.optional(),
   isResourceAccount: z.boolean(
     'must be true (it is a resource account) or false (it is not, whatever conventions say)',
   ),

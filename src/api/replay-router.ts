@@ -14,6 +14,7 @@ import { ReplayInputError } from '../replay/replay-input-error';
 import { listReplayRecords } from '../replay/replay-record';
 import { timeline } from '../replay/timeline';
 import { sendValidationError } from './api-error';
+import { tenantIdField } from './input-schemas';
 
 export interface ReplayRouterOptions extends ReplayDeps {
   routing: ReplayOptions['routing'];
@@ -40,7 +41,7 @@ const replayBody = z
   })
   .strict();
 
-const tenantQuery = z.object({ tenantId: z.string().trim().min(1).max(64).optional() });
+const tenantQuery = z.object({ tenantId: tenantIdField.optional() });
 
 export function createReplayRouter(options: ReplayRouterOptions): Router {
   const router = express.Router();

@@ -10,12 +10,14 @@ import type { TenantId } from '../glossary';
 import { sendJsonError } from '../http/error-body';
 import type { SubscriptionManager } from '../subscriptions/subscription-manager';
 import { sendValidationError } from './api-error';
+import { opaqueId, tenantIdField } from './input-schemas';
 
 const createBody = z.strictObject({
-  tenantId: z.string().min(1, 'must not be empty').optional(),
+  tenantId: tenantIdField.optional(),
   resource: z.enum(['users', 'groups'], 'must be "users" or "groups"'),
 });
-const listQuery = z.object({ tenantId: z.string().min(1).optional() });
+const listQuery = z.object({ tenantId: tenantIdField.optional() });
+const idParam = opaqueId('a subscription id');
 
 export function createSubscriptionsRouter(options: {
   manager: SubscriptionManager;
@@ -44,6 +46,13 @@ export function createSubscriptionsRouter(options: {
       );
     }
     res.status(201).json({ subscription: await manager.create({ tenantId, resource: body.data.resource }) });
+  });
+
+  // A malformed id is refused before anything asks Graph about it.
+  router.param('id', (req, res, next, id: string) => {
+    const parsed = idParam.safeParse(id);
+    if (!parsed.success) return sendValidationError(res, parsed.error);
+    next();
   });
 
   router.post('/:id/renew', async (req, res) => {

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, ReportedFailure, UsageError } from './cli-error';
 import { ConfigError } from '../config';
+import { isTenantId, TENANT_ID_MESSAGE } from '../guid';
 import { processOutput, type Output } from './output';
 import { registerAllocation } from './commands/allocation';
 import { registerDemo } from './commands/demo';
@@ -16,6 +17,8 @@ import { registerSubscriptions } from './commands/subscriptions';
 import { registerDeadLetters } from './commands/dead-letters';
 import { registerAlerts } from './commands/alerts';
 import { registerResourceAccounts } from './commands/resource-accounts';
+import { registerDoctor } from './commands/doctor';
+import { cliVersion } from './version';
 
 /** Something a command registers: it adds itself (and its subcommands) to the program. */
 export type CommandRegistration = (program: Command, output: Output) => void;
@@ -31,6 +34,7 @@ const registrations: CommandRegistration[] = [
   registerDeadLetters,
   registerResourceAccounts,
   registerAllocation,
+  registerDoctor,
 ];
 
 export function buildProgram(output: Output): Command {
@@ -38,6 +42,7 @@ export function buildProgram(output: Output): Command {
     .description(
       'Watches Teams Phone resource accounts in a Microsoft 365 tenant and alerts before callers notice.',
     )
+    .version(cliVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
@@ -45,6 +50,13 @@ export function buildProgram(output: Output): Command {
       writeErr: (s) => output.error(s.trimEnd()),
     });
   for (const register of registrations) register(program, output);
+  // Every command's --tenant is checked once, here, before the command opens anything (issue 18 item 5).
+  program.hook('preAction', (_program, action) => {
+    const tenant: unknown = action.opts().tenant;
+    if (typeof tenant === 'string' && !isTenantId(tenant.trim())) {
+      throw new UsageError(`--tenant ${JSON.stringify(tenant.slice(0, 100))} ${TENANT_ID_MESSAGE}.`);
+    }
+  });
   // Subcommands (and theirs) inherit the override so their usage errors reach runCli too.
   const override = (command: Command): void => {
     command.exitOverride();

@@ -49,6 +49,8 @@ export interface Config {
    * metrics (tenant and subscription names) off the public ingress by giving them a port exposed internally only.
    */
   metricsPort: number | null;
+  /** METRICS_TOKEN: /metrics (on PORT or METRICS_PORT) asks for this bearer token; null: /metrics is open. */
+  metricsToken: string | null;
   publicBaseUrl: string | null;
   /** Accepted clientState secrets: the first is used for new subscriptions; more than one allows rotation. */
   clientStates: string[];
@@ -78,6 +80,8 @@ export interface Config {
   alertWebhook: { url: string; secret: string | null; digests: boolean } | null;
   email: { smtpUrl: string; from: string; to: string[] } | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** LOG_FORMAT; null: pretty when the log's destination is a terminal, JSON lines otherwise. */
+  logFormat: 'json' | 'pretty' | null;
   /** Events older than this are purged from the event log (default 400 days). */
   eventRetentionDays: number;
   /**

@@ -57,6 +57,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: vars.PORT,
     host: vars.HOST,
     metricsPort: vars.METRICS_PORT ?? null,
+    metricsToken: vars.METRICS_TOKEN ?? null,
     publicBaseUrl: vars.PUBLIC_BASE_URL ?? null,
     clientStates: vars.CLIENT_STATE ?? [],
     apiToken: vars.API_TOKEN ?? null,
@@ -74,6 +75,7 @@ export function loadConfig(env: Env = process.env): Config {
     alertWebhook,
     email,
     logLevel: vars.LOG_LEVEL,
+    logFormat: vars.LOG_FORMAT ?? null,
     eventRetentionDays: vars.EVENT_RETENTION_DAYS,
     azureMonitor:
       vars.APPLICATIONINSIGHTS_CONNECTION_STRING === undefined

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { isStandardSecret } from '../alerts/standard-webhook-signature';
 import { guidSchema, isGuid } from '../guid';
+import { isSecureOrLoopbackUrl } from '../http/loopback-host';
 
 export interface VariableSpec {
   schema: z.ZodType;
@@ -24,6 +25,16 @@ const isLowerCaseGuid = (value: string): boolean => isGuid(value) && value === v
 
 const httpUrl = (what: string) =>
   z.string().refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), `is not an http(s) URL (${what})`);
+
+/**
+ * A URL that carries a secret (a sink's path is its credential; the sign-in host gets the client secret): https, or
+ * plain http only to a loopback host (tests, a local receiver), where nothing leaves the machine.
+ */
+const secureUrl = (what: string) =>
+  httpUrl(what).refine(
+    isSecureOrLoopbackUrl,
+    `must be https:// (plain http only to a loopback host) (${what})`,
+  );
 
 /** A comma-separated value as its trimmed, non-empty items (API_ENTRA_AUDIENCE, ALERT_EMAIL_TO). */
 const commaList = z.string().transform((v) =>
@@ -60,6 +71,12 @@ export const variables = {
       .max(128, 'is longer than 128 characters (Graph refuses it)'),
     example:
       'CLIENT_STATE=<32 random characters, e.g. from `openssl rand -hex 16`> (several, comma-separated, while rotating)',
+    secret: true,
+  },
+  // A bearer token for /metrics (its series name tenants and subscriptions); unset: /metrics is open (keep it internal).
+  METRICS_TOKEN: {
+    schema: z.string().min(16, 'is shorter than 16 characters'),
+    example: 'METRICS_TOKEN=<a long random string, e.g. from `openssl rand -hex 24`>',
     secret: true,
   },
   API_TOKEN: {
@@ -141,7 +158,7 @@ export const variables = {
     default: 'https://graph.microsoft.com',
   },
   AZURE_AUTHORITY_HOST: {
-    schema: httpUrl('the Entra sign-in host'),
+    schema: secureUrl('the Entra sign-in host'),
     example: 'AZURE_AUTHORITY_HOST=https://login.microsoftonline.us',
   },
   AZURE_TENANT_ID: {
@@ -171,17 +188,17 @@ export const variables = {
     secret: true,
   },
   SLACK_WEBHOOK_URL: {
-    schema: httpUrl('a Slack incoming webhook'),
+    schema: secureUrl('a Slack incoming webhook'),
     example: 'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T000/B000/XXXX',
     secret: true,
   },
   TEAMS_WEBHOOK_URL: {
-    schema: httpUrl('a Teams Workflows or incoming-webhook URL'),
+    schema: secureUrl('a Teams Workflows or incoming-webhook URL'),
     example: 'TEAMS_WEBHOOK_URL=https://prod-00.westus.logic.azure.com:443/workflows/...',
     secret: true,
   },
   ALERT_WEBHOOK_URL: {
-    schema: httpUrl('your ticketing or PSA webhook'),
+    schema: secureUrl('your ticketing or PSA webhook'),
     example: 'ALERT_WEBHOOK_URL=https://psa.contoso.com/hooks/ra-watch',
     secret: true,
   },
@@ -248,6 +265,11 @@ export const variables = {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'is not a log level'),
     example: 'LOG_LEVEL=info',
     default: 'info',
+  },
+  // No default on purpose: unset, logs are pretty on a terminal and JSON lines anywhere else (src/logger.ts).
+  LOG_FORMAT: {
+    schema: z.enum(['json', 'pretty'], 'is neither json nor pretty'),
+    example: 'LOG_FORMAT=json',
   },
 } satisfies Record<string, VariableSpec>;
 

@@ -13,6 +13,7 @@ import { sendJsonError } from '../http/error-body';
 import type { Queue } from '../queue/queue';
 import type { Store } from '../store/store';
 import { sendValidationError } from '../api/api-error';
+import { tenantIdField } from '../api/input-schemas';
 import { KNOWN_SKUS } from '../licensing/catalog-data';
 import { listConsoleAccounts } from './console-accounts';
 import { buildConsoleSummary } from './console-summary';
@@ -26,7 +27,7 @@ export interface ConsoleApiRouterOptions {
 }
 
 const tenantQuery = z.object({
-  tenantId: z.string().trim().min(1).max(64, 'must be at most 64 characters').optional(),
+  tenantId: tenantIdField.optional(),
 });
 
 export function createConsoleApiRouter(options: ConsoleApiRouterOptions): Router {

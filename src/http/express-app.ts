@@ -7,7 +7,7 @@
  * No CORS middleware on purpose: the console is served from the same origin, and without Access-Control-* headers a
  * browser on another origin cannot read the API's answers.
  */
-import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import { register as defaultRegister, type Registry } from 'prom-client';
 import type { Logger } from '../logger';
 import { API_BODY_LIMIT_BYTES, bodySizeLimit } from './body-size-limit';
@@ -24,9 +24,16 @@ export interface ExpressAppOptions {
   routers?: Array<{ path: string; router: Router }>;
   /** Served at /metrics; prom-client's default register when omitted; false: not served here (METRICS_PORT). */
   metricsRegistry?: Registry | false;
+  /** METRICS_TOKEN: /metrics asks for this bearer token; null or omitted: open. */
+  metricsToken?: string | null;
   /** Largest request body /api accepts (default 1 MB); larger ones get 413 before anything reads them. */
   apiBodyLimitBytes?: number;
 }
+
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
 
 export function createExpressApp(options: ExpressAppOptions): Express {
   const app = express();
@@ -36,7 +43,10 @@ export function createExpressApp(options: ExpressAppOptions): Express {
   app.use(requestIds());
   app.use(securityHeaders());
   app.use(healthRoutes(options.readiness, options.logger));
-  if (options.metricsRegistry !== false) app.use(metricsRoute(options.metricsRegistry ?? defaultRegister));
+  if (options.metricsRegistry !== false)
+    app.use(metricsRoute(options.metricsRegistry ?? defaultRegister, options.metricsToken ?? null));
+  // API answers (alerts, tenants, tokens' errors) must not be kept by a browser or a shared cache.
+  app.use('/api', noStore);
   app.use('/api', bodySizeLimit(options.apiBodyLimitBytes ?? API_BODY_LIMIT_BYTES));
   for (const { path, router } of options.routers ?? []) app.use(path, router);
   app.use(notFound);

@@ -1,8 +1,9 @@
 /**
  * Liveness and readiness (DESIGN.md public surface). /healthz says the process answers, nothing more, so a
  * restart-on-failure probe never kills a process that is only waiting for its database. /readyz runs the readiness
- * checks (store and queue reachable) and is 200 only when every check is 'ok'; a load balancer then stops sending
- * Graph's notifications to a replica that could not store them.
+ * checks (store and queue reachable; Graph accepting the credential, from the last token and answer per tenant:
+ * graph/client/credential-health.ts) and is 200 only when every check is 'ok'; a load balancer then stops sending
+ * Graph's notifications to a replica that could not store them, or could not read Graph to act on them.
  */
 import { Router } from 'express';
 import { describeError } from '../errors';

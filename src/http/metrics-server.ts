@@ -9,12 +9,16 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../logger';
 import { errorHandler, notFound } from './json-errors';
 import { metricsRoute } from './metrics-route';
+import { nodeServerOptions, SERVER_LIMITS } from './server-limits';
 
-export function createMetricsServer(registry: Registry, logger: Logger): Server {
+export function createMetricsServer(registry: Registry, logger: Logger, token: string | null = null): Server {
   const app = express();
   app.disable('x-powered-by');
-  app.use(metricsRoute(registry));
+  app.use(metricsRoute(registry, token));
   app.use(notFound);
   app.use(errorHandler(logger));
-  return createServer(app);
+  // A scraper's request is small and quick: the same timeouts as the main port.
+  const server = createServer(nodeServerOptions(SERVER_LIMITS), app);
+  server.maxConnections = SERVER_LIMITS.maxConnections;
+  return server;
 }

@@ -1,6 +1,9 @@
 /**
- * A token bucket per source address for Graph's webhook endpoints: they are open to the internet (only the
- * clientState proves a notification is Graph's), so one address must not be able to fill the queue. The defaults
+ * A token bucket per source address that createHttpServer can put in front of Graph's webhook endpoints. The app
+ * does not (serve-endpoints.ts passes `false`): refusing Graph counts toward the share at which it drops
+ * notifications (DOMAIN.md §5), and the clientState, the body limits and the body budget guard those endpoints
+ * instead; benchmarks and tests still use it. Failed API authentications have their own limit
+ * (src/api/auth-failure-limit.ts). The defaults
  * are generous: Graph delivers a busy tenant's changes from a handful of addresses, in bursts, and refusing Graph
  * costs more (it retries, then drops the subscription's notifications) than a flood does. A refused request gets a
  * 429 JSON answer with Retry-After, which Graph honours.

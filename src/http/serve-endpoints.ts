@@ -45,6 +45,7 @@ export async function serveEndpoints(
     logger,
     // With METRICS_PORT, /metrics is served on that port alone (createMetricsServer), not beside the public routes.
     metricsRegistry: config.metricsPort === null ? metrics : false,
+    metricsToken: config.metricsToken,
     readiness: options.readiness,
     // The web console last: its static files under '/', after the API and any extra routers.
     routers: [
@@ -68,7 +69,7 @@ export async function serveEndpoints(
       : await parts.start(
           'metrics server',
           async () => {
-            const metricsServer = createMetricsServer(metrics, logger);
+            const metricsServer = createMetricsServer(metrics, logger, config.metricsToken);
             return { metricsServer, address: await listen(metricsServer, metricsPort, config.host) };
           },
           ({ metricsServer }) => closeGracefully(metricsServer),

@@ -45,6 +45,8 @@ export interface ReplaySelection {
 }
 
 const RELATIVE = /^(\d+)\s*([smhdw])$/i;
+/** The longest duration before now a range may start at: the event log keeps at most 36500 days (EVENT_RETENTION_DAYS). */
+const MAX_RELATIVE_MS = 36_500 * 86_400_000;
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
@@ -137,6 +139,15 @@ export function parseReplayTime(field: 'from' | 'to', text: string, now: Date): 
   if (relative !== null) {
     const amount = Number(relative[1]);
     const unit = UNIT_MS[relative[2]!.toLowerCase()]!;
+    // A huge amount would make an invalid Date (a RangeError further on, a 500): say what is allowed instead.
+    if (!(amount * unit <= MAX_RELATIVE_MS)) {
+      throw new ReplayInputError(
+        'invalid-selection',
+        field,
+        `"${field}" ${JSON.stringify(text.slice(0, 40))} reaches too far back: a duration before now is at most 36500 days (100 years)`,
+        '30d',
+      );
+    }
     return new Date(now.getTime() - amount * unit);
   }
   const iso = ISO.exec(value);

@@ -11,6 +11,7 @@ import { parseIntoClientConfig } from 'pg-connection-string';
 import type { Logger } from '../logger';
 import { parseDatabaseUrl } from './database-url';
 import { applyPostgresMigrations } from './postgres-migrations';
+import { ensurePostgresReachable, POSTGRES_CONNECT_TIMEOUT_MS } from './postgres-reachable';
 import { applySqliteMigrations } from './sqlite-migrations';
 import type { Engine } from './store';
 import type { Tables } from './tables';
@@ -32,6 +33,8 @@ export interface OpenDatabaseOptions {
    * postgres-entra-password.ts). A password in the URL wins; a server that asks for none never calls it.
    */
   postgresPassword?: () => Promise<string>;
+  /** How long the first PostgreSQL connection may take before start fails (default 10 s: postgres-reachable.ts). */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -72,10 +75,16 @@ async function openPostgres(connectionString: string, options: OpenDatabaseOptio
   const parsed = parseIntoClientConfig(connectionString);
   // pg lets a connection string's (empty) password override a `password` function given beside it, so a URL with no
   // password is handed over parsed, with the function in its place.
-  const pool =
+  const clientConfig =
     options.postgresPassword === undefined || (typeof parsed.password === 'string' && parsed.password !== '')
-      ? new Pool({ connectionString, max })
-      : new Pool({ ...parsed, password: options.postgresPassword, max });
+      ? { connectionString }
+      : { ...parsed, password: options.postgresPassword };
+  await ensurePostgresReachable(
+    clientConfig,
+    `${parsed.host ?? 'localhost'}:${parsed.port ?? 5432}/${parsed.database ?? ''}`,
+    options.connectTimeoutMs ?? POSTGRES_CONNECT_TIMEOUT_MS,
+  );
+  const pool = new Pool({ ...clientConfig, max });
   // An idle client losing its connection (a PostgreSQL restart) must not crash the process; the next query
   // reconnects or fails with a clear error instead.
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL connection failed'));

@@ -27,6 +27,21 @@ export function createSettingsRepository(db: Kysely<Tables>): Store['settings'] 
         .onConflict((oc) => oc.columns(['tenant_id', 'key']).doUpdateSet({ value, updated_at: updatedAt }))
         .execute();
     },
+    async putIfAbsent(tenantId, key, value) {
+      // One statement that never overwrites: of two replicas starting at once, both read the first one's value.
+      await db
+        .insertInto('settings')
+        .values({ tenant_id: tenantId, key, value, updated_at: new Date().toISOString() })
+        .onConflict((oc) => oc.columns(['tenant_id', 'key']).doNothing())
+        .execute();
+      const row = await db
+        .selectFrom('settings')
+        .select('value')
+        .where('tenant_id', '=', tenantId)
+        .where('key', '=', key)
+        .executeTakeFirstOrThrow();
+      return row.value;
+    },
     async tryLease(name, holder, until, now) {
       const at = normaliseTime(now);
       const result = await db

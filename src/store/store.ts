@@ -207,6 +207,8 @@ export interface Store {
   settings: {
     get(tenantId: TenantId, key: string): Promise<string | null>;
     put(tenantId: TenantId, key: string, value: string): Promise<void>;
+    /** Stores `value` unless `key` has one already; returns the stored value (the first writer's, when two race). */
+    putIfAbsent(tenantId: TenantId, key: string, value: string): Promise<string>;
     /** Compare-and-set lease (one replica renews subscriptions): true when `holder` now holds `name` until `until`. */
     tryLease(name: string, holder: string, until: IsoTime, now: IsoTime): Promise<boolean>;
   };

@@ -3,6 +3,9 @@
  * seed) to /notifications, /lifecycle and /api/* (with the API token), against the real service in a child process.
  * Verdict: only 4xx answers (never 5xx, never a 2xx for garbage), the process stays up, nothing enqueued (queue stats
  * unchanged), resident memory stable (growth after warm-up bounded).
+ *
+ * Bounded inputs (issue 18 item 5): durations too long for a Date, dates out of the calendar and tenant ids that are
+ * neither a GUID nor a domain name, in every API field that takes them: each is a 400, never a 500 or a 2xx.
  */
 import fc from 'fast-check';
 import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
@@ -18,7 +21,7 @@ const RSS_GROWTH_LIMIT = 96 * 1024 * 1024;
 
 interface FuzzCase {
   kind: string;
-  method: 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   body: string;
   contentType: string;
@@ -109,6 +112,108 @@ const apiBodies = fc.oneof(
     ['hostile', '{"tenantId":"\' OR 1=1; DROP TABLE alerts; --","isResourceAccount":"maybe"}'] as const,
   ),
 );
+
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+/** The longest duration before now a replay may start at (replay-range.ts): 36500 days. */
+const MAX_DURATION_MS = 36_500 * 86_400_000;
+
+/** A duration past the bound, in any unit, up to numbers far beyond what a Date holds. */
+const longDurations = fc
+  .constantFrom(...(Object.keys(UNIT_MS) as Array<keyof typeof UNIT_MS>))
+  .chain((unit) =>
+    fc
+      .bigInt({ min: BigInt(Math.floor(MAX_DURATION_MS / UNIT_MS[unit])) + 1n, max: 10n ** 40n })
+      .map((n) => `${n}${unit}`),
+  );
+
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+/** An ISO-shaped time with a month, day, hour or minute outside the calendar. */
+const impossibleDates = fc
+  .record({
+    y: fc.integer({ min: 0, max: 9999 }),
+    mo: fc.integer({ min: 0, max: 99 }),
+    d: fc.integer({ min: 0, max: 99 }),
+    h: fc.integer({ min: 0, max: 99 }),
+    mi: fc.integer({ min: 0, max: 99 }),
+  })
+  .filter(({ mo, d, h, mi }) => mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59)
+  .map(({ y, mo, d, h, mi }) => `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:00Z`);
+
+/** Text that is neither a GUID nor a domain name: it holds a character neither may contain, or is a known trick. */
+const badTenantIds = fc.oneof(
+  fc
+    .tuple(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('/', '\\', ' x', '%', '?', '#', ':', '@', '<', '_', '*'),
+    )
+    .map(([s, bad]) => `${s}${bad}`),
+  fc.constantFrom(
+    '../../etc',
+    '..',
+    'https://evil.example',
+    'contoso..com',
+    '-contoso.com',
+    'contoso-.com',
+    'localhost',
+    `${'a'.repeat(64)}.com`,
+    `${'abc.'.repeat(70)}com`,
+    '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c1',
+    '{5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17}',
+  ),
+);
+
+/** Each request shape that takes a tenant id, with `id` in it. */
+function tenantCases(id: string): FuzzCase[] {
+  const q = encodeURIComponent(id);
+  const get = (path: string): FuzzCase => ({
+    kind: 'bad tenant',
+    method: 'GET',
+    path,
+    body: '',
+    contentType: '',
+  });
+  const post = (method: FuzzCase['method'], path: string, body: object): FuzzCase => ({
+    kind: 'bad tenant',
+    method,
+    path,
+    body: JSON.stringify({ ...body, tenantId: id }),
+    contentType: 'application/json',
+  });
+  return [
+    get(`/api/alerts?tenantId=${q}`),
+    get(`/api/replay?tenantId=${q}`),
+    get(`/api/resource-accounts?tenantId=${q}`),
+    get(`/api/subscriptions?tenantId=${q}`),
+    get(`/api/console/summary?tenantId=${q}`),
+    post('POST', '/api/audit', {}),
+    post('POST', '/api/subscriptions', { resource: 'users' }),
+    post('PUT', `/api/resource-accounts/${USER}`, { isResourceAccount: true }),
+    post('POST', '/api/replay', { from: '7d', preview: true }),
+  ];
+}
+
+function boundedInputCases(): FuzzCase[] {
+  const sample = <T>(arb: fc.Arbitrary<T>, n: number, offset: number): T[] =>
+    fc.sample(arb, { seed: SEED + offset, numRuns: n });
+  const replay = (kind: string, body: object): FuzzCase => ({
+    kind,
+    method: 'POST',
+    path: '/api/replay',
+    body: JSON.stringify({ ...body, preview: true }),
+    contentType: 'application/json',
+  });
+  return [
+    ...sample(longDurations, 300, 11).flatMap((d) => [
+      replay('long duration', { from: d }),
+      replay('long duration', { from: '7d', to: d }),
+    ]),
+    ...sample(impossibleDates, 300, 12).flatMap((d) => [
+      replay('impossible date', { from: d }),
+      replay('impossible date', { from: '7d', to: d }),
+    ]),
+    ...sample(badTenantIds, 120, 13).flatMap(tenantCases),
+  ];
+}
 
 function cases(): FuzzCase[] {
   const sample = <T>(arb: fc.Arbitrary<T>, n: number, offset: number): T[] =>
@@ -248,5 +353,61 @@ describe('fuzzing the endpoints with bad input', () => {
     expect(lost).toBe(0);
     expect(rssEnd - rssAfterWarmUp).toBeLessThan(RSS_GROWTH_LIMIT);
     await queue.close();
+  });
+
+  it('refuses durations, dates and tenant ids out of bounds with a 400, in every field that takes them', async () => {
+    db = await createTestDatabase('sqlite');
+    service = await startServiceProcess({
+      DATABASE_URL: db.url,
+      CLIENT_STATE,
+      API_TOKEN,
+      GRAPH_BASE_URL: 'http://127.0.0.1:9',
+      GRAPH_ACCESS_TOKEN: 'unused',
+    });
+    const all = boundedInputCases();
+    const statuses = new Map<number, number>();
+    const unexpected: string[] = [];
+    let index = 0;
+    const runner = async (): Promise<void> => {
+      while (index < all.length) {
+        const c = all[index++]!;
+        const res = await fetch(`${service!.url}${c.path}`, {
+          method: c.method,
+          headers: {
+            authorization: `Bearer ${API_TOKEN}`,
+            ...(c.contentType === '' ? {} : { 'content-type': c.contentType }),
+          },
+          ...(c.method === 'GET' ? {} : { body: c.body }),
+          signal: AbortSignal.timeout(15_000),
+        });
+        const text = await res.text();
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        if (res.status !== 400 && unexpected.length < 20)
+          unexpected.push(
+            `${c.kind} ${c.method} ${c.path} → ${res.status} ${text.slice(0, 120)}: ${c.body.slice(0, 120)}`,
+          );
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, runner));
+    printVerdict({
+      scenario: 'bounded inputs (sqlite, child process)',
+      sent: [`${all.length} out-of-bound durations, dates and tenant ids (fast-check seed ${SEED})`],
+      saw: [
+        `answers: ${[...statuses.entries()].map(([s, n]) => `${n} × ${s}`).join(', ')}`,
+        ...unexpected.map((u) => `unexpected: ${u}`),
+      ],
+      published: 0,
+      processed: 0,
+      deadLettered: 0,
+    });
+    expect(all.length).toBeGreaterThanOrEqual(2_000);
+    expect(unexpected).toEqual([]);
+    // A GUID and a domain name still pass the same fields.
+    for (const tenant of [TENANT, 'contoso.onmicrosoft.com']) {
+      const res = await fetch(`${service.url}/api/alerts?tenantId=${tenant}`, {
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+      });
+      expect(res.status).toBe(200);
+    }
   });
 });

@@ -232,6 +232,17 @@ describe.each(ENGINES)('store on %s: records', (engine) => {
     await expect(store.settings.get(TENANT, 'missing')).resolves.toBeNull();
   });
 
+  it('stores a setting only when absent: of racing writers every one reads the first value', async () => {
+    const values = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((v) =>
+        store.settings.putIfAbsent('*', 'generated-client-state', `secret-${v}`),
+      ),
+    );
+    expect(new Set(values).size).toBe(1);
+    await expect(store.settings.get('*', 'generated-client-state')).resolves.toBe(values[0]);
+    await expect(store.settings.putIfAbsent('*', 'generated-client-state', 'later')).resolves.toBe(values[0]);
+  });
+
   it('grants a lease to one holder at a time, renews it for that holder, and hands it over once it ran out', async () => {
     const now = '2026-07-01T00:00:00Z';
     const until = '2026-07-01T00:01:00Z';

@@ -12,17 +12,29 @@ import { tenantOf, withApp } from '../open-app';
 import type { Allocation } from '../../glossary';
 import { nonNegativeInteger } from '../arguments';
 import type { Output } from '../output';
+import { csvTable } from '../../export/csv';
+import { outputOptions, reportFormat, type FormatOptions } from '../report-format';
 
-interface AllocationOptions {
+interface AllocationOptions extends FormatOptions {
   qualifyingLicenses?: number;
   resourceAccounts?: number;
   tenant?: string;
   raLicenses?: number;
-  json?: boolean;
 }
 
+/** One CSV row: the counts (the SKU basis is in the JSON document). */
+const CSV_COLUMNS = [
+  'qualifyingLicenses',
+  'freeAllocation',
+  'needed',
+  'toBuy',
+  'purchasedRaLicenses',
+  'unclaimed',
+  'basisText',
+] as const satisfies ReadonlyArray<keyof Allocation>;
+
 export function registerAllocation(program: Command, output: Output): void {
-  program
+  const command = program
     .command('allocation')
     .description('Compute the free Teams Phone Resource Account license allocation and what must be bought.')
     .option(
@@ -40,13 +52,15 @@ export function registerAllocation(program: Command, output: Output): void {
       'Teams Phone Resource Account licenses already purchased (including the $0 ones)',
       nonNegativeInteger('--ra-licenses', '85'),
     )
-    .option('--tenant <id>', 'without counts: the tenant to read (default AZURE_TENANT_ID)')
-    .option('--json', 'print one JSON object')
-    .action(async (options: AllocationOptions) => {
-      const allocation = await allocationFor(options);
-      if (options.json === true) output.json(allocation);
-      else for (const line of describeAllocation(allocation)) output.text(line);
-    });
+    .option('--tenant <id>', 'without counts: the tenant to read (default AZURE_TENANT_ID)');
+  outputOptions(command).action(async (options: AllocationOptions) => {
+    const format = reportFormat(options);
+    const allocation = await allocationFor(options);
+    if (format === 'json') output.json(allocation);
+    else if (format === 'csv')
+      output.text(csvTable(CSV_COLUMNS, [CSV_COLUMNS.map((c) => allocation[c])]).trimEnd());
+    else for (const line of describeAllocation(allocation)) output.text(line);
+  });
 }
 
 async function allocationFor(options: AllocationOptions): Promise<Allocation> {

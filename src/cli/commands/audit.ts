@@ -1,21 +1,30 @@
 /**
- * `ra-watch audit [--tenant id] [--record] [--json|--csv]`: a full-tenant scan (users delta, paged) that reports
- * every resource account, every current violation, the allocation and what is new since the last audit. `--record`
- * also writes the verdicts as alerts (the baseline a first start takes). On a terminal a progress line shows the scan.
+ * `ra-watch audit [--tenant id] [--record] [-o table|json|csv] [--fail-on critical|warning]`: a full-tenant scan
+ * (users delta, paged) that reports every resource account, every current violation, the allocation and what is new
+ * since the last audit. `--record` also writes the verdicts as alerts (the baseline a first start takes). On a
+ * terminal a progress line shows the scan. `--fail-on` makes it a check for scripts and CI, like a linter: exit 1
+ * when a finding of that severity (or worse) exists.
  */
 import type { Command } from 'commander';
+import type { Severity } from '../../glossary';
 import { auditFindingsCsv, describeAudit } from '../../tenant-audit/audit-output';
 import type { AuditProgress } from '../../tenant-audit/tenant-audit';
-import { UsageError } from '../cli-error';
+import { ReportedFailure, UsageError } from '../cli-error';
 import type { Output } from '../output';
 import { tenantOf, withApp } from '../open-app';
+import { outputOptions, reportFormat, type FormatOptions } from '../report-format';
 
-interface AuditOptions {
+interface AuditOptions extends FormatOptions {
   tenant?: string;
   record?: boolean;
-  json?: boolean;
-  csv?: boolean;
+  failOn?: string;
 }
+
+/** `--fail-on X` fails on X and on every severity above it. */
+const AT_LEAST: Record<'critical' | 'warning', readonly Severity[]> = {
+  critical: ['critical'],
+  warning: ['critical', 'warning'],
+};
 
 function progressLine(progress: AuditProgress): void {
   process.stderr.write(
@@ -24,28 +33,40 @@ function progressLine(progress: AuditProgress): void {
 }
 
 export function registerAudit(program: Command, output: Output): void {
-  program
-    .command('audit')
-    .description(
-      'Scan the whole tenant: every resource account, every current violation, the free allocation.',
-    )
-    .option('--tenant <id>', 'tenant id (default AZURE_TENANT_ID)')
-    .option('--record', 'also open and resolve alerts from the result (the baseline)')
-    .option('--json', 'print one JSON report')
-    .option('--csv', 'print the findings as CSV')
-    .action(async (options: AuditOptions) => {
-      if (options.json === true && options.csv === true)
-        throw new UsageError('choose one of --json and --csv.');
-      const onTerminal = process.stderr.isTTY && options.json !== true && options.csv !== true;
-      const report = await withApp((app, config) =>
-        app.audit(tenantOf(options.tenant, config), {
-          record: options.record === true,
-          ...(onTerminal ? { onProgress: progressLine } : {}),
-        }),
-      );
-      if (onTerminal) process.stderr.write('\n');
-      if (options.json === true) output.json(report);
-      else if (options.csv === true) output.text(auditFindingsCsv(report).trimEnd());
-      else for (const line of describeAudit(report)) output.text(line);
-    });
+  outputOptions(
+    program
+      .command('audit')
+      .description(
+        'Scan the whole tenant: every resource account, every current violation, the free allocation.',
+      )
+      .option('--tenant <id>', 'tenant id (default AZURE_TENANT_ID)')
+      .option('--record', 'also open and resolve alerts from the result (the baseline)')
+      .option('--fail-on <critical|warning>', 'exit 1 when a finding of this severity (or worse) exists')
+      .option('--csv', 'the same as -o csv: the findings as CSV'),
+  ).action(async (options: AuditOptions) => {
+    const format = reportFormat(options);
+    const failOn = options.failOn;
+    if (failOn !== undefined && failOn !== 'critical' && failOn !== 'warning')
+      throw new UsageError(`--fail-on takes critical or warning, got ${JSON.stringify(failOn)}.`);
+    const onTerminal = process.stderr.isTTY && format === 'table';
+    const report = await withApp((app, config) =>
+      app.audit(tenantOf(options.tenant, config), {
+        record: options.record === true,
+        ...(onTerminal ? { onProgress: progressLine } : {}),
+      }),
+    );
+    if (onTerminal) process.stderr.write('\n');
+    if (format === 'json') output.json(report);
+    else if (format === 'csv') output.text(auditFindingsCsv(report).trimEnd());
+    else for (const line of describeAudit(report)) output.text(line);
+    if (failOn !== undefined) {
+      const failing = report.findings.filter((f) => AT_LEAST[failOn].includes(f.severity));
+      if (failing.length > 0) {
+        output.error(
+          `ra-watch: ${failing.length} finding(s) of severity ${failOn} or worse (--fail-on ${failOn}).`,
+        );
+        throw new ReportedFailure('findings at or above --fail-on');
+      }
+    }
+  });
 }

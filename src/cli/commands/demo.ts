@@ -1,55 +1,52 @@
 /**
- * `ra-watch demo [--scenario id...] [--json]`: plays scenarios 1-7 of DOMAIN.md §6 (or the ones named) against the
+ * `ra-watch demo [--scenario id...] [--json]`: plays the built-in scenarios 1-7 (or the ones named) against the
  * built-in Graph simulator through real webhook deliveries, prints what happened and which alerts fired, and exits 0
  * only if every scenario behaved as expected.
  */
 import type { Command } from 'commander';
 import { loadConfig, readEnvironment } from '../../config';
-import { createLogger } from '../../logger';
+import { oneShotLogger } from '../open-app';
 import { SCENARIOS, scenarioById, type Scenario } from '../../graph/simulator/scenarios';
 import { runDemo, type DemoReport } from '../../demo/run-demo';
 import { ReportedFailure, UsageError } from '../cli-error';
+import { outputOptions, reportFormat, type FormatOptions } from '../report-format';
 import type { Output } from '../output';
 
 /** The demo's default set: the seven scenarios a newcomer can follow (8-10 are exercised by the test suite). */
 const DEFAULT_SCENARIOS = SCENARIOS.filter((s) => s.number <= 7);
 
-interface DemoOptions {
+interface DemoOptions extends FormatOptions {
   scenario?: string[];
-  json?: boolean;
   verbose?: boolean;
 }
 
 export function registerDemo(program: Command, output: Output): void {
-  program
+  const command = program
     .command('demo')
     .description(
-      'Play the scenarios of DOMAIN.md §6 against the built-in Graph simulator and check every alert.',
+      'Play the built-in scenarios (a remove-first swap, an unlicensed queue, ...) against the Graph simulator and check every alert.',
     )
     .option(
       '--scenario <id...>',
       `scenario ids or numbers (default 1-7; known: ${SCENARIOS.map((s) => s.id).join(', ')})`,
     )
-    .option('--json', 'print one JSON report')
-    .option('--verbose', 'log what ra-watch does (JSON lines on stderr)')
-    .action(async (options: DemoOptions) => {
-      const scenarios = pickScenarios(options.scenario);
-      const config = loadConfig(readEnvironment());
-      // Logs go to stderr so stdout carries only the report (one JSON document with --json).
-      const logger = createLogger({
-        level: options.verbose === true ? 'debug' : 'warn',
-        destination: process.stderr,
-      });
-      const report = await runDemo({
-        scenarios,
-        config,
-        logger,
-        ...(options.json === true ? {} : { onProgress: (line: string) => output.text(`· ${line}`) }),
-      });
-      if (options.json === true) output.json(report);
-      else printReport(report, output);
-      if (!report.passed) throw new ReportedFailure('some scenarios did not behave as expected');
+    .option('--verbose', 'log what ra-watch does (on stderr; LOG_FORMAT=json for JSON lines)');
+  outputOptions(command, ['table', 'json']).action(async (options: DemoOptions) => {
+    const json = reportFormat(options, ['table', 'json']) === 'json';
+    const scenarios = pickScenarios(options.scenario);
+    const config = loadConfig(readEnvironment());
+    // Logs go to stderr so stdout carries only the report (one JSON document with --json).
+    const logger = oneShotLogger(config, options.verbose === true ? 'debug' : 'warn');
+    const report = await runDemo({
+      scenarios,
+      config,
+      logger,
+      ...(json ? {} : { onProgress: (line: string) => output.text(`· ${line}`) }),
     });
+    if (json) output.json(report);
+    else printReport(report, output);
+    if (!report.passed) throw new ReportedFailure('some scenarios did not behave as expected');
+  });
 }
 
 function pickScenarios(ids: string[] | undefined): Scenario[] {

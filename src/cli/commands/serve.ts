@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { loadConfig, readEnvironment, type Config } from '../../config';
+import { describeError } from '../../errors';
 import { createLogger, type Logger } from '../../logger';
 import { startApp, type App } from '../../app';
 import { SCENARIOS } from '../../graph/simulator/scenarios';
@@ -14,10 +15,7 @@ import { playDemoScenarios, subscribeAndBaseline } from '../../demo/demo-tenants
 import { port } from '../arguments';
 import type { Output } from '../output';
 import { runUntilSignal } from '../run-until-signal';
-
-const DEFAULT_DATABASE_URL = 'sqlite:./data/ra-watch.db';
-/** The demo tenants get their own file, so a later real tenant starts on a clean store. */
-const DEMO_DATABASE_URL = 'sqlite:./data/ra-watch-demo.db';
+import { describeStore, storeUrlFor, watchesDemoTenants } from '../store-location';
 
 interface ServeOptions {
   port?: number;
@@ -33,11 +31,17 @@ export function registerServe(program: Command, output: Output): void {
     .action(async (options: ServeOptions) => {
       const env = loadConfig(readEnvironment());
       const config: Config = options.port === undefined ? env : { ...env, port: options.port };
-      const logger = createLogger({ level: config.logLevel });
-      const watching =
-        config.graph.credential.kind === 'none'
+      const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+      let watching: { app: App; demo: DemoGraph | null };
+      try {
+        watching = watchesDemoTenants(config)
           ? await watchDemoTenants(config, logger, output)
           : await watchTenant(config, logger);
+      } catch (error) {
+        // A start that cannot complete (the database or the queue unreachable, the port taken) exits 1 with the
+        // reason; startApp has closed what it had opened, so nothing keeps the process alive.
+        throw new Error(`could not start: ${describeError(error)}`, { cause: error });
+      }
       await runUntilSignal(
         async () => {
           await watching.app.stop();
@@ -91,13 +95,15 @@ async function watchDemoTenants(
   const scenarios = SCENARIOS.filter((s) => s.number <= 7);
   output.error(
     'ra-watch: no tenant is configured (set AZURE_TENANT_ID, AZURE_CLIENT_ID and a credential, or GRAPH_ACCESS_TOKEN; see README).\n' +
-      "ra-watch: watching the built-in Graph simulator's demo tenants instead; their alerts appear below as JSON log lines.",
+      "ra-watch: watching the built-in Graph simulator's demo tenants instead; their alerts appear below in the log.\n" +
+      `ra-watch: storing them in ${describeStore(config)}; \`ra-watch alerts list\` in this directory reads them.`,
   );
   const demo = await startDemoGraph({ scenarios, logger, auditLagMs: 2_000, notificationLatencyMs: 200 });
   const app = await startApp({
     config: {
       ...config,
-      databaseUrl: config.databaseUrl === DEFAULT_DATABASE_URL ? DEMO_DATABASE_URL : config.databaseUrl,
+      // The same rule the one-shot commands follow, so `ra-watch alerts list` reads what this process writes.
+      databaseUrl: storeUrlFor(config),
       // The simulator is in-process and needs no secret from the admin; Graph's rules still apply, so one is made up.
       clientStates: config.clientStates.length > 0 ? config.clientStates : [randomBytes(24).toString('hex')],
     },
@@ -106,6 +112,10 @@ async function watchDemoTenants(
     tenantIds: demo.tenantIds,
     publicBaseUrlFallback: 'local-url',
     worker: { followUpDelayMs: 3_000, followUpAttempts: 6 },
+  }).catch(async (error: unknown) => {
+    // The simulator is a server of its own: left running, it would keep the failed process alive.
+    await demo.simulator.stop();
+    throw error;
   });
   output.error(`ra-watch: listening at ${app.url}; Graph simulator at ${demo.simulator.url}`);
   void (async () => {

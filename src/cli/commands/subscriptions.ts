@@ -4,14 +4,21 @@
  */
 import type { Command } from 'commander';
 import type { StoredSubscription } from '../../store/store';
-import { UsageError } from '../cli-error';
+import { ReportedFailure, UsageError } from '../cli-error';
+import { confirm } from '../confirm';
 import type { Output } from '../output';
 import { tenantOf, withApp } from '../open-app';
+import { outputOptions, printTabular, reportFormat, type FormatOptions } from '../report-format';
+import { describeStore } from '../store-location';
 
-function printSubscription(s: StoredSubscription, output: Output): void {
-  output.text(
-    `${s.id}  ${s.resource}  ${s.status}  expires ${s.expiresAt}  tenant ${s.tenantId}  → ${s.notificationUrl}`,
-  );
+const COLUMNS = ['id', 'resource', 'status', 'expires', 'tenant', 'notification url'];
+
+function row(s: StoredSubscription): string[] {
+  return [s.id, s.resource, s.status, s.expiresAt, s.tenantId, s.notificationUrl];
+}
+
+function printOne(s: StoredSubscription, output: Output): void {
+  printTabular(output, 'table', { columns: COLUMNS, rows: [row(s)], document: s, empty: '' });
 }
 
 export function registerSubscriptions(program: Command, output: Output): void {
@@ -19,62 +26,89 @@ export function registerSubscriptions(program: Command, output: Output): void {
     .command('subscriptions')
     .description('Graph change-notification subscriptions.');
 
-  subscriptions
-    .command('list')
-    .option('--tenant <id>', 'only this tenant')
-    .option('--json', 'print one JSON document')
-    .action(async (options: { tenant?: string; json?: boolean }) => {
-      const list = await withApp((app) => app.subscriptions.list(options.tenant));
-      if (options.json === true) return output.json({ subscriptions: list });
-      if (list.length === 0)
-        output.text('No subscriptions. Create one with: ra-watch subscriptions create --resource users');
-      for (const s of list) printSubscription(s, output);
+  outputOptions(
+    subscriptions
+      .command('list')
+      .description('The subscriptions ra-watch keeps, with their expiry.')
+      .option('--tenant <id>', 'only this tenant'),
+  ).action(async (options: { tenant?: string } & FormatOptions) => {
+    const format = reportFormat(options);
+    const { list, where } = await withApp(async (app, config) => ({
+      list: await app.subscriptions.list(options.tenant),
+      where: describeStore(config),
+    }));
+    printTabular(output, format, {
+      columns: COLUMNS,
+      rows: list.map(row),
+      document: { subscriptions: list },
+      empty: `No subscriptions in ${where}. Create one with: ra-watch subscriptions create --resource users`,
     });
+  });
 
-  subscriptions
-    .command('create')
-    .description(
-      'Subscribe to users (license and account changes) or groups (group-based licensing). Needs PUBLIC_BASE_URL.',
-    )
-    .option('--resource <users|groups>', 'what to watch', 'users')
-    .option('--tenant <id>', 'tenant id (default AZURE_TENANT_ID)')
-    .option('--json', 'print one JSON document')
-    .action(async (options: { resource: string; tenant?: string; json?: boolean }) => {
-      if (options.resource !== 'users' && options.resource !== 'groups') {
-        throw new UsageError(`--resource takes users or groups, got ${JSON.stringify(options.resource)}.`);
-      }
-      const resource = options.resource;
-      const created = await withApp((app, config) =>
-        app.subscriptions.create({ tenantId: tenantOf(options.tenant, config), resource }),
+  outputOptions(
+    subscriptions
+      .command('create')
+      .description(
+        'Subscribe to users (license and account changes) or groups (group-based licensing). Needs PUBLIC_BASE_URL.',
+      )
+      .option('--resource <users|groups>', 'what to watch', 'users')
+      .option('--tenant <id>', 'tenant id (default AZURE_TENANT_ID)'),
+    ['table', 'json'],
+  ).action(async (options: { resource: string; tenant?: string } & FormatOptions) => {
+    const format = reportFormat(options, ['table', 'json']);
+    if (options.resource !== 'users' && options.resource !== 'groups') {
+      throw new UsageError(`--resource takes users or groups, got ${JSON.stringify(options.resource)}.`);
+    }
+    const resource = options.resource;
+    const created = await withApp((app, config) =>
+      app.subscriptions.create({ tenantId: tenantOf(options.tenant, config), resource }),
+    );
+    if (format === 'json') return output.json(created);
+    printOne(created, output);
+  });
+
+  outputOptions(
+    subscriptions.command('renew <id>').description('Renew a subscription now (recreated if Graph lost it).'),
+    ['table', 'json'],
+  ).action(async (id: string, options: FormatOptions) => {
+    const format = reportFormat(options, ['table', 'json']);
+    const outcome = await withApp(async (app) => {
+      if ((await app.subscriptions.get(id)) === null)
+        throw new UsageError(`no subscription ${id}; see ra-watch subscriptions list.`);
+      return app.subscriptions.renew(id);
+    });
+    if (format === 'json') return output.json(outcome);
+    if (outcome.recreatedFrom !== null)
+      output.text(
+        `Graph no longer knew ${outcome.recreatedFrom}: recreated, and a resync of the gap is queued.`,
       );
-      if (options.json === true) return output.json(created);
-      printSubscription(created, output);
-    });
+    printOne(outcome.subscription, output);
+  });
 
-  subscriptions
-    .command('renew <id>')
-    .option('--json', 'print one JSON document')
-    .action(async (id: string, options: { json?: boolean }) => {
-      const outcome = await withApp(async (app) => {
-        if ((await app.subscriptions.get(id)) === null)
-          throw new UsageError(`no subscription ${id}; see ra-watch subscriptions list.`);
-        return app.subscriptions.renew(id);
+  outputOptions(
+    subscriptions
+      .command('delete <id>')
+      .description('Delete a subscription at Graph and here (asks first; --yes when not on a terminal).')
+      .option('-y, --yes', 'delete without asking (needed when stdin is not a terminal)'),
+    ['table', 'json'],
+  ).action(async (id: string, options: { yes?: boolean } & FormatOptions) => {
+    const format = reportFormat(options, ['table', 'json']);
+    const deleted = await withApp(async (app): Promise<boolean | 'declined'> => {
+      const existing = await app.subscriptions.get(id);
+      if (existing === null) return false;
+      const go = await confirm({
+        yes: options.yes === true,
+        command: `ra-watch subscriptions delete ${id}`,
+        question: `Delete subscription ${id} (${existing.resource}, tenant ${existing.tenantId})? Graph stops notifying ra-watch of these changes.`,
       });
-      if (options.json === true) return output.json(outcome);
-      if (outcome.recreatedFrom !== null)
-        output.text(
-          `Graph no longer knew ${outcome.recreatedFrom}: recreated, and a resync of the gap is queued.`,
-        );
-      printSubscription(outcome.subscription, output);
+      return go ? app.subscriptions.delete(id) : 'declined';
     });
-
-  subscriptions
-    .command('delete <id>')
-    .option('--json', 'print one JSON document')
-    .action(async (id: string, options: { json?: boolean }) => {
-      const deleted = await withApp((app) => app.subscriptions.delete(id));
-      if (options.json === true) return output.json({ id, deleted });
-      if (!deleted) throw new UsageError(`no subscription ${id}; see ra-watch subscriptions list.`);
-      output.text(`Deleted ${id}.`);
-    });
+    if (deleted === 'declined') {
+      output.error(`ra-watch: ${id} was not deleted (the answer was not yes).`);
+      throw new ReportedFailure('declined');
+    }
+    if (format === 'json') return output.json({ id, deleted });
+    if (!deleted) throw new UsageError(`no subscription ${id}; see ra-watch subscriptions list.`);
+    output.text(`Deleted ${id}.`);
+  });
 }

@@ -130,12 +130,12 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
   }
 
   /** Counts one answer (or its absence: status 0) and, when Graph said to slow down, one throttle. */
-  function observe(method: string, route: GraphRoute, answer: GraphAnswer | null): void {
+  function observe(tenantId: TenantId, method: string, route: GraphRoute, answer: GraphAnswer | null): void {
     const observer = options.observer;
     if (observer === undefined) return;
     const status = answer?.status ?? 0;
     try {
-      observer.answered({ method, route, status });
+      observer.answered({ method, route, status, tenantId });
       if (isThrottle(status, answer?.headers.get('retry-after') ?? null))
         observer.throttled({ route, status });
     } catch (error) {
@@ -157,7 +157,7 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
         if (error instanceof PermanentError || error instanceof RetryLaterError) throw error;
         failure = error;
       }
-      observe(request.method, route, answer);
+      observe(tenantId, request.method, route, answer);
       if (answer !== null && !RETRYABLE_STATUSES.has(answer.status)) {
         logger.debug(
           { tenantId, what, status: answer.status, requestId: requestIdOf(answer.headers), tries },

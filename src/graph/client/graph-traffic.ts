@@ -3,13 +3,17 @@
  * listen; the client does not know about them). Routes are classes, never raw paths: a path carries user and
  * subscription ids, which would make one time series per user.
  */
+import type { TenantId } from '../../glossary';
 
 export type GraphRoute =
   'user' | 'batch' | 'delta' | 'audit' | 'subscriptions' | 'skus' | 'teams_user_configuration' | 'other';
 
 export interface GraphTrafficObserver {
-  /** One HTTP answer from Graph, retries included; status 0 when none came (network error, timeout). */
-  answered(answer: { method: string; route: GraphRoute; status: number }): void;
+  /**
+   * One HTTP answer from Graph, retries included; status 0 when none came (network error, timeout). `tenantId`: the
+   * tenant whose token was sent (credential-health.ts watches for 401s); metrics ignore it (one series per tenant).
+   */
+  answered(answer: { method: string; route: GraphRoute; status: number; tenantId?: TenantId }): void;
   /**
    * Graph asked us to slow down: a 429, or a 503 with Retry-After. A throttled item inside a `$batch` answer (whose
    * own status is 200) counts too, as route `batch_item`.

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '../../logger';
 import type { LifecycleEvent } from '../wire-schemas';
 import { Faults } from './faults';
+import { DeniedPermissions } from './permissions';
 import type { AuditRecord } from './license-audit-records';
 import {
   groupChangeNotification,
@@ -59,6 +60,11 @@ export interface GraphSimulatorOptions {
   };
   /** Every Graph answer waits this long (default 0); the benchmark runs with 50 ms. */
   responseLatencyMs?: number;
+  /**
+   * Application permissions the simulated app lacks (e.g. ['AuditLog.Read.All']): their routes answer 403
+   * Authorization_RequestDenied (permissions.ts). Change later with `denyPermissions`.
+   */
+  deniedPermissions?: string[];
   /** Tenants to seed at start. */
   seeds?: Array<TenantSeed | { seed: TenantSeed }>;
 }
@@ -93,6 +99,8 @@ export interface GraphSimulator {
   /** Creates the tenant (replacing one with the same id) and returns its id. */
   seed(seedOrScenario: TenantSeed | { seed: TenantSeed }): string;
   faults: SimulatorFaults;
+  /** From now on these permissions are missing (their routes answer 403); `[]` grants every one again. */
+  denyPermissions(permissions: readonly string[]): void;
   assignLicense(tenantId: string, userIdOrUpn: string, change: LicenseChangeRequest): LicenseActivityId;
   /** Returns the new user's id. Creation reaches users subscriptions as `updated`. */
   createUser(tenantId: string, user: SeedUser): string;
@@ -195,10 +203,13 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     tenantOf(tenantId).omitAuditRecords += count;
   };
 
+  const denied = new DeniedPermissions(options.deniedPermissions ?? []);
+
   const tokenPrefix = 'sim.';
   const server = createSimulatorServer({
     ctx,
     faults,
+    denied,
     logger,
     record: (r) => {
       // Bounded: a simulator behind a long-running `npm start` must not grow without end.
@@ -237,6 +248,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       return tenant.tenantId;
     },
     faults,
+    denyPermissions: (permissions) => denied.set(permissions),
     assignLicense: (tenantId, user, change) =>
       tenantOf(tenantId).assignLicense(user, {
         addLicenses: (change.addLicenses ?? []).map((l) => ({

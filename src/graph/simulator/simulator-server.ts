@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { Logger } from '../../logger';
 import type { Faults } from './faults';
+import type { DeniedPermissions } from './permissions';
 import { badRequest, graphError } from './graph-error';
 import { routeGraphRequest } from './graph-router';
 import type { SimContext } from './sim-context';
@@ -26,6 +27,8 @@ export interface RecordedRequest {
 export interface SimulatorServerDeps {
   ctx: SimContext;
   faults: Faults;
+  /** Permissions the simulated app lacks: their routes answer 403 (permissions.ts). */
+  denied: DeniedPermissions;
   tenantForToken: (token: string) => string | undefined;
   logger: Logger;
   record: (request: RecordedRequest) => void;
@@ -50,7 +53,10 @@ export function createSimulatorServer(deps: SimulatorServerDeps): http.Server {
     if (delayMs > 0) await sleep(delayMs);
     let response: SimResponse;
     try {
-      response = decision.response ?? (await routeGraphRequest(ctx, req, (inner) => dispatch(inner, true)));
+      response =
+        decision.response ??
+        deps.denied.refusal(req.method, req.path) ??
+        (await routeGraphRequest(ctx, req, (inner) => dispatch(inner, true)));
     } catch (error) {
       logger.error({ err: error, method: req.method, path: req.path }, 'simulator route failed');
       response = graphError(500, 'generalException', 'General exception while processing.');

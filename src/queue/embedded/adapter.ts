@@ -12,7 +12,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../store/database';
 import { inTransaction } from '../../store/transaction';
-import { checkMaxDeliveries } from '../open-queue';
+import { checkMaxDeliveries } from '../max-deliveries';
 import type { LeasedMessage, OutgoingMessage, Queue, ReceiveOptions, SendResult } from '../queue';
 import { listDeadLetters, retryDeadLetter } from './dead-letters';
 import { leaseMessages } from './receive';

@@ -6,13 +6,13 @@
  * ordinary changes (Service Bus behaves the same: a scheduled message is not in its session until it is due).
  *
  * A head that has already been delivered `maxDeliveries` times goes to the dead letters instead (the rule in
- * open-queue.ts: a message that keeps killing or timing out its consumer must not block its key for ever).
+ * max-deliveries.ts: a message that keeps killing or timing out its consumer must not block its key for ever).
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database';
 import type { Tables } from '../../store/tables';
-import { exceedsMaxDeliveries, MAX_DELIVERIES_EXCEEDED } from '../open-queue';
+import { exceedsMaxDeliveries, MAX_DELIVERIES_EXCEEDED } from '../max-deliveries';
 import type { LeasedMessage } from '../queue';
 import { moveToDeadLetters } from './dead-letters';
 import { tryLockKey } from './key-lock';

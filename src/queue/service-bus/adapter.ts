@@ -21,7 +21,7 @@ import { ServiceBusClient } from '@azure/service-bus';
 import type { TokenCredential } from '@azure/identity';
 import Long from 'long';
 import type { Logger } from '../../logger';
-import { checkMaxDeliveries } from '../open-queue';
+import { checkMaxDeliveries } from '../max-deliveries';
 import {
   LeaseLostError,
   type DeadLetter,

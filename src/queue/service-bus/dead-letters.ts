@@ -11,7 +11,7 @@
  */
 import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusSender } from '@azure/service-bus';
 import Long from 'long';
-import { MAX_DELIVERIES_EXCEEDED } from '../open-queue';
+import { MAX_DELIVERIES_EXCEEDED } from '../max-deliveries';
 import { DeadLetterNotFoundError, type DeadLetter } from '../queue';
 import { fieldsOf, toServiceBusMessage } from './stored-message';
 

@@ -7,12 +7,12 @@
  * Waiting: Service Bus answers "no free session" after a server-side wait (the client's operation timeout), the
  * test broker at once; both are bounded here by `waitMs`, polling every `pollIntervalMs` when the answer is
  * immediate. A message beyond `maxDeliveries` (counting the copies a delayed abandon made) is dead-lettered on
- * sight with the same reason the embedded queue uses (the rule in open-queue.ts).
+ * sight with the same reason the embedded queue uses (the rule in max-deliveries.ts).
  */
 import { sleep } from '../../background/backoff';
 import { isServiceBusError, type ServiceBusClient, type ServiceBusSessionReceiver } from '@azure/service-bus';
 import type { Logger } from '../../logger';
-import { exceedsMaxDeliveries, MAX_DELIVERIES_EXCEEDED } from '../open-queue';
+import { exceedsMaxDeliveries, MAX_DELIVERIES_EXCEEDED } from '../max-deliveries';
 import type { LeasedMessage, ReceiveOptions } from '../queue';
 import { fieldsOf } from './stored-message';
 import { holdSession, type SessionLease } from './session-lease';

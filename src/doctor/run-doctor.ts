@@ -1,0 +1,76 @@
+/**
+ * `ra-watch doctor`: every check an admin would otherwise do by hand before going live, or when alerts stop coming,
+ * in the order the problems depend on each other: the configuration (nothing else can be tried without it), the store
+ * and the queue, a Graph token and each permission per watched tenant, the clock against Graph's, Graph reaching
+ * PUBLIC_BASE_URL, and a test message on every alert channel. Nothing here changes the tenant or the subscriptions.
+ */
+import { ConfigError, loadConfig, type Config, type Env } from '../config';
+import { describeError } from '../errors';
+import { createTokenProvider, type TokenProvider } from '../graph/client/credential';
+import type { Logger } from '../logger';
+import { checkAlertChannels } from './alert-channels-check';
+import { clockCheck } from './clock-check';
+import { reportOf, type CheckResult, type DoctorReport } from './doctor-check';
+import { checkTenantGraph } from './graph-checks';
+import { checkPublicUrl } from './public-url-check';
+import { checkStoreAndQueue } from './store-queue-check';
+
+export interface DoctorOptions {
+  env: Env;
+  logger: Logger;
+  /** Tests may hand a token provider in; by default the configured credential's. */
+  tokenProvider?: TokenProvider;
+}
+
+export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
+  let config: Config;
+  try {
+    config = loadConfig(options.env);
+  } catch (error) {
+    const problems = error instanceof ConfigError ? error.problems : [describeError(error)];
+    return reportOf([
+      {
+        check: 'config',
+        title: 'Configuration',
+        status: 'fail',
+        detail: `invalid: ${problems.join('; ')}`,
+        fix: 'Correct the variables named (environment or .env); each line gives an example of a right value.',
+      },
+    ]);
+  }
+  const checks: CheckResult[] = [
+    { check: 'config', title: 'Configuration', status: 'ok', detail: 'valid' },
+    ...(await checkStoreAndQueue(config, options.logger)),
+    ...(await checkGraph(config, options)),
+    await checkPublicUrl(config),
+    ...(await checkAlertChannels(config, options.logger)),
+  ];
+  return reportOf(checks);
+}
+
+async function checkGraph(config: Config, options: DoctorOptions): Promise<CheckResult[]> {
+  const tenantId = config.graph.tenantId;
+  if (config.graph.credential.kind === 'none' || tenantId === null) {
+    return [
+      {
+        check: 'graph-token',
+        title: 'Graph token',
+        status: 'fail',
+        detail:
+          tenantId === null
+            ? 'no tenant is watched: AZURE_TENANT_ID is not set (serve would watch the demo tenants)'
+            : 'no Graph credential is configured',
+        fix: 'Set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or a certificate, a federated token, a managed identity), or GRAPH_ACCESS_TOKEN with AZURE_TENANT_ID.',
+      },
+    ];
+  }
+  const tokenProvider =
+    options.tokenProvider ?? createTokenProvider(config.graph.credential, config.graph.baseUrl);
+  // One tenant today (AZURE_TENANT_ID); the checks are per tenant so an MSP's list slots in here.
+  const tenant = await checkTenantGraph(config, tenantId, tokenProvider, options.logger);
+  const clock = tenant.clock;
+  return [
+    ...tenant.results,
+    clock === null ? clockCheck(null, Date.now()) : clockCheck(clock.dateHeader, clock.localMs),
+  ];
+}
