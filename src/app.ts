@@ -27,7 +27,7 @@ import { createIngest } from './ingest/ingest';
 import { resolveClientStates } from './ingest/client-state-secret';
 import { serveEndpoints } from './http/serve-endpoints';
 import { createWorker } from './worker/worker';
-import { createSinks } from './alerts/sinks-from-config';
+import { createSinks, warnIfWebhookUnsigned } from './alerts/sinks-from-config';
 import { createRouting } from './alerts/alert-routing';
 import { createDigestLoop } from './alerts/digest-loop';
 import { createRetentionLoop } from './store/event-retention-loop';
@@ -116,6 +116,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
       for (const sink of opened.values()) sink.close?.();
     },
   );
+  warnIfWebhookUnsigned(config, logger);
   const routing = createRouting({ sinks: [...sinks.keys()] });
 
   // CLIENT_STATE, or (a real tenant without one) the secret generated once and kept in the store.

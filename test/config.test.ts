@@ -183,13 +183,37 @@ describe('configuration from the environment', () => {
       ALERT_WEBHOOK_SECRET: 'a-long-signing-secret',
     });
     expect(config.teamsWebhookUrl).toBe('https://teams.example/hook');
-    expect(config.alertWebhook).toEqual({ url: 'https://psa.example/h', secret: 'a-long-signing-secret' });
+    expect(config.alertWebhook).toEqual({
+      url: 'https://psa.example/h',
+      secret: 'a-long-signing-secret',
+      digests: false,
+    });
     expect(loadConfig({}).alertWebhook).toBeNull();
     const problems = problemsOf({ ALERT_WEBHOOK_SECRET: 'a-long-signing-secret' });
     expect(problems).toEqual([
       expect.stringMatching(/ALERT_WEBHOOK_SECRET is set but ALERT_WEBHOOK_URL is not/),
     ]);
     expect(problems.join('\n')).not.toContain('a-long-signing-secret');
+  });
+
+  it('takes ALERT_WEBHOOK_DIGESTS and a whsec_ secret, and refuses a whsec_ secret that is not base64 (issue 20)', () => {
+    const whsec = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    const config = loadConfig({
+      ALERT_WEBHOOK_URL: 'https://psa.example/h',
+      ALERT_WEBHOOK_SECRET: whsec,
+      ALERT_WEBHOOK_DIGESTS: 'true',
+    });
+    expect(config.alertWebhook).toEqual({ url: 'https://psa.example/h', secret: whsec, digests: true });
+    const problems = problemsOf({
+      ALERT_WEBHOOK_URL: 'https://psa.example/h',
+      ALERT_WEBHOOK_SECRET: 'whsec_not*base64*at*all!',
+      ALERT_WEBHOOK_DIGESTS: 'yes',
+    });
+    expect(problems.join('\n')).toMatch(
+      /ALERT_WEBHOOK_SECRET.*starts with whsec_ but the rest is not base64/,
+    );
+    expect(problems.join('\n')).toMatch(/ALERT_WEBHOOK_DIGESTS="yes" is not true or false/);
+    expect(problems.join('\n')).not.toContain('not*base64');
   });
 
   it('takes Entra ID tokens for /api: tenant and audience, the role defaulting, issuer host from AZURE_AUTHORITY_HOST', () => {
@@ -204,18 +228,21 @@ describe('configuration from the environment', () => {
       tenantId: tenant,
       audiences: ['api://ra-watch.contoso.com', '3c9f1e27-84b6-4d0a-9f52-1e7a6c0b8d43'],
       role: 'RaWatch.Admin',
+      readerRole: 'RaWatch.Reader',
       authorityHost: 'https://login.microsoftonline.com',
     });
     const gov = loadConfig({
       API_ENTRA_TENANT_ID: tenant,
       API_ENTRA_AUDIENCE: 'api://ra-watch',
       API_ENTRA_ROLE: 'Ops.Write',
+      API_ENTRA_READER_ROLE: 'Ops.Read',
       AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/',
       // The sign-in host must name GRAPH_BASE_URL's cloud (issue 17 item 9).
       GRAPH_BASE_URL: 'https://graph.microsoft.us',
     });
     expect(gov.apiEntra).toMatchObject({
       role: 'Ops.Write',
+      readerRole: 'Ops.Read',
       authorityHost: 'https://login.microsoftonline.us',
     });
   });

@@ -33,7 +33,7 @@ export interface AlertMessage {
   activities: ActivityLine[];
   whyItMatters: string;
   remediation: string[];
-  /** The alert in our API, when PUBLIC_BASE_URL is known. */
+  /** The alert's page in the web console, when PUBLIC_BASE_URL is known. */
   link: string | null;
   firstSeenAt: IsoTime;
   lastSeenAt: IsoTime;
@@ -83,10 +83,14 @@ export const RULE_NAMES: Record<RuleId, string> = {
 
 export const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
+/** The console page every channel's "Open in ra-watch" opens (served at `/`, src/console): a browser, not a JSON
+ * API, follows it, and an admin who is not signed in signs in on that page and stays on it. */
+export const ALERT_PAGE_PATH = '/alert.html';
+
 export function alertLink(publicBaseUrl: string | null, alertId: string): string | null {
   return publicBaseUrl === null
     ? null
-    : `${publicBaseUrl.replace(/\/+$/, '')}/api/alerts/${encodeURIComponent(alertId)}`;
+    : `${publicBaseUrl.replace(/\/+$/, '')}${ALERT_PAGE_PATH}?id=${encodeURIComponent(alertId)}`;
 }
 
 export function subjectLabel(alert: Alert): string {

@@ -14,6 +14,11 @@ export interface AlertSink {
    * on (webhook header, e-mail Message-ID) do, so a receiver can drop a second copy.
    */
   send(message: AlertMessage | AlertDigest, idempotencyKey: string): Promise<void>;
+  /**
+   * False: this sink takes one message per alert only, never a burst summary nor the daily digest (the generic
+   * webhook by default: a ticketing tool makes one ticket per event). Absent or true: digests too.
+   */
+  readonly digests?: boolean;
   /** Release sockets and pools (the e-mail transport); optional. */
   close?(): void;
 }

@@ -57,7 +57,7 @@ export interface SendDigestOptions {
   tenantId: TenantId;
   at: Date;
   allocation?: Allocation | null;
-  /** Which sinks get the digest; default every configured one. */
+  /** Which sinks get the digest; default every configured one that takes digests (AlertSink.digests). */
   sinkNames?: string[];
   publicBaseUrl?: string | null;
   /** Send even if today's digest went out already (the CLI's explicit request). */
@@ -88,7 +88,9 @@ export async function sendDigest(deps: SendDigestDeps, options: SendDigestOption
     at,
     publicBaseUrl: options.publicBaseUrl ?? null,
   });
-  const names = options.sinkNames ?? [...deps.sinks.keys()];
+  // By default, the sinks that take digests (not the generic webhook unless ALERT_WEBHOOK_DIGESTS asks for them).
+  const names =
+    options.sinkNames ?? [...deps.sinks.values()].filter((s) => s.digests !== false).map((s) => s.name);
   const results = await Promise.all(
     names.map((name) =>
       testSinksResult(deps.sinks.get(name), name, (sink) =>

@@ -1,7 +1,9 @@
 /**
- * E-mail through SMTP (`nodemailer`, SMTP_URL). The Message-ID is derived from the outbox entry's idempotency key,
- * so a retried send after a lost answer carries the same id and mail clients and ticketing tools that thread or
- * dedupe on Message-ID show it once.
+ * E-mail through SMTP (`nodemailer`, SMTP_URL). Every Message-ID is stable across retries (a retried send after a
+ * lost answer carries the same id, so clients and ticketing tools that dedupe on it show it once), and an alert's
+ * messages thread (RFC 5322 §3.6.4): its first ("opened") message has the alert's own Message-ID, derived from the
+ * alert id and the sender's domain, and every later message about it (the "resolved" one) has its own id with
+ * `In-Reply-To` and `References` naming the first, so Outlook, Gmail and e-mail-to-ticket tools keep them together.
  */
 import { createHash } from 'node:crypto';
 import { createTransport } from 'nodemailer';
@@ -19,9 +21,33 @@ export interface EmailSinkOptions {
   timeoutMs?: number;
 }
 
+function domainOf(from: string): string {
+  return from.split('@')[1] ?? 'ra-watch.invalid';
+}
+
+const hashed = (value: string): string => createHash('sha256').update(value).digest('hex').slice(0, 32);
+
 export function messageIdFor(idempotencyKey: string, from: string): string {
-  const domain = from.split('@')[1] ?? 'ra-watch.invalid';
-  return `<ra-watch.${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}@${domain}>`;
+  return `<ra-watch.${hashed(idempotencyKey)}@${domainOf(from)}>`;
+}
+
+/** The thread's root: the Message-ID of an alert's first message, which every later one refers to. */
+export function alertMessageIdFor(alertId: string, from: string): string {
+  return `<ra-watch.alert.${hashed(alertId)}@${domainOf(from)}>`;
+}
+
+/** The Message-ID and thread headers of one message. */
+export function threadHeaders(
+  message: AlertMessage | AlertDigest,
+  idempotencyKey: string,
+  from: string,
+): { messageId: string; inReplyTo?: string; references?: string[] } {
+  // Digests and test messages stand alone; an alert's opened message starts its thread.
+  if (message.type === 'digest' || message.kind === 'test')
+    return { messageId: messageIdFor(idempotencyKey, from) };
+  const root = alertMessageIdFor(message.alertId, from);
+  if (message.kind === 'opened') return { messageId: root };
+  return { messageId: messageIdFor(idempotencyKey, from), inReplyTo: root, references: [root] };
 }
 
 /**
@@ -63,7 +89,7 @@ export function createEmailSink(options: EmailSinkOptions): AlertSink {
           subject,
           text,
           html,
-          messageId: messageIdFor(idempotencyKey, options.from),
+          ...threadHeaders(message, idempotencyKey, options.from),
           headers: { 'X-RA-Watch-Idempotency-Key': idempotencyKey },
         });
       } catch (error) {

@@ -6,7 +6,8 @@
  * when the lease ends, with the same idempotency key.
  *
  * Bursts: when more than `groupThreshold` entries for one sink and tenant are due together (an audit, a bulk license
- * change), they go out as ONE summary message and are all marked delivered. The first entry of a burst waits
+ * change), they go out as ONE summary message and are all marked delivered, unless the sink takes one message per
+ * alert only (`digests: false`, the generic webhook by default). The first entry of a burst waits
  * `groupWindowMs`, and what arrived meanwhile is claimed with it, so a burst written over a few seconds is one claim.
  */
 import { createHash } from 'node:crypto';
@@ -18,52 +19,21 @@ import type { OutboxEntry, Store } from '../store/store';
 import { buildAlertMessage, type AlertDigest, type AlertMessage } from './alert-message';
 import type { AlertSink } from './alert-sink';
 import { burstTitle, summarise } from './burst-summary';
+import {
+  DEFAULT_DISPATCHER_OPTIONS,
+  type DispatchSummary,
+  type OutboxDispatcherOptions,
+  type Settle,
+} from './outbox-dispatcher-options';
+import { createSettleFailure } from './outbox-settle';
 import { redactUrls } from './redact-url';
-import { retryDelayMs } from './retry-delay';
 import type { SinkDeliveryObserver } from './sink-delivery-observer';
 
-export interface OutboxDispatcherOptions {
-  /** Idle wait between polls. */
-  pollMs: number;
-  /** Entries claimed per poll. */
-  batchSize: number;
-  /** How long a claimed entry is ours before another dispatcher may take it (longer than a send can take). */
-  leaseMs: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** Give up (dead-letter) this long after the entry was created. */
-  deadAfterMs: number;
-  /** The first due entry waits this long so that the rest of a burst joins it (0: send at once). */
-  groupWindowMs: number;
-  /** More than this many entries for one sink and tenant at once are sent as one summary. */
-  groupThreshold: number;
-  /** How many alerts a summary lists before "and N more". */
-  groupListSize: number;
-  /** Sinks that never group (the log keeps one line per alert). */
-  ungroupedSinks: string[];
-}
-
-export const DEFAULT_DISPATCHER_OPTIONS: OutboxDispatcherOptions = {
-  pollMs: 1000,
-  batchSize: 200,
-  leaseMs: 60_000,
-  baseDelayMs: 5000,
-  maxDelayMs: 15 * 60_000,
-  deadAfterMs: 24 * 60 * 60_000,
-  groupWindowMs: 2000,
-  groupThreshold: 5,
-  groupListSize: 10,
-  ungroupedSinks: ['log'],
-};
-
-export interface DispatchSummary {
-  claimed: number;
-  delivered: number;
-  retried: number;
-  dead: number;
-  /** Summary messages sent for bursts. */
-  summaries: number;
-}
+export {
+  DEFAULT_DISPATCHER_OPTIONS,
+  type DispatchSummary,
+  type OutboxDispatcherOptions,
+} from './outbox-dispatcher-options';
 
 export interface OutboxDispatcher {
   /** Idempotent. */
@@ -87,13 +57,6 @@ export interface OutboxDispatcherDeps {
   observer?: SinkDeliveryObserver;
 }
 
-interface Settle {
-  delivered: number;
-  retried: number;
-  dead: number;
-  summaries: number;
-}
-
 export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispatcher {
   const options: OutboxDispatcherOptions = { ...DEFAULT_DISPATCHER_OPTIONS, ...deps.options };
   const { store, sinks } = deps;
@@ -102,39 +65,14 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
   const publicBaseUrl = deps.publicBaseUrl ?? null;
   const log = deps.logger.child({ component: 'outbox-dispatcher' });
 
-  async function fail(entry: OutboxEntry, error: unknown, tally: Settle, floorMs = 0): Promise<void> {
-    const at = now();
-    const text = redactUrls(describeError(error));
-    const deadline = Date.parse(entry.createdAt) + options.deadAfterMs;
-    if (error instanceof PermanentError || at.getTime() >= deadline) {
-      const why =
-        error instanceof PermanentError ? text : `gave up after ${entry.attempts} attempt(s): ${text}`;
-      await store.outbox.markDead(entry.id, why, at.toISOString());
-      log.error(
-        { entryId: entry.id, alertId: entry.alertId, sink: entry.sink, attempts: entry.attempts, error: why },
-        'alert message dead-lettered',
-      );
-      tally.dead += 1;
-      deps.observer?.gaveUp({ sink: entry.sink });
-      return;
-    }
-    const retryAfter = Math.max(floorMs, error instanceof RetryLaterError ? error.delayMs : 0);
-    const delay = retryDelayMs(entry.attempts, options, retryAfter, random);
-    const next = Math.min(at.getTime() + delay, deadline);
-    await store.outbox.markRetry(entry.id, text, new Date(next).toISOString());
-    log.warn(
-      {
-        entryId: entry.id,
-        alertId: entry.alertId,
-        sink: entry.sink,
-        attempts: entry.attempts,
-        retryInMs: next - at.getTime(),
-        error: text,
-      },
-      'alert message will be retried',
-    );
-    tally.retried += 1;
-  }
+  const fail = createSettleFailure({
+    store,
+    log,
+    now,
+    random,
+    options,
+    observer: deps.observer,
+  });
 
   async function send(
     sink: AlertSink,
@@ -256,7 +194,8 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
       return;
     }
     const items = await loadAlerts(entries, tally);
-    if (items.length > options.groupThreshold && !options.ungroupedSinks.includes(sinkName)) {
+    const groups = sink.digests !== false && !options.ungroupedSinks.includes(sinkName);
+    if (groups && items.length > options.groupThreshold) {
       await deliverSummary(sink, tenantId, items, tally);
     } else {
       await deliverOneByOne(sink, items, tally);

@@ -1,27 +1,17 @@
 /**
  * An alert as an e-mail: a subject that sorts well in an inbox and HTML and plain-text parts with the same content
- * (some admins read mail as text only, and a ticketing tool may keep only one part).
+ * (some admins read mail as text only, and a ticketing tool may keep only one part). The HTML's inline styling is
+ * render-email-html.ts.
  */
 import type { AlertDigest, AlertMessage, Fact } from './alert-message';
 import { headline, resolvedNote, subjectLine } from './alert-message';
 import { describeActivity, readableTime } from './evidence-facts';
+import { asHtml, type EmailPart as Part, type EmailTone } from './render-email-html';
 
 export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
-}
-
-/** A document of headed sections, rendered twice (text and HTML) so the two parts cannot drift apart. */
-type Part =
-  | { kind: 'heading'; text: string }
-  | { kind: 'paragraph'; text: string; link?: string }
-  | { kind: 'facts'; facts: Fact[] }
-  | { kind: 'bullets'; items: string[] }
-  | { kind: 'steps'; items: string[] };
-
-function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 function asText(title: string, parts: Part[]): string {
@@ -46,36 +36,6 @@ function asText(title: string, parts: Part[]): string {
     }
   }
   return `${out.join('\n')}\n`;
-}
-
-function asHtml(title: string, parts: Part[]): string {
-  const out: string[] = [`<h2>${escapeHtml(title)}</h2>`];
-  for (const part of parts) {
-    switch (part.kind) {
-      case 'heading':
-        out.push(`<h3>${escapeHtml(part.text)}</h3>`);
-        break;
-      case 'paragraph':
-        out.push(
-          part.link === undefined
-            ? `<p>${escapeHtml(part.text)}</p>`
-            : `<p><a href="${escapeHtml(part.link)}">${escapeHtml(part.text)}</a></p>`,
-        );
-        break;
-      case 'facts':
-        out.push(
-          `<table>${part.facts.map((f) => `<tr><th align="left">${escapeHtml(f.label)}</th><td>${escapeHtml(f.value)}</td></tr>`).join('')}</table>`,
-        );
-        break;
-      case 'bullets':
-        out.push(`<ul>${part.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`);
-        break;
-      case 'steps':
-        out.push(`<ol>${part.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ol>`);
-        break;
-    }
-  }
-  return `<!doctype html><html><body>${out.join('\n')}</body></html>`;
 }
 
 function accountFacts(message: AlertMessage): Fact[] {
@@ -150,8 +110,18 @@ function digestParts(digest: AlertDigest): Part[] {
   return parts;
 }
 
+function toneOf(message: AlertMessage | AlertDigest): EmailTone {
+  if (message.type === 'digest' || message.kind === 'test') return 'neutral';
+  if (message.kind === 'resolved') return 'resolved';
+  return message.severity === 'info' ? 'neutral' : message.severity;
+}
+
 export function renderEmail(message: AlertMessage | AlertDigest): RenderedEmail {
   const title = message.type === 'digest' ? message.title : headline(message);
   const parts = message.type === 'digest' ? digestParts(message) : alertParts(message);
-  return { subject: subjectLine(message), text: asText(title, parts), html: asHtml(title, parts) };
+  return {
+    subject: subjectLine(message),
+    text: asText(title, parts),
+    html: asHtml(title, parts, toneOf(message)),
+  };
 }

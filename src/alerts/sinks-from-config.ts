@@ -22,6 +22,18 @@ export function createSinks(config: SinkConfig, logger: Logger): Map<string, Ale
 }
 
 /**
+ * Said once at start (serve): an unsigned generic webhook cannot be told from a forgery or a replay by its receiver.
+ */
+export function warnIfWebhookUnsigned(config: SinkConfig, logger: Logger): void {
+  if (config.alertWebhook === null || config.alertWebhook.secret !== null) return;
+  logger.warn(
+    { sink: 'webhook' },
+    'ALERT_WEBHOOK_URL is set without ALERT_WEBHOOK_SECRET: the webhook is sent unsigned, so its receiver cannot ' +
+      'tell it from a forged or replayed request. Set ALERT_WEBHOOK_SECRET (whsec_ + base64 of 32 random bytes).',
+  );
+}
+
+/**
  * Everything secret in the sinks' settings, down to each URL's path and query, so text meant for a person (the
  * `alerts test-sinks` report) can be cleaned of it whatever a peer echoed into its error.
  */

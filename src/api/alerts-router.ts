@@ -1,6 +1,6 @@
 /**
  * `/api/alerts`: the alerts with their delivery state (which sink has it, which is retrying and why, which gave up),
- * and acknowledge/snooze. Thin: validate, call the store, map the result. Delivery errors were written without
+ * filtered (alerts-query.ts) as JSON or CSV, and acknowledge/snooze, one or many (`POST /ack` with `ids`). Thin: validate, call the store, map the result. Delivery errors were written without
  * webhook URLs, and are redacted again here: an API answer must never carry a secret.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
@@ -11,24 +11,12 @@ import { sendJsonError } from '../http/error-body';
 import type { Alert } from '../glossary';
 import type { OutboxEntry, Store } from '../store/store';
 import { sendValidationError } from './api-error';
-import { guidSchema } from '../guid';
-import { opaqueId, tenantIdField } from './input-schemas';
-
-const listQuery = z.object({
-  state: z.enum(['open', 'resolved'], 'must be "open" or "resolved"').optional(),
-  tenantId: tenantIdField.optional(),
-  userId: guidSchema('must be the user object id (a GUID)').optional(),
-  limit: z.coerce
-    .number('must be a number')
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(1000, 'must be at most 1000')
-    .default(100),
-});
+import { alertsCsv, listQuery } from './alerts-query';
+import { opaqueId } from './input-schemas';
 
 const alertIdParam = opaqueId('an alert id');
 
-const ackBody = z.strictObject({
+const ackFields = {
   by: z
     .string('must name who acknowledges (a name or e-mail)')
     .trim()
@@ -39,6 +27,15 @@ const ackBody = z.strictObject({
     .datetime({ offset: true, message: 'must be an ISO-8601 time, e.g. 2025-03-05T09:00:00Z' })
     .nullable()
     .optional(),
+};
+const ackBody = z.strictObject(ackFields);
+/** Bulk acknowledge: the same fields for up to 500 alerts at once (the console's "acknowledge selected"). */
+const bulkAckBody = z.strictObject({
+  ...ackFields,
+  ids: z
+    .array(alertIdParam, 'must be a list of alert ids')
+    .min(1, 'must name at least one alert')
+    .max(500, 'must name at most 500 alerts'),
 });
 
 export interface DeliveryView {
@@ -67,6 +64,14 @@ function deliveryView(entry: OutboxEntry): DeliveryView {
   };
 }
 
+/** The snooze time normalised, or the error to answer when it is not in the future. */
+function futureSnooze(value: string | null | undefined, at: Date): string | null | Error {
+  const snoozeUntil = value == null ? null : new Date(value).toISOString();
+  if (snoozeUntil !== null && Date.parse(snoozeUntil) <= at.getTime())
+    return new Error(`snoozeUntil: ${snoozeUntil} is not in the future.`);
+  return snoozeUntil;
+}
+
 export function createAlertsRouter(options: { store: Store; logger: Logger; now?: () => Date }): Router {
   const { store } = options;
   const now = options.now ?? (() => new Date());
@@ -81,8 +86,40 @@ export function createAlertsRouter(options: { store: Store; logger: Logger; now?
   router.get('/', async (req, res) => {
     const query = listQuery.safeParse(req.query);
     if (!query.success) return sendValidationError(res, query.error);
-    const alerts = await store.alerts.list(query.data);
+    const { format, upn, ...filter } = query.data;
+    const alerts = await store.alerts.list({ ...filter, search: upn });
+    if (format === 'csv') {
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', 'attachment; filename="ra-watch-alerts.csv"');
+      return res.send(alertsCsv(alerts));
+    }
     res.json({ alerts: await Promise.all(alerts.map(view)) });
+  });
+
+  /** Acknowledge many at once; ids that name no alert are listed, not an error for the rest. */
+  router.post('/ack', async (req, res) => {
+    const body = bulkAckBody.safeParse(req.body ?? {});
+    if (!body.success) return sendValidationError(res, body.error);
+    const at = now();
+    const snoozeUntil = futureSnooze(body.data.snoozeUntil, at);
+    if (snoozeUntil instanceof Error) return sendJsonError(res, 400, 'invalid-request', snoozeUntil.message);
+    const acknowledged: string[] = [];
+    const notFound: string[] = [];
+    for (const id of new Set(body.data.ids)) {
+      const alert = await store.alerts.acknowledge(
+        id,
+        body.data.by,
+        body.data.reason ?? null,
+        snoozeUntil,
+        at.toISOString(),
+      );
+      (alert === null ? notFound : acknowledged).push(id);
+    }
+    options.logger.info(
+      { alerts: acknowledged.length, by: body.data.by, snoozeUntil },
+      'alerts acknowledged in bulk',
+    );
+    res.json({ acknowledged, notFound });
   });
 
   router.param('id', (req, res, next, id: string) => {
@@ -101,10 +138,8 @@ export function createAlertsRouter(options: { store: Store; logger: Logger; now?
     const body = ackBody.safeParse(req.body ?? {});
     if (!body.success) return sendValidationError(res, body.error);
     const at = now();
-    const snoozeUntil = body.data.snoozeUntil == null ? null : new Date(body.data.snoozeUntil).toISOString();
-    if (snoozeUntil !== null && Date.parse(snoozeUntil) <= at.getTime()) {
-      return sendJsonError(res, 400, 'invalid-request', `snoozeUntil: ${snoozeUntil} is not in the future.`);
-    }
+    const snoozeUntil = futureSnooze(body.data.snoozeUntil, at);
+    if (snoozeUntil instanceof Error) return sendJsonError(res, 400, 'invalid-request', snoozeUntil.message);
     const alert = await store.alerts.acknowledge(
       req.params.id,
       body.data.by,

@@ -2,7 +2,8 @@
  * Entra ID access tokens for `/api/*`: an automation (client credentials) or a user calls the API with a token Entra
  * ID issued for ra-watch's API app registration. Accepted only when it is signed with one of the tenant's published
  * keys (RS256; `none` and HMAC are refused before any key is looked up), issued by the configured tenant, meant for
- * this API (`aud`), not expired, an access token, and it carries the configured app role in `roles`.
+ * this API (`aud`), not expired, an access token, and it carries the configured app role in `roles` (or the
+ * read-only one, which require-api-token.ts lets read only).
  *
  * Both token versions are accepted, each with its own issuer and key set (Microsoft identity platform, "Access tokens":
  * an API registration gets v1.0 tokens unless its manifest sets `accessTokenAcceptedVersion: 2`; v1.0 tokens are
@@ -34,7 +35,8 @@ export interface EntraCaller {
 }
 
 export type EntraVerdict =
-  | { ok: true; caller: EntraCaller }
+  /** `reader`: the token holds only the read-only role (API_ENTRA_READER_ROLE). */
+  | { ok: true; caller: EntraCaller; access: 'admin' | 'reader' }
   /** Valid, but without the app role: 403 naming the caller. */
   | { ok: false; status: 403; reason: string; caller: EntraCaller }
   /** 401: not a valid token for this API. 503: the signing keys could not be read. */
@@ -42,6 +44,7 @@ export type EntraVerdict =
 
 export interface EntraTokenVerifier {
   readonly role: string;
+  readonly readerRole?: string | null;
   verify(token: string): Promise<EntraVerdict>;
 }
 
@@ -174,17 +177,17 @@ export function createEntraTokenVerifier(
     if (appId === null)
       return { ok: false, status: 401, reason: 'the token is not an access token (no azp or appid)' };
     const caller: EntraCaller = { appId, objectId: stringClaim(payload, 'oid') };
-    const roles = payload.roles;
-    if (!Array.isArray(roles) || !roles.includes(config.role)) {
-      return {
-        ok: false,
-        status: 403,
-        reason: `the token does not hold the app role "${config.role}"`,
-        caller,
-      };
-    }
-    return { ok: true, caller };
+    const roles: unknown[] = Array.isArray(payload.roles) ? payload.roles : [];
+    if (roles.includes(config.role)) return { ok: true, caller, access: 'admin' };
+    const reader = config.readerRole ?? null;
+    if (reader !== null && roles.includes(reader)) return { ok: true, caller, access: 'reader' };
+    return {
+      ok: false,
+      status: 403,
+      reason: `the token does not hold the app role "${config.role}"${reader === null ? '' : ` or "${reader}"`}`,
+      caller,
+    };
   }
 
-  return { role: config.role, verify };
+  return { role: config.role, readerRole: config.readerRole ?? null, verify };
 }

@@ -29,6 +29,9 @@ export interface ApiGuardOptions {
   refusalLog?: SampledLogOptions;
 }
 
+/** What the read-only role may do (CORS preflights never reach here with a token). */
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
@@ -159,6 +162,20 @@ export function requireApiToken(
       );
     }
     const verdict = await entra.verify(token);
+    if (verdict.ok && verdict.access === 'reader' && !READ_METHODS.has(req.method)) {
+      return refuse(
+        req,
+        res,
+        {
+          status: 403,
+          code: 'read-only',
+          message: `The token holds the read-only app role "${entra.readerRole ?? ''}": it may read, not ${req.method}. Acknowledging and changing need "${entra.role}".`,
+          bearerError: 'insufficient_scope',
+        },
+        'read-only role',
+        verdict.caller,
+      );
+    }
     if (verdict.ok) {
       options.logger?.debug(
         { requestId: requestIdOf(req), ...verdict.caller },

@@ -73,8 +73,11 @@ export interface Config {
   slackWebhookUrl: string | null;
   /** A Teams Workflows / incoming-webhook URL that receives Adaptive Cards. */
   teamsWebhookUrl: string | null;
-  /** A generic JSON webhook for ticketing/PSA tools, signed with HMAC-SHA256 when a secret is set. */
-  alertWebhook: { url: string; secret: string | null } | null;
+  /**
+   * A generic JSON webhook for ticketing/PSA tools, signed (Standard Webhooks) when a secret is set; one event per
+   * alert unless `digests` (ALERT_WEBHOOK_DIGESTS).
+   */
+  alertWebhook: { url: string; secret: string | null; digests: boolean } | null;
   email: { smtpUrl: string; from: string; to: string[] } | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** LOG_FORMAT; null: pretty when the log's destination is a terminal, JSON lines otherwise. */
@@ -101,7 +104,10 @@ export interface ApiEntraConfig {
   tenantId: string;
   /** Accepted `aud` values: the API app's client id and/or its Application ID URI. */
   audiences: string[];
+  /** The app role that may do everything (API_ENTRA_ROLE). */
   role: string;
+  /** The read-only app role (API_ENTRA_READER_ROLE): GET and HEAD only. Absent or null: no reader role. */
+  readerRole?: string | null;
   /** The sign-in host (AZURE_AUTHORITY_HOST, no trailing slash): the token issuer and the signing keys live there. */
   authorityHost: string;
 }

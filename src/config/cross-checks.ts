@@ -146,7 +146,11 @@ function alertWebhookConfig(vars: ParsedVariables, problems: string[]): Config['
     }
     return null;
   }
-  return { url: vars.ALERT_WEBHOOK_URL, secret: vars.ALERT_WEBHOOK_SECRET ?? null };
+  return {
+    url: vars.ALERT_WEBHOOK_URL,
+    secret: vars.ALERT_WEBHOOK_SECRET ?? null,
+    digests: vars.ALERT_WEBHOOK_DIGESTS,
+  };
 }
 
 const API_ENTRA_NAMES = ['API_ENTRA_TENANT_ID', 'API_ENTRA_AUDIENCE', 'API_ENTRA_ROLE'] as const;
@@ -174,6 +178,7 @@ function apiEntraConfig(vars: ParsedVariables, env: Env, problems: string[]): Ap
     tenantId: vars.API_ENTRA_TENANT_ID,
     audiences: vars.API_ENTRA_AUDIENCE,
     role: vars.API_ENTRA_ROLE,
+    readerRole: vars.API_ENTRA_READER_ROLE,
     authorityHost: (vars.AZURE_AUTHORITY_HOST ?? authorityHostFor(vars.GRAPH_BASE_URL)).replace(/\/+$/, ''),
   };
 }

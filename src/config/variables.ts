@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { isStandardSecret } from '../alerts/standard-webhook-signature';
 import { guidSchema, isGuid } from '../guid';
 import { isSecureOrLoopbackUrl } from '../http/loopback-host';
 import { durationListSchema } from './duration-list';
@@ -102,6 +103,12 @@ export const variables = {
     example: 'API_ENTRA_ROLE=RaWatch.Admin',
     default: 'RaWatch.Admin',
   },
+  // A token holding this app role (and not API_ENTRA_ROLE) may read the API (GET) but not change anything.
+  API_ENTRA_READER_ROLE: {
+    schema: z.string().regex(/^[^\s,]{1,120}$/, 'is not an app role value (no spaces or commas)'),
+    example: 'API_ENTRA_READER_ROLE=RaWatch.Reader',
+    default: 'RaWatch.Reader',
+  },
   // The console's own app registration (a public client: a "Single-page application" redirect URI, no secret). It
   // asks Entra for a token the API_ENTRA_* settings accept, so it means nothing without them.
   CONSOLE_ENTRA_CLIENT_ID: {
@@ -196,11 +203,25 @@ export const variables = {
     example: 'ALERT_WEBHOOK_URL=https://psa.contoso.com/hooks/ra-watch',
     secret: true,
   },
-  // Signs each generic-webhook body (X-RA-Watch-Signature: sha256=<hex>) so the receiver can tell it is us.
+  // Signs each generic-webhook request (Standard Webhooks headers, and X-RA-Watch-Signature: sha256=<hex> of the
+  // body) so the receiver can tell it is us and refuse replays. `whsec_<base64>` (the convention's form) or any
+  // string of 16+ characters, used as written.
   ALERT_WEBHOOK_SECRET: {
-    schema: z.string().min(16, 'is shorter than 16 characters'),
-    example: 'ALERT_WEBHOOK_SECRET=<a long random string, e.g. from `openssl rand -hex 24`>',
+    schema: z
+      .string()
+      .min(16, 'is shorter than 16 characters')
+      .refine(
+        (v) => !v.startsWith('whsec_') || isStandardSecret(v),
+        'starts with whsec_ but the rest is not base64 (whsec_ + base64 of random bytes)',
+      ),
+    example: 'ALERT_WEBHOOK_SECRET=whsec_<base64 of 32 random bytes, e.g. from `openssl rand -base64 32`>',
     secret: true,
+  },
+  // The generic webhook gets one event per alert; `true` also sends it burst summaries and the daily digest.
+  ALERT_WEBHOOK_DIGESTS: {
+    schema: z.enum(['true', 'false'], 'is not true or false').transform((v) => v === 'true'),
+    example: 'ALERT_WEBHOOK_DIGESTS=false',
+    default: 'false',
   },
   SMTP_URL: {
     schema: z

@@ -16,12 +16,26 @@ import type {
   OutboxKind,
   ResourceAccount,
   Routing,
+  RuleId,
+  Severity,
   TenantId,
   UserId,
   UserSnapshot,
 } from '../glossary';
 
 export type Engine = 'sqlite' | 'postgres';
+
+/** Which alerts `alerts.list` returns, newest first (every field narrows; none: all of them). */
+export interface AlertFilter {
+  tenantId?: TenantId;
+  state?: AlertState;
+  userId?: UserId;
+  severity?: Severity;
+  ruleId?: RuleId;
+  /** Part of the account's UPN or display name, any case. */
+  search?: string;
+  limit?: number;
+}
 
 /** A stored `LicenseChange` with its position in the log. */
 export interface StoredEvent {
@@ -149,12 +163,7 @@ export interface Store {
 
   alerts: {
     get(id: string): Promise<Alert | null>;
-    list(filter: {
-      tenantId?: TenantId;
-      state?: AlertState;
-      userId?: UserId;
-      limit?: number;
-    }): Promise<Alert[]>;
+    list(filter: AlertFilter): Promise<Alert[]>;
     acknowledge(
       id: string,
       by: string,

@@ -75,7 +75,8 @@ describe.each(ENGINES)('sendDigest on %s', (engine) => {
   let h: Harness;
   beforeEach(async () => {
     hook = await startWebhookReceiver();
-    h = await startHarness(engine, [createWebhookSink({ url: hook.url, secret: null })]);
+    // Digests asked for (ALERT_WEBHOOK_DIGESTS=true): by default the generic webhook takes one event per alert only.
+    h = await startHarness(engine, [createWebhookSink({ url: hook.url, secret: null, digests: true })]);
   });
   afterEach(async () => {
     await h.close();
@@ -125,6 +126,32 @@ describe.each(ENGINES)('sendDigest on %s', (engine) => {
     expect(failed.results[0]).toMatchObject({ sink: 'webhook', ok: false });
     const retried = await sendDigest(deps, { tenantId: TENANT_ID, at: new Date('2025-03-05T08:00:00Z') });
     expect(retried.sent).toBe(true);
+  });
+
+  it('leaves out the generic webhook by default (one event per alert), and sends it only when named', async () => {
+    await h.observe('00000000-0000-4000-8000-000000000001', [
+      unlicensedFinding('00000000-0000-4000-8000-000000000001', 'ra1@contoso.com'),
+    ]);
+    const perAlert = createWebhookSink({ url: hook.url, secret: null });
+    const deps = {
+      store: h.store,
+      sinks: new Map([
+        ['webhook', perAlert],
+        ['log', h.sinks.get('log')!],
+      ]),
+      logger: h.log.logger,
+    };
+    const result = await sendDigest(deps, { tenantId: TENANT_ID, at: new Date('2025-03-05T07:00:00Z') });
+    expect(result).toEqual({ sent: true, results: [{ sink: 'log', ok: true }] });
+    expect(hook.requests).toHaveLength(0);
+    const named = await sendDigest(deps, {
+      tenantId: TENANT_ID,
+      at: new Date('2025-03-05T07:00:00Z'),
+      sinkNames: ['webhook'],
+      force: true,
+    });
+    expect(named).toEqual({ sent: true, results: [{ sink: 'webhook', ok: true }] });
+    expect(hook.requests).toHaveLength(1);
   });
 
   it('sends nothing when there is nothing to report', async () => {

@@ -1,6 +1,7 @@
 import { buildAlertMessage } from '../../src/alerts/alert-message';
 import { summarise } from '../../src/alerts/burst-summary';
-import { createEmailSink, messageIdFor } from '../../src/alerts/email-sink';
+import { simpleParser } from 'mailparser';
+import { alertMessageIdFor, createEmailSink, messageIdFor } from '../../src/alerts/email-sink';
 import { renderEmail } from '../../src/alerts/render-email';
 import { RetryLaterError } from '../../src/errors';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
@@ -54,8 +55,9 @@ describe('e-mail sink (nodemailer to a real SMTP server)', () => {
     expect(headers(mail!.raw)).toContain(
       `Subject: [ra-watch][critical] Non-atomic license swap on ${RA_UPN}`,
     );
+    // The alert's first message starts its thread with the alert's own Message-ID.
     expect(headers(mail!.raw)).toContain(
-      `Message-ID: ${messageIdFor('outbox-1:email', 'ra-watch@contoso.com')}`,
+      `Message-ID: ${alertMessageIdFor('alert-0001', 'ra-watch@contoso.com')}`,
     );
     const text = part(mail!.raw, 'text/plain');
     const html = part(mail!.raw, 'text/html');
@@ -70,7 +72,61 @@ describe('e-mail sink (nodemailer to a real SMTP server)', () => {
       expect(html).toContain(expected);
     }
     expect(text).toMatch(/\n1\. Test the auto attendant/);
-    expect(html).toMatch(/<ol><li>Test the auto attendant/);
+    expect(html).toMatch(/<ol style="[^"]+"><li style="[^"]+">Test the auto attendant/);
+  });
+
+  it('threads an alert: its resolved message replies to its opened one (checked with a real MIME parser)', async () => {
+    const from = 'ra-watch@contoso.com';
+    const sink = createEmailSink({ smtpUrl: smtp.url, from, to: ['noc@contoso.com'] });
+    const alert = alertOf(swapFinding(), { id: 'alert-thread-1' });
+    const resolved = { ...alert, state: 'resolved' as const, resolvedAt: '2025-03-04T13:00:00.000Z' };
+    const link = { publicBaseUrl: 'https://ra-watch.contoso.com' };
+    await sink.send(buildAlertMessage(alert, 'opened', link), 'outbox-10:email');
+    await sink.send(buildAlertMessage(resolved, 'resolved', link), 'outbox-11:email');
+    // Another alert's message is in no thread with them.
+    await sink.send(buildAlertMessage(alertOf(swapFinding(), { id: 'alert-other' }), 'opened', link), 'o-12');
+    sink.close?.();
+    const [opened, closed, other] = await Promise.all(
+      (await smtp.waitFor(3)).map((mail) => simpleParser(mail.raw)),
+    );
+    expect(opened!.messageId).toBe(alertMessageIdFor('alert-thread-1', from));
+    expect(opened!.messageId).toMatch(/^<ra-watch\.alert\.[0-9a-f]{32}@contoso\.com>$/);
+    expect(opened!.inReplyTo).toBeUndefined();
+    expect(closed!.messageId).toBe(messageIdFor('outbox-11:email', from));
+    expect(closed!.messageId).not.toBe(opened!.messageId);
+    expect(closed!.inReplyTo).toBe(opened!.messageId);
+    expect(closed!.references).toBe(opened!.messageId);
+    expect(closed!.subject).toBe(`[ra-watch][resolved] Non-atomic license swap on ${RA_UPN}`);
+    expect(other!.messageId).not.toBe(opened!.messageId);
+    expect(other!.inReplyTo).toBeUndefined();
+    // A retry of the opened message (same alert) carries the same Message-ID: clients show it once.
+    expect(alertMessageIdFor('alert-thread-1', from)).toBe(opened!.messageId);
+  });
+
+  it('styles the HTML inline for Outlook and phones: one narrow column, no style sheet, no script, no images', async () => {
+    const sink = createEmailSink({
+      smtpUrl: smtp.url,
+      from: 'ra-watch@contoso.com',
+      to: ['noc@contoso.com'],
+    });
+    await sink.send(message(), 'outbox-20:email');
+    sink.close?.();
+    const [mail] = await smtp.waitFor(1);
+    const parsed = await simpleParser(mail!.raw);
+    const html = typeof parsed.html === 'string' ? parsed.html : '';
+    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(html).toContain('max-width:640px');
+    expect(html).not.toMatch(/<style|<script|<img|<link/i);
+    // The severity colours the header band; every heading and table cell carries its own style.
+    expect(html).toMatch(
+      /<td style="background:#b42318;[^"]*"><h2 style="[^"]+">\[critical\] Non-atomic license swap<\/h2>/,
+    );
+    expect(html).not.toMatch(/<(h3|p|th|td|ol|ul)>/);
+    // The link is a button pointing at the console's alert page.
+    expect(html).toMatch(
+      /<a href="https:\/\/ra-watch\.contoso\.com\/alert\.html\?id=alert-0001" style="[^"]+">Open in ra-watch<\/a>/,
+    );
+    expect(parsed.text).toContain('Open in ra-watch: https://ra-watch.contoso.com/alert.html?id=alert-0001');
   });
 
   it('renders a summary with the same lines in both parts', () => {

@@ -123,7 +123,7 @@ describe('hostile display names and UPNs reach Slack inert', () => {
       .join('\n');
     // Our links are the only angle brackets left, and their labels are escaped.
     const withoutOurLinks = all.replace(
-      /<https:\/\/ra-watch\.contoso\.com\/api\/alerts\/alert-000[12]\|[^<>]*>/g,
+      /<https:\/\/ra-watch\.contoso\.com\/alert\.html\?id=alert-000[12]\|[^<>]*>/g,
       '',
     );
     expect(withoutOurLinks).not.toMatch(/[<>]/);

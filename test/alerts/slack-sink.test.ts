@@ -43,7 +43,7 @@ describe('Slack sink (real @slack/webhook POSTs to a local Slack stand-in)', () 
     expect(text).toContain('*Why it matters*');
     expect(text).toMatch(/\*How to fix\*\n1\. Test the auto attendant or call queue now/);
     expect(text).toMatch(/\n2\. If it misbehaves, Microsoft recommends replacing the account/);
-    expect(text).toContain('<https://ra-watch.contoso.com/api/alerts/alert-0001|Open in ra-watch>');
+    expect(text).toContain('<https://ra-watch.contoso.com/alert.html?id=alert-0001|Open in ra-watch>');
     expect(body.text).toContain('Non-atomic license swap');
   });
 

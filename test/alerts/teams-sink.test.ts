@@ -81,7 +81,7 @@ describe('Teams sink (Adaptive Card in the Workflows envelope, posted to a local
     expect(request!.headers['idempotency-key']).toBe('key-7');
     const envelope = workflowsEnvelope.parse(request!.body);
     expect(envelope.attachments[0]!.content.actions?.[0]?.url).toBe(
-      'https://ra-watch.contoso.com/api/alerts/alert-0001',
+      'https://ra-watch.contoso.com/alert.html?id=alert-0001',
     );
     const text = cardText(request!.body);
     expect(text).toContain('[critical] Non-atomic license swap');

@@ -10,7 +10,7 @@ import { createAlertsRouter } from '../../src/api/alerts-router';
 import { ENGINES } from '../support/databases';
 import { SLACK_SERVER_ERROR, startSlackReceiver } from '../support/slack-receiver';
 import type { WebhookReceiver } from '../support/webhook-receiver';
-import { RA_USER_ID, TENANT_ID, unlicensedFinding } from '../alerts/alert-fixtures';
+import { RA_USER_ID, TENANT_ID, swapFinding, unlicensedFinding } from '../alerts/alert-fixtures';
 import { startHarness, type Harness } from '../alerts/dispatch-harness';
 
 interface DeliveryJson {
@@ -25,7 +25,12 @@ interface AlertJson {
   deliveries: DeliveryJson[];
 }
 /** What the API answers, loosely: a list, one alert, or an error. */
-type AnswerBody = AlertJson & { alerts: AlertJson[]; error: { code: string; message: string } };
+type AnswerBody = AlertJson & {
+  alerts: AlertJson[];
+  error: { code: string; message: string };
+  acknowledged: string[];
+  notFound: string[];
+};
 
 const OTHER_USER = '00000000-0000-4000-8000-000000000002';
 
@@ -139,6 +144,99 @@ describe.each(ENGINES)('/api/alerts on %s', (engine) => {
     const query = await call('?state=closed');
     expect(query.status).toBe(400);
     expect(query.body.error.message).toContain('state');
+  });
+
+  /** Three accounts: a swap on AA Reception, two unlicensed ones (one of them resolved). */
+  async function threeAlerts() {
+    const swap = (await h.observe(RA_USER_ID, [swapFinding()], ['ra.non-atomic-swap'])).opened[0]!;
+    const other = (await h.observe(OTHER_USER, [unlicensedFinding(OTHER_USER, 'cq_sales@contoso.com')]))
+      .opened[0]!;
+    const third = '00000000-0000-4000-8000-000000000003';
+    const gone = (await h.observe(third, [unlicensedFinding(third, '=cmd|calc@contoso.com')])).opened[0]!;
+    await h.observe(third, []);
+    return { swap, other, gone };
+  }
+  const ids = (body: AnswerBody) => body.alerts.map((a) => a.id).sort();
+
+  it('filters by severity, rule, state and account, and searches the UPN or name in any case (issue 20)', async () => {
+    const { swap, other, gone } = await threeAlerts();
+    expect(ids((await call('?ruleId=ra.unlicensed')).body)).toEqual([other.id, gone.id].sort());
+    expect(ids((await call('?ruleId=ra.unlicensed&state=open')).body)).toEqual([other.id]);
+    expect(ids((await call(`?severity=${swap.severity}&ruleId=ra.non-atomic-swap`)).body)).toEqual([swap.id]);
+    expect(ids((await call(`?userId=${OTHER_USER}`)).body)).toEqual([other.id]);
+    expect(ids((await call('?upn=CQ_SALES')).body)).toEqual([other.id]);
+    expect(ids((await call('?upn=reception')).body)).toEqual([swap.id]); // the display name "AA Reception"
+    expect(ids((await call('?upn=contoso.com&state=resolved')).body)).toEqual([gone.id]);
+    // LIKE's wildcards are the text itself: "_" is no "any character", "%" no "anything".
+    expect(ids((await call('?upn=cq%5Fsales')).body)).toEqual([other.id]);
+    expect(ids((await call('?upn=cq%25sales')).body)).toEqual([]);
+    expect(ids((await call('?upn=aa_')).body)).toEqual([]);
+    // Only the account's fields are searched, not the rest of the finding.
+    expect(ids((await call('?upn=removed')).body)).toEqual([]);
+    for (const [query, field] of [
+      ['?severity=high', 'severity'],
+      ['?ruleId=ra.nope', 'ruleId'],
+      ['?upn=', 'upn'],
+      ['?format=xml', 'format'],
+      ['?limit=10001', 'limit'],
+    ]) {
+      const res = await call(query!);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(field);
+    }
+  });
+
+  it('exports the filtered alerts as CSV for a spreadsheet, with formula-like names defused', async () => {
+    const { other, gone } = await threeAlerts();
+    const res = await fetch(`${base}?ruleId=ra.unlicensed&format=csv`, { headers: { connection: 'close' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="ra-watch-alerts.csv"');
+    const lines = (await res.text()).split('\r\n').filter((l) => l !== '');
+    expect(lines[0]).toBe(
+      'id,tenantId,state,severity,ruleId,rule,account,userPrincipalName,displayName,userId,title,firstSeenAt,lastSeenAt,seenCount,resolvedAt,acknowledgedBy,acknowledgedAt,acknowledgeReason,snoozedUntil',
+    );
+    expect(lines).toHaveLength(3);
+    const row = (id: string) => lines.find((l) => l.startsWith(`${id},`)) ?? '';
+    expect(row(other.id)).toContain(',open,');
+    expect(row(other.id)).toContain(',cq_sales@contoso.com,');
+    expect(row(gone.id)).toContain(',resolved,');
+    expect(row(gone.id)).toContain(",'=cmd|calc@contoso.com,");
+    expect(row(gone.id)).not.toMatch(/,=cmd/);
+  });
+
+  it('acknowledges many alerts at once, listing the ids that name none', async () => {
+    const { swap, other } = await threeAlerts();
+    const snoozeUntil = new Date(h.clock.ms + 3600_000).toISOString();
+    const res = await call('/ack', {
+      method: 'POST',
+      body: JSON.stringify({
+        ids: [swap.id, other.id, 'no-such', swap.id],
+        by: 'Ada',
+        reason: 'batch',
+        snoozeUntil,
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ acknowledged: [swap.id, other.id], notFound: ['no-such'] });
+    for (const id of [swap.id, other.id]) {
+      expect(await h.store.alerts.get(id)).toMatchObject({
+        acknowledgedBy: 'Ada',
+        acknowledgeReason: 'batch',
+        snoozedUntil: snoozeUntil,
+      });
+    }
+    for (const [body, field] of [
+      [{ by: 'Ada' }, 'ids'],
+      [{ ids: [], by: 'Ada' }, 'ids'],
+      [{ ids: [swap.id] }, 'by'],
+      [{ ids: [swap.id], by: 'Ada', snoozeUntil: '2020-01-01T00:00:00Z' }, 'snoozeUntil'],
+      [{ ids: Array.from({ length: 501 }, (_, i) => `a${i}`), by: 'Ada' }, 'ids'],
+    ] as const) {
+      const refused = await call('/ack', { method: 'POST', body: JSON.stringify(body) });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toContain(field);
+    }
   });
 
   it('answers 404 for an unknown alert, on read and on ack', async () => {

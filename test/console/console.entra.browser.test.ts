@@ -7,6 +7,8 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { decodeJwt } from 'jose';
+import { buildAlertMessage } from '../../src/alerts/alert-message';
+import type { Alert } from '../../src/glossary';
 import { nonAtomicSwapRemoveFirst } from '../../src/graph/simulator/scenarios/s02-non-atomic-swap-remove-first';
 import { contentSecurityPolicy } from '../../src/http/security-headers';
 import {
@@ -149,6 +151,26 @@ describeWithChromium('the console with Microsoft sign-in', () => {
     });
   });
 
+  it('opens the "Open in ra-watch" link of an alert message on its page, after signing in (issue 20 item 1)', async () => {
+    const swap = (await api<{ alerts: Alert[] }>('/alerts?state=open')).alerts.find(
+      (a) => a.ruleId === 'ra.non-atomic-swap',
+    );
+    if (swap === undefined) throw new Error('the non-atomic swap scenario raised no alert');
+    // The link exactly as every channel renders it (Slack, Teams, e-mail, the webhook's JSON).
+    const link = buildAlertMessage(swap, 'opened', { publicBaseUrl: harness.url }).link;
+    expect(link).toBe(`${harness.url}/alert.html?id=${encodeURIComponent(swap.id)}`);
+    const page = await freshPage();
+    const answer = await page.goto(link ?? '');
+    expect(answer?.status()).toBe(200);
+    expect(answer?.headers()['content-type']).toMatch(/text\/html/);
+    await page.locator('#microsoft-sign-in').waitFor({ state: 'visible', ...WAIT });
+    await page.click('#microsoft-sign-in');
+    await page.waitForURL(link ?? '', WAIT);
+    await page.locator('#evidence dl').first().waitFor(WAIT);
+    await expect(page.locator('h1').textContent()).resolves.toBe(swap.finding.title);
+    await expect(page.locator('#auth').isHidden()).resolves.toBe(true);
+  });
+
   it('explains a 403 when the signed-in user lacks the app role', async () => {
     entra.signIn.roles = [];
     const page = await freshPage();
@@ -164,6 +186,29 @@ describeWithChromium('the console with Microsoft sign-in', () => {
     );
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'entra-forbidden');
+  });
+
+  it('lets a RaWatch.Reader user read the console but not acknowledge, and says why (issue 20 item 8)', async () => {
+    entra.signIn.roles = ['RaWatch.Reader'];
+    const swap = (await api<{ alerts: AlertJson[] }>('/alerts?state=open')).alerts.find(
+      (a) => a.ruleId === 'ra.non-atomic-swap',
+    );
+    if (swap === undefined) throw new Error('the non-atomic swap scenario raised no alert');
+    const page = await freshPage();
+    await page.goto(`${harness.url}/alert.html?id=${encodeURIComponent(swap.id)}`);
+    await page.click('#microsoft-sign-in');
+    await page.locator('#evidence dl').first().waitFor(WAIT);
+    await page.fill('#ack-by', 'Rita Reader');
+    await page.click('#ack-submit');
+    const refused = page.locator('#ack-result', { hasText: 'Not acknowledged' });
+    await refused.waitFor(WAIT);
+    await expect(refused.textContent()).resolves.toContain('read-only app role "RaWatch.Reader"');
+    await expect(api<AlertJson>(`/alerts/${swap.id}`)).resolves.not.toMatchObject({
+      acknowledgedBy: 'Rita Reader',
+    });
+    // Still signed in and reading: the refusal was of the action, not of the session.
+    await expect(page.locator('#session-state').textContent()).resolves.toMatch(/^Signed in with Microsoft/);
+    await expect(page.locator('#auth').isHidden()).resolves.toBe(true);
   });
 
   it('refuses an answer whose state is not the one it sent, without redeeming its code or keeping anything', async () => {

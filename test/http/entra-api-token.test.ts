@@ -67,7 +67,7 @@ describe('the composed app with Entra ID tokens on /api', () => {
     });
 
   it.each<[string, () => Promise<string>, number]>([
-    ['a token without the app role', () => entra.mint({ claims: { roles: ['RaWatch.Reader'] } }), 403],
+    ['a token without the app role', () => entra.mint({ claims: { roles: ['Some.OtherRole'] } }), 403],
     ['a token for another API', () => entra.mint({ claims: { aud: 'api://another-api' } }), 401],
     [
       'a token from another tenant',

@@ -1,9 +1,9 @@
 /**
  * Slack answering 500 and the SMTP server gone (connection refused) for a while, then back: every alert reaches each
  * sink exactly once. The outbox keeps retrying while they are down; once they are back each entry is delivered and
- * none twice (e-mails are matched by the Message-ID derived from the entry's idempotency key).
+ * none twice (e-mails are matched by their Message-ID: the alert's for its opened message, else the entry's key's).
  */
-import { messageIdFor } from '../../src/alerts/email-sink';
+import { alertMessageIdFor, messageIdFor } from '../../src/alerts/email-sink';
 import type { OutboxEntry } from '../../src/store/store';
 import { ENGINES } from '../support/databases';
 import { SLACK_OK, SLACK_SERVER_ERROR, startSlackReceiver } from '../support/slack-receiver';
@@ -84,9 +84,12 @@ describe.each(ENGINES)('Slack and SMTP down, then back, on %s', (engine) => {
     const emailEntries = entries.filter((e) => e.sink === 'email');
     const slackDelivered = slack.requests.slice(refusedSlackPosts);
     const distinctSlackBodies = new Set(slackDelivered.map((r) => r.raw.toString('utf8'))).size;
-    const mailsPerEntry = emailEntries.map(
-      (e) => smtp!.mails.filter((m) => m.raw.includes(messageIdFor(e.idempotencyKey, FROM))).length,
-    );
+    const mailsPerEntry = emailEntries.map((e) => {
+      // An alert's opened message has the alert's Message-ID (the thread's root); later ones the entry's.
+      const id =
+        e.kind === 'opened' ? alertMessageIdFor(e.alertId, FROM) : messageIdFor(e.idempotencyKey, FROM);
+      return smtp!.mails.filter((m) => m.raw.includes(`Message-ID: ${id}`)).length;
+    });
     const deliveredOnce =
       slackEntries.filter((e) => e.status === 'delivered').length +
       mailsPerEntry.filter((n) => n === 1).length;

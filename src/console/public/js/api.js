@@ -16,6 +16,8 @@ export class ApiError extends Error {
     this.code = code;
     /** Sent with a token from "Sign in with Microsoft" (the explanation differs). */
     this.viaMicrosoft = false;
+    /** A token was sent and refused with 401 (and is forgotten). */
+    this.refusedToken = false;
   }
 
   /** 401 (no, wrong or expired token) or 403 (no API_TOKEN configured and not on loopback; a token without the role). */
@@ -70,7 +72,22 @@ export function setToken(token, details = {}) {
 
 /** `api('/alerts?state=open')`, `api('/alerts/1/ack', { method: 'POST', body: {...} })`. Rejects with ApiError. */
 export async function api(path, options = {}) {
-  const headers = { Accept: 'application/json' };
+  const response = await send(path, options, 'application/json');
+  if (response.status === 204) return null;
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+/** A non-JSON answer (the CSV export) as a Blob, with the same token and the same errors as `api`. */
+export async function apiBlob(path, accept) {
+  return (await send(path, {}, accept)).blob();
+}
+
+async function send(path, options, accept) {
+  const headers = { Accept: accept };
   const session = getSession();
   // An expired Microsoft sign-in is dropped before it is sent: without a refresh token (none is kept, see
   // entra-sign-in.js) the only way on is to sign in again.
@@ -97,27 +114,28 @@ export async function api(path, options = {}) {
   } catch {
     throw new ApiError(0, 'unreachable', 'ra-watch did not answer. Is it running? The page keeps trying.');
   }
-  if (response.status === 204) return null;
+  if (response.ok) return response;
   let data = null;
   try {
     data = await response.json();
   } catch {
     data = null;
   }
-  if (!response.ok) {
-    const error = data !== null && typeof data === 'object' ? data.error : null;
-    const failure = new ApiError(
-      response.status,
-      typeof error?.code === 'string' ? error.code : `http-${response.status}`,
-      typeof error?.message === 'string' ? error.message : `ra-watch answered HTTP ${response.status}.`,
-    );
-    failure.viaMicrosoft = session?.source === 'microsoft';
-    // A refused Microsoft token is of no further use (it cannot be renewed here): forget it, so the page asks for a
-    // new sign-in. A 403 keeps it: the token is valid, it lacks a role, and the session line still says who is in.
-    if (failure.viaMicrosoft && response.status === 401) setToken(null);
-    throw failure;
+  const error = data !== null && typeof data === 'object' ? data.error : null;
+  const failure = new ApiError(
+    response.status,
+    typeof error?.code === 'string' ? error.code : `http-${response.status}`,
+    typeof error?.message === 'string' ? error.message : `ra-watch answered HTTP ${response.status}.`,
+  );
+  failure.viaMicrosoft = session?.source === 'microsoft';
+  // A refused token (401: wrong, expired, revoked) is of no further use: forget it, pasted or from Microsoft, so the
+  // page asks for a new sign-in and the header no longer says "Signed in". A 403 keeps it: the token is valid, it
+  // lacks a role (or is read-only), and the session line still says who is in.
+  if (response.status === 401 && token !== null) {
+    failure.refusedToken = true;
+    setToken(null);
   }
-  return data;
+  throw failure;
 }
 
 /** Encode one path segment (an alert id, a user id). */

@@ -14,8 +14,8 @@ const DEFAULT_POLL_MS = 5000;
 let refreshNow = () => Promise.resolve();
 /** The server's Microsoft sign-in settings, or null: the token form only. */
 let microsoft = null;
-/** Why the last Microsoft token was dropped (expired, refused): still said on the polls after, until a new attempt. */
-let microsoftRefusal = null;
+/** Why the last token was dropped (expired, refused): still said on the polls after, until a new attempt. */
+let tokenRefusal = null;
 
 /** The tenant the admin picked (or the configured one once the summary said which it is). */
 export function currentTenant() {
@@ -79,7 +79,7 @@ function drawMicrosoftSignIn() {
     text: 'Sign in with Microsoft',
     onclick: async () => {
       showSignInProblem(null);
-      microsoftRefusal = null;
+      tokenRefusal = null;
       button.disabled = true;
       try {
         await beginSignIn(microsoft);
@@ -128,12 +128,13 @@ function hideSignIn() {
   byId('main').inert = false;
 }
 
-/** api.js dropped a Microsoft token (expired, or refused with 401): remember why, for the polls that follow. */
-function noteMicrosoftRefusal(error) {
-  if (!error.viaMicrosoft) return;
-  if (error.code === 'sign-in-expired') microsoftRefusal = `${error.message} Sign in again.`;
-  else if (error.status === 401)
-    microsoftRefusal = `ra-watch did not accept your Microsoft sign-in: ${error.message} Sign in again.`;
+/** api.js dropped a token (expired, or refused with 401): remember why, for the polls that follow. */
+function noteRefusal(error) {
+  if (error.viaMicrosoft && error.code === 'sign-in-expired')
+    tokenRefusal = `${error.message} Sign in again.`;
+  else if (error.viaMicrosoft && error.refusedToken)
+    tokenRefusal = `ra-watch did not accept your Microsoft sign-in: ${error.message} Sign in again.`;
+  else if (error.refusedToken) tokenRefusal = 'The API refused this token. Check it and sign in again.';
 }
 
 function signInMessage(error) {
@@ -144,7 +145,7 @@ function signInMessage(error) {
       'groups); then sign in again.'
     );
   }
-  if (microsoftRefusal !== null && getToken() === null) return microsoftRefusal;
+  if (tokenRefusal !== null && getToken() === null) return tokenRefusal;
   if (error.code === 'loopback-only') {
     return (
       'This ra-watch has no API_TOKEN configured, so its API answers only on the machine it runs on (loopback). ' +
@@ -153,7 +154,6 @@ function signInMessage(error) {
     );
   }
   if (error.status === 403) return `ra-watch accepted the token but refused the request: ${error.message}`;
-  if (getToken() !== null) return 'The API refused this token. Check it and sign in again.';
   return microsoft === null
     ? 'Sign in with the API token (API_TOKEN) configured on the ra-watch server.'
     : 'Sign in with Microsoft, or with the API token (API_TOKEN) configured on the ra-watch server.';
@@ -242,7 +242,7 @@ export function startPage({ load, render, poll = true }) {
       document.body.dataset.loaded = 'true';
     } catch (error) {
       if (error instanceof ApiError && error.needsSignIn) {
-        noteMicrosoftRefusal(error);
+        noteRefusal(error);
         showSignIn(signInMessage(error));
       } else say(`Could not refresh: ${error instanceof Error ? error.message : String(error)}`, 'error');
     }
@@ -263,14 +263,19 @@ export function startPage({ load, render, poll = true }) {
     });
     return running;
   };
-  refreshNow = run;
+  // After an action (or new filters) the page needs a read that starts now: one already under way may have been sent
+  // before the change, so it is waited for and another follows.
+  refreshNow = async () => {
+    if (running !== null) await running;
+    return run();
+  };
 
   byId('auth-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const token = byId('token').value.trim();
     if (token === '') return;
     showSignInProblem(null);
-    microsoftRefusal = null;
+    tokenRefusal = null;
     setToken(token);
     byId('token').value = '';
     await run();
