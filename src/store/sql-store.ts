@@ -14,6 +14,7 @@ import { createSettingsRepository } from './settings-repository';
 import { createSnapshotRepository } from './snapshot-repository';
 import type { Store } from './store';
 import { createSubscriptionRepository } from './subscription-repository';
+import { createTenantRepository } from './tenant-repository';
 
 export function createStore(database: Database): Store {
   const db = database.db;
@@ -28,6 +29,7 @@ export function createStore(database: Database): Store {
     identifications: createIdentificationRepository(db),
     subscriptions: createSubscriptionRepository(db),
     settings: createSettingsRepository(db),
+    tenants: createTenantRepository(database),
     async ping() {
       await db.selectFrom('leases').select('name').limit(1).execute();
     },
