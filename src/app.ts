@@ -21,6 +21,9 @@ import { createQueue } from './queue/open-queue';
 import { azureCredentialFor, createTokenProvider } from './graph/client/credential';
 import { createGraphReader } from './graph/client/graph-reader-client';
 import { createGraphSubscriptions } from './graph/client/graph-subscriptions-client';
+import { createGraphHttp } from './graph/client/graph-http';
+import { createWatchedTenants } from './tenants/watched-tenants';
+import { createTenantService, registerTenants } from './tenants/tenant-service';
 import { createIngest } from './ingest/ingest';
 import { serveEndpoints } from './http/serve-endpoints';
 import { createWorker } from './worker/worker';
@@ -94,6 +97,12 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     observer: observe.graph,
   });
   const tenantIds = options.tenantIds ?? (config.graph.tenantId === null ? [] : [config.graph.tenantId]);
+  // The live list of watched tenants (issue 19): the registry, plus the configured tenant, which AZURE_TENANT_ID alone
+  // puts in the registry (no other step), plus the demo's.
+  const watched = createWatchedTenants(store, tenantIds);
+  if (config.graph.tenantId !== null) {
+    await registerTenants(store, [config.graph.tenantId.toLowerCase()], 'AZURE_TENANT_ID');
+  }
 
   const sinks = await parts.start(
     'alert sinks',
@@ -141,7 +150,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     options: { ...options.dispatcher },
     observer: observe.sinks,
   });
-  const digest = createDigestLoop({ store, graph, sinks, logger, tenantIds, publicBaseUrl });
+  const digest = createDigestLoop({ store, graph, sinks, logger, tenantIds, watched, publicBaseUrl });
   const retention = createRetentionLoop({ store, logger, retentionDays: config.eventRetentionDays });
   const reconciler = createDeltaReconciler({
     store,
@@ -154,6 +163,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     },
     options: {
       tenantIds,
+      watched,
       ...(options.reconcileIntervalMs === undefined ? {} : { intervalMs: options.reconcileIntervalMs }),
     },
   });
@@ -164,6 +174,28 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     logger,
     publicBaseUrl,
     clientStates: config.clientStates,
+  });
+  const credential = config.graph.credential;
+  const tenants = createTenantService({
+    store,
+    logger,
+    // Tenant-level calls (organization, the permission probe) answer an admin waiting: few retries.
+    http: createGraphHttp({
+      baseUrl: graphAccess.baseUrl,
+      tokenProvider: graphAccess.tokenProvider,
+      logger,
+      retry: { maxRetries: 1 },
+      observer: observe.graph,
+    }),
+    tokenProvider: graphAccess.tokenProvider,
+    subscriptions,
+    reconciler,
+    consent: {
+      clientId: 'clientId' in credential ? (credential.clientId ?? null) : null,
+      authorityHost: 'authorityHost' in credential ? credential.authorityHost : undefined,
+      graphBaseUrl: graphAccess.baseUrl,
+      publicBaseUrl,
+    },
   });
   const onLifecycle = createLifecycleHandler({
     store,
@@ -198,6 +230,8 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
       runAudit: audit,
       routing,
       tenantIds,
+      tenants,
+      watched,
     }),
   );
 
@@ -257,6 +291,8 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     url,
     metricsUrl,
     tenantIds,
+    tenants,
+    watched,
     audit,
     stop,
   };

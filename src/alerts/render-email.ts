@@ -2,6 +2,7 @@
  * An alert as an e-mail: a subject that sorts well in an inbox and HTML and plain-text parts with the same content
  * (some admins read mail as text only, and a ticketing tool may keep only one part).
  */
+import { tenantText } from '../tenants/tenant-names';
 import type { AlertDigest, AlertMessage, Fact } from './alert-message';
 import { headline, resolvedNote, subjectLine } from './alert-message';
 import { describeActivity, readableTime } from './evidence-facts';
@@ -79,12 +80,13 @@ function asHtml(title: string, parts: Part[]): string {
 }
 
 function accountFacts(message: AlertMessage): Fact[] {
-  if (message.account === null) return [{ label: 'Tenant', value: message.tenantId }];
+  if (message.account === null)
+    return [{ label: 'Tenant', value: tenantText(message.tenantId, message.tenantLabel) }];
   return [
     { label: 'Account', value: message.account.displayName ?? '(no display name)' },
     { label: 'UPN', value: message.account.userPrincipalName ?? '(unknown)' },
     { label: 'Object id', value: message.account.userId },
-    { label: 'Tenant', value: message.tenantId },
+    { label: 'Tenant', value: tenantText(message.tenantId, message.tenantLabel) },
   ];
 }
 
@@ -146,7 +148,10 @@ function digestParts(digest: AlertDigest): Part[] {
   }
   if (digest.allocation !== null)
     parts.push({ kind: 'heading', text: 'Free allocation' }, { kind: 'facts', facts: digest.allocation });
-  parts.push({ kind: 'paragraph', text: `Tenant ${digest.tenantId} · ${readableTime(digest.generatedAt)}` });
+  parts.push({
+    kind: 'paragraph',
+    text: `Tenant ${tenantText(digest.tenantId, digest.tenantLabel)} · ${readableTime(digest.generatedAt)}`,
+  });
   return parts;
 }
 

@@ -16,6 +16,7 @@ import { registerSubscriptions } from './commands/subscriptions';
 import { registerDeadLetters } from './commands/dead-letters';
 import { registerAlerts } from './commands/alerts';
 import { registerResourceAccounts } from './commands/resource-accounts';
+import { registerTenants } from './commands/tenants';
 
 /** Something a command registers: it adds itself (and its subcommands) to the program. */
 export type CommandRegistration = (program: Command, output: Output) => void;
@@ -31,6 +32,7 @@ const registrations: CommandRegistration[] = [
   registerDeadLetters,
   registerResourceAccounts,
   registerAllocation,
+  registerTenants,
 ];
 
 export function buildProgram(output: Output): Command {

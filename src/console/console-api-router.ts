@@ -16,12 +16,15 @@ import { sendValidationError } from '../api/api-error';
 import { KNOWN_SKUS } from '../licensing/catalog-data';
 import { listConsoleAccounts } from './console-accounts';
 import { buildConsoleSummary } from './console-summary';
+import type { WatchedTenants } from '../tenants/watched-tenants';
 
 export interface ConsoleApiRouterOptions {
   store: Store;
   queue: Queue;
   /** Watched tenants, configured first (App.tenantIds): the first is the default tenant. */
   tenantIds?: readonly TenantId[];
+  /** The live list of watched tenants (issue 19). */
+  watched?: WatchedTenants;
   now?: () => Date;
 }
 

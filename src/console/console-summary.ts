@@ -6,6 +6,7 @@
 import type { IsoTime, Severity, TenantId } from '../glossary';
 import type { Queue, QueueStats } from '../queue/queue';
 import type { Store, StoredSubscription } from '../store/store';
+import type { WatchedTenants } from '../tenants/watched-tenants';
 
 export interface SubscriptionHealth {
   id: string;
@@ -38,6 +39,8 @@ export interface ConsoleSummaryDeps {
   queue: Queue;
   /** Watched tenants, configured first (App.tenantIds). */
   tenantIds?: readonly TenantId[];
+  /** The live list (issue 19): tenants added since start are listed too. */
+  watched?: WatchedTenants;
   now?: () => Date;
 }
 
@@ -62,7 +65,7 @@ export async function buildConsoleSummary(
     if (alert.acknowledgedAt !== null) acknowledged += 1;
     if (alert.snoozedUntil !== null && Date.parse(alert.snoozedUntil) > now.getTime()) snoozed += 1;
   }
-  const configured = deps.tenantIds ?? [];
+  const configured = deps.watched === undefined ? (deps.tenantIds ?? []) : await deps.watched.list();
   const tenants = [
     ...new Set([...configured, ...subscriptions.map((s) => s.tenantId), ...open.map((a) => a.tenantId)]),
   ];

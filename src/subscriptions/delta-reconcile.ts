@@ -17,6 +17,7 @@ import type { OutgoingMessage, Queue } from '../queue/queue';
 import { orderingKeyFor, type UserChanged } from '../queue/work-item';
 import type { Store } from '../store/store';
 import { snapshotsAgreeOnLicensing } from '../licensing/snapshot-agreement';
+import type { WatchedTenants } from '../tenants/watched-tenants';
 
 /** The `store.settings` key (per tenant) of the users deltaLink; the audit stores its link here too. */
 export const USERS_DELTA_LINK_KEY = 'users-delta-link';
@@ -44,6 +45,8 @@ export interface DeltaReconcilerOptions {
   intervalMs?: number;
   /** Tenants to reconcile besides those that have subscriptions (the configured tenant). */
   tenantIds?: TenantId[];
+  /** The live list from the tenant registry (issue 19), read every round; used instead of `tenantIds`. */
+  watched?: WatchedTenants;
 }
 
 export interface DeltaReconcilerDeps {
@@ -196,7 +199,9 @@ export function createDeltaReconciler(deps: DeltaReconcilerDeps): DeltaReconcile
 
   const tenants = async (): Promise<TenantId[]> => {
     const fromSubscriptions = (await store.subscriptions.list()).map((s) => s.tenantId);
-    return [...new Set([...(deps.options?.tenantIds ?? []), ...fromSubscriptions])];
+    const watched = deps.options?.watched;
+    const listed = watched === undefined ? (deps.options?.tenantIds ?? []) : await watched.list();
+    return [...new Set([...listed, ...fromSubscriptions])];
   };
 
   const runOnce: DeltaReconciler['runOnce'] = async () => {

@@ -6,6 +6,7 @@ import { badRequest, graphError } from './graph-error';
 import { GraphOperationError } from './graph-operation-error';
 import { handleBatch, type InnerDispatch } from './routes/batch-route';
 import { listDirectoryAudits } from './routes/directory-audits-route';
+import { listGroups, listOrganization } from './routes/organization-route';
 import { listSubscribedSkus } from './routes/subscribed-skus-route';
 import {
   createSubscription,
@@ -43,6 +44,8 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
     (ctx, req, [id]) => assignLicense(ctx, req, id ?? ''),
   ],
   ['GET', /^\/subscribedSkus$/i, (ctx, req) => listSubscribedSkus(ctx, req)],
+  ['GET', /^\/organization$/i, (ctx, req) => listOrganization(ctx, req)],
+  ['GET', /^\/groups$/i, (ctx, req) => listGroups(ctx, req)],
   ['GET', /^\/auditLogs\/directoryAudits$/i, (ctx, req) => listDirectoryAudits(ctx, req)],
   ['GET', /^\/admin\/teams\/userConfigurations$/i, (ctx, req) => listTeamsUserConfigurations(ctx, req)],
   [

@@ -18,6 +18,7 @@ import type { SimContext } from './sim-context';
 import { createSimulatorServer, type RecordedRequest } from './simulator-server';
 import { SubscriptionRegistry, subscriptionWire } from './subscription-registry';
 import { tenantSeedSchema, type SeedUser, type TenantSeed } from './tenant-seed';
+import { TenantConsent } from './tenant-consent';
 import { TenantState, type TenantChange, type UserPatch } from './tenant-state';
 
 export type { RecordedRequest } from './simulator-server';
@@ -71,6 +72,9 @@ export interface LicenseChangeRequest {
 export interface SimulatedTenant {
   tenantId: string;
   accountName: string;
+  /** `<accountName>.onmicrosoft.com`: the tenant's initial (and default) domain. */
+  domain: string;
+  displayName: string;
   token: string;
   users: number;
 }
@@ -93,6 +97,8 @@ export interface GraphSimulator {
   /** Creates the tenant (replacing one with the same id) and returns its id. */
   seed(seedOrScenario: TenantSeed | { seed: TenantSeed }): string;
   faults: SimulatorFaults;
+  /** Per-tenant admin consent of the multi-tenant app (tenant-consent.ts); the Entra simulator reads it too. */
+  consent: TenantConsent;
   assignLicense(tenantId: string, userIdOrUpn: string, change: LicenseChangeRequest): LicenseActivityId;
   /** Returns the new user's id. Creation reaches users subscriptions as `updated`. */
   createUser(tenantId: string, user: SeedUser): string;
@@ -195,6 +201,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     tenantOf(tenantId).omitAuditRecords += count;
   };
 
+  const consent = new TenantConsent();
   const tokenPrefix = 'sim.';
   const server = createSimulatorServer({
     ctx,
@@ -205,10 +212,11 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       if (recorded.push(r) > MAX_RECORDED) recorded.splice(0, recorded.length - MAX_RECORDED);
     },
     responseLatencyMs: options.responseLatencyMs ?? 0,
+    refusal: (tenantId, method, path) => consent.refusal(tenantId, method, path),
     tenantForToken: (token) => {
       if (!token.startsWith(tokenPrefix)) return undefined;
       const tenantId = token.slice(tokenPrefix.length).toLowerCase();
-      return tenants.has(tenantId) ? tenantId : undefined;
+      return tenants.has(tenantId) && consent.isGranted(tenantId) ? tenantId : undefined;
     },
   });
   await new Promise<void>((resolve, reject) => {
@@ -226,6 +234,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       [...tenants.values()].map((t) => ({
         tenantId: t.tenantId,
         accountName: t.accountName,
+        domain: t.domain,
+        displayName: t.displayName,
         token: `${tokenPrefix}${t.tenantId}`,
         users: [...t.users.values()].filter((u) => u.deleted === null).length,
       })),
@@ -237,6 +247,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       return tenant.tenantId;
     },
     faults,
+    consent,
     assignLicense: (tenantId, user, change) =>
       tenantOf(tenantId).assignLicense(user, {
         addLicenses: (change.addLicenses ?? []).map((l) => ({

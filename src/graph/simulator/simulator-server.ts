@@ -31,6 +31,8 @@ export interface SimulatorServerDeps {
   record: (request: RecordedRequest) => void;
   /** Every answer (outside $batch items) waits this long: Graph's own latency, for benchmarks. */
   responseLatencyMs: number;
+  /** Per-tenant consent (tenant-consent.ts): a 403 on a route whose permission the tenant has not consented to. */
+  refusal?: (tenantId: string, method: string, path: string) => SimResponse | null;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -50,7 +52,10 @@ export function createSimulatorServer(deps: SimulatorServerDeps): http.Server {
     if (delayMs > 0) await sleep(delayMs);
     let response: SimResponse;
     try {
-      response = decision.response ?? (await routeGraphRequest(ctx, req, (inner) => dispatch(inner, true)));
+      response =
+        deps.refusal?.(req.tenantId, req.method, req.path) ??
+        decision.response ??
+        (await routeGraphRequest(ctx, req, (inner) => dispatch(inner, true)));
     } catch (error) {
       logger.error({ err: error, method: req.method, path: req.path }, 'simulator route failed');
       response = graphError(500, 'generalException', 'General exception while processing.');

@@ -45,6 +45,8 @@ export class TenantState implements PlanSource {
   readonly tenantId: string;
   readonly accountName: string;
   readonly domain: string;
+  /** The organisation's name (`GET /organization`). */
+  readonly displayName: string;
   readonly skus = new Map<string, SimSku>();
   readonly users = new Map<string, SimUser>();
   readonly groups = new Map<string, SimGroup>();
@@ -63,6 +65,7 @@ export class TenantState implements PlanSource {
     this.tenantId = seed.tenantId.toLowerCase();
     this.accountName = seed.accountName;
     this.domain = `${seed.accountName}.onmicrosoft.com`;
+    this.displayName = seed.displayName ?? seed.accountName;
     this.audit = new AuditLog(auditLagMs);
     for (const sku of seed.skus)
       this.skus.set(sku.skuId.toLowerCase(), { ...sku, subscriptionId: randomUUID() });
