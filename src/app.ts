@@ -23,6 +23,7 @@ import { createGraphReader } from './graph/client/graph-reader-client';
 import { createGraphSubscriptions } from './graph/client/graph-subscriptions-client';
 import { createGraphHttp } from './graph/client/graph-http';
 import { createWatchedTenants } from './tenants/watched-tenants';
+import { createBlindWatch } from './tenants/watch-blind';
 import { createTenantService, registerTenants } from './tenants/tenant-service';
 import { createIngest } from './ingest/ingest';
 import { serveEndpoints } from './http/serve-endpoints';
@@ -152,6 +153,14 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   });
   const digest = createDigestLoop({ store, graph, sinks, logger, tenantIds, watched, publicBaseUrl });
   const retention = createRetentionLoop({ store, logger, retentionDays: config.eventRetentionDays });
+  // Set once the tenant service exists (it knows each tenant's consent link); the reconciler reports to it.
+  let consentUrlFor: (tenantId: TenantId) => string | null = () => null;
+  const blind = createBlindWatch({
+    store,
+    routing,
+    logger,
+    consentUrlFor: (tenantId) => consentUrlFor(tenantId),
+  });
   const reconciler = createDeltaReconciler({
     store,
     graph,
@@ -161,6 +170,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     fullSync: async (tenantId) => {
       await audit(tenantId, { record: true });
     },
+    onTenantPass: (tenantId, error) => blind.passed(tenantId, error),
     options: {
       tenantIds,
       watched,
@@ -190,6 +200,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     tokenProvider: graphAccess.tokenProvider,
     subscriptions,
     reconciler,
+    blind,
     consent: {
       clientId: 'clientId' in credential ? (credential.clientId ?? null) : null,
       authorityHost: 'authorityHost' in credential ? credential.authorityHost : undefined,
@@ -197,6 +208,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
       publicBaseUrl,
     },
   });
+  consentUrlFor = (tenantId) => tenants.consentUrlFor(tenantId);
   const onLifecycle = createLifecycleHandler({
     store,
     graph: graphSubscriptions,

@@ -83,6 +83,7 @@ export const RULE_NAMES: Record<RuleId, string> = {
   'ra.non-atomic-swap': 'Non-atomic license swap',
   'ra.allocation-exceeded': 'Free allocation exceeded',
   'ra.allocation-unclaimed': 'Free allocation not claimed',
+  'watch.blind': 'ra-watch cannot watch this tenant',
 };
 
 export const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };

@@ -62,6 +62,8 @@ export interface DeltaReconcilerDeps {
    * after a 410) queues every user for the worker to read: 300k Graph reads on a large tenant.
    */
   fullSync?: (tenantId: TenantId, reason: string) => Promise<void>;
+  /** Told how each tenant's periodic pass went (null: it worked), for `watch.blind` (issue 19). Never fails a round. */
+  onTenantPass?: (tenantId: TenantId, error: unknown) => Promise<void>;
 }
 
 export interface DeltaReconciler {
@@ -207,14 +209,21 @@ export function createDeltaReconciler(deps: DeltaReconcilerDeps): DeltaReconcile
   const runOnce: DeltaReconciler['runOnce'] = async () => {
     const results: DeltaPassResult[] = [];
     for (const tenantId of await tenants()) {
+      let failure: unknown = null;
       try {
         results.push(await resync(tenantId, 'periodic reconcile'));
       } catch (error) {
+        failure = error;
         logger.error(
           { tenantId, err: describeError(error) },
           'delta reconcile failed; the next round tries again from the stored link',
         );
       }
+      await deps
+        .onTenantPass?.(tenantId, failure)
+        .catch((error: unknown) =>
+          logger.error({ tenantId, err: describeError(error) }, 'could not record how the tenant pass went'),
+        );
     }
     return results;
   };

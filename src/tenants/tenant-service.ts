@@ -22,6 +22,7 @@ import { readOrganization } from './organization';
 import { probeTenant, type TenantCheck } from './permission-probe';
 import { parseTenantRef, TENANT_REF_HINT } from './tenant-ref';
 import { tenantLabel } from './tenant-names';
+import type { BlindWatch } from './watch-blind';
 
 /** A tenant as the API and the CLI show it. */
 export interface TenantView extends TenantRecord {
@@ -69,6 +70,8 @@ export interface TenantServiceDeps {
   tokenProvider: TokenProvider;
   subscriptions: SubscriptionManager;
   reconciler: Pick<DeltaReconciler, 'resync'>;
+  /** `watch.blind` (watch-blind.ts): a check of a watched tenant that fails raises it, one that passes resolves it. */
+  blind?: BlindWatch;
   consent: {
     clientId: string | null;
     authorityHost?: string | undefined;
@@ -88,6 +91,8 @@ export interface TenantService {
     options?: { baseline?: 'wait' | 'background' },
   ): Promise<{ tenant: TenantView; check: TenantCheck } | null>;
   remove(id: TenantId, options: { purge: boolean }): Promise<RemoveOutcome | null>;
+  /** The admin-consent link for a tenant (null without AZURE_CLIENT_ID). */
+  consentUrlFor(tenant: string): string | null;
   /** Puts tenants watched by configuration (AZURE_TENANT_ID, the demo's) in the registry, once. */
   ensureRegistered(ids: readonly TenantId[], by: string): Promise<void>;
 }
@@ -228,15 +233,30 @@ export function createTenantService(deps: TenantServiceDeps): TenantService {
       const check = await probe(previous.id);
       const names = await namesAfter(previous.id, check, previous);
       const { status, detail } = statusOf(check);
+      const watchedBefore = previous.status === 'active' || previous.status === 'blind';
       let record: TenantRecord = {
         ...previous,
         ...names,
-        // A removed tenant stays removed until added again.
-        status: previous.status === 'removed' ? 'removed' : status,
+        // A removed tenant stays removed until added again; a watched one that fails is blind (and still tried).
+        status: previous.status === 'removed' ? 'removed' : watchedBefore && !check.ok ? 'blind' : status,
         statusDetail: detail,
         checkedAt: check.checkedAt,
       };
       await store.tenants.put(record);
+      // A watched tenant that fails its check cannot be watched: say so on the operator's channels (watch.blind).
+      if (deps.blind !== undefined && watchedBefore) {
+        await deps.blind.report(
+          previous.id,
+          check.ok
+            ? null
+            : {
+                cause: check.token.ok ? 'permission' : 'consent',
+                detail: check.fix ?? 'check failed',
+                fix: check.fix ?? 'Run ra-watch tenants check.',
+              },
+        );
+        record = (await store.tenants.get(previous.id)) ?? record;
+      }
       // Consent given since it was added: start watching now.
       if (check.ok && previous.status === 'pending-consent') {
         const started = await startWatching(previous.id, options.baseline ?? 'background');
@@ -276,6 +296,7 @@ export function createTenantService(deps: TenantServiceDeps): TenantService {
       logger.info({ tenantId: previous.id, purge: options.purge, deletedSubscriptions }, 'tenant removed');
       return { tenantId: previous.id, deletedSubscriptions, subscriptionErrors, purged };
     },
+    consentUrlFor,
     ensureRegistered: (ids, by) => registerTenants(store, ids, by, now),
   };
 }

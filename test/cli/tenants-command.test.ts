@@ -66,13 +66,14 @@ describe('ra-watch tenants', () => {
     expect(text.lines.join('\n')).toMatch(/Contoso Ltd \(contoso\.onmicrosoft\.com\)\s+11111111-.*active/);
   });
 
-  it('checks a tenant and names the permission its consent lacks', async () => {
+  it('checks a tenant and names the permission its consent lacks; the tenant goes blind', async () => {
     simulator.consent.grant(TENANT_A, { missing: ['TeamsUserConfiguration.Read.All'] });
     const out = captureOutput();
     expect(await runCli(['tenants', 'check', TENANT_A, '--json'], out)).toBe(0);
     const { tenant, check } = out.documents[0] as { tenant: TenantView; check: TenantCheck };
     expect(check.missing).toEqual(['TeamsUserConfiguration.Read.All']);
-    expect(tenant.status).toBe('pending-consent');
+    // A watched tenant that fails its check is blind (and says so with a watch.blind alert), not forgotten.
+    expect(tenant.status).toBe('blind');
     const text = captureOutput();
     expect(await runCli(['tenants', 'check', TENANT_A], text)).toBe(0);
     expect(text.lines.join('\n')).toMatch(/MISSING\s+TeamsUserConfiguration\.Read\.All/);

@@ -214,6 +214,39 @@ describeWithTls.each(ENGINES)('many tenants in one install on %s', (engine) => {
     expect(await app.watched.list()).toContain(FABRIKAM);
   });
 
+  it('consent revoked: one watch.blind alert to the channels, naming the customer and the fix; resolved when restored', async () => {
+    graph.consent.revoke(FABRIKAM);
+    await app.reconciler.runOnce();
+    await app.reconciler.runOnce();
+    const blindAlerts = async (state: 'open' | 'resolved') =>
+      (await app.store.alerts.list({ tenantId: FABRIKAM, state })).filter((a) => a.ruleId === 'watch.blind');
+    const open = await blindAlerts('open');
+    expect(open).toHaveLength(1);
+    expect(open[0]!.severity).toBe('critical');
+    expect(open[0]!.finding.remediation[0]).toContain(`${entra.url}/${FABRIKAM}/v2.0/adminconsent`);
+    expect((await api('GET', `/tenants/${FABRIKAM}`)).body.tenant.status).toBe('blind');
+    // Still watched: the next round is how ra-watch sees that it can watch again.
+    expect(await app.watched.list()).toContain(FABRIKAM);
+    const posted = await eventually(
+      () =>
+        Promise.resolve(
+          webhook.requests
+            .map((r) => r.body as { message: { ruleId?: string; tenantLabel?: string; kind: string } })
+            .filter((b) => b.message.ruleId === 'watch.blind'),
+        ),
+      (bodies) => bodies.length > 0,
+      'the watch.blind alert on the webhook',
+    );
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.message.tenantLabel).toBe('Fabrikam Inc (fabrikam.onmicrosoft.com)');
+
+    graph.consent.grant(FABRIKAM);
+    await app.reconciler.runOnce();
+    expect(await blindAlerts('open')).toEqual([]);
+    expect(await blindAlerts('resolved')).toHaveLength(1);
+    expect((await api('GET', `/tenants/${FABRIKAM}`)).body.tenant.status).toBe('active');
+  });
+
   it('gives a tenant without consent its consent link and says the token was refused for want of consent', async () => {
     graph.consent.revoke(NORTHWIND);
     const { status, body } = await api('POST', '/tenants', { tenant: NORTHWIND.toUpperCase() });
