@@ -156,6 +156,7 @@ describeWithTls.each(ENGINES)('many tenants in one install on %s', (engine) => {
     expect(entra.tokenRequests()).toContainEqual({
       tenant: 'contoso.onmicrosoft.com',
       clientId: CLIENT_ID,
+      credential: 'secret',
       status: 200,
     });
     expect(graph.subscriptions(CONTOSO)).toHaveLength(1);

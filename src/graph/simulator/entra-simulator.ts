@@ -24,13 +24,20 @@ export interface EntraSimulatorOptions {
   graph: GraphSimulator;
   tls: { key: string; cert: string };
   /** The multi-tenant app registration(s): a client id and its secret (null: assertions only). */
-  apps: Array<{ clientId: string; clientSecret: string | null }>;
+  apps: Array<{
+    clientId: string;
+    clientSecret: string | null;
+    /** Client assertions accepted (a federated credential's tokens); absent: any assertion. */
+    assertions?: readonly string[];
+  }>;
   host?: string;
 }
 
 export interface EntraTokenRequest {
   tenant: string;
   clientId: string | null;
+  /** How the app proved itself. */
+  credential: 'secret' | 'assertion' | 'none';
   status: number;
 }
 
@@ -115,6 +122,15 @@ export async function startEntraSimulator(options: EntraSimulatorOptions): Promi
     }
     const secret = form.get('client_secret');
     const assertion = form.get('client_assertion');
+    const badAssertion =
+      assertion !== null && app.assertions !== undefined && !app.assertions.includes(assertion);
+    if (badAssertion)
+      return entraError(
+        401,
+        'invalid_client',
+        700213,
+        'No matching federated identity record found for presented assertion subject.',
+      );
     if (assertion === null && (secret === null || secret !== app.clientSecret)) {
       return entraError(
         401,
@@ -151,7 +167,16 @@ export async function startEntraSimulator(options: EntraSimulatorOptions): Promi
       } else if (req.method === 'POST' && tail === 'oauth2/v2.0/token') {
         const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
         answer = token(segment, form);
-        requests.push({ tenant: segment, clientId: form.get('client_id'), status: answer.status });
+        requests.push({
+          tenant: segment,
+          clientId: form.get('client_id'),
+          credential: form.has('client_assertion')
+            ? 'assertion'
+            : form.has('client_secret')
+              ? 'secret'
+              : 'none',
+          status: answer.status,
+        });
       } else {
         answer = {
           status: 404,
