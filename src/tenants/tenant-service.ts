@@ -23,6 +23,9 @@ import { probeTenant, type TenantCheck } from './permission-probe';
 import { parseTenantRef, TENANT_REF_HINT } from './tenant-ref';
 import { tenantLabel } from './tenant-names';
 import type { BlindWatch } from './watch-blind';
+import { registerTenants } from './register-tenants';
+
+export { registerTenants } from './register-tenants';
 
 /** A tenant as the API and the CLI show it. */
 export interface TenantView extends TenantRecord {
@@ -299,27 +302,4 @@ export function createTenantService(deps: TenantServiceDeps): TenantService {
     consentUrlFor,
     ensureRegistered: (ids, by) => registerTenants(store, ids, by, now),
   };
-}
-
-/** Puts tenants watched by configuration in the registry as active, once (names unknown until a check). */
-export async function registerTenants(
-  store: Store,
-  ids: readonly TenantId[],
-  by: string,
-  now: () => Date = () => new Date(),
-): Promise<void> {
-  for (const id of ids) {
-    if ((await store.tenants.get(id)) !== null) continue;
-    await store.tenants.put({
-      id,
-      displayName: null,
-      defaultDomain: null,
-      status: 'active',
-      statusDetail: null,
-      addedAt: now().toISOString(),
-      addedBy: by,
-      checkedAt: null,
-      settings: {},
-    });
-  }
 }

@@ -37,6 +37,7 @@ interface Answer {
   deletedSubscriptions: string[];
   purged: Record<string, number>;
   error: { code: string; message: string };
+  tenantLabels: Record<string, string>;
 }
 
 const tls = makeLoopbackCertificate();
@@ -166,6 +167,10 @@ describeWithTls.each(ENGINES)('many tenants in one install on %s', (engine) => {
       'the baseline audit of the new tenant',
     );
     expect(await app.watched.list()).toEqual([HOME, CONTOSO]);
+    // The console's tenant list names it too.
+    const summary = await api('GET', '/console/summary');
+    expect(summary.body.tenants).toEqual([HOME, CONTOSO]);
+    expect(summary.body.tenantLabels).toEqual({ [CONTOSO]: 'Contoso Ltd (contoso.onmicrosoft.com)' });
   });
 
   it("names the customer in its alerts (the baseline's findings reach the webhook)", async () => {
