@@ -21,6 +21,16 @@ export function tenantText(tenantId: TenantId, label: string | null | undefined)
   return label === null || label === undefined ? tenantId : `${label} · ${tenantId}`;
 }
 
+/** Every tenant label the registry knows, by id (CLI tables). */
+export async function tenantLabels(store: Store): Promise<Map<TenantId, string>> {
+  const labels = new Map<TenantId, string>();
+  for (const record of await store.tenants.list()) {
+    const label = tenantLabel(record);
+    if (label !== null) labels.set(record.id, label);
+  }
+  return labels;
+}
+
 /** Resolves a tenant's label from the registry; a short cache keeps a burst of alerts to one read per tenant. */
 export function createTenantNamer(
   store: Store,

@@ -64,6 +64,11 @@ describe('ra-watch tenants', () => {
     const text = captureOutput();
     expect(await runCli(['tenants', 'list'], text)).toBe(0);
     expect(text.lines.join('\n')).toMatch(/Contoso Ltd \(contoso\.onmicrosoft\.com\)\s+11111111-.*active/);
+    // The baseline's alerts name the customer in the alerts table too.
+    const alerts = captureOutput();
+    expect(await runCli(['alerts', 'list', '--state', 'open'], alerts)).toBe(0);
+    expect(alerts.lines.length).toBeGreaterThan(0);
+    expect(alerts.lines.every((line) => line.endsWith('(Contoso Ltd (contoso.onmicrosoft.com))'))).toBe(true);
   });
 
   it('checks a tenant and names the permission its consent lacks; the tenant goes blind', async () => {

@@ -7,6 +7,7 @@ import { createLogger } from '../../logger';
 import { ReportedFailure, UsageError } from '../cli-error';
 import type { Output } from '../output';
 import { withApp } from '../open-app';
+import { tenantLabels } from '../../tenants/tenant-names';
 
 export function registerAlerts(program: Command, output: Output): void {
   const alerts = program.command('alerts').description('Alerts raised by the rules.');
@@ -21,17 +22,20 @@ export function registerAlerts(program: Command, output: Output): void {
         throw new UsageError(`--state takes open or resolved, got ${JSON.stringify(options.state)}.`);
       }
       const state = options.state;
-      const list = await withApp((app) =>
-        app.store.alerts.list({
+      const { list, labels } = await withApp(async (app) => ({
+        list: await app.store.alerts.list({
           ...(state === undefined ? {} : { state }),
           ...(options.tenant === undefined ? {} : { tenantId: options.tenant }),
           limit: 10_000,
         }),
-      );
+        labels: await tenantLabels(app.store),
+      }));
       if (options.json === true) return output.json({ alerts: list });
       if (list.length === 0) output.text('No alerts.');
       for (const a of list)
-        output.text(`${a.id}  ${a.state.padEnd(8)} [${a.severity}] ${a.ruleId}: ${a.finding.title}`);
+        output.text(
+          `${a.id}  ${a.state.padEnd(8)} [${a.severity}] ${a.ruleId}: ${a.finding.title}${labels.has(a.tenantId) ? `  (${labels.get(a.tenantId)})` : ''}`,
+        );
     });
 
   alerts

@@ -7,10 +7,15 @@ import type { StoredSubscription } from '../../store/store';
 import { UsageError } from '../cli-error';
 import type { Output } from '../output';
 import { tenantOf, withApp } from '../open-app';
+import { tenantLabels, tenantText } from '../../tenants/tenant-names';
 
-function printSubscription(s: StoredSubscription, output: Output): void {
+function printSubscription(
+  s: StoredSubscription,
+  output: Output,
+  labels: ReadonlyMap<string, string> = new Map(),
+): void {
   output.text(
-    `${s.id}  ${s.resource}  ${s.status}  expires ${s.expiresAt}  tenant ${s.tenantId}  → ${s.notificationUrl}`,
+    `${s.id}  ${s.resource}  ${s.status}  expires ${s.expiresAt}  tenant ${tenantText(s.tenantId, labels.get(s.tenantId))}  → ${s.notificationUrl}`,
   );
 }
 
@@ -24,11 +29,14 @@ export function registerSubscriptions(program: Command, output: Output): void {
     .option('--tenant <id>', 'only this tenant')
     .option('--json', 'print one JSON document')
     .action(async (options: { tenant?: string; json?: boolean }) => {
-      const list = await withApp((app) => app.subscriptions.list(options.tenant));
+      const { list, labels } = await withApp(async (app) => ({
+        list: await app.subscriptions.list(options.tenant),
+        labels: await tenantLabels(app.store),
+      }));
       if (options.json === true) return output.json({ subscriptions: list });
       if (list.length === 0)
         output.text('No subscriptions. Create one with: ra-watch subscriptions create --resource users');
-      for (const s of list) printSubscription(s, output);
+      for (const s of list) printSubscription(s, output, labels);
     });
 
   subscriptions
