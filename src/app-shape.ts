@@ -19,6 +19,8 @@ import type { Store } from './store/store';
 import type { DeltaReconciler } from './subscriptions/delta-reconcile';
 import type { SubscriptionManager } from './subscriptions/subscription-manager';
 import type { Worker } from './worker/worker';
+import type { TenantService } from './tenants/tenant-service';
+import type { WatchedTenants } from './tenants/watched-tenants';
 import type { WorkerOptions } from './worker/worker-context';
 
 /** Where Graph is and how to get a token for a tenant. Defaults to the configured credential. */
@@ -66,6 +68,10 @@ export interface App {
   /** `http://host:port` of the METRICS_PORT listener (GET /metrics only) once listening, else null. */
   readonly metricsUrl: string | null;
   readonly tenantIds: TenantId[];
+  /** The tenant registry's operations (issue 19): add, check, remove. */
+  readonly tenants: TenantService;
+  /** The live list of watched tenants. */
+  readonly watched: WatchedTenants;
   audit(tenantId: TenantId, options?: TenantAuditOptions): Promise<AuditReport>;
   /** Idempotent; drains and closes everything. */
   stop(): Promise<void>;

@@ -23,6 +23,10 @@ import { createCredentialHealth } from './graph/client/credential-health';
 import { createGraphReader } from './graph/client/graph-reader-client';
 import { recordingSkuCatalog } from './replay/stored-sku-catalog';
 import { createGraphSubscriptions } from './graph/client/graph-subscriptions-client';
+import { createGraphHttp } from './graph/client/graph-http';
+import { createWatchedTenants } from './tenants/watched-tenants';
+import { createBlindWatch } from './tenants/watch-blind';
+import { createTenantService, registerTenants } from './tenants/tenant-service';
 import { createIngest } from './ingest/ingest';
 import { resolveClientStates } from './ingest/client-state-secret';
 import { serveEndpoints } from './http/serve-endpoints';
@@ -108,6 +112,12 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     observer: graphObserver,
   });
   const tenantIds = options.tenantIds ?? (config.graph.tenantId === null ? [] : [config.graph.tenantId]);
+  // The live list of watched tenants (issue 19): the registry, plus the configured tenant, which AZURE_TENANT_ID alone
+  // puts in the registry (no other step), plus the demo's.
+  const watched = createWatchedTenants(store, tenantIds);
+  if (config.graph.tenantId !== null) {
+    await registerTenants(store, [config.graph.tenantId.toLowerCase()], 'AZURE_TENANT_ID');
+  }
 
   const sinks = await parts.start(
     'alert sinks',
@@ -173,8 +183,25 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     observer: observe.sinks,
   });
   const countTeamsRooms = config.allocationCountsTeamsRooms;
-  const digest = createDigestLoop({ store, graph, sinks, logger, tenantIds, publicBaseUrl, countTeamsRooms });
+  const digest = createDigestLoop({
+    store,
+    graph,
+    sinks,
+    logger,
+    tenantIds,
+    watched,
+    publicBaseUrl,
+    countTeamsRooms,
+  });
   const retention = createRetentionLoop({ store, logger, retentionDays: config.eventRetentionDays });
+  // Set once the tenant service exists (it knows each tenant's consent link); the reconciler reports to it.
+  let consentUrlFor: (tenantId: TenantId) => string | null = () => null;
+  const blind = createBlindWatch({
+    store,
+    routing,
+    logger,
+    consentUrlFor: (tenantId) => consentUrlFor(tenantId),
+  });
   const reconciler = createDeltaReconciler({
     store,
     graph,
@@ -184,8 +211,10 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     fullSync: async (tenantId) => {
       await audit(tenantId, { record: true });
     },
+    onTenantPass: (tenantId, error) => blind.passed(tenantId, error),
     options: {
       tenantIds,
+      watched,
       ...(options.reconcileIntervalMs === undefined ? {} : { intervalMs: options.reconcileIntervalMs }),
     },
   });
@@ -198,6 +227,30 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     clientStates,
   });
   const sweep = createResourceAccountSweep({ store, graph, queue, logger });
+  const credential = config.graph.credential;
+  const tenants = createTenantService({
+    store,
+    logger,
+    // Tenant-level calls (organization, the permission probe) answer an admin waiting: few retries.
+    http: createGraphHttp({
+      baseUrl: graphAccess.baseUrl,
+      tokenProvider: graphAccess.tokenProvider,
+      logger,
+      retry: { maxRetries: 1 },
+      observer: observe.graph,
+    }),
+    tokenProvider: graphAccess.tokenProvider,
+    subscriptions,
+    reconciler,
+    blind,
+    consent: {
+      clientId: 'clientId' in credential ? (credential.clientId ?? null) : null,
+      authorityHost: 'authorityHost' in credential ? credential.authorityHost : undefined,
+      graphBaseUrl: graphAccess.baseUrl,
+      publicBaseUrl,
+    },
+  });
+  consentUrlFor = (tenantId) => tenants.consentUrlFor(tenantId);
   const onLifecycle = createLifecycleHandler({
     store,
     manager: subscriptions,
@@ -238,6 +291,8 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
       runAudit: audit,
       routing,
       tenantIds,
+      tenants,
+      watched,
     }),
   );
 
@@ -299,6 +354,8 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     url,
     metricsUrl,
     tenantIds,
+    tenants,
+    watched,
     audit,
     stop,
   };

@@ -148,7 +148,9 @@ export type RuleId =
   | 'ra.standard-on-ra'
   | 'ra.non-atomic-swap'
   | 'ra.allocation-exceeded'
-  | 'ra.allocation-unclaimed';
+  | 'ra.allocation-unclaimed'
+  /** About ra-watch itself: it cannot watch the tenant right now (issue 19), and why. */
+  | 'watch.blind';
 
 /** What a finding is about: one account, or the tenant as a whole (allocation rules). */
 export type FindingSubject =

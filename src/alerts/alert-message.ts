@@ -19,6 +19,8 @@ export interface AlertMessage {
   kind: OutboxKind | 'test';
   alertId: string;
   tenantId: TenantId;
+  /** "Contoso Ltd (contoso.onmicrosoft.com)": the customer's name from the tenant registry, when known (issue 19). */
+  tenantLabel?: string;
   ruleId: RuleId | 'test';
   /** "Non-atomic license swap": the rule in words, for headers and subject lines. */
   ruleName: string;
@@ -59,6 +61,8 @@ export interface AlertDigest {
   type: 'digest';
   kind: 'daily' | 'burst';
   tenantId: TenantId;
+  /** The customer's name from the tenant registry, when known (issue 19). */
+  tenantLabel?: string;
   title: string;
   generatedAt: IsoTime;
   /** How many alerts in all (items shown plus `moreCount`). */
@@ -79,6 +83,7 @@ export const RULE_NAMES: Record<RuleId, string> = {
   'ra.non-atomic-swap': 'Non-atomic license swap',
   'ra.allocation-exceeded': 'Free allocation exceeded',
   'ra.allocation-unclaimed': 'Free allocation not claimed',
+  'watch.blind': 'ra-watch cannot watch this tenant',
 };
 
 export const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
@@ -102,7 +107,7 @@ export function subjectLabel(alert: Alert): string {
 export function buildAlertMessage(
   alert: Alert,
   kind: OutboxKind,
-  options: { publicBaseUrl: string | null },
+  options: { publicBaseUrl: string | null; tenantLabel?: string | null },
 ): AlertMessage {
   const { finding } = alert;
   const subject = finding.subject;
@@ -111,6 +116,9 @@ export function buildAlertMessage(
     kind,
     alertId: alert.id,
     tenantId: alert.tenantId,
+    ...(options.tenantLabel === null || options.tenantLabel === undefined
+      ? {}
+      : { tenantLabel: options.tenantLabel }),
     ruleId: alert.ruleId,
     ruleName: RULE_NAMES[alert.ruleId] ?? alert.ruleId,
     severity: alert.severity,

@@ -17,6 +17,8 @@ import {
 export interface SummaryInput {
   kind: AlertDigest['kind'];
   tenantId: string;
+  /** The customer's name (issue 19), when the registry knows it. */
+  tenantLabel?: string | null;
   title: string;
   at: string;
   items: Array<{ alert: Alert; kind: OutboxKind }>;
@@ -52,6 +54,9 @@ export function summarise(input: SummaryInput): AlertDigest {
     type: 'digest',
     kind: input.kind,
     tenantId: input.tenantId,
+    ...(input.tenantLabel === null || input.tenantLabel === undefined
+      ? {}
+      : { tenantLabel: input.tenantLabel }),
     title: input.title,
     generatedAt: input.at,
     total: sorted.length,

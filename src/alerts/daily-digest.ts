@@ -14,6 +14,8 @@ import { summarise } from './burst-summary';
 import { evidenceFacts } from './evidence-facts';
 import { testSinksResult, type SinkTestResult } from './sink-result';
 
+import { tenantLabel, tenantText } from '../tenants/tenant-names';
+
 const LAST_SENT_KEY = 'alerts.digest.last-sent-day';
 
 export interface DigestOptions {
@@ -22,6 +24,8 @@ export interface DigestOptions {
   publicBaseUrl?: string | null;
   /** Alerts listed before "and N more". */
   listSize?: number;
+  /** The customer's name (issue 19), when the registry knows it. */
+  tenantLabel?: string | null;
 }
 
 export function buildDigest(
@@ -38,7 +42,8 @@ export function buildDigest(
   return summarise({
     kind: 'daily',
     tenantId: options.tenantId,
-    title: `Daily digest ${day} for tenant ${options.tenantId}: ${listed.length} open alert(s)${snoozed > 0 ? `, ${snoozed} snoozed` : ''}`,
+    tenantLabel: options.tenantLabel ?? null,
+    title: `Daily digest ${day} for tenant ${tenantText(options.tenantId, options.tenantLabel)}: ${listed.length} open alert(s)${snoozed > 0 ? `, ${snoozed} snoozed` : ''}`,
     at: options.at,
     items: listed.map((alert) => ({ alert, kind: 'opened' as const })),
     listSize: options.listSize ?? 25,
@@ -87,6 +92,7 @@ export async function sendDigest(deps: SendDigestDeps, options: SendDigestOption
     tenantId: options.tenantId,
     at,
     publicBaseUrl: options.publicBaseUrl ?? null,
+    tenantLabel: tenantLabel(await store.tenants.get(options.tenantId).catch(() => null)),
   });
   // By default, the sinks that take digests (not the generic webhook unless ALERT_WEBHOOK_DIGESTS asks for them).
   const names =

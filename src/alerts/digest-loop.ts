@@ -13,6 +13,7 @@ import { describeError } from '../errors';
 import { perTenantJob } from '../background/per-tenant-job';
 import type { AlertSink } from './alert-sink';
 import { sendDigest } from './daily-digest';
+import type { WatchedTenants } from '../tenants/watched-tenants';
 
 export interface DigestLoopDeps {
   store: Store;
@@ -22,6 +23,8 @@ export interface DigestLoopDeps {
   tenantIds: readonly TenantId[];
   /** ALLOCATION_COUNT_TEAMS_ROOMS, for the digest's allocation. */
   countTeamsRooms?: boolean;
+  /** The live list (issue 19): read each round, so an added tenant gets its digest; replaces `tenantIds`. */
+  watched?: WatchedTenants;
   publicBaseUrl: string | null;
   now?: () => Date;
   /** How often to check whether today's digest is due (default 1 h). */
@@ -63,7 +66,7 @@ export function createDigestLoop(deps: DigestLoopDeps): DigestLoop {
   const runOnce = async (): Promise<void> => {
     const at = now();
     if (at.getUTCHours() < hourUtc) return;
-    for (const tenantId of deps.tenantIds) {
+    for (const tenantId of deps.watched === undefined ? deps.tenantIds : await deps.watched.list()) {
       await digestFor(tenantId, at).catch((error: unknown) =>
         deps.logger.error({ tenantId, err: describeError(error) }, 'daily digest failed'),
       );

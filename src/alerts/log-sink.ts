@@ -21,6 +21,7 @@ export function createLogSink(logger: Logger): AlertSink {
             idempotencyKey,
             alertId: message.alertId,
             tenantId: message.tenantId,
+            ...(message.tenantLabel === undefined ? {} : { tenant: message.tenantLabel }),
             ruleId: message.ruleId,
             severity: message.severity,
             subject: message.subjectLabel,

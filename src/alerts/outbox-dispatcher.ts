@@ -17,6 +17,7 @@ import type { Logger } from '../logger';
 import type { Alert } from '../glossary';
 import type { OutboxEntry, Store } from '../store/store';
 import { buildAlertMessage, type AlertDigest, type AlertMessage } from './alert-message';
+import { createTenantNamer, tenantText } from '../tenants/tenant-names';
 import type { AlertSink } from './alert-sink';
 import { burstTitle, summarise } from './burst-summary';
 import {
@@ -55,6 +56,8 @@ export interface OutboxDispatcherDeps {
   options?: Partial<OutboxDispatcherOptions>;
   /** Told of every send and every entry given up on (metrics). */
   observer?: SinkDeliveryObserver;
+  /** The customer's name for a tenant id (issue 19); default: the tenant registry. */
+  tenantLabel?: (tenantId: string) => Promise<string | null>;
 }
 
 export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispatcher {
@@ -64,6 +67,9 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
   const random = deps.random ?? Math.random;
   const publicBaseUrl = deps.publicBaseUrl ?? null;
   const log = deps.logger.child({ component: 'outbox-dispatcher' });
+  const namer = deps.tenantLabel ?? createTenantNamer(store);
+  // A name is a courtesy: a registry that cannot be read leaves the message with the id alone.
+  const labelOf = (tenantId: string): Promise<string | null> => namer(tenantId).catch(() => null);
 
   const fail = createSettleFailure({
     store,
@@ -128,9 +134,10 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
         await fail(entry, new RetryLaterError(`not sent: ${holdReason}`, holdMs), tally);
         continue;
       }
+      const tenantLabel = await labelOf(alert.tenantId);
       const error = await send(
         sink,
-        buildAlertMessage(alert, entry.kind, { publicBaseUrl }),
+        buildAlertMessage(alert, entry.kind, { publicBaseUrl, tenantLabel }),
         entry.idempotencyKey,
         'alert',
       );
@@ -155,10 +162,12 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
   ): Promise<void> {
     const at = now().toISOString();
     const parts = items.map(({ entry, alert }) => ({ alert, kind: entry.kind }));
+    const tenantLabel = await labelOf(tenantId);
     const digest = summarise({
       kind: 'burst',
       tenantId,
-      title: burstTitle(parts, tenantId),
+      tenantLabel,
+      title: burstTitle(parts, tenantText(tenantId, tenantLabel)),
       at,
       items: parts,
       listSize: options.groupListSize,

@@ -3,6 +3,7 @@
  * (some admins read mail as text only, and a ticketing tool may keep only one part). The HTML's inline styling is
  * render-email-html.ts.
  */
+import { tenantText } from '../tenants/tenant-names';
 import type { AlertDigest, AlertMessage, Fact } from './alert-message';
 import { headline, resolvedNote, subjectLine } from './alert-message';
 import { describeActivity, readableTime } from './evidence-facts';
@@ -39,12 +40,13 @@ function asText(title: string, parts: Part[]): string {
 }
 
 function accountFacts(message: AlertMessage): Fact[] {
-  if (message.account === null) return [{ label: 'Tenant', value: message.tenantId }];
+  if (message.account === null)
+    return [{ label: 'Tenant', value: tenantText(message.tenantId, message.tenantLabel) }];
   return [
     { label: 'Account', value: message.account.displayName ?? '(no display name)' },
     { label: 'UPN', value: message.account.userPrincipalName ?? '(unknown)' },
     { label: 'Object id', value: message.account.userId },
-    { label: 'Tenant', value: message.tenantId },
+    { label: 'Tenant', value: tenantText(message.tenantId, message.tenantLabel) },
   ];
 }
 
@@ -106,7 +108,10 @@ function digestParts(digest: AlertDigest): Part[] {
   }
   if (digest.allocation !== null)
     parts.push({ kind: 'heading', text: 'Free allocation' }, { kind: 'facts', facts: digest.allocation });
-  parts.push({ kind: 'paragraph', text: `Tenant ${digest.tenantId} · ${readableTime(digest.generatedAt)}` });
+  parts.push({
+    kind: 'paragraph',
+    text: `Tenant ${tenantText(digest.tenantId, digest.tenantLabel)} · ${readableTime(digest.generatedAt)}`,
+  });
   return parts;
 }
 

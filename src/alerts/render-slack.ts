@@ -4,6 +4,7 @@
  * Slack caps a header at 150 characters and a section at 3000, and a message at 50 blocks: long text is cut with an
  * ellipsis rather than rejected with a 400 (which would dead-letter the alert).
  */
+import { tenantText } from '../tenants/tenant-names';
 import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import type { AlertDigest, AlertMessage } from './alert-message';
 import { headline, resolvedNote } from './alert-message';
@@ -40,7 +41,7 @@ function section(markdown: string): Blocks[number] {
 
 function accountBlock(message: AlertMessage): Blocks[number] {
   if (message.account === null) {
-    return section(`*Tenant*\n${mrkdwnCode(message.tenantId)}`);
+    return section(`*Tenant*\n${mrkdwnCode(tenantText(message.tenantId, message.tenantLabel))}`);
   }
   const { displayName, userPrincipalName, userId } = message.account;
   return {
@@ -50,7 +51,7 @@ function accountBlock(message: AlertMessage): Blocks[number] {
       // The UPN as code: shown exactly, so it can be copied into PowerShell.
       mrkdwn(cut(`*UPN*\n${userPrincipalName === null ? '(unknown)' : mrkdwnCode(userPrincipalName)}`, 2000)),
       mrkdwn(cut(`*Object id*\n${mrkdwnCode(userId)}`, 2000)),
-      mrkdwn(cut(`*Tenant*\n${mrkdwnCode(message.tenantId)}`, 2000)),
+      mrkdwn(cut(`*Tenant*\n${mrkdwnCode(tenantText(message.tenantId, message.tenantLabel))}`, 2000)),
     ],
   };
 }
@@ -140,7 +141,11 @@ export function renderSlackDigest(digest: AlertDigest): SlackPayload {
   }
   blocks.push({
     type: 'context',
-    elements: [mrkdwn(`Tenant ${mrkdwnCode(digest.tenantId)} · ${readableTime(digest.generatedAt)}`)],
+    elements: [
+      mrkdwn(
+        `Tenant ${mrkdwnCode(tenantText(digest.tenantId, digest.tenantLabel))} · ${readableTime(digest.generatedAt)}`,
+      ),
+    ],
   });
   return { text: fallbackText(digest.title), blocks };
 }

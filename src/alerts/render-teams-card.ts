@@ -4,6 +4,7 @@
  * webhooks both accept: `{ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive',
  * content: card }] }`. Same content as the Slack message.
  */
+import { tenantText } from '../tenants/tenant-names';
 import type { AlertDigest, AlertMessage, Fact } from './alert-message';
 import { headline, resolvedNote } from './alert-message';
 import { cardText } from './card-markdown';
@@ -101,12 +102,13 @@ function card(body: AdaptiveCard['body'], link: string | null): AdaptiveCard {
 }
 
 function accountFacts(message: AlertMessage): Fact[] {
-  if (message.account === null) return [{ label: 'Tenant', value: message.tenantId }];
+  if (message.account === null)
+    return [{ label: 'Tenant', value: tenantText(message.tenantId, message.tenantLabel) }];
   return [
     { label: 'Account', value: message.account.displayName ?? '(no display name)' },
     { label: 'UPN', value: message.account.userPrincipalName ?? '(unknown)' },
     { label: 'Object id', value: message.account.userId },
-    { label: 'Tenant', value: message.tenantId },
+    { label: 'Tenant', value: tenantText(message.tenantId, message.tenantLabel) },
   ];
 }
 
@@ -170,7 +172,7 @@ export function renderTeamsDigest(digest: AlertDigest): TeamsEnvelope {
   }
   if (digest.allocation !== null) body.push(heading('Free allocation'), factSet(digest.allocation));
   body.push(
-    text(`Tenant ${digest.tenantId} · ${readableTime(digest.generatedAt)}`, {
+    text(`Tenant ${tenantText(digest.tenantId, digest.tenantLabel)} · ${readableTime(digest.generatedAt)}`, {
       size: 'Small',
       isSubtle: true,
     }),

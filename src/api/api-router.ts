@@ -26,6 +26,9 @@ import { createRegistryRouter } from './registry-router';
 import { createReplayRouter } from './replay-router';
 import { requireApiToken } from './require-api-token';
 import { createSubscriptionsRouter } from './subscriptions-router';
+import { createTenantsRouter } from './tenants-router';
+import type { TenantService } from '../tenants/tenant-service';
+import type { WatchedTenants } from '../tenants/watched-tenants';
 
 export interface ApiRouterOptions {
   config: Pick<Config, 'apiToken' | 'apiEntra'> & Partial<Pick<Config, 'allocationCountsTeamsRooms'>>;
@@ -38,6 +41,9 @@ export interface ApiRouterOptions {
   routing: ReplayOptions['routing'];
   /** Watched tenants, configured first: the first is the default tenant of every endpoint. */
   tenantIds: readonly TenantId[];
+  /** The tenant registry's service (issue 19): `/api/tenants`. */
+  tenants?: TenantService;
+  watched?: WatchedTenants;
 }
 
 export function createApiRouter(options: ApiRouterOptions): Router {
@@ -75,7 +81,16 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     }),
   );
   api.use('/dead-letters', createDeadLettersRouter({ queue }));
-  api.use('/console', createConsoleApiRouter({ store, queue, tenantIds: options.tenantIds }));
+  if (options.tenants !== undefined) api.use('/tenants', createTenantsRouter({ tenants: options.tenants }));
+  api.use(
+    '/console',
+    createConsoleApiRouter({
+      store,
+      queue,
+      tenantIds: options.tenantIds,
+      ...(options.watched === undefined ? {} : { watched: options.watched }),
+    }),
+  );
   api.use(typedErrorHandler);
   return api;
 }

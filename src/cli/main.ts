@@ -19,6 +19,7 @@ import { registerAlerts } from './commands/alerts';
 import { registerResourceAccounts } from './commands/resource-accounts';
 import { registerDoctor } from './commands/doctor';
 import { cliVersion } from './version';
+import { registerTenants } from './commands/tenants';
 
 /** Something a command registers: it adds itself (and its subcommands) to the program. */
 export type CommandRegistration = (program: Command, output: Output) => void;
@@ -35,6 +36,7 @@ const registrations: CommandRegistration[] = [
   registerResourceAccounts,
   registerAllocation,
   registerDoctor,
+  registerTenants,
 ];
 
 export function buildProgram(output: Output): Command {

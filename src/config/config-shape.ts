@@ -28,7 +28,19 @@ export type GraphCredentialConfig =
       tokenFilePath: string;
       authorityHost?: string;
     }
-  | { kind: 'managed-identity'; clientId?: string };
+  | { kind: 'managed-identity'; clientId?: string }
+  /**
+   * The host's managed identity as a federated identity credential of the multi-tenant app (issue 19): no secret to
+   * rotate, and unlike a managed identity alone it can get tokens in customer tenants. `managedIdentityClientId`:
+   * a user-assigned identity's client id, or null for the system-assigned one.
+   */
+  | {
+      kind: 'managed-identity-federated';
+      tenantId: string;
+      clientId: string;
+      managedIdentityClientId: string | null;
+      authorityHost?: string;
+    };
 
 export type QueueConfig =
   | { kind: 'embedded'; maxDeliveries: number }

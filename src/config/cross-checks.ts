@@ -45,6 +45,7 @@ function graphCredential(vars: ParsedVariables, problems: string[]): GraphCreden
     vars.AZURE_CLIENT_SECRET !== undefined && 'AZURE_CLIENT_SECRET',
     vars.AZURE_CLIENT_CERTIFICATE_PATH !== undefined && 'AZURE_CLIENT_CERTIFICATE_PATH',
     vars.AZURE_FEDERATED_TOKEN_FILE !== undefined && 'AZURE_FEDERATED_TOKEN_FILE',
+    vars.AZURE_MANAGED_IDENTITY_FEDERATION !== undefined && 'AZURE_MANAGED_IDENTITY_FEDERATION',
   ].filter((w): w is string => w !== false);
   if (ways.length > 1) {
     problems.push(
@@ -87,6 +88,18 @@ function graphCredential(vars: ParsedVariables, problems: string[]): GraphCreden
           kind: 'workload-identity',
           ...app,
           tokenFilePath: vars.AZURE_FEDERATED_TOKEN_FILE,
+          ...withAuthority,
+        }
+      : { kind: 'none' };
+  }
+  if (vars.AZURE_MANAGED_IDENTITY_FEDERATION !== undefined) {
+    const app = needsApp('AZURE_MANAGED_IDENTITY_FEDERATION');
+    const identity = vars.AZURE_MANAGED_IDENTITY_FEDERATION;
+    return app
+      ? {
+          kind: 'managed-identity-federated',
+          ...app,
+          managedIdentityClientId: identity === 'system' ? null : identity,
           ...withAuthority,
         }
       : { kind: 'none' };

@@ -183,6 +183,17 @@ export const variables = {
     schema: z.string().refine((p) => existsSync(p), 'names a file that does not exist'),
     example: 'AZURE_FEDERATED_TOKEN_FILE=/var/run/secrets/azure/tokens/azure-identity-token',
   },
+  // The host's managed identity signs the multi-tenant app in (a federated identity credential of the app): `system`
+  // for the system-assigned identity, or a user-assigned identity's client id. AZURE_CLIENT_ID is the app's.
+  AZURE_MANAGED_IDENTITY_FEDERATION: {
+    schema: z
+      .string()
+      .refine(
+        (v) => v === 'system' || isGuid(v),
+        'is neither system nor a GUID (the client id of a user-assigned managed identity)',
+      ),
+    example: 'AZURE_MANAGED_IDENTITY_FEDERATION=system',
+  },
   GRAPH_ACCESS_TOKEN: {
     schema: z.string().min(1, 'is empty'),
     example: 'GRAPH_ACCESS_TOKEN=<a bearer token>',

@@ -17,12 +17,15 @@ import { tenantIdField } from '../api/input-schemas';
 import { KNOWN_SKUS } from '../licensing/catalog-data';
 import { listConsoleAccounts } from './console-accounts';
 import { buildConsoleSummary } from './console-summary';
+import type { WatchedTenants } from '../tenants/watched-tenants';
 
 export interface ConsoleApiRouterOptions {
   store: Store;
   queue: Queue;
   /** Watched tenants, configured first (App.tenantIds): the first is the default tenant. */
   tenantIds?: readonly TenantId[];
+  /** The live list of watched tenants (issue 19). */
+  watched?: WatchedTenants;
   now?: () => Date;
 }
 

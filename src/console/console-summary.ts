@@ -6,6 +6,8 @@
 import type { IsoTime, Severity, TenantId } from '../glossary';
 import type { Queue, QueueStats } from '../queue/queue';
 import type { Store, StoredSubscription } from '../store/store';
+import type { WatchedTenants } from '../tenants/watched-tenants';
+import { tenantLabel } from '../tenants/tenant-names';
 
 export interface SubscriptionHealth {
   id: string;
@@ -25,6 +27,8 @@ export interface ConsoleSummary {
   tenants: TenantId[];
   /** The configured tenant: the one `/api/allocation` and the registry default to. */
   defaultTenantId: TenantId | null;
+  /** "Contoso Ltd (contoso.onmicrosoft.com)" per tenant whose names the registry knows (issue 19). */
+  tenantLabels: Record<TenantId, string>;
   /** The tenant the alert counts are for, or null for all tenants. */
   tenantId: TenantId | null;
   openAlerts: { total: number; bySeverity: Record<Severity, number>; acknowledged: number; snoozed: number };
@@ -38,6 +42,8 @@ export interface ConsoleSummaryDeps {
   queue: Queue;
   /** Watched tenants, configured first (App.tenantIds). */
   tenantIds?: readonly TenantId[];
+  /** The live list (issue 19): tenants added since start are listed too. */
+  watched?: WatchedTenants;
   now?: () => Date;
 }
 
@@ -62,14 +68,20 @@ export async function buildConsoleSummary(
     if (alert.acknowledgedAt !== null) acknowledged += 1;
     if (alert.snoozedUntil !== null && Date.parse(alert.snoozedUntil) > now.getTime()) snoozed += 1;
   }
-  const configured = deps.tenantIds ?? [];
+  const configured = deps.watched === undefined ? (deps.tenantIds ?? []) : await deps.watched.list();
   const tenants = [
     ...new Set([...configured, ...subscriptions.map((s) => s.tenantId), ...open.map((a) => a.tenantId)]),
   ];
+  const tenantLabels: Record<TenantId, string> = {};
+  for (const record of await deps.store.tenants.list()) {
+    const label = tenantLabel(record);
+    if (label !== null && tenants.includes(record.id)) tenantLabels[record.id] = label;
+  }
   return {
     generatedAt: now.toISOString(),
     tenants,
     defaultTenantId: configured[0] ?? null,
+    tenantLabels,
     tenantId,
     openAlerts: { total: open.length, bySeverity, acknowledged, snoozed },
     queue: stats,

@@ -14,6 +14,7 @@ export function clientIdOf(credential: GraphCredentialConfig): string | null {
     case 'client-secret':
     case 'client-certificate':
     case 'workload-identity':
+    case 'managed-identity-federated':
       return credential.clientId;
     case 'managed-identity':
       return credential.clientId ?? null;

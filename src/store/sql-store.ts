@@ -15,6 +15,7 @@ import { createSettingsRepository } from './settings-repository';
 import { createSnapshotRepository } from './snapshot-repository';
 import type { Store } from './store';
 import { createSubscriptionRepository } from './subscription-repository';
+import { createTenantRepository } from './tenant-repository';
 
 export function createStore(database: Database): Store {
   const db = database.db;
@@ -30,6 +31,7 @@ export function createStore(database: Database): Store {
     subscriptions: createSubscriptionRepository(db),
     settings: createSettingsRepository(db),
     jobLeases: createJobLeaseRepository(db),
+    tenants: createTenantRepository(database),
     async ping() {
       await db.selectFrom('leases').select('name').limit(1).execute();
     },

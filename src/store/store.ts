@@ -139,6 +139,26 @@ export interface IdentificationRecord {
   checkedAt: IsoTime;
 }
 
+/** How watching a tenant is going (issue 19). */
+export type TenantStatus = 'active' | 'pending-consent' | 'blind' | 'removed';
+
+/** A tenant in the registry: the names come from Graph's `GET /organization` (null until read). */
+export interface TenantRecord {
+  /** The directory (tenant) id, lower-case. */
+  id: TenantId;
+  displayName: string | null;
+  /** The verified domain marked `isDefault`. */
+  defaultDomain: string | null;
+  status: TenantStatus;
+  /** Why the status is what it is (the last check's finding), for people. */
+  statusDetail: string | null;
+  addedAt: IsoTime;
+  /** Who added it: an API caller, `cli`, `AZURE_TENANT_ID`, `demo`. */
+  addedBy: string | null;
+  checkedAt: IsoTime | null;
+  settings: Record<string, unknown>;
+}
+
 export interface Store {
   readonly engine: Engine;
 
@@ -223,6 +243,15 @@ export interface Store {
     /** Moves the end of a lease `holder` still holds (after a run); false when another replica has taken it since. */
     extend(lease: JobLease): Promise<boolean>;
     list(job?: string): Promise<JobLease[]>;
+  };
+  /** The tenant registry (issue 19). */
+  tenants: {
+    get(id: TenantId): Promise<TenantRecord | null>;
+    list(): Promise<TenantRecord[]>;
+    put(tenant: TenantRecord): Promise<void>;
+    delete(id: TenantId): Promise<boolean>;
+    /** Deletes every stored row of the tenant but its registry entry; returns rows deleted per table. */
+    purgeData(id: TenantId): Promise<Record<string, number>>;
   };
 
   ping(): Promise<void>;

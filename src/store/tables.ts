@@ -120,6 +120,18 @@ export interface SettingsTable {
   updated_at: string;
 }
 
+export interface TenantsTable {
+  id: string;
+  display_name: string | null;
+  default_domain: string | null;
+  status: string;
+  status_detail: string | null;
+  added_at: string;
+  added_by: string | null;
+  checked_at: string | null;
+  settings: string;
+}
+
 export interface LeasesTable {
   name: string;
   holder: string;
@@ -173,6 +185,7 @@ export interface Tables {
   settings: SettingsTable;
   leases: LeasesTable;
   job_leases: JobLeasesTable;
+  tenants: TenantsTable;
   queue_messages: QueueMessagesTable;
   queue_dead_letters: QueueDeadLettersTable;
 }

@@ -17,6 +17,7 @@ import type { OutgoingMessage, Queue } from '../queue/queue';
 import { orderingKeyFor, type UserChanged } from '../queue/work-item';
 import type { Store } from '../store/store';
 import { snapshotsAgreeOnLicensing } from '../licensing/snapshot-agreement';
+import type { WatchedTenants } from '../tenants/watched-tenants';
 
 /** The `store.settings` key (per tenant) of the users deltaLink; the audit stores its link here too. */
 export const USERS_DELTA_LINK_KEY = 'users-delta-link';
@@ -46,6 +47,8 @@ export interface DeltaReconcilerOptions {
   tenantIds?: TenantId[];
   /** This replica's name in the per-tenant `delta-reconcile` leases. Default host:pid:random. */
   holder?: string;
+  /** The live list from the tenant registry (issue 19), read every round; used instead of `tenantIds`. */
+  watched?: WatchedTenants;
 }
 
 /** The periodic pass's job name in `job_leases`: one replica reconciles a tenant per interval. */
@@ -64,6 +67,8 @@ export interface DeltaReconcilerDeps {
    * after a 410) queues every user for the worker to read: 300k Graph reads on a large tenant.
    */
   fullSync?: (tenantId: TenantId, reason: string) => Promise<void>;
+  /** Told how each tenant's periodic pass went (null: it worked), for `watch.blind` (issue 19). Never fails a round. */
+  onTenantPass?: (tenantId: TenantId, error: unknown) => Promise<void>;
 }
 
 export interface DeltaReconciler {
@@ -208,20 +213,29 @@ export function createDeltaReconciler(deps: DeltaReconcilerDeps): DeltaReconcile
 
   const tenants = async (): Promise<TenantId[]> => {
     const fromSubscriptions = (await store.subscriptions.list()).map((s) => s.tenantId);
-    return [...new Set([...(deps.options?.tenantIds ?? []), ...fromSubscriptions])];
+    const watched = deps.options?.watched;
+    const listed = watched === undefined ? (deps.options?.tenantIds ?? []) : await watched.list();
+    return [...new Set([...listed, ...fromSubscriptions])];
   };
 
   const runOnce: DeltaReconciler['runOnce'] = async () => {
     const results: DeltaPassResult[] = [];
     for (const tenantId of await tenants()) {
+      let failure: unknown = null;
       try {
         results.push(await resync(tenantId, 'periodic reconcile'));
       } catch (error) {
+        failure = error;
         logger.error(
           { tenantId, err: describeError(error) },
           'delta reconcile failed; the next round tries again from the stored link',
         );
       }
+      await deps
+        .onTenantPass?.(tenantId, failure)
+        .catch((error: unknown) =>
+          logger.error({ tenantId, err: describeError(error) }, 'could not record how the tenant pass went'),
+        );
     }
     return results;
   };

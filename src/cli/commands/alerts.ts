@@ -9,17 +9,19 @@ import type { Output } from '../output';
 import { oneShotLogger, withApp } from '../open-app';
 import { outputOptions, printTabular, reportFormat, type FormatOptions } from '../report-format';
 import { describeStore } from '../store-location';
+import { tenantLabels, tenantText } from '../../tenants/tenant-names';
 
-const ALERT_COLUMNS = ['id', 'state', 'severity', 'rule', 'account', 'first seen', 'title'];
+const ALERT_COLUMNS = ['id', 'state', 'severity', 'rule', 'tenant', 'account', 'first seen', 'title'];
 
-function alertRow(a: Alert): Array<string | null> {
+function alertRow(a: Alert, labels: ReadonlyMap<string, string>): Array<string | null> {
   const account = a.finding.subject.kind === 'user' ? a.finding.subject.userPrincipalName : null;
   return [
     a.id,
     a.state,
     a.severity,
     a.ruleId,
-    account ?? `tenant ${a.tenantId}`,
+    tenantText(a.tenantId, labels.get(a.tenantId)),
+    account ?? '',
     a.firstSeenAt,
     a.finding.title,
   ];
@@ -40,17 +42,18 @@ export function registerAlerts(program: Command, output: Output): void {
       throw new UsageError(`--state takes open or resolved, got ${JSON.stringify(options.state)}.`);
     }
     const state = options.state;
-    const { list, where } = await withApp(async (app, config) => ({
+    const { list, where, labels } = await withApp(async (app, config) => ({
       list: await app.store.alerts.list({
         ...(state === undefined ? {} : { state }),
         ...(options.tenant === undefined ? {} : { tenantId: options.tenant }),
         limit: 10_000,
       }),
       where: describeStore(config),
+      labels: await tenantLabels(app.store),
     }));
     printTabular(output, format, {
       columns: ALERT_COLUMNS,
-      rows: list.map(alertRow),
+      rows: list.map((alert) => alertRow(alert, labels)),
       document: { alerts: list },
       empty: `No ${state ?? ''}${state === undefined ? '' : ' '}alerts in ${where}.`,
     });

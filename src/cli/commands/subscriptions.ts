@@ -10,11 +10,19 @@ import type { Output } from '../output';
 import { tenantOf, withApp } from '../open-app';
 import { outputOptions, printTabular, reportFormat, type FormatOptions } from '../report-format';
 import { describeStore } from '../store-location';
+import { tenantLabels, tenantText } from '../../tenants/tenant-names';
 
 const COLUMNS = ['id', 'resource', 'status', 'expires', 'tenant', 'notification url'];
 
-function row(s: StoredSubscription): string[] {
-  return [s.id, s.resource, s.status, s.expiresAt, s.tenantId, s.notificationUrl];
+function row(s: StoredSubscription, labels: ReadonlyMap<string, string> = new Map()): string[] {
+  return [
+    s.id,
+    s.resource,
+    s.status,
+    s.expiresAt,
+    tenantText(s.tenantId, labels.get(s.tenantId)),
+    s.notificationUrl,
+  ];
 }
 
 function printOne(s: StoredSubscription, output: Output): void {
@@ -33,13 +41,14 @@ export function registerSubscriptions(program: Command, output: Output): void {
       .option('--tenant <id>', 'only this tenant'),
   ).action(async (options: { tenant?: string } & FormatOptions) => {
     const format = reportFormat(options);
-    const { list, where } = await withApp(async (app, config) => ({
+    const { list, where, labels } = await withApp(async (app, config) => ({
       list: await app.subscriptions.list(options.tenant),
       where: describeStore(config),
+      labels: await tenantLabels(app.store),
     }));
     printTabular(output, format, {
       columns: COLUMNS,
-      rows: list.map(row),
+      rows: list.map((s) => row(s, labels)),
       document: { subscriptions: list },
       empty: `No subscriptions in ${where}. Create one with: ra-watch subscriptions create --resource users`,
     });

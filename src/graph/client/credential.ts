@@ -9,6 +9,7 @@
  *   several customer tenants (MSPs), each token issued by that customer's tenant.
  */
 import {
+  ClientAssertionCredential,
   ClientCertificateCredential,
   ClientSecretCredential,
   ManagedIdentityCredential,
@@ -25,7 +26,12 @@ export type TokenProvider = (tenantId: string) => Promise<string>;
 export interface TokenProviderOptions {
   /** Extra @azure/identity options (tests point it at a local token endpoint without instance discovery). */
   credentialOptions?: TokenCredentialOptions & { disableInstanceDiscovery?: boolean };
+  /** The managed identity behind `managed-identity-federated` (default: the host's; tests bring a stand-in). */
+  managedIdentity?: TokenCredential;
 }
+
+/** The audience of a managed identity token used as a federated credential (Entra's token exchange, public cloud). */
+export const TOKEN_EXCHANGE_SCOPE = 'api://AzureADTokenExchange/.default';
 
 export function createTokenProvider(
   config: GraphCredentialConfig,
@@ -87,7 +93,7 @@ export function azureCredentialFor(
 function tenantCredential(
   config: Extract<
     GraphCredentialConfig,
-    { kind: 'client-secret' | 'client-certificate' | 'workload-identity' }
+    { kind: 'client-secret' | 'client-certificate' | 'workload-identity' | 'managed-identity-federated' }
   >,
   options: TokenProviderOptions,
 ): TokenCredential {
@@ -106,6 +112,33 @@ function tenantCredential(
         { certificatePath: config.certificatePath },
         common,
       );
+    case 'managed-identity-federated': {
+      // The app signs in with an assertion: a token of the host's managed identity for Entra's token exchange
+      // (https://learn.microsoft.com/entra/workload-id/workload-identity-federation-config-app-trust-managed-identity).
+      // ClientAssertionCredential asks for it on every new app token; the identity caches its own.
+      const identity =
+        options.managedIdentity ??
+        (config.managedIdentityClientId === null
+          ? new ManagedIdentityCredential(options.credentialOptions ?? {})
+          : new ManagedIdentityCredential({
+              ...options.credentialOptions,
+              clientId: config.managedIdentityClientId,
+            }));
+      return new ClientAssertionCredential(
+        config.tenantId,
+        config.clientId,
+        async () => {
+          const token = await identity.getToken(TOKEN_EXCHANGE_SCOPE);
+          if (token === null)
+            throw new PermanentError(
+              'graph-credential',
+              'The managed identity returned no token for the exchange',
+            );
+          return token.token;
+        },
+        common,
+      );
+    }
     case 'workload-identity':
       return new WorkloadIdentityCredential({
         ...common,

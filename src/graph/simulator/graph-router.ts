@@ -7,6 +7,7 @@ import { GraphOperationError } from './graph-operation-error';
 import { handleBatch, type InnerDispatch } from './routes/batch-route';
 import { listDirectoryAudits } from './routes/directory-audits-route';
 import { listGroups } from './routes/groups-route';
+import { listOrganization } from './routes/organization-route';
 import { listSubscribedSkus } from './routes/subscribed-skus-route';
 import {
   createSubscription,
@@ -45,6 +46,7 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
   ],
   ['GET', /^\/groups$/i, (ctx, req) => listGroups(ctx, req)],
   ['GET', /^\/subscribedSkus$/i, (ctx, req) => listSubscribedSkus(ctx, req)],
+  ['GET', /^\/organization$/i, (ctx, req) => listOrganization(ctx, req)],
   ['GET', /^\/auditLogs\/directoryAudits$/i, (ctx, req) => listDirectoryAudits(ctx, req)],
   ['GET', /^\/admin\/teams\/userConfigurations$/i, (ctx, req) => listTeamsUserConfigurations(ctx, req)],
   [

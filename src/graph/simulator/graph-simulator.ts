@@ -19,6 +19,7 @@ import type { SimContext } from './sim-context';
 import { createSimulatorServer, type RecordedRequest } from './simulator-server';
 import { SubscriptionRegistry, subscriptionWire } from './subscription-registry';
 import { tenantSeedSchema, type SeedUser, type TenantSeed } from './tenant-seed';
+import { TenantConsent } from './tenant-consent';
 import { TenantState, type TenantChange, type UserPatch } from './tenant-state';
 
 import type { GraphSimulatorOptions } from './simulator-options';
@@ -36,6 +37,9 @@ export interface LicenseChangeRequest {
 export interface SimulatedTenant {
   tenantId: string;
   accountName: string;
+  /** `<accountName>.onmicrosoft.com`: the tenant's initial (and default) domain. */
+  domain: string;
+  displayName: string;
   token: string;
   users: number;
 }
@@ -60,6 +64,8 @@ export interface GraphSimulator {
   faults: SimulatorFaults;
   /** From now on these permissions are missing (their routes answer 403); `[]` grants every one again. */
   denyPermissions(permissions: readonly string[]): void;
+  /** Per-tenant admin consent of the multi-tenant app (tenant-consent.ts); the Entra simulator reads it too. */
+  consent: TenantConsent;
   assignLicense(tenantId: string, userIdOrUpn: string, change: LicenseChangeRequest): LicenseActivityId;
   /** Returns the new user's id. Creation reaches users subscriptions as `updated`. */
   createUser(tenantId: string, user: SeedUser): string;
@@ -170,6 +176,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
 
   const denied = new DeniedPermissions(options.deniedPermissions ?? []);
 
+  const consent = new TenantConsent();
   const tokenPrefix = 'sim.';
   const server = createSimulatorServer({
     ctx,
@@ -181,10 +188,11 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       if (recorded.push(r) > MAX_RECORDED) recorded.splice(0, recorded.length - MAX_RECORDED);
     },
     responseLatencyMs: options.responseLatencyMs ?? 0,
+    refusal: (tenantId, method, path) => consent.refusal(tenantId, method, path),
     tenantForToken: (token) => {
       if (!token.startsWith(tokenPrefix)) return undefined;
       const tenantId = token.slice(tokenPrefix.length).toLowerCase();
-      return tenants.has(tenantId) ? tenantId : undefined;
+      return tenants.has(tenantId) && consent.isGranted(tenantId) ? tenantId : undefined;
     },
   });
   await new Promise<void>((resolve, reject) => {
@@ -202,6 +210,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       [...tenants.values()].map((t) => ({
         tenantId: t.tenantId,
         accountName: t.accountName,
+        domain: t.domain,
+        displayName: t.displayName,
         token: `${tokenPrefix}${t.tenantId}`,
         users: [...t.users.values()].filter((u) => u.deleted === null).length,
       })),
@@ -215,6 +225,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     },
     faults,
     denyPermissions: (permissions) => denied.set(permissions),
+    consent,
     assignLicense: (tenantId, user, change) =>
       tenantOf(tenantId).assignLicense(user, {
         addLicenses: (change.addLicenses ?? []).map((l) => ({

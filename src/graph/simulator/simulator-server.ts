@@ -36,6 +36,8 @@ export interface SimulatorServerDeps {
   record: (request: RecordedRequest) => void;
   /** Every answer (outside $batch items) waits this long: Graph's own latency, for benchmarks. */
   responseLatencyMs: number;
+  /** Per-tenant consent (tenant-consent.ts): a 403 on a route whose permission the tenant has not consented to. */
+  refusal?: (tenantId: string, method: string, path: string) => SimResponse | null;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -56,6 +58,7 @@ export function createSimulatorServer(deps: SimulatorServerDeps): http.Server {
     let response: SimResponse;
     try {
       response =
+        deps.refusal?.(req.tenantId, req.method, req.path) ??
         decision.response ??
         deps.denied.refusal(req.method, req.path) ??
         (await routeGraphRequest(ctx, req, (inner) => dispatch(inner, true)));

@@ -72,6 +72,8 @@ export const tenantSeedSchema = z
     tenantId: guid,
     /** The short organisation name Graph reports as `accountName` on SKUs ("contoso"). */
     accountName: z.string().min(1),
+    /** The organisation's name (`GET /organization` displayName); default: the account name. */
+    displayName: z.string().min(1).optional(),
     skus: z.array(seedSkuSchema),
     users: z.array(seedUserSchema),
     groups: z.array(seedGroupSchema).default([]),

@@ -47,6 +47,8 @@ export class TenantState implements PlanSource {
   readonly tenantId: string;
   readonly accountName: string;
   readonly domain: string;
+  /** The organisation's name (`GET /organization`). */
+  readonly displayName: string;
   readonly skus = new Map<string, SimSku>();
   readonly users = new Map<string, SimUser>();
   readonly audit: AuditLog;
@@ -65,6 +67,7 @@ export class TenantState implements PlanSource {
     this.tenantId = seed.tenantId.toLowerCase();
     this.accountName = seed.accountName;
     this.domain = `${seed.accountName}.onmicrosoft.com`;
+    this.displayName = seed.displayName ?? seed.accountName;
     this.audit = new AuditLog(lags.auditLagMs);
     this.licensing = new GroupLicensing(
       {

@@ -55,6 +55,7 @@ const RULE_NAMES = {
   'ra.non-atomic-swap': 'License swapped in two steps',
   'ra.allocation-exceeded': 'Beyond the free allocation',
   'ra.allocation-unclaimed': 'Free allocation not claimed',
+  'watch.blind': 'ra-watch cannot watch this tenant',
 };
 
 export function ruleName(ruleId) {

@@ -198,17 +198,20 @@ async function fillTenants() {
     chosen = summary.defaultTenantId ?? summary.tenants[0] ?? null;
     if (chosen !== null) sessionStorage.setItem(TENANT_KEY, chosen);
   }
-  const signature = JSON.stringify(summary.tenants);
+  const labels = summary.tenantLabels ?? {};
+  const signature = JSON.stringify([summary.tenants, labels]);
   if (select.dataset.signature !== signature) {
     select.dataset.signature = signature;
     replaceChildren(
       select,
-      summary.tenants.map((tenantId) =>
-        h('option', {
+      summary.tenants.map((tenantId) => {
+        // The customer's name and domain first, the id beside it (issue 19).
+        const named = labels[tenantId] === undefined ? tenantId : `${labels[tenantId]} · ${tenantId}`;
+        return h('option', {
           value: tenantId,
-          text: tenantId === summary.defaultTenantId ? `${tenantId} (configured)` : tenantId,
-        }),
-      ),
+          text: tenantId === summary.defaultTenantId ? `${named} (configured)` : named,
+        });
+      }),
     );
   }
   if (chosen !== null) select.value = chosen;
