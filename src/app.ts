@@ -11,36 +11,30 @@
 import express from 'express';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { TenantId } from './glossary';
-import { describeError } from './errors';
 import { createStartedParts, type StartedParts } from './started-parts';
 import type { App, AppOptions } from './app-shape';
 import { openDatabase } from './store/database';
 import { createEntraPassword } from './store/postgres-entra-password';
 import { createStore } from './store/sql-store';
 import { createQueue } from './queue/open-queue';
-import { azureCredentialFor, createTokenProvider } from './graph/client/credential';
-import { createCredentialHealth } from './graph/client/credential-health';
-import { createGraphReader } from './graph/client/graph-reader-client';
-import { recordingSkuCatalog } from './replay/stored-sku-catalog';
-import { createGraphSubscriptions } from './graph/client/graph-subscriptions-client';
-import { createGraphHttp } from './graph/client/graph-http';
+import { azureCredentialFor } from './graph/client/credential';
+import { openGraph } from './graph/open-graph';
 import { createWatchedTenants } from './tenants/watched-tenants';
 import { createBlindWatch } from './tenants/watch-blind';
 import { createTenantService, registerTenants } from './tenants/tenant-service';
+import { consentSettings } from './tenants/consent-url';
 import { createIngest } from './ingest/ingest';
 import { resolveClientStates } from './ingest/client-state-secret';
 import { serveEndpoints } from './http/serve-endpoints';
+import { probe } from './http/health-routes';
 import { createWorker } from './worker/worker';
 import { createSinks, warnIfWebhookUnsigned } from './alerts/sinks-from-config';
 import { createRouting } from './alerts/alert-routing';
 import { createDigestLoop } from './alerts/digest-loop';
 import { createRetentionLoop } from './store/event-retention-loop';
 import { createOutboxDispatcher } from './alerts/outbox-dispatcher';
-import { createSubscriptionManager } from './subscriptions/subscription-manager';
-import { createDeltaReconciler } from './subscriptions/delta-reconcile';
-import { createLifecycleHandler } from './subscriptions/lifecycle-handler';
+import { openWatchLoops } from './subscriptions/open-watch-loops';
 import { auditLogAvailable } from './config/national-clouds';
-import { createResourceAccountSweep, createSweepLoop } from './identification/resource-account-sweep';
 import { runTenantAudit, type TenantAuditOptions } from './tenant-audit/tenant-audit';
 import type { AuditReport } from './tenant-audit/audit-report';
 import { createApiRouter } from './api/api-router';
@@ -86,30 +80,12 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   );
   const observe = createPipelineMetrics(metrics, { queue, store });
 
-  const graphAccess = options.graph ?? {
-    baseUrl: config.graph.baseUrl,
-    tokenProvider: createTokenProvider(config.graph.credential, config.graph.baseUrl),
-  };
-  // Readiness says when the credential is refused, from the tokens and answers the loops already got.
-  const credentialHealth = createCredentialHealth();
-  const tokenProvider = credentialHealth.track(graphAccess.tokenProvider);
-  const graphObserver = credentialHealth.observing(observe.graph);
-  // Every subscribedSkus answer is also stored, so replay and timeline judge events without Graph.
-  const graph = recordingSkuCatalog(
-    createGraphReader({
-      baseUrl: graphAccess.baseUrl,
-      tokenProvider,
-      logger,
-      observer: graphObserver,
-    }),
+  const { access, credentialHealth, graph, graphSubscriptions, adminHttp } = openGraph({
+    config,
+    access: options.graph,
+    observer: observe.graph,
     store,
     logger,
-  );
-  const graphSubscriptions = createGraphSubscriptions({
-    baseUrl: graphAccess.baseUrl,
-    tokenProvider,
-    logger,
-    observer: graphObserver,
   });
   const tenantIds = options.tenantIds ?? (config.graph.tenantId === null ? [] : [config.graph.tenantId]);
   // The live list of watched tenants (issue 19): the registry, plus the configured tenant, which AZURE_TENANT_ID alone
@@ -202,63 +178,34 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     logger,
     consentUrlFor: (tenantId) => consentUrlFor(tenantId),
   });
-  const reconciler = createDeltaReconciler({
+  const { subscriptions, reconciler, onLifecycle, sweepLoop } = openWatchLoops({
     store,
     graph,
-    queue,
-    logger,
-    // A first pass or an expired delta link (410) runs the recorded audit rather than queueing every user.
-    fullSync: async (tenantId) => {
-      await audit(tenantId, { record: true });
-    },
-    onTenantPass: (tenantId, error) => blind.passed(tenantId, error),
-    options: {
-      tenantIds,
-      watched,
-      ...(options.reconcileIntervalMs === undefined ? {} : { intervalMs: options.reconcileIntervalMs }),
-    },
-  });
-  const subscriptions = createSubscriptionManager({
-    store,
-    graph: graphSubscriptions,
+    graphSubscriptions,
     queue,
     logger,
     publicBaseUrl,
     clientStates,
+    tenantIds,
+    watched,
+    fullSync: async (tenantId) => {
+      await audit(tenantId, { record: true });
+    },
+    onTenantPass: (tenantId, error) => blind.passed(tenantId, error),
+    reconcileIntervalMs: options.reconcileIntervalMs,
+    sweepIntervalMs: config.resourceAccountSweepMs,
   });
-  const sweep = createResourceAccountSweep({ store, graph, queue, logger });
-  const credential = config.graph.credential;
   const tenants = createTenantService({
     store,
     logger,
-    // Tenant-level calls (organization, the permission probe) answer an admin waiting: few retries.
-    http: createGraphHttp({
-      baseUrl: graphAccess.baseUrl,
-      tokenProvider: graphAccess.tokenProvider,
-      logger,
-      retry: { maxRetries: 1 },
-      observer: observe.graph,
-    }),
-    tokenProvider: graphAccess.tokenProvider,
+    http: adminHttp,
+    tokenProvider: access.tokenProvider,
     subscriptions,
     reconciler,
     blind,
-    consent: {
-      clientId: 'clientId' in credential ? (credential.clientId ?? null) : null,
-      authorityHost: 'authorityHost' in credential ? credential.authorityHost : undefined,
-      graphBaseUrl: graphAccess.baseUrl,
-      publicBaseUrl,
-    },
+    consent: consentSettings(config.graph.credential, access.baseUrl, publicBaseUrl),
   });
   consentUrlFor = (tenantId) => tenants.consentUrlFor(tenantId);
-  const onLifecycle = createLifecycleHandler({
-    store,
-    manager: subscriptions,
-    reconciler,
-    logger,
-    sweepResourceAccounts: sweep,
-  });
-  const sweepLoop = createSweepLoop({ sweep, tenantIds, intervalMs: config.resourceAccountSweepMs, logger });
   const worker = createWorker(
     {
       // The worker's queue times each message from lease to settle (worker-metrics.ts).
@@ -308,16 +255,9 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   }
 
   if (options.background !== false) {
-    const sweeping: Record<string, typeof sweepLoop> =
-      config.resourceAccountSweepMs > 0 ? { 'resource account sweep': sweepLoop } : {};
-    const loops = { worker, dispatcher, digest, retention, subscriptions, reconciler, ...sweeping };
-    for (const [name, loop] of Object.entries(loops)) {
-      await parts.start(
-        name,
-        () => loop.start(),
-        () => loop.stop(),
-      );
-    }
+    const loops = { worker, dispatcher, digest, retention, subscriptions, reconciler };
+    for (const [name, loop] of Object.entries(loops)) await parts.startLoop(name, loop);
+    if (sweepLoop !== null) await parts.startLoop('resource account sweep', sweepLoop);
   }
   // Started last so it stops first: the probes say "shutting down" before anything closes.
   await parts.start(
@@ -359,14 +299,4 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     audit,
     stop,
   };
-}
-
-/** 'ok', or why the check failed. */
-async function probe(check: () => Promise<void>): Promise<string> {
-  try {
-    await check();
-    return 'ok';
-  } catch (error) {
-    return describeError(error);
-  }
 }

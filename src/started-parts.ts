@@ -9,6 +9,8 @@ import type { Logger } from './logger';
 export interface StartedParts {
   /** Start one part, remember how to stop it, and give back what the start made (a database, a server address). */
   start<T>(name: string, start: () => T | Promise<T>, stop: (started: T) => unknown): Promise<T>;
+  /** A background loop as a part: `loop.start()` now, `loop.stop()` (which lets its in-flight work finish) later. */
+  startLoop(name: string, loop: { start(): unknown; stop(): unknown }): Promise<void>;
   /**
    * Stop every started part, last started first. Idempotent. A part that fails to stop is logged and the others
    * still stop: one failing must not keep the store open.
@@ -25,6 +27,13 @@ export function createStartedParts(logger: Logger): StartedParts {
       const value = await start();
       started.push({ name, stop: () => stop(value) });
       return value;
+    },
+    async startLoop(name, loop) {
+      await this.start(
+        name,
+        () => loop.start(),
+        () => loop.stop(),
+      );
     },
     stopAll() {
       stopping ??= (async () => {

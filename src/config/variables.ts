@@ -6,44 +6,12 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { isStandardSecret } from '../alerts/standard-webhook-signature';
 import { guidSchema, isGuid } from '../guid';
-import { isSecureOrLoopbackUrl } from '../http/loopback-host';
+import { alertVariables } from './alert-variables';
 import { durationListSchema } from './duration-list';
+import { commaList, httpUrl, isLowerCaseGuid, secureUrl, type VariableSpec } from './variable-schemas';
 
-export interface VariableSpec {
-  schema: z.ZodType;
-  /** A right value, shown in the error message. */
-  example: string;
-  /** Used when the variable is unset or empty, and parsed with the schema like a given value. */
-  default?: string;
-  /** Never echo the value. */
-  secret?: boolean;
-}
-
-/** The Azure Monitor exporter accepts only a lower-case instrumentation key. */
-const isLowerCaseGuid = (value: string): boolean => isGuid(value) && value === value.toLowerCase();
-
-const httpUrl = (what: string) =>
-  z.string().refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), `is not an http(s) URL (${what})`);
-
-/**
- * A URL that carries a secret (a sink's path is its credential; the sign-in host gets the client secret): https, or
- * plain http only to a loopback host (tests, a local receiver), where nothing leaves the machine.
- */
-const secureUrl = (what: string) =>
-  httpUrl(what).refine(
-    isSecureOrLoopbackUrl,
-    `must be https:// (plain http only to a loopback host) (${what})`,
-  );
-
-/** A comma-separated value as its trimmed, non-empty items (API_ENTRA_AUDIENCE, ALERT_EMAIL_TO). */
-const commaList = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0),
-);
+export type { VariableSpec } from './variable-schemas';
 
 export const variables = {
   // 0 lets the system choose a free port (tests, side-by-side runs); the chosen one is logged.
@@ -199,60 +167,8 @@ export const variables = {
     example: 'GRAPH_ACCESS_TOKEN=<a bearer token>',
     secret: true,
   },
-  SLACK_WEBHOOK_URL: {
-    schema: secureUrl('a Slack incoming webhook'),
-    example: 'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T000/B000/XXXX',
-    secret: true,
-  },
-  TEAMS_WEBHOOK_URL: {
-    schema: secureUrl('a Teams Workflows or incoming-webhook URL'),
-    example: 'TEAMS_WEBHOOK_URL=https://prod-00.westus.logic.azure.com:443/workflows/...',
-    secret: true,
-  },
-  ALERT_WEBHOOK_URL: {
-    schema: secureUrl('your ticketing or PSA webhook'),
-    example: 'ALERT_WEBHOOK_URL=https://psa.contoso.com/hooks/ra-watch',
-    secret: true,
-  },
-  // Signs each generic-webhook request (Standard Webhooks headers, and X-RA-Watch-Signature: sha256=<hex> of the
-  // body) so the receiver can tell it is us and refuse replays. `whsec_<base64>` (the convention's form) or any
-  // string of 16+ characters, used as written.
-  ALERT_WEBHOOK_SECRET: {
-    schema: z
-      .string()
-      .min(16, 'is shorter than 16 characters')
-      .refine(
-        (v) => !v.startsWith('whsec_') || isStandardSecret(v),
-        'starts with whsec_ but the rest is not base64 (whsec_ + base64 of random bytes)',
-      ),
-    example: 'ALERT_WEBHOOK_SECRET=whsec_<base64 of 32 random bytes, e.g. from `openssl rand -base64 32`>',
-    secret: true,
-  },
-  // The generic webhook gets one event per alert; `true` also sends it burst summaries and the daily digest.
-  ALERT_WEBHOOK_DIGESTS: {
-    schema: z.enum(['true', 'false'], 'is not true or false').transform((v) => v === 'true'),
-    example: 'ALERT_WEBHOOK_DIGESTS=false',
-    default: 'false',
-  },
-  SMTP_URL: {
-    schema: z
-      .string()
-      .refine((v) => /^smtps?:\/\/.+/.test(v) && URL.canParse(v), 'is not an smtp:// or smtps:// URL'),
-    example: 'SMTP_URL=smtps://user:password@smtp.contoso.com:465',
-    secret: true,
-  },
-  ALERT_EMAIL_FROM: {
-    schema: z.email('is not an e-mail address'),
-    example: 'ALERT_EMAIL_FROM=ra-watch@contoso.com',
-  },
-  ALERT_EMAIL_TO: {
-    schema: commaList.refine(
-      (list) => list.length > 0 && list.every((a) => z.email().safeParse(a).success),
-      'is not a comma-separated list of e-mail addresses',
-    ),
-    example: 'ALERT_EMAIL_TO=teams-admins@contoso.com,noc@contoso.com',
-  },
-  // Post-incident replay reads the event log; older events are purged once a day.
+  // The alert channels configured by environment (the default route): alert-variables.ts.
+  ...alertVariables,
   EVENT_RETENTION_DAYS: {
     schema: z.coerce.number().int('is not a whole number').min(1, 'is below 1').max(36500, 'is above 36500'),
     example: 'EVENT_RETENTION_DAYS=400',

@@ -31,3 +31,13 @@ export function healthRoutes(readiness: ReadinessCheck, logger: Logger): Router 
   });
   return router;
 }
+
+/** 'ok', or why the check failed: one readiness entry (the store's ping, the queue's). */
+export async function probe(check: () => Promise<void>): Promise<string> {
+  try {
+    await check();
+    return 'ok';
+  } catch (error) {
+    return describeError(error);
+  }
+}

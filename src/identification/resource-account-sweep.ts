@@ -5,12 +5,13 @@
  * and its auto attendant or call queue is silently broken. The sweep lists Teams' own view
  * (`accountType eq 'resourceAccount'`), records each account it lists as a resource account identified by Teams, and
  * queues the ones the cache did not know as such for the worker, whose rules then alert. Run on a schedule (hourly by
- * default, `RESOURCE_ACCOUNT_SWEEP_INTERVAL_MS`) and after a `missed` lifecycle event; the baseline audit uses the
+ * default, `RESOURCE_ACCOUNT_SWEEP_MINUTES`, once per tenant across replicas) and after a `missed` lifecycle event; the baseline audit uses the
  * same listing (tenant-audit.ts).
  *
  * The registry still wins: an admin's "not a resource account" is never overwritten.
  */
-import { periodic, type Periodic } from '../background/periodic';
+import type { Periodic } from '../background/periodic';
+import { perTenantJob } from '../background/per-tenant-job';
 import type { TenantId, UserId } from '../glossary';
 import type { GraphReader } from '../graph/graph-reader';
 import type { Logger } from '../logger';
@@ -94,23 +95,26 @@ export function createResourceAccountSweep(deps: ResourceAccountSweepDeps): Reso
 }
 
 /** The sweep on a schedule, over every configured tenant; a failing tenant is logged and the others go on. */
+/**
+ * The hourly sweep of every watched tenant, once per tenant per interval however many replicas run (a
+ * `resource-account-sweep` lease per tenant, background/per-tenant-job.ts). A failed sweep is logged there and the
+ * next round retries.
+ */
 export function createSweepLoop(args: {
   sweep: ResourceAccountSweep;
-  tenantIds: readonly TenantId[];
+  store: Pick<Store, 'jobLeases'>;
+  /** Read every round, so a tenant added through the registry is swept too. */
+  tenants: () => Promise<readonly TenantId[]>;
   intervalMs: number;
   logger: Logger;
 }): Periodic {
-  return periodic({
-    name: 'resource account sweep',
+  return perTenantJob({
+    job: 'resource-account-sweep',
+    store: args.store,
     logger: args.logger,
     intervalMs: args.intervalMs,
     runAtStart: false, // the baseline audit lists the same at start
-    run: async () => {
-      for (const tenantId of args.tenantIds) {
-        await args.sweep(tenantId, 'scheduled').catch((error: unknown) => {
-          args.logger.warn({ tenantId, err: error }, 'resource account sweep failed; next round will retry');
-        });
-      }
-    },
+    tenants: args.tenants,
+    run: (tenantId) => args.sweep(tenantId, 'scheduled'),
   });
 }

@@ -6,6 +6,9 @@
  * app registration lists: ra-watch uses PUBLIC_BASE_URL (register it as a Web redirect URI); without it the link
  * has none and Entra shows the app's registered default.
  */
+import type { GraphCredentialConfig } from '../config';
+import { clientIdOf } from '../doctor/client-id';
+
 export interface ConsentUrlInput {
   tenant: string;
   clientId: string;
@@ -25,4 +28,21 @@ export function adminConsentUrl(input: ConsentUrlInput): string {
   if (input.publicBaseUrl !== null) url.searchParams.set('redirect_uri', input.publicBaseUrl);
   url.searchParams.set('state', input.tenant);
   return url.toString();
+}
+
+/**
+ * What the tenant service needs to build consent links, from the configured credential: its app's client id (the
+ * one rule the doctor uses too, doctor/client-id.ts) and its sign-in host.
+ */
+export function consentSettings(
+  credential: GraphCredentialConfig,
+  graphBaseUrl: string,
+  publicBaseUrl: string | null,
+): Omit<ConsentUrlInput, 'tenant' | 'clientId'> & { clientId: string | null } {
+  return {
+    clientId: clientIdOf(credential),
+    authorityHost: 'authorityHost' in credential ? credential.authorityHost : undefined,
+    graphBaseUrl,
+    publicBaseUrl,
+  };
 }
