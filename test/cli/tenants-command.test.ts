@@ -67,8 +67,10 @@ describe('ra-watch tenants', () => {
     // The baseline's alerts name the customer in the alerts table too.
     const alerts = captureOutput();
     expect(await runCli(['alerts', 'list', '--state', 'open'], alerts)).toBe(0);
-    expect(alerts.lines.length).toBeGreaterThan(0);
-    expect(alerts.lines.every((line) => line.endsWith('(Contoso Ltd (contoso.onmicrosoft.com))'))).toBe(true);
+    const [header, ...rows] = alerts.lines;
+    expect(header).toMatch(/^ID\s+STATE\s+SEVERITY\s+RULE\s+TENANT\s+ACCOUNT/);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((line) => line.includes('Contoso Ltd (contoso.onmicrosoft.com)'))).toBe(true);
   });
 
   it('checks a tenant and names the permission its consent lacks; the tenant goes blind', async () => {
@@ -85,7 +87,7 @@ describe('ra-watch tenants', () => {
     simulator.consent.grant(TENANT_A);
   });
 
-  it('refuses what is not a tenant, and --purge without --yes, with exit code 2', async () => {
+  it('refuses what is not a tenant, and remove without --yes, with exit code 2', async () => {
     const bad = captureOutput();
     expect(await runCli(['tenants', 'add', 'not a tenant'], bad)).toBe(2);
     expect(bad.errors.join('\n')).toMatch(/not a tenant id .* or a domain/);
@@ -93,6 +95,15 @@ describe('ra-watch tenants', () => {
     const unconfirmed = captureOutput();
     expect(await runCli(['tenants', 'remove', TENANT_A, '--purge'], unconfirmed)).toBe(2);
     expect(unconfirmed.errors.join('\n')).toMatch(/--yes/);
+    // Removing stops the watch and deletes subscriptions in Graph: off a terminal it needs --yes, purge or not.
+    const plain = captureOutput();
+    expect(await runCli(['tenants', 'remove', TENANT_A], plain)).toBe(2);
+    expect(plain.errors.join('\n')).toMatch(/add --yes/);
+    const still = captureOutput();
+    expect(await runCli(['tenants', 'list', '-o', 'csv'], still)).toBe(0);
+    const csv = still.lines.join('\n').split(/\r?\n/);
+    expect(csv[0]).toBe('name,id,status,subscriptions,added,added by,detail');
+    expect(csv[1]).toContain(TENANT_A);
   });
 
   it('removes a tenant with its data', async () => {

@@ -9,9 +9,25 @@ import { userInfo } from 'node:os';
 import { isGuid } from '../../guid';
 import type { TenantCheck } from '../../tenants/permission-probe';
 import { TenantInputError, type TenantView } from '../../tenants/tenant-service';
-import { UsageError } from '../cli-error';
+import { ReportedFailure, UsageError } from '../cli-error';
+import { confirm } from '../confirm';
 import type { Output } from '../output';
 import { withApp } from '../open-app';
+import { outputOptions, printTabular, reportFormat, type FormatOptions } from '../report-format';
+
+const TENANT_COLUMNS = ['name', 'id', 'status', 'subscriptions', 'added', 'added by', 'detail'];
+
+function tenantRow(t: TenantView): Array<string | number | null> {
+  return [
+    t.label ?? '(name not read yet)',
+    t.id,
+    t.status,
+    t.activeSubscriptions,
+    t.addedAt,
+    t.addedBy,
+    t.statusDetail,
+  ];
+}
 
 function tenantIdArgument(id: string): string {
   if (!isGuid(id))
@@ -69,16 +85,18 @@ export function registerTenants(program: Command, output: Output): void {
       else output.text(`Not watched yet: after the consent, run ra-watch tenants check ${outcome.tenant.id}`);
     });
 
-  tenants
-    .command('list')
-    .option('--json', 'print one JSON document')
-    .action(async (options: { json?: boolean }) => {
-      const list = await withApp((app) => app.tenants.list());
-      if (options.json === true) return output.json({ tenants: list });
-      if (list.length === 0)
-        output.text('No tenants. Add one with: ra-watch tenants add <tenant id or domain>');
-      for (const t of list) printTenant(t, output);
+  outputOptions(
+    tenants.command('list').description('The tenants this install watches, with their status.'),
+  ).action(async (options: FormatOptions) => {
+    const format = reportFormat(options);
+    const list = await withApp((app) => app.tenants.list());
+    printTabular(output, format, {
+      columns: TENANT_COLUMNS,
+      rows: list.map(tenantRow),
+      document: { tenants: list },
+      empty: 'No tenants. Add one with: ra-watch tenants add <tenant id or domain>',
     });
+  });
 
   tenants
     .command('check <id>')
@@ -96,18 +114,25 @@ export function registerTenants(program: Command, output: Output): void {
   tenants
     .command('remove <id>')
     .description(
-      'Stop watching a tenant: deletes its subscriptions in Graph. --purge --yes also deletes its stored data.',
+      'Stop watching a tenant: deletes its subscriptions in Graph (--purge: also its stored data). Asks first; --yes off a terminal.',
     )
     .option('--purge', "also delete the tenant's snapshots, events, alerts and subscriptions rows")
-    .option('--yes', 'confirm --purge (it cannot be undone)')
+    .option('--yes', 'do not ask (needed when stdin is not a terminal)')
     .option('--json', 'print one JSON document')
     .action(async (id: string, options: { purge?: boolean; yes?: boolean; json?: boolean }) => {
       const tenantId = tenantIdArgument(id);
       const purge = options.purge === true;
-      if (purge && options.yes !== true)
-        throw new UsageError(
-          `--purge deletes every stored row of ${tenantId} (events, alerts...); add --yes to confirm.`,
-        );
+      const go = await confirm({
+        yes: options.yes === true,
+        command: `ra-watch tenants remove ${tenantId}${purge ? ' --purge' : ''}`,
+        question: purge
+          ? `Stop watching ${tenantId}, delete its subscriptions in Graph and every stored row of it (events, alerts...)?`
+          : `Stop watching ${tenantId} and delete its subscriptions in Graph?`,
+      });
+      if (!go) {
+        output.error(`ra-watch: ${tenantId} was not removed (the answer was not yes).`);
+        throw new ReportedFailure('declined');
+      }
       const outcome = await withApp((app) => app.tenants.remove(tenantId, { purge }));
       if (outcome === null) throw new UsageError(`no tenant ${tenantId}; see ra-watch tenants list.`);
       if (options.json === true) return output.json(outcome);
