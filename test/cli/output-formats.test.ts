@@ -82,7 +82,7 @@ describe('CLI output formats and conventions', () => {
   });
 
   it.each([
-    [['alerts', 'list'], 'alerts', ['ID', 'STATE', 'SEVERITY', 'RULE', 'ACCOUNT']],
+    [['alerts', 'list'], 'alerts', ['ID', 'STATE', 'SEVERITY', 'RULE', 'TENANT', 'ACCOUNT']],
     [['dead-letters', 'list'], 'deadLetters', ['ID', 'DEAD-LETTERED', 'WORK']],
     [['subscriptions', 'list'], 'subscriptions', ['ID', 'RESOURCE', 'STATUS', 'EXPIRES']],
     [['resource-accounts', 'list'], 'registry', ['UPN', 'DISPLAY NAME', 'RESOURCE ACCOUNT', 'SOURCE']],
@@ -126,15 +126,19 @@ describe('CLI output formats and conventions', () => {
   it('a table lists each alert under its headers; csv quotes nothing it need not and keeps the account', async () => {
     await seedAlert(store);
     const table = await cli('alerts', 'list', '-o', 'table');
-    expect(table.out.lines[0]).toMatch(/^ID\s+STATE\s+SEVERITY\s+RULE\s+ACCOUNT\s+FIRST SEEN\s+TITLE$/);
+    expect(table.out.lines[0]).toMatch(
+      /^ID\s+STATE\s+SEVERITY\s+RULE\s+TENANT\s+ACCOUNT\s+FIRST SEEN\s+TITLE$/,
+    );
     expect(table.out.lines[1]).toMatch(
       new RegExp(
-        `^\\S+\\s+open\\s+critical\\s+ra\\.unlicensed\\s+${account.userPrincipalName.replace('.', '\\.')}\\s`,
+        `^\\S+\\s+open\\s+critical\\s+ra\\.unlicensed\\s+\\S*${tenantId}\\S*\\s+${account.userPrincipalName.replace('.', '\\.')}\\s`,
       ),
     );
     const csv = await cli('alerts', 'list', '-o', 'csv');
-    expect(csv.out.stdout().split(/\r?\n/)[0]).toBe('id,state,severity,rule,account,first seen,title');
-    expect(csv.out.stdout()).toContain(`,open,critical,ra.unlicensed,${account.userPrincipalName},`);
+    expect(csv.out.stdout().split(/\r?\n/)[0]).toBe('id,state,severity,rule,tenant,account,first seen,title');
+    expect(csv.out.stdout()).toContain(
+      `,open,critical,ra.unlicensed,${tenantId},${account.userPrincipalName},`,
+    );
   });
 
   it('refuses an unknown format and two that disagree, naming the flags (exit 2)', async () => {

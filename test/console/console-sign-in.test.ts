@@ -57,6 +57,7 @@ describe('consoleSignInSettings', () => {
         API_ENTRA_TENANT_ID: TENANT,
         API_ENTRA_AUDIENCE: API_CLIENT_ID,
         AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/',
+        GRAPH_BASE_URL: 'https://graph.microsoft.us',
         CONSOLE_ENTRA_CLIENT_ID: CONSOLE_CLIENT_ID,
       }),
     );
@@ -88,6 +89,8 @@ describe('the console router with and without Microsoft sign-in', () => {
       API_ENTRA_TENANT_ID: TENANT,
       API_ENTRA_AUDIENCE: API_CLIENT_ID,
       AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us',
+      // A US Government tenant: the sign-in host and Graph must name the same cloud (national-clouds.ts).
+      GRAPH_BASE_URL: 'https://graph.microsoft.us',
       CONSOLE_ENTRA_CLIENT_ID: CONSOLE_CLIENT_ID,
     }),
   );
