@@ -38,27 +38,34 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       },
     ]);
   }
+  const storeAndQueue = await checkStoreAndQueue(config, options.logger);
   const checks: CheckResult[] = [
     { check: 'config', title: 'Configuration', status: 'ok', detail: 'valid' },
-    ...(await checkStoreAndQueue(config, options.logger)),
-    ...(await checkGraph(config, options)),
+    ...storeAndQueue.results,
+    ...(await checkGraph(config, options, storeAndQueue.registeredTenants)),
     await checkPublicUrl(config),
     ...(await checkAlertChannels(config, options.logger)),
   ];
   return reportOf(checks);
 }
 
-async function checkGraph(config: Config, options: DoctorOptions): Promise<CheckResult[]> {
-  const tenantId = config.graph.tenantId;
-  if (config.graph.credential.kind === 'none' || tenantId === null) {
+/** A token and every permission for each watched tenant: AZURE_TENANT_ID first, then the registry's. */
+async function checkGraph(
+  config: Config,
+  options: DoctorOptions,
+  registeredTenants: readonly string[],
+): Promise<CheckResult[]> {
+  const configured = config.graph.tenantId?.toLowerCase() ?? null;
+  const tenantIds = [...new Set([...(configured === null ? [] : [configured]), ...registeredTenants])];
+  if (config.graph.credential.kind === 'none' || tenantIds.length === 0) {
     return [
       {
         check: 'graph-token',
         title: 'Graph token',
         status: 'fail',
         detail:
-          tenantId === null
-            ? 'no tenant is watched: AZURE_TENANT_ID is not set (serve would watch the demo tenants)'
+          tenantIds.length === 0
+            ? 'no tenant is watched: AZURE_TENANT_ID is not set and no tenant was added (serve would watch the demo tenants)'
             : 'no Graph credential is configured',
         fix: 'Set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or a certificate, a federated token, a managed identity), or GRAPH_ACCESS_TOKEN with AZURE_TENANT_ID.',
       },
@@ -66,11 +73,15 @@ async function checkGraph(config: Config, options: DoctorOptions): Promise<Check
   }
   const tokenProvider =
     options.tokenProvider ?? createTokenProvider(config.graph.credential, config.graph.baseUrl);
-  // One tenant today (AZURE_TENANT_ID); the checks are per tenant so an MSP's list slots in here.
-  const tenant = await checkTenantGraph(config, tenantId, tokenProvider, options.logger);
-  const clock = tenant.clock;
+  const results: CheckResult[] = [];
+  let clock: { dateHeader: string; localMs: number } | null = null;
+  for (const tenantId of tenantIds) {
+    const tenant = await checkTenantGraph(config, tenantId, tokenProvider, options.logger);
+    results.push(...tenant.results);
+    clock ??= tenant.clock;
+  }
   return [
-    ...tenant.results,
+    ...results,
     clock === null ? clockCheck(null, Date.now()) : clockCheck(clock.dateHeader, clock.localMs),
   ];
 }

@@ -1,6 +1,7 @@
 /**
  * The store and the queue, opened as `serve` opens them (migrations included) and pinged, each reported on its own:
- * "the database is fine, Service Bus is not" is the answer an admin needs.
+ * "the database is fine, Service Bus is not" is the answer an admin needs. The store also says which tenants the
+ * registry watches (`ra-watch tenants add`), so the Graph checks cover each of them, not only AZURE_TENANT_ID.
  */
 import type { Config } from '../config';
 import { describeError } from '../errors';
@@ -12,17 +13,28 @@ import { createEntraPassword } from '../store/postgres-entra-password';
 import { createStore } from '../store/sql-store';
 import type { CheckResult } from './doctor-check';
 
-export async function checkStoreAndQueue(config: Config, logger: Logger): Promise<CheckResult[]> {
+export interface StoreQueueCheck {
+  results: CheckResult[];
+  /** Ids of the tenants the registry watches (active or blind); empty when the store could not be read. */
+  registeredTenants: string[];
+}
+
+export async function checkStoreAndQueue(config: Config, logger: Logger): Promise<StoreQueueCheck> {
   const identity = azureCredentialFor(config.graph.credential);
   let database: Database;
+  let registeredTenants: string[];
   try {
     database = await openDatabase(config.databaseUrl, {
       logger,
       ...(identity === null ? {} : { postgresPassword: createEntraPassword(identity) }),
     });
-    await createStore(database).ping();
+    const store = createStore(database);
+    await store.ping();
+    registeredTenants = (await store.tenants.list())
+      .filter((t) => t.status === 'active' || t.status === 'blind')
+      .map((t) => t.id);
   } catch (error) {
-    return [
+    const results: CheckResult[] = [
       {
         check: 'store',
         title: 'Store (DATABASE_URL)',
@@ -37,6 +49,7 @@ export async function checkStoreAndQueue(config: Config, logger: Logger): Promis
         detail: 'not tried: the store could not be opened',
       },
     ];
+    return { results, registeredTenants: [] };
   }
   const results: CheckResult[] = [
     { check: 'store', title: 'Store (DATABASE_URL)', status: 'ok', detail: `${database.engine}, reachable` },
@@ -68,5 +81,5 @@ export async function checkStoreAndQueue(config: Config, logger: Logger): Promis
   } finally {
     await database.close();
   }
-  return results;
+  return { results, registeredTenants };
 }

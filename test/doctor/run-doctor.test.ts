@@ -5,6 +5,8 @@
  */
 import { runDoctor } from '../../src/doctor/run-doctor';
 import { silentLogger } from '../../src/logger';
+import { openDatabase } from '../../src/store/database';
+import { createStore } from '../../src/store/sql-store';
 import { createEmptyDatabase } from '../support/databases';
 
 const TENANT = '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17';
@@ -59,6 +61,55 @@ describe('runDoctor', () => {
       expect(token?.fix).toMatch(/AZURE_CLIENT_SECRET/);
       expect(report.checks.some((c) => c.check === 'graph-permission')).toBe(false);
       expect(report.checks.find((c) => c.check === 'clock')?.status).toBe('skipped');
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('checks every watched tenant: AZURE_TENANT_ID and each one the registry holds (not a removed one)', async () => {
+    const db = await createEmptyDatabase('sqlite');
+    const customer = '9a7b3c1d-2e4f-4a6b-8c0d-1e2f3a4b5c6d';
+    const removed = '0b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e';
+    try {
+      const database = await openDatabase(db.url, { logger: silentLogger() });
+      const store = createStore(database);
+      const record = { displayName: null, defaultDomain: null, statusDetail: null, addedBy: 'cli' };
+      const at = new Date().toISOString();
+      await store.tenants.put({
+        ...record,
+        id: customer,
+        status: 'active',
+        addedAt: at,
+        checkedAt: null,
+        settings: {},
+      });
+      await store.tenants.put({
+        ...record,
+        id: removed,
+        status: 'removed',
+        addedAt: at,
+        checkedAt: null,
+        settings: {},
+      });
+      await database.close();
+      const asked: string[] = [];
+      const report = await runDoctor({
+        env: {
+          DATABASE_URL: db.url,
+          AZURE_TENANT_ID: TENANT,
+          AZURE_CLIENT_ID: CLIENT,
+          AZURE_CLIENT_SECRET: 's',
+        },
+        logger: silentLogger(),
+        tokenProvider: (tenantId) => {
+          asked.push(tenantId);
+          return Promise.reject(new Error(`AADSTS700016: not consented in ${tenantId}`));
+        },
+      });
+      const tokens = report.checks.filter((c) => c.check === 'graph-token');
+      expect(tokens.map((c) => c.tenantId)).toEqual([TENANT, customer]);
+      expect(asked).toEqual([TENANT, customer]);
+      expect(report.ok).toBe(false);
     } finally {
       await db.drop();
     }
