@@ -85,7 +85,7 @@ describe('serve with defaults, then the CLI with defaults', () => {
 
     const table = await cli(directory, 'alerts', 'list');
     const [header, ...rows] = table.stdout.trimEnd().split('\n');
-    expect(header).toMatch(/^ID\s+STATE\s+SEVERITY\s+RULE\s+ACCOUNT\s+FIRST SEEN\s+TITLE$/);
+    expect(header).toMatch(/^ID\s+STATE\s+SEVERITY\s+RULE\s+TENANT\s+ACCOUNT\s+FIRST SEEN\s+TITLE$/);
     expect(rows.length).toBe(alerts.length);
     // No warnings at all on a one-shot command (LOG_LEVEL=warn would show them), JSON or other.
     expect(table.stderr).toBe('');
