@@ -15,6 +15,7 @@ import { playDemoScenarios, subscribeAndBaseline } from '../../demo/demo-tenants
 import { port } from '../arguments';
 import type { Output } from '../output';
 import { runUntilSignal } from '../run-until-signal';
+import { subscribeAtStart } from '../../subscriptions/subscribe-at-start';
 import { describeStore, storeUrlFor, watchesDemoTenants } from '../store-location';
 
 interface ServeOptions {
@@ -63,21 +64,13 @@ async function watchTenant(config: Config, logger: Logger): Promise<{ app: App; 
   return { app, demo: null };
 }
 
-/** First start on a tenant: subscribe when Graph can reach us. */
+/** First start on a tenant: subscribe when Graph can reach us (once across replicas: subscribe-at-start.ts). */
 async function prepareTenant(app: App, tenantId: string, config: Config, logger: Logger): Promise<void> {
   try {
-    const active = (await app.subscriptions.list(tenantId)).filter((s) => s.status === 'active');
-    if (config.publicBaseUrl === null) {
-      logger.warn(
-        { tenantId },
-        'PUBLIC_BASE_URL is not set, so Graph cannot deliver change notifications here: only the periodic delta reconcile will see changes. Set PUBLIC_BASE_URL to the https address Graph can reach.',
-      );
-    } else {
-      for (const resource of ['users', 'groups'] as const) {
-        if (!active.some((s) => s.resource === resource))
-          await app.subscriptions.create({ tenantId, resource });
-      }
-    }
+    await subscribeAtStart(
+      { store: app.store, subscriptions: app.subscriptions, logger, publicBaseUrl: config.publicBaseUrl },
+      tenantId,
+    );
     // The baseline audit is the delta reconciler's first pass (no delta link yet): it runs on its own.
   } catch (error) {
     logger.error(
