@@ -3,7 +3,7 @@
  * PostgreSQL database with the embedded queue, the Graph simulator a peer process answering every request after
  * 100 ms (a Graph-bound load: the work waits on Graph, not on the CPU).
  *
- *   npm run build && node dist/bench/replicas.js [--users 3000] [--json]
+ *   npm run build && node dist/bench/replicas.js [--users 3000] [--graph-latency-ms 100] [--json]
  *
  * Rows:
  * - Graph-bound throughput with 1 and with 3 replicas: one notification for each of `--users` users, spread over
@@ -30,7 +30,6 @@ import { BENCH_CLIENT_STATE, notificationBodyTemplate } from './support/bench-no
 import { argValue, printRows, type BenchRow } from './support/bench-row';
 import { runLoad } from './support/load';
 
-const GRAPH_LATENCY_MS = 100;
 const PER_POST = 20;
 const CONNECTIONS = 8;
 const TIME_LIMIT_MS = 240_000;
@@ -46,13 +45,14 @@ interface GraphPeer {
 async function graphBound(
   replicaCount: number,
   users: number,
+  graphLatencyMs: number,
 ): Promise<{ perSecond: number; done: number; sent: number }> {
   const tenant = reliabilityTenant(users);
   const processes: Array<Started<unknown>> = [];
   const pg = await createEmptyDatabase('postgres');
   const database = await openDatabase(pg.url, { logger: silentLogger() });
   try {
-    const graph = await startPeer<GraphPeer>('graph-peer.ts', [String(users), String(GRAPH_LATENCY_MS)]);
+    const graph = await startPeer<GraphPeer>('graph-peer.ts', [String(users), String(graphLatencyMs)]);
     processes.push(graph);
     const store = createStore(database);
     await recordBaseline(store, tenant.tenantId);
@@ -144,16 +144,19 @@ async function ingestRatio(): Promise<{ real: number; bare: number; p99: number 
 async function main(): Promise<void> {
   // People besides the reliability tenant's own accounts (about 90 more).
   const users = argValue('--users', 3000);
-  const one = await graphBound(1, users);
+  // 100 ms is the issue's figure; on a 2-core machine the three replicas then share the cores with the simulator and
+  // the load (CPU-bound); a longer answer shows the spread when the work really waits on Graph.
+  const latency = argValue('--graph-latency-ms', 100);
+  const one = await graphBound(1, users, latency);
   log(`  1 replica: ${one.perSecond.toFixed(0)} users/s (${one.done} of ${one.sent})`);
-  const three = await graphBound(3, users);
+  const three = await graphBound(3, users, latency);
   log(`  3 replicas: ${three.perSecond.toFixed(0)} users/s (${three.done} of ${three.sent})`);
   const ingest = await ingestRatio();
   log(`  ingest on PostgreSQL ${ingest.real.toFixed(0)} req/s, bare ${ingest.bare.toFixed(0)} req/s`);
   const ratio = one.perSecond > 0 ? three.perSecond / one.perSecond : null;
   const rows: BenchRow[] = [
     {
-      what: 'Graph-bound throughput (100 ms Graph), 1 replica, PostgreSQL',
+      what: `Graph-bound throughput (${latency} ms Graph), 1 replica, PostgreSQL`,
       figure: one.perSecond,
       unit: 'users/s',
       baseline: null,
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
       note: `${one.done} of ${one.sent} users read after their notification`,
     },
     {
-      what: 'Graph-bound throughput (100 ms Graph), 3 replicas, PostgreSQL',
+      what: `Graph-bound throughput (${latency} ms Graph), 3 replicas, PostgreSQL`,
       figure: three.perSecond,
       unit: 'users/s',
       baseline: one.perSecond,
