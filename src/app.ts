@@ -21,6 +21,7 @@ import { azureCredentialFor } from './graph/client/credential';
 import { openGraph } from './graph/open-graph';
 import { createWatchedTenants } from './tenants/watched-tenants';
 import { createBlindWatch } from './tenants/watch-blind';
+import { subscriptionOutcomeReporter } from './tenants/watch-blind-subscription';
 import { createTenantService, registerTenants } from './tenants/tenant-service';
 import { consentSettings } from './tenants/consent-url';
 import { createIngest } from './ingest/ingest';
@@ -192,6 +193,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
       await audit(tenantId, { record: true });
     },
     onTenantPass: (tenantId, error) => blind.passed(tenantId, error),
+    onTenantSubscribe: subscriptionOutcomeReporter(blind, (tenantId) => consentUrlFor(tenantId)),
     reconcileIntervalMs: options.reconcileIntervalMs,
     sweepIntervalMs: config.resourceAccountSweepMs,
   });
