@@ -13,7 +13,7 @@ import type { Logger } from '../logger';
 import type { Queue } from '../queue/queue';
 import type { Store } from '../store/store';
 import type { WatchedTenants } from '../tenants/watched-tenants';
-import { createDeltaReconciler, type DeltaReconciler } from './delta-reconcile';
+import { createDeltaReconciler, type DeltaReconciler, type DeltaReconcilerDeps } from './delta-reconcile';
 import { createLifecycleHandler, type LifecycleHandler } from './lifecycle-handler';
 import {
   createSubscriptionManager,
@@ -34,8 +34,8 @@ export interface WatchLoopDeps {
   watched: WatchedTenants;
   /** The recorded tenant audit: what a first pass or a dead delta link runs instead of queueing every user. */
   fullSync: (tenantId: TenantId) => Promise<void>;
-  /** Told after each tenant's delta pass, with its error if it failed (`watch.blind`). */
-  onTenantPass: (tenantId: TenantId, error: unknown) => Promise<void>;
+  /** Told after each tenant's delta pass, with its error if it failed or its result (`watch.blind`). */
+  onTenantPass: NonNullable<DeltaReconcilerDeps['onTenantPass']>;
   /** Told how each subscription create and renewal round went (`watch.blind`). */
   onTenantSubscribe?: SubscriptionManagerDeps['onTenantSubscribe'];
   reconcileIntervalMs?: number | undefined;

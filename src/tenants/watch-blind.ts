@@ -7,10 +7,11 @@
  *
  * Reported by the periodic delta reconcile (each tenant's pass, success or failure) and by `tenants check` (source
  * `pass`), and by the subscription manager (source `subscription`: a create or renewal that failed after its
- * retries; watch-blind-subscription.ts). Each source keeps its own cause; the tenant's one alert lists every open
+ * retries; watch-blind-subscription.ts), and after each delta pass by the notification-silence rule (source
+ * `notifications`: changes delta found that no notification announced; watch-blind-notifications.ts). Each source keeps its own cause; the tenant's one alert lists every open
  * cause with its fix, is updated (same dedupe key) as causes come and go, and resolves when none is left. The causes
- * are held in memory: after a restart a source that is still failing reports again at its next attempt (the start
- * subscribes, the reconcile runs at start), so an alert is never resolved by a source that did not look.
+ * are held in memory and in the open alert's evidence (`causes`, with their source and fix): after a restart the
+ * first report for a tenant reads them back, so an alert is never resolved by a source that did not look.
  * Throttling (RetryLaterError) is not blindness: Graph said "later", and the next round tries again.
  */
 import { describeError, RetryLaterError } from '../errors';
@@ -18,12 +19,23 @@ import type { Finding, Routing, TenantId } from '../glossary';
 import type { Logger } from '../logger';
 import { dedupeKey } from '../rules/dedupe-key';
 import type { Store } from '../store/store';
+import { z } from 'zod';
 
-export type BlindCause = 'consent' | 'token' | 'permission' | 'delta' | 'subscription';
+/** The causes as kept in an open alert's evidence. */
+const storedCauses = z.array(
+  z.object({
+    source: z.enum(['pass', 'subscription', 'notifications']),
+    cause: z.enum(['consent', 'token', 'permission', 'delta', 'subscription', 'notifications']),
+    detail: z.string(),
+    fix: z.string(),
+  }),
+);
+
+export type BlindCause = 'consent' | 'token' | 'permission' | 'delta' | 'subscription' | 'notifications';
 
 /** Who saw the problem; each clears only its own cause. */
-export type BlindSource = 'pass' | 'subscription';
-const SOURCE_ORDER: readonly BlindSource[] = ['pass', 'subscription'];
+export type BlindSource = 'pass' | 'subscription' | 'notifications';
+const SOURCE_ORDER: readonly BlindSource[] = ['pass', 'subscription', 'notifications'];
 
 export interface BlindProblem {
   cause: BlindCause;
@@ -95,9 +107,24 @@ export function createBlindWatch(deps: BlindWatchDeps): BlindWatch {
 
   const causes = new Map<TenantId, Map<BlindSource, BlindProblem>>();
 
-  const finding = (tenantId: TenantId, problems: BlindProblem[]): Finding => {
+  /** The causes of the tenant's open alert, read back once per process (a restart forgets the map). */
+  const causesOf = async (tenantId: TenantId): Promise<Map<BlindSource, BlindProblem>> => {
+    const known = causes.get(tenantId);
+    if (known !== undefined) return known;
+    const read = new Map<BlindSource, BlindProblem>();
+    const open = await store.alerts.list({ tenantId, state: 'open', ruleId: 'watch.blind' });
+    for (const alert of open) {
+      const parsed = storedCauses.safeParse(alert.finding.evidence.causes);
+      for (const c of parsed.success ? parsed.data : [])
+        read.set(c.source, { cause: c.cause, detail: c.detail, fix: c.fix });
+    }
+    causes.set(tenantId, read);
+    return read;
+  };
+
+  type Sourced = BlindProblem & { source: BlindSource };
+  const finding = (tenantId: TenantId, first: Sourced, problems: Sourced[]): Finding => {
     const subject = { kind: 'tenant' as const, tenantId };
-    const [first] = problems as [BlindProblem, ...BlindProblem[]];
     return {
       ruleId: 'watch.blind',
       severity: 'critical',
@@ -106,7 +133,12 @@ export function createBlindWatch(deps: BlindWatchDeps): BlindWatch {
       evidence: {
         cause: first.cause,
         detail: first.detail.slice(0, 1000),
-        causes: problems.map((p) => ({ cause: p.cause, detail: p.detail.slice(0, 1000) })),
+        causes: problems.map((p) => ({
+          source: p.source,
+          cause: p.cause,
+          detail: p.detail.slice(0, 1000),
+          fix: p.fix,
+        })),
       },
       whyItMatters:
         'License changes to resource accounts in this tenant are not seen while this lasts: an auto attendant or call queue can stop answering with no alert.',
@@ -119,18 +151,22 @@ export function createBlindWatch(deps: BlindWatchDeps): BlindWatch {
   };
 
   const reportCause: BlindWatch['reportCause'] = async (tenantId, source, reported) => {
-    const open = causes.get(tenantId) ?? new Map<BlindSource, BlindProblem>();
+    const open = await causesOf(tenantId);
+    // Only the pass source resolves unconditionally (it also resolves an alert raised before causes were kept);
+    // the others have nothing to do when they had no cause open.
+    if (reported === null && source !== 'pass' && !open.has(source)) return;
     if (reported === null) open.delete(source);
     else open.set(source, reported);
-    if (open.size === 0) causes.delete(tenantId);
-    else causes.set(tenantId, open);
-    const problems = SOURCE_ORDER.flatMap((s) => open.get(s) ?? []);
+    const problems = SOURCE_ORDER.flatMap((s) => {
+      const p = open.get(s);
+      return p === undefined ? [] : [{ ...p, source: s }];
+    });
     const problem = problems[0] ?? null;
     const at = now().toISOString();
     const result = await store.recordObservation(
       {
         scope: { tenantId, userId: null, ruleIds: ['watch.blind'] },
-        findings: problem === null ? [] : [finding(tenantId, problems)],
+        findings: problem === null ? [] : [finding(tenantId, problem, problems)],
         at,
       },
       routing,
