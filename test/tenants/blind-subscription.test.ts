@@ -51,11 +51,8 @@ describe.each(ENGINES)('watch.blind when subscribing fails, on %s', (engine) => 
   let gate: Gate;
   let app: App;
 
-  beforeAll(async () => {
-    db = await createTestDatabase(engine);
-    graph = await startGraphSimulator({ logger: silentLogger(), seeds: [smallTenant(TENANT, 'tailspin')] });
-    gate = await startGate();
-    app = await startApp({
+  const start = (): Promise<App> =>
+    startApp({
       config: loadConfig({
         DATABASE_URL: db.url,
         PORT: '0',
@@ -70,6 +67,12 @@ describe.each(ENGINES)('watch.blind when subscribing fails, on %s', (engine) => 
       logger: silentLogger(),
       background: false,
     });
+
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+    graph = await startGraphSimulator({ logger: silentLogger(), seeds: [smallTenant(TENANT, 'tailspin')] });
+    gate = await startGate();
+    app = await start();
   }, 60_000);
   afterAll(async () => {
     await app?.stop();
@@ -137,5 +140,21 @@ describe.each(ENGINES)('watch.blind when subscribing fails, on %s', (engine) => 
     expect((await api('POST', `/subscriptions/${subscription!.id}/renew`)).status).toBe(200);
     expect(await blindAlerts('open')).toEqual([]);
     expect(await blindAlerts('resolved')).toHaveLength(2);
+  });
+
+  it('a restart keeps the cause: the first good delta pass of the new process does not resolve it, a create that works does', async () => {
+    gate.open = false;
+    expect((await subscribe()).status).toBeGreaterThanOrEqual(400);
+    const [open] = await blindAlerts('open');
+    expect(open).toBeDefined();
+
+    await app.stop();
+    app = await start();
+    await app.reconciler.runOnce();
+    expect((await blindAlerts('open')).map((a) => a.id)).toEqual([open!.id]);
+
+    gate.open = true;
+    expect((await subscribe()).status).toBe(201);
+    expect(await blindAlerts('open')).toEqual([]);
   });
 });
