@@ -21,6 +21,8 @@ import { azureCredentialFor } from './graph/client/credential';
 import { openGraph } from './graph/open-graph';
 import { createWatchedTenants } from './tenants/watched-tenants';
 import { createBlindWatch } from './tenants/watch-blind';
+import { createNotificationSilenceWatch } from './tenants/watch-blind-notifications';
+import { subscriptionOutcomeReporter } from './tenants/watch-blind-subscription';
 import { createTenantService, registerTenants } from './tenants/tenant-service';
 import { consentSettings } from './tenants/consent-url';
 import { createIngest } from './ingest/ingest';
@@ -178,6 +180,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     logger,
     consentUrlFor: (tenantId) => consentUrlFor(tenantId),
   });
+  const notificationSilence = createNotificationSilenceWatch({ store, blind });
   const { subscriptions, reconciler, onLifecycle, sweepLoop } = openWatchLoops({
     store,
     graph,
@@ -191,7 +194,11 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     fullSync: async (tenantId) => {
       await audit(tenantId, { record: true });
     },
-    onTenantPass: (tenantId, error) => blind.passed(tenantId, error),
+    onTenantPass: async (tenantId, error, result) => {
+      await blind.passed(tenantId, error);
+      if (result !== null) await notificationSilence(tenantId, result);
+    },
+    onTenantSubscribe: subscriptionOutcomeReporter(blind, (tenantId) => consentUrlFor(tenantId)),
     reconcileIntervalMs: options.reconcileIntervalMs,
     sweepIntervalMs: config.resourceAccountSweepMs,
   });

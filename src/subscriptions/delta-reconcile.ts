@@ -67,8 +67,11 @@ export interface DeltaReconcilerDeps {
    * after a 410) queues every user for the worker to read: 300k Graph reads on a large tenant.
    */
   fullSync?: (tenantId: TenantId, reason: string) => Promise<void>;
-  /** Told how each tenant's periodic pass went (null: it worked), for `watch.blind` (issue 19). Never fails a round. */
-  onTenantPass?: (tenantId: TenantId, error: unknown) => Promise<void>;
+  /**
+   * Told how each tenant's periodic pass went (error null: it worked, with its result), for `watch.blind` (issue 19),
+   * from `runOnce` and from the background loop alike. Never fails a round.
+   */
+  onTenantPass?: (tenantId: TenantId, error: unknown, result: DeltaPassResult | null) => Promise<void>;
 }
 
 export interface DeltaReconciler {
@@ -218,24 +221,41 @@ export function createDeltaReconciler(deps: DeltaReconcilerDeps): DeltaReconcile
     return [...new Set([...listed, ...fromSubscriptions])];
   };
 
+  const tell = async (
+    tenantId: TenantId,
+    failure: unknown,
+    result: DeltaPassResult | null,
+  ): Promise<void> => {
+    await deps
+      .onTenantPass?.(tenantId, failure, result)
+      .catch((error: unknown) =>
+        logger.error({ tenantId, err: describeError(error) }, 'could not record how the tenant pass went'),
+      );
+  };
+  /** A periodic pass, told to onTenantPass however it ends; its error is thrown on. */
+  const periodicPass = async (tenantId: TenantId): Promise<DeltaPassResult> => {
+    let result: DeltaPassResult;
+    try {
+      result = await resync(tenantId, 'periodic reconcile');
+    } catch (error) {
+      await tell(tenantId, error, null);
+      throw error;
+    }
+    await tell(tenantId, null, result);
+    return result;
+  };
+
   const runOnce: DeltaReconciler['runOnce'] = async () => {
     const results: DeltaPassResult[] = [];
     for (const tenantId of await tenants()) {
-      let failure: unknown = null;
       try {
-        results.push(await resync(tenantId, 'periodic reconcile'));
+        results.push(await periodicPass(tenantId));
       } catch (error) {
-        failure = error;
         logger.error(
           { tenantId, err: describeError(error) },
           'delta reconcile failed; the next round tries again from the stored link',
         );
       }
-      await deps
-        .onTenantPass?.(tenantId, failure)
-        .catch((error: unknown) =>
-          logger.error({ tenantId, err: describeError(error) }, 'could not record how the tenant pass went'),
-        );
     }
     return results;
   };
@@ -249,7 +269,8 @@ export function createDeltaReconciler(deps: DeltaReconcilerDeps): DeltaReconcile
     intervalMs,
     ...(deps.options?.holder === undefined ? {} : { holder: deps.options.holder }),
     tenants,
-    run: (tenantId) => resync(tenantId, 'periodic reconcile'),
+    // Told like runOnce: before this the background rounds never reported to watch.blind, only runOnce did.
+    run: periodicPass,
     runAtStart: true,
   });
 

@@ -13,9 +13,13 @@ import type { Logger } from '../logger';
 import type { Queue } from '../queue/queue';
 import type { Store } from '../store/store';
 import type { WatchedTenants } from '../tenants/watched-tenants';
-import { createDeltaReconciler, type DeltaReconciler } from './delta-reconcile';
+import { createDeltaReconciler, type DeltaReconciler, type DeltaReconcilerDeps } from './delta-reconcile';
 import { createLifecycleHandler, type LifecycleHandler } from './lifecycle-handler';
-import { createSubscriptionManager, type SubscriptionManager } from './subscription-manager';
+import {
+  createSubscriptionManager,
+  type SubscriptionManager,
+  type SubscriptionManagerDeps,
+} from './subscription-manager';
 
 export interface WatchLoopDeps {
   store: Store;
@@ -30,8 +34,10 @@ export interface WatchLoopDeps {
   watched: WatchedTenants;
   /** The recorded tenant audit: what a first pass or a dead delta link runs instead of queueing every user. */
   fullSync: (tenantId: TenantId) => Promise<void>;
-  /** Told after each tenant's delta pass, with its error if it failed (`watch.blind`). */
-  onTenantPass: (tenantId: TenantId, error: unknown) => Promise<void>;
+  /** Told after each tenant's delta pass, with its error if it failed or its result (`watch.blind`). */
+  onTenantPass: NonNullable<DeltaReconcilerDeps['onTenantPass']>;
+  /** Told how each subscription create and renewal round went (`watch.blind`). */
+  onTenantSubscribe?: SubscriptionManagerDeps['onTenantSubscribe'];
   reconcileIntervalMs?: number | undefined;
   /** RESOURCE_ACCOUNT_SWEEP_MINUTES in ms; 0: no scheduled sweep. */
   sweepIntervalMs: number;
@@ -67,6 +73,7 @@ export function openWatchLoops(deps: WatchLoopDeps): WatchLoops {
     logger,
     publicBaseUrl: deps.publicBaseUrl,
     clientStates: [...deps.clientStates],
+    ...(deps.onTenantSubscribe === undefined ? {} : { onTenantSubscribe: deps.onTenantSubscribe }),
   });
   const sweep = createResourceAccountSweep({ store, graph, queue, logger });
   const onLifecycle = createLifecycleHandler({

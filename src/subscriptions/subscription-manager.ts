@@ -57,6 +57,12 @@ export interface SubscriptionManagerDeps {
   clientStates: string[];
   now?: () => Date;
   options?: SubscriptionManagerOptions;
+  /**
+   * Told how each create (after its retries) and each tenant's renewal round went, null when it worked
+   * (`watch.blind`, issue 19 item 5; tenants/watch-blind-subscription.ts). A renewal throttled while the subscription
+   * still lives is not reported (the next round retries). Its own failure is logged, never thrown.
+   */
+  onTenantSubscribe?: (tenantId: TenantId, step: 'create' | 'renew', error: unknown) => Promise<void>;
 }
 
 export interface RenewOutcome {
@@ -122,7 +128,15 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
     return stored;
   };
 
-  const create = createSubscriptionCreator({
+  const tell = async (tenantId: TenantId, step: 'create' | 'renew', error: unknown): Promise<void> => {
+    await deps
+      .onTenantSubscribe?.(tenantId, step, error)
+      .catch((failure: unknown) =>
+        logger.error({ tenantId, err: describeError(failure) }, 'could not record how subscribing went'),
+      );
+  };
+
+  const createUntold = createSubscriptionCreator({
     store,
     graph,
     logger,
@@ -132,6 +146,16 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
     expiryFromNow,
     withRetry,
   });
+  const create: SubscriptionManager['create'] = async (request) => {
+    try {
+      const created = await createUntold(request);
+      await tell(request.tenantId, 'create', null);
+      return created;
+    } catch (error) {
+      await tell(request.tenantId, 'create', error);
+      throw error;
+    }
+  };
 
   const recreate: SubscriptionManager['recreate'] = async (id, reason) => {
     const old = await mustGet(id);
@@ -162,7 +186,8 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
     return fresh;
   };
 
-  const renew: SubscriptionManager['renew'] = async (id) => {
+  // renewDue tells per tenant once its round is done (one failing subscription is not cleared by another renewing).
+  const renewUntold: SubscriptionManager['renew'] = async (id) => {
     const stored = await mustGet(id);
     const info = await withRetry('renew subscription', () =>
       graph.renew(stored.tenantId, stored.id, expiryFromNow()),
@@ -182,6 +207,18 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
     return { subscription: renewed, recreatedFrom: null };
   };
 
+  const renew: SubscriptionManager['renew'] = async (id) => {
+    const stored = await mustGet(id);
+    try {
+      const outcome = await renewUntold(id);
+      await tell(stored.tenantId, 'renew', null);
+      return outcome;
+    } catch (error) {
+      if (!(error instanceof RetryLaterError)) await tell(stored.tenantId, 'renew', error);
+      throw error;
+    }
+  };
+
   const dueAt: SubscriptionManager['dueAt'] = (subscription) => {
     const start = Date.parse(subscription.lastRenewedAt ?? subscription.createdAt);
     const end = Date.parse(subscription.expiresAt);
@@ -191,6 +228,8 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
   const renewDue: SubscriptionManager['renewDue'] = async (tenantId) => {
     const result: RenewDueResult = { checked: 0, renewed: [], recreated: [], failed: [] };
     const current = now();
+    // Per tenant: the first failure that counts (see onTenantSubscribe), or null when a renewal worked.
+    const outcomes = new Map<TenantId, unknown>();
     for (const subscription of await store.subscriptions.list(tenantId)) {
       result.checked++;
       const lapsed = Date.parse(subscription.expiresAt) <= current.getTime();
@@ -200,7 +239,8 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
       if (!lapsed && renewedWithin(subscription.lastRenewedAt, current, REAUTHORIZE_UPDATE_GAP_MS)) continue;
       try {
         // A lapsed subscription is already deleted by Graph: renew answers 404 and renew() recreates it.
-        const outcome = await renew(subscription.id);
+        const outcome = await renewUntold(subscription.id);
+        if (!outcomes.has(subscription.tenantId)) outcomes.set(subscription.tenantId, null);
         if (outcome.recreatedFrom === null) result.renewed.push(subscription.id);
         else result.recreated.push({ from: subscription.id, to: outcome.subscription.id });
       } catch (error) {
@@ -211,8 +251,14 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
         );
         if (lapsed && subscription.status === 'active')
           await store.subscriptions.upsert({ ...subscription, status: 'lapsed' }).catch(() => undefined);
+        if (
+          (lapsed || !(error instanceof RetryLaterError)) &&
+          (outcomes.get(subscription.tenantId) ?? null) === null
+        )
+          outcomes.set(subscription.tenantId, error);
       }
     }
+    for (const [tenant, error] of outcomes) await tell(tenant, 'renew', error);
     return result;
   };
 

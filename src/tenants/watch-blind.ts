@@ -5,7 +5,13 @@
  * that works. The tenant's registry status follows it: active ↔ blind. Holds for a single-tenant install too: the
  * AZURE_TENANT_ID tenant is in the registry and reconciled like any other.
  *
- * Reported by the periodic delta reconcile (each tenant's pass, success or failure) and by `tenants check`.
+ * Reported by the periodic delta reconcile (each tenant's pass, success or failure) and by `tenants check` (source
+ * `pass`), and by the subscription manager (source `subscription`: a create or renewal that failed after its
+ * retries; watch-blind-subscription.ts), and after each delta pass by the notification-silence rule (source
+ * `notifications`: changes delta found that no notification announced; watch-blind-notifications.ts). Each source keeps its own cause; the tenant's one alert lists every open
+ * cause with its fix, is updated (same dedupe key) as causes come and go, and resolves when none is left. The causes
+ * are held in memory and in the open alert's evidence (`causes`, with their source and fix): after a restart the
+ * first report for a tenant reads them back, so an alert is never resolved by a source that did not look.
  * Throttling (RetryLaterError) is not blindness: Graph said "later", and the next round tries again.
  */
 import { describeError, RetryLaterError } from '../errors';
@@ -13,8 +19,23 @@ import type { Finding, Routing, TenantId } from '../glossary';
 import type { Logger } from '../logger';
 import { dedupeKey } from '../rules/dedupe-key';
 import type { Store } from '../store/store';
+import { z } from 'zod';
 
-export type BlindCause = 'consent' | 'token' | 'permission' | 'delta';
+/** The causes as kept in an open alert's evidence. */
+const storedCauses = z.array(
+  z.object({
+    source: z.enum(['pass', 'subscription', 'notifications']),
+    cause: z.enum(['consent', 'token', 'permission', 'delta', 'subscription', 'notifications']),
+    detail: z.string(),
+    fix: z.string(),
+  }),
+);
+
+export type BlindCause = 'consent' | 'token' | 'permission' | 'delta' | 'subscription' | 'notifications';
+
+/** Who saw the problem; each clears only its own cause. */
+export type BlindSource = 'pass' | 'subscription' | 'notifications';
+const SOURCE_ORDER: readonly BlindSource[] = ['pass', 'subscription', 'notifications'];
 
 export interface BlindProblem {
   cause: BlindCause;
@@ -25,8 +46,10 @@ export interface BlindProblem {
 }
 
 export interface BlindWatch {
-  /** A problem opens (or keeps open) the tenant's alert; null resolves it. */
+  /** A problem opens (or keeps open) the tenant's alert; null clears the pass cause (resolving if none is left). */
   report(tenantId: TenantId, problem: BlindProblem | null): Promise<void>;
+  /** The same for one source: its problem, or null when that source works again. */
+  reportCause(tenantId: TenantId, source: BlindSource, problem: BlindProblem | null): Promise<void>;
   /** The outcome of a pass over the tenant: null (it worked), or the error it failed with. */
   passed(tenantId: TenantId, error: unknown): Promise<void>;
 }
@@ -82,27 +105,68 @@ export function createBlindWatch(deps: BlindWatchDeps): BlindWatch {
   const { store, routing, logger } = deps;
   const now = deps.now ?? (() => new Date());
 
-  const finding = (tenantId: TenantId, problem: BlindProblem): Finding => {
+  const causes = new Map<TenantId, Map<BlindSource, BlindProblem>>();
+
+  /** The causes of the tenant's open alert, read back once per process (a restart forgets the map). */
+  const causesOf = async (tenantId: TenantId): Promise<Map<BlindSource, BlindProblem>> => {
+    const known = causes.get(tenantId);
+    if (known !== undefined) return known;
+    const read = new Map<BlindSource, BlindProblem>();
+    const open = await store.alerts.list({ tenantId, state: 'open', ruleId: 'watch.blind' });
+    for (const alert of open) {
+      const parsed = storedCauses.safeParse(alert.finding.evidence.causes);
+      for (const c of parsed.success ? parsed.data : [])
+        read.set(c.source, { cause: c.cause, detail: c.detail, fix: c.fix });
+    }
+    causes.set(tenantId, read);
+    return read;
+  };
+
+  type Sourced = BlindProblem & { source: BlindSource };
+  const finding = (tenantId: TenantId, first: Sourced, problems: Sourced[]): Finding => {
     const subject = { kind: 'tenant' as const, tenantId };
     return {
       ruleId: 'watch.blind',
       severity: 'critical',
       subject,
-      title: `ra-watch cannot watch tenant ${tenantId} (${problem.cause})`,
-      evidence: { cause: problem.cause, detail: problem.detail.slice(0, 1000) },
+      title: `ra-watch cannot watch tenant ${tenantId} (${problems.map((p) => p.cause).join(', ')})`,
+      evidence: {
+        cause: first.cause,
+        detail: first.detail.slice(0, 1000),
+        causes: problems.map((p) => ({
+          source: p.source,
+          cause: p.cause,
+          detail: p.detail.slice(0, 1000),
+          fix: p.fix,
+        })),
+      },
       whyItMatters:
         'License changes to resource accounts in this tenant are not seen while this lasts: an auto attendant or call queue can stop answering with no alert.',
-      remediation: [problem.fix, 'This alert resolves itself once a pass over the tenant works again.'],
+      remediation: [
+        ...problems.map((p) => p.fix),
+        'This alert resolves itself once watching the tenant works again (every cause above cleared).',
+      ],
       dedupeKey: dedupeKey('watch.blind', subject),
     };
   };
 
-  const report: BlindWatch['report'] = async (tenantId, problem) => {
+  const reportCause: BlindWatch['reportCause'] = async (tenantId, source, reported) => {
+    const open = await causesOf(tenantId);
+    // Only the pass source resolves unconditionally (it also resolves an alert raised before causes were kept);
+    // the others have nothing to do when they had no cause open.
+    if (reported === null && source !== 'pass' && !open.has(source)) return;
+    if (reported === null) open.delete(source);
+    else open.set(source, reported);
+    const problems = SOURCE_ORDER.flatMap((s) => {
+      const p = open.get(s);
+      return p === undefined ? [] : [{ ...p, source: s }];
+    });
+    const problem = problems[0] ?? null;
     const at = now().toISOString();
     const result = await store.recordObservation(
       {
         scope: { tenantId, userId: null, ruleIds: ['watch.blind'] },
-        findings: problem === null ? [] : [finding(tenantId, problem)],
+        findings: problem === null ? [] : [finding(tenantId, problem, problems)],
         at,
       },
       routing,
@@ -119,8 +183,11 @@ export function createBlindWatch(deps: BlindWatchDeps): BlindWatch {
       await store.tenants.put({ ...tenant, status: 'active', statusDetail: null });
   };
 
+  const report: BlindWatch['report'] = (tenantId, problem) => reportCause(tenantId, 'pass', problem);
+
   return {
     report,
+    reportCause,
     async passed(tenantId, error) {
       if (error instanceof RetryLaterError) return;
       await report(
