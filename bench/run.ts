@@ -90,6 +90,22 @@ const BENCHES: BenchSpec[] = [
     rows: jsonRows,
     limitMinutes: { full: 15, quick: 8 },
   },
+  {
+    name: 'tenants',
+    script: 'tenants.js',
+    full: ['--json'],
+    quick: ['--json', '--tenants', '50', '--rest-seconds', '15'],
+    rows: jsonRows,
+    limitMinutes: { full: 5, quick: 3 },
+  },
+  {
+    name: 'neighbour',
+    script: 'neighbour.js',
+    full: ['--json'],
+    quick: ['--json', '--storm', '1000'],
+    rows: jsonRows,
+    limitMinutes: { full: 5, quick: 3 },
+  },
 ];
 
 interface BenchRun {

@@ -1,0 +1,174 @@
+/**
+ * Noisy neighbour (issue 19, Performance): tenant B's single change → alert latency p95 while tenant A's storm (a
+ * bulk license change on `--storm` users) is being processed, as a ratio of B's p95 when the install is idle.
+ *
+ *   npm run build && node dist/bench/neighbour.js [--storm 2000] [--changes 20] [--gap-ms 250] [--json]
+ *
+ * One process: ra-watch (startApp: SQLite file, embedded queue, worker polling every 25 ms) and the Graph simulator
+ * (answering in 50 ms, as e2e.ts), both tenants added through `app.tenants.add`. Each change removes the Resource
+ * Account license of one resource account (ra.unlicensed at once, no audit follow-up); latency = the alert's
+ * firstSeenAt minus the moment the simulator applied the change, as in e2e.ts. Idle: `--changes` changes of B, one
+ * every `--gap-ms`. Storm: A's `--storm` changes all at once, then B's `--changes` changes at the same pace while A's
+ * are processed; the note says how many of B's were made before A's last alert. The worker takes work in queue
+ * order (per-tenant fairness, issue 19 item 6, is not built yet), so this measures today's behaviour.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startApp, type App } from '../src/app';
+import { loadConfig, type Config } from '../src/config';
+import { startGraphSimulator, type GraphSimulator } from '../src/graph/simulator';
+import { silentLogger } from '../src/logger';
+import { argValue, printRows, type BenchRow } from './support/bench-row';
+import {
+  benchTenantId,
+  loadAverage,
+  manyTenantSeed,
+  percentile,
+  RA_SKU_ID,
+  tenantUserId,
+} from './support/many-tenant-seeds';
+
+const GRAPH_LATENCY_MS = 50;
+const A = 0;
+const B = 1;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** firstSeenAt (ms) of each wanted user's ra.unlicensed alert, until all have one or the time is up. */
+async function alertTimes(
+  app: App,
+  tenantId: string,
+  userIds: string[],
+  timeoutMs: number,
+  pollMs: number,
+): Promise<Map<string, number>> {
+  const wanted = new Set(userIds);
+  const seen = new Map<string, number>();
+  const deadline = Date.now() + timeoutMs;
+  while (seen.size < wanted.size && Date.now() < deadline) {
+    for (const alert of await app.store.alerts.list({ tenantId, limit: 100_000 })) {
+      if (alert.ruleId === 'ra.unlicensed' && alert.userId !== null && wanted.has(alert.userId))
+        seen.set(alert.userId, Date.parse(alert.firstSeenAt));
+    }
+    if (seen.size < wanted.size) await sleep(pollMs);
+  }
+  return seen;
+}
+
+/** B's changes, one every gapMs on schedule; resolves with each user's change time. */
+async function paceChanges(
+  sim: GraphSimulator,
+  userIds: string[],
+  gapMs: number,
+): Promise<Map<string, number>> {
+  const changedAt = new Map<string, number>();
+  const started = Date.now();
+  for (let i = 0; i < userIds.length; i++) {
+    const due = started + i * gapMs;
+    if (due > Date.now()) await sleep(due - Date.now());
+    changedAt.set(userIds[i]!, Date.now());
+    sim.assignLicense(benchTenantId(B), userIds[i]!, { removeLicenses: [RA_SKU_ID] });
+  }
+  return changedAt;
+}
+
+function latencies(changedAt: Map<string, number>, alerts: Map<string, number>): number[] {
+  return [...changedAt]
+    .flatMap(([id, at]) => (alerts.has(id) ? [alerts.get(id)! - at] : []))
+    .sort((a, b) => a - b);
+}
+
+async function main(): Promise<void> {
+  const storm = argValue('--storm', 2000);
+  const changes = argValue('--changes', 20);
+  const gapMs = argValue('--gap-ms', 250);
+  const log = (line: string) => console.error(line);
+  const loadAtStart = loadAverage();
+
+  const sim = await startGraphSimulator({
+    host: '127.0.0.1',
+    responseLatencyMs: GRAPH_LATENCY_MS,
+    deltaPageSize: 200,
+    notifications: { latencyMs: 0 },
+    seeds: [manyTenantSeed(A, storm + 20, storm), manyTenantSeed(B, 2 * changes + 20, 2 * changes)],
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ra-watch-neighbour-bench-'));
+  let app: App | null = null;
+  try {
+    const config: Config = {
+      ...loadConfig({}),
+      port: 0,
+      host: '127.0.0.1',
+      publicBaseUrl: null,
+      databaseUrl: `sqlite:${path.join(dir, 'neighbour.db')}`,
+      clientStates: [randomBytes(24).toString('hex')],
+      queue: { kind: 'embedded', maxDeliveries: 10 },
+      logLevel: 'silent',
+    };
+    app = await startApp({
+      config,
+      logger: silentLogger(),
+      graph: { baseUrl: sim.url, tokenProvider: (tenantId) => Promise.resolve(sim.tokenFor(tenantId)) },
+      tenantIds: [],
+      publicBaseUrlFallback: 'local-url',
+      worker: { pollMs: 25 },
+      reconcileIntervalMs: 60 * 60 * 1000,
+    });
+    for (const t of [A, B]) await app.tenants.add(benchTenantId(t), { by: 'bench', baseline: 'wait' });
+    await sleep(1000);
+    log(`neighbour bench: A ${storm + 20} users, B ${2 * changes + 20} users added; load ${loadAverage()}`);
+
+    // B alone.
+    const idleIds = Array.from({ length: changes }, (_, i) => tenantUserId(B, i));
+    const idleAt = await paceChanges(sim, idleIds, gapMs);
+    const idle = latencies(idleAt, await alertTimes(app, benchTenantId(B), idleIds, 60_000, 50));
+    const idleP95 = percentile(idle, 95);
+    log(
+      `  idle: ${idle.length}/${changes}, p50 ${percentile(idle, 50)} ms, p95 ${idleP95} ms; load ${loadAverage()}`,
+    );
+    await sleep(1000);
+
+    // A's storm, then B's changes while it is processed.
+    const stormIds = Array.from({ length: storm }, (_, i) => tenantUserId(A, i));
+    const stormStart = Date.now();
+    for (const id of stormIds) sim.assignLicense(benchTenantId(A), id, { removeLicenses: [RA_SKU_ID] });
+    const stormDone = alertTimes(app, benchTenantId(A), stormIds, 150_000, 500);
+    const busyIds = Array.from({ length: changes }, (_, i) => tenantUserId(B, changes + i));
+    const busyAt = await paceChanges(sim, busyIds, gapMs);
+    const busy = latencies(busyAt, await alertTimes(app, benchTenantId(B), busyIds, 150_000, 50));
+    const stormAlerts = await stormDone;
+    const stormLast = Math.max(...stormAlerts.values());
+    const stormSeconds = (stormLast - stormStart) / 1000;
+    const duringStorm = [...busyAt.values()].filter((at) => at < stormLast).length;
+    const busyP95 = percentile(busy, 95);
+    const loadAtEnd = loadAverage();
+    log(
+      `  storm: ${stormAlerts.size}/${storm} A alerts in ${stormSeconds.toFixed(1)} s; B ${busy.length}/${changes}, p50 ${percentile(busy, 50)} ms, p95 ${busyP95} ms, ${duringStorm} made before A's last alert; load ${loadAtEnd}`,
+    );
+
+    const ratio = busyP95 / idleP95;
+    const rows: BenchRow[] = [
+      {
+        what: `noisy neighbour: B's change → alert p95 during A's storm of ${storm}`,
+        figure: busyP95,
+        unit: 'ms',
+        baseline: idleP95,
+        ratio,
+        goal: 'ratio ≤ 2',
+        met: ratio <= 2 && busy.length === changes && idle.length === changes,
+        note: `baseline: B's p95 idle (p50 ${percentile(idle, 50)} ms); storm p50 ${percentile(busy, 50)} ms, max ${busy.at(-1)} ms; ${duringStorm} of ${changes} B changes made while A's storm was processed (${stormAlerts.size}/${storm} A alerts in ${stormSeconds.toFixed(1)} s); no per-tenant fairness yet (issue 19 item 6); Graph answers in ${GRAPH_LATENCY_MS} ms; load ${loadAtStart} → ${loadAtEnd}`,
+      },
+    ];
+    printRows(rows);
+  } finally {
+    await app?.stop();
+    await sim.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
