@@ -2,34 +2,26 @@
  * `tenants check`: can ra-watch watch this tenant? It asks for a token in the tenant with the app's credential, then
  * makes each Graph call ra-watch depends on once (first page, one item). Graph's 403 does not name the permission,
  * so each call states the application permission it needs (from its API page) and the answer names it with the fix.
- * Kept small on purpose: `ra-watch doctor` checks the single-tenant install's permissions more widely.
+ * The calls and their permissions are the doctor's list, so `tenants check` and `ra-watch doctor` ask the same.
  */
 import { describeError } from '../errors';
 import { graphErrorOf } from '../graph/client/graph-error';
 import type { GraphHttp } from '../graph/client/graph-http';
 import type { TokenProvider } from '../graph/client/credential';
 import type { TenantId } from '../glossary';
+import { GRAPH_PROBES } from '../doctor/graph-probes';
 import { ORGANIZATION_PATH } from './organization';
 
+/**
+ * The tenant's own name first, then the one list of the Graph calls ra-watch needs with their permissions (the
+ * doctor's, doctor/graph-probes.ts), so the two checks never disagree on what a tenant must grant. The subscriptions
+ * list needs no permission of its own and is left to the doctor.
+ */
 const PROBES: ReadonlyArray<{ permission: string; path: string; why: string }> = [
-  { permission: 'Organization.Read.All', path: ORGANIZATION_PATH, why: "the tenant's name and domain" },
-  {
-    permission: 'Organization.Read.All',
-    path: '/subscribedSkus',
-    why: 'license counts and the free allocation',
-  },
-  { permission: 'User.Read.All', path: '/users?$top=1&$select=id', why: 'accounts and their licenses' },
-  { permission: 'Group.Read.All', path: '/groups?$top=1&$select=id', why: 'group-based licensing' },
-  {
-    permission: 'AuditLog.Read.All',
-    path: '/auditLogs/directoryAudits?$top=1',
-    why: 'telling an atomic license swap from two calls',
-  },
-  {
-    permission: 'TeamsUserConfiguration.Read.All',
-    path: '/admin/teams/userConfigurations?$top=1',
-    why: 'identifying resource accounts',
-  },
+  { permission: 'Organization.Read.All', path: ORGANIZATION_PATH, why: "reads the tenant's name and domain" },
+  ...GRAPH_PROBES.flatMap(({ permission, path, why }) =>
+    permission === null ? [] : [{ permission, path, why }],
+  ),
 ];
 
 export interface PermissionResult {
@@ -101,7 +93,7 @@ export async function probeTenant(
         detail: ok
           ? null
           : answer.status === 403 || answer.status === 401
-            ? `${probe.permission} is missing (needed for ${probe.why}); Graph said ${answer.status} ${code ?? ''}`.trim()
+            ? `${probe.permission} is missing (needed: ra-watch ${probe.why}); Graph said ${answer.status} ${code ?? ''}`.trim()
             : `${answer.status} ${code ?? ''} ${message ?? ''}`.trim(),
       });
     } catch (error) {
