@@ -7,9 +7,9 @@
  * SIGTERM stops the meter provider, whose last export carries what the process counted. Statsbeat (the exporter's
  * own telemetry to Microsoft) is switched off with the SDK's variable so the test stays on loopback.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { startGraphSimulator, type GraphSimulator } from '../../src/graph/simula
 import { scenarioById } from '../../src/graph/simulator/scenarios';
 import { silentLogger } from '../../src/logger';
 import { userNotification } from '../ingest/graph-samples';
+import { makeLoopbackCertificate } from '../support/loopback-certificate';
 
 const root = join(__dirname, '..', '..');
 const INSTRUMENTATION_KEY = '3f2b6c1e-8d4a-4b7e-9c01-5a6d7e8f9012';
@@ -105,30 +106,12 @@ describe('metrics export to Azure Monitor', () => {
   });
 
   it('serve sends the ra_watch_* gauges, counters and histogram counts to /v2.1/track, and never logs the connection string', async () => {
-    const keyFile = join(directory, 'key.pem');
+    const tls = makeLoopbackCertificate();
+    if (tls === null)
+      throw new Error('openssl is needed to make the stand-in ingestion endpoint a TLS certificate');
     const certFile = join(directory, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-      ],
-      { stdio: 'ignore' },
-    );
-    ingestion = await startIngestion(await readFile(keyFile), await readFile(certFile));
+    await writeFile(certFile, tls.cert);
+    ingestion = await startIngestion(Buffer.from(tls.key), Buffer.from(tls.cert));
 
     const scenario = scenarioById('contoso-allocation')!;
     const tenantId = scenario.seed.tenantId.toLowerCase();

@@ -10,7 +10,7 @@ import { createTokenProvider, TOKEN_EXCHANGE_SCOPE } from '../../src/graph/clien
 import { startEntraSimulator } from '../../src/graph/simulator/entra-simulator';
 import { startGraphSimulator } from '../../src/graph/simulator';
 import { smallTenant } from '../graph/simulator/small-tenant';
-import { makeLoopbackCertificate } from './tls-certificate';
+import { makeLoopbackCertificate } from '../support/loopback-certificate';
 
 const HOME = '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17';
 const CUSTOMER = '11111111-7d2b-4c8e-9a61-3b0d4e2f8c17';

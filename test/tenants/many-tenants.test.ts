@@ -14,7 +14,7 @@ import { USERS_DELTA_LINK_KEY } from '../../src/subscriptions/delta-reconcile';
 import { smallTenant } from '../graph/simulator/small-tenant';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { makeLoopbackCertificate } from './tls-certificate';
+import { makeLoopbackCertificate } from '../support/loopback-certificate';
 import type { TenantCheck } from '../../src/tenants/permission-probe';
 import type { TenantView } from '../../src/tenants/tenant-service';
 

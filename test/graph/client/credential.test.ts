@@ -5,55 +5,23 @@
  * is switched off for the test only: here there is no internet. Not tested here: certificate, workload and managed
  * identity credentials against a live endpoint (their wiring is the same switch; managed identity needs IMDS).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PermanentError } from '../../../src/errors';
 import { createTokenProvider } from '../../../src/graph/client/credential';
 import { GraphStubServer, type RecordedRequest } from '../../support/graph-stub-server';
+import { makeLoopbackCertificate } from '../../support/loopback-certificate';
 
 const HOME_TENANT = '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17';
 const CUSTOMER_TENANT = '11111111-2222-4333-8444-555555555555';
 const CLIENT_ID = '3c9f1e27-84b6-4d0a-9f52-1e7a6c0b8d43';
 const GOV_GRAPH = 'https://graph.microsoft.us';
 
-let dir: string;
 let key = '';
 let cert = '';
 let opensslAvailable = true;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ra-watch-cred-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    key = readFileSync(join(dir, 'key.pem'), 'utf8');
-    cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-  } catch {
-    opensslAvailable = false;
-  }
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
+  const tls = makeLoopbackCertificate();
+  if (tls === null) opensslAvailable = false;
+  else ({ key, cert } = tls);
 });
 
 /** Entra's OpenID metadata and token endpoint, per tenant. */

@@ -1,6 +1,7 @@
 /**
- * A throwaway self-signed certificate for 127.0.0.1 made with openssl, for the Entra simulator's TLS port (MSAL
- * accepts only https authorities). null when openssl is not installed.
+ * A throwaway self-signed certificate for 127.0.0.1 made with openssl, for the tests' TLS peers: the Entra simulator
+ * and the stand-in token endpoint (MSAL accepts only https authorities), the stand-in Azure Monitor ingestion
+ * endpoint. null when openssl is not installed.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
