@@ -17,12 +17,11 @@
  * is quiet (the validation of the subscription and the baseline audit are before the window); items carried inside a
  * `$batch` are shown in the note, not counted as requests.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchAppConfig } from './support/bench-app-config';
 import { startApp, type App } from '../src/app';
-import { loadConfig, type Config } from '../src/config';
 import { silentLogger } from '../src/logger';
 import { argValue, printRows, type BenchRow } from './support/bench-row';
 import { benchUserId, startSimulatorProcess, type SimulatorProcess } from './support/simulator-process';
@@ -86,16 +85,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ra-watch-e2e-bench-'));
   let app: App | null = null;
   try {
-    const config: Config = {
-      ...loadConfig({}),
-      port: 0,
-      host: '127.0.0.1',
-      publicBaseUrl: null,
-      databaseUrl: `sqlite:${path.join(dir, 'e2e.db')}`,
-      clientStates: [randomBytes(24).toString('hex')],
-      queue: { kind: 'embedded', maxDeliveries: 10 },
-      logLevel: 'silent',
-    };
+    const config = benchAppConfig(path.join(dir, 'e2e.db'));
     app = await startApp({
       config,
       logger: silentLogger(),

@@ -12,12 +12,11 @@
  * are processed; the note says how many of B's were made before A's last alert. The worker takes work in queue
  * order (per-tenant fairness, issue 19 item 6, is not built yet), so this measures today's behaviour.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchAppConfig } from './support/bench-app-config';
 import { startApp, type App } from '../src/app';
-import { loadConfig, type Config } from '../src/config';
 import { startGraphSimulator, type GraphSimulator } from '../src/graph/simulator';
 import { silentLogger } from '../src/logger';
 import { argValue, printRows, type BenchRow } from './support/bench-row';
@@ -96,16 +95,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ra-watch-neighbour-bench-'));
   let app: App | null = null;
   try {
-    const config: Config = {
-      ...loadConfig({}),
-      port: 0,
-      host: '127.0.0.1',
-      publicBaseUrl: null,
-      databaseUrl: `sqlite:${path.join(dir, 'neighbour.db')}`,
-      clientStates: [randomBytes(24).toString('hex')],
-      queue: { kind: 'embedded', maxDeliveries: 10 },
-      logLevel: 'silent',
-    };
+    const config = benchAppConfig(path.join(dir, 'neighbour.db'));
     app = await startApp({
       config,
       logger: silentLogger(),

@@ -16,12 +16,11 @@
  * until a subscription is half way through its 29-day life (subscription-manager.ts), so its share is computed:
  * one PATCH per subscription per 14.5 days. Herd: the most requests in any 1 s over the window.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchAppConfig } from './support/bench-app-config';
 import { startApp, type App } from '../src/app';
-import { loadConfig, type Config } from '../src/config';
 import { silentLogger } from '../src/logger';
 import { DEFAULT_LIFETIME_MINUTES } from '../src/subscriptions/subscription-manager';
 import { argValue, printRows, type BenchRow } from './support/bench-row';
@@ -101,16 +100,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ra-watch-tenants-bench-'));
   let app: App | null = null;
   try {
-    const config: Config = {
-      ...loadConfig({}),
-      port: 0,
-      host: '127.0.0.1',
-      publicBaseUrl: null,
-      databaseUrl: `sqlite:${path.join(dir, 'tenants.db')}`,
-      clientStates: [randomBytes(24).toString('hex')],
-      queue: { kind: 'embedded', maxDeliveries: 10 },
-      logLevel: 'silent',
-    };
+    const config = benchAppConfig(path.join(dir, 'tenants.db'));
     app = await startApp({
       config,
       logger: silentLogger(),
