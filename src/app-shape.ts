@@ -20,6 +20,7 @@ import type { DeltaReconciler } from './subscriptions/delta-reconcile';
 import type { SubscriptionManager } from './subscriptions/subscription-manager';
 import type { Worker } from './worker/worker';
 import type { TenantService } from './tenants/tenant-service';
+import type { ChannelService } from './alerts/channels/channel-service';
 import type { WatchedTenants } from './tenants/watched-tenants';
 import type { WorkerOptions } from './worker/worker-context';
 
@@ -72,6 +73,8 @@ export interface App {
   readonly tenants: TenantService;
   /** The live list of watched tenants. */
   readonly watched: WatchedTenants;
+  /** Named alert channels and per-tenant routes (issue 19). */
+  readonly channels: ChannelService;
   audit(tenantId: TenantId, options?: TenantAuditOptions): Promise<AuditReport>;
   /** Idempotent; drains and closes everything. */
   stop(): Promise<void>;
