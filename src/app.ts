@@ -339,6 +339,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     tenants,
     watched,
     channels,
+    routing,
     audit,
     stop,
   };
