@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { isStandardSecret } from '../standard-webhook-signature';
-import { guidSchema } from '../../guid';
+import { tenantIdSchema } from '../../guid';
+import { TENANT_REF_HINT } from '../../tenants/tenant-ref';
 import { secureUrl } from '../../config/variable-schemas';
 
 export const CHANNEL_KINDS = ['slack', 'teams', 'email', 'webhook'] as const;
@@ -61,8 +62,9 @@ export const channelInput = z
 export type ChannelInput = z.infer<typeof channelInput>;
 
 export const routeInput = z.strictObject({
+  // Ids, or the default domain the registry knows a tenant by (resolved by the service against the registry).
   tenantIds: z
-    .array(guidSchema('is not a tenant id (a GUID)'))
+    .array(tenantIdSchema(`is not ${TENANT_REF_HINT}`))
     .max(1000)
     .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))])
     .optional(),

@@ -228,17 +228,25 @@ export function createChannelService(deps: ChannelServiceDeps): ChannelService {
           'unknown-channel',
           `channels: ${unknownChannels.map((c) => `"${c}"`).join(', ')} ${unknownChannels.length === 1 ? 'is' : 'are'} not a channel; add it first (POST /api/channels).`,
         );
-      const watched = new Set(tenants.filter((t) => t.status !== 'removed').map((t) => t.id));
-      const unknownTenants = (input.tenantIds ?? []).filter((id) => !watched.has(id));
+      const live = tenants.filter((t) => t.status !== 'removed');
+      const watched = new Set(live.map((t) => t.id));
+      // A domain names the tenant whose default domain it is (`routes add --tenant contoso.onmicrosoft.com`).
+      const byDomain = new Map(
+        live.flatMap((t) =>
+          t.defaultDomain === null ? [] : [[t.defaultDomain.toLowerCase(), t.id] as const],
+        ),
+      );
+      const tenantIds = [...new Set((input.tenantIds ?? []).map((ref) => byDomain.get(ref) ?? ref))];
+      const unknownTenants = tenantIds.filter((id) => !watched.has(id));
       if (unknownTenants.length > 0)
         throw new ChannelServiceError(
           400,
           'unknown-tenant',
-          `tenantIds: ${unknownTenants.join(', ')} ${unknownTenants.length === 1 ? 'is' : 'are'} not a watched tenant; add it first (POST /api/tenants).`,
+          `tenantIds: ${unknownTenants.join(', ')} ${unknownTenants.length === 1 ? 'is' : 'are'} not a watched tenant (by id or default domain); see GET /api/tenants, or add it first (POST /api/tenants).`,
         );
       const route: StoredRoute = {
         id: `r-${randomBytes(4).toString('hex')}`,
-        tenantIds: input.tenantIds ?? [],
+        tenantIds,
         severities: input.severities ?? [...ROUTE_DEFAULT_SEVERITIES],
         channels: input.channels,
         alsoDefault: input.alsoDefault ?? false,

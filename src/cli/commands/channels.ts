@@ -190,7 +190,7 @@ export function registerChannels(program: Command, output: Output): void {
       "Send some tenants' alerts to named channels instead of the environment's (--also-default: as well).",
     )
     .requiredOption('--channel <name>', 'a channel (repeat or comma-separate for several)', list)
-    .option('--tenant <id>', 'a tenant id (repeat or comma-separate; none: every tenant)', list)
+    .option('--tenant <id>', 'a tenant id or its default domain (repeat or comma-separate; none: every tenant)', list)
     .option('--severity <list>', 'critical,warning,info (default critical,warning)', list)
     .option('--also-default', "also send to the environment's channels")
     .option('--json', 'print one JSON document')

@@ -194,15 +194,16 @@ describe.each(ENGINES)('per-tenant alert routing on %s', (engine) => {
       tenants: [{ id: TENANT_A, label: 'Contoso Ltd (contoso.onmicrosoft.com)' }],
       severities: ['critical', 'warning'],
     });
-    expect(
-      (
-        await api('POST', '/routes', {
-          channels: ['fabrikam-noc'],
-          tenantIds: [TENANT_B],
-          severities: ['critical'],
-        })
-      ).status,
-    ).toBe(201);
+    // B by its default domain, as an MSP knows it: stored as its id.
+    const b = await api('POST', '/routes', {
+      channels: ['fabrikam-noc'],
+      tenantIds: ['Fabrikam.onmicrosoft.com'],
+      severities: ['critical'],
+    });
+    expect(b.status).toBe(201);
+    expect(b.body.route.tenants).toEqual([
+      { id: TENANT_B, label: 'Fabrikam Inc (fabrikam.onmicrosoft.com)' },
+    ]);
     const inUse = await api('DELETE', '/channels/contoso-noc');
     expect(inUse.status).toBe(409);
     expect(inUse.body.error.message).toContain(a.body.route.id);
