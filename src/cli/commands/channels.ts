@@ -11,7 +11,7 @@ import { channelInput, channelName, routeInput } from '../../alerts/channels/cha
 import { ChannelServiceError, type ChannelView, type RouteView } from '../../alerts/channels/channel-service';
 import { describeIssues } from '../../describe-issues';
 import { ReportedFailure, UsageError } from '../cli-error';
-import { confirm } from '../confirm';
+import { confirmOrStop } from '../confirm';
 import type { Output } from '../output';
 import { withApp } from '../open-app';
 import { outputOptions, printTabular, reportFormat, type FormatOptions } from '../report-format';
@@ -167,15 +167,13 @@ export function registerChannels(program: Command, output: Output): void {
     .option('--yes', 'do not ask (needed when stdin is not a terminal)')
     .action(async (raw: string, options: { yes?: boolean }) => {
       const name = parsed(channelName, raw);
-      const go = await confirm({
+      await confirmOrStop({
         yes: options.yes === true,
         command: `ra-watch channels remove ${name}`,
         question: `Remove channel ${name}?`,
+        output,
+        notDone: `channel ${name} was not removed`,
       });
-      if (!go) {
-        output.error(`ra-watch: channel ${name} was not removed (the answer was not yes).`);
-        throw new ReportedFailure('declined');
-      }
       await withApp((app) => orUsage(() => app.channels.removeChannel(name)));
       output.text(`Removed channel ${name}.`);
     });
@@ -190,7 +188,11 @@ export function registerChannels(program: Command, output: Output): void {
       "Send some tenants' alerts to named channels instead of the environment's (--also-default: as well).",
     )
     .requiredOption('--channel <name>', 'a channel (repeat or comma-separate for several)', list)
-    .option('--tenant <id>', 'a tenant id or its default domain (repeat or comma-separate; none: every tenant)', list)
+    .option(
+      '--tenant <id>',
+      'a tenant id or its default domain (repeat or comma-separate; none: every tenant)',
+      list,
+    )
     .option('--severity <list>', 'critical,warning,info (default critical,warning)', list)
     .option('--also-default', "also send to the environment's channels")
     .option('--json', 'print one JSON document')
@@ -242,15 +244,13 @@ export function registerChannels(program: Command, output: Output): void {
     .description('Remove a route. Asks first; --yes off a terminal.')
     .option('--yes', 'do not ask (needed when stdin is not a terminal)')
     .action(async (id: string, options: { yes?: boolean }) => {
-      const go = await confirm({
+      await confirmOrStop({
         yes: options.yes === true,
         command: `ra-watch routes remove ${id}`,
         question: `Remove route ${id}?`,
+        output,
+        notDone: `route ${id} was not removed`,
       });
-      if (!go) {
-        output.error(`ra-watch: route ${id} was not removed (the answer was not yes).`);
-        throw new ReportedFailure('declined');
-      }
       await withApp((app) => orUsage(() => app.channels.removeRoute(id)));
       output.text(`Removed route ${id}.`);
     });

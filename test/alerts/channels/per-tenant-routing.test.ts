@@ -16,6 +16,7 @@ import { smallTenant, TENANT_A, TENANT_B } from '../../graph/simulator/small-ten
 import { createTestDatabase, ENGINES, type TestDatabase } from '../../support/databases';
 import { slackText, startSlackReceiver } from '../../support/slack-receiver';
 import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
+import { apiCaller } from '../../support/api-caller';
 
 const API_TOKEN = 'an-api-token-for-the-tests-0123456789';
 /** A resource account licensed right at the baseline, so removing its license opens one fresh critical alert. */
@@ -112,15 +113,7 @@ describe.each(ENGINES)('per-tenant alert routing on %s', (engine) => {
     await db?.drop();
   });
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${app.url}/api${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${API_TOKEN}`, 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, text, body: (text === '' ? null : JSON.parse(text)) as Answer };
-  };
+  const api = apiCaller<Answer>(() => app.url, API_TOKEN);
 
   /** Every outbox sink the alerts of `userId` in `tenantId` were written to, once they are all settled. */
   const settledSinks = async (tenantId: string, userId: string): Promise<string[]> => {
