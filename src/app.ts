@@ -180,6 +180,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   const dispatcher = createOutboxDispatcher({
     store,
     sinks: channelRouting.sinks,
+    refreshSinks: () => channelRouting.refresh(),
     logger,
     publicBaseUrl,
     options: { ...options.dispatcher },

@@ -9,7 +9,9 @@ import { createChannelRouting } from '../../../src/alerts/channels/channel-routi
 import { createChannelSecretBox } from '../../../src/alerts/channels/channel-secrets';
 import { createChannelService } from '../../../src/alerts/channels/channel-service';
 import { buildTestMessage } from '../../../src/alerts/alert-message';
+import { createOutboxDispatcher } from '../../../src/alerts/outbox-dispatcher';
 import { PermanentError } from '../../../src/errors';
+import { RA_USER_ID, TENANT_ID, unlicensedFinding } from '../alert-fixtures';
 import { silentLogger } from '../../../src/logger';
 import { createStore } from '../../../src/store/sql-store';
 import type { Store } from '../../../src/store/store';
@@ -41,7 +43,7 @@ describe.each(ENGINES)('channel routing on %s', (engine) => {
       logger: silentLogger(),
     });
     const service = createChannelService({ store, routing, box, defaultChannels: ['log'] });
-    return { routing, service };
+    return { routing, service, store };
   };
 
   it('re-seals a channel sealed with a rotated-away key under the first key, and still delivers', async () => {
@@ -74,10 +76,56 @@ describe.each(ENGINES)('channel routing on %s', (engine) => {
     await expect(sent).rejects.toThrow(/not in CHANNEL_SECRETS_KEY/);
   });
 
+  it('delivers an entry another replica routed to a channel this one has not read yet', async () => {
+    const slack = await startSlackReceiver();
+    const here = routingWith([newKey]);
+    await here.routing.refresh();
+    const dispatcher = createOutboxDispatcher({
+      store,
+      sinks: here.routing.sinks,
+      refreshSinks: () => here.routing.refresh(),
+      logger: silentLogger(),
+      options: { groupWindowMs: 0 },
+    });
+    try {
+      // The other replica adds the channel and a route, and its worker writes an alert routed there.
+      const there = routingWith([newKey]);
+      await there.service.addChannel({ name: 'late', kind: 'slack', url: slack.url }, 'test');
+      await there.store.tenants.put({
+        id: TENANT_ID,
+        displayName: null,
+        defaultDomain: null,
+        status: 'active',
+        statusDetail: null,
+        addedAt: '2026-12-03T00:00:00.000Z',
+        addedBy: 'test',
+        checkedAt: null,
+        settings: {},
+      });
+      await there.service.addRoute({ channels: ['late'], tenantIds: [TENANT_ID] }, 'test');
+      await store.recordObservation(
+        {
+          scope: { tenantId: TENANT_ID, userId: RA_USER_ID, ruleIds: ['ra.unlicensed'] },
+          findings: [unlicensedFinding()],
+          at: new Date().toISOString(),
+        },
+        there.routing.routing,
+      );
+      expect(here.routing.sinks.has('channel:late')).toBe(false);
+      await dispatcher.runOnce();
+      expect(slack.requests).toHaveLength(1);
+      expect(here.routing.sinks.has('channel:late')).toBe(true);
+    } finally {
+      await dispatcher.stop();
+      await slack.close();
+    }
+  });
+
   it('drops the sink of a removed channel on the next read', async () => {
     const { routing, service } = routingWith([newKey]);
     await routing.refresh();
     expect(routing.sinks.has('channel:noc')).toBe(true);
+    for (const route of (await service.listRoutes()).routes) await service.removeRoute(route.id);
     await service.removeChannel('noc');
     expect(routing.sinks.has('channel:noc')).toBe(false);
   });
