@@ -16,9 +16,9 @@
  * Staggered (`stagger: true`, issue 19: the delta reconcile and the renewal check, which call Graph): instead of
  * one walk over every tenant at the start of each round, each tenant runs at its own slot in the interval
  * (tenant-slot.ts), so 200 tenants' requests spread over the 15 minutes instead of a burst of a few seconds. The
- * loop sleeps until the next tenant's slot (at most a minute, so a tenant added meanwhile is picked up), and runs
- * every tenant whose slot has come since it last looked: a slow run or a paused process delays slots, never skips
- * them. The lease then runs to the tenant's first slot at least half an interval away, so every replica agrees on
+ * loop sleeps until the next tenant's slot (at most a minute or 1/60 of the interval, so a tenant added meanwhile is
+ * picked up), and runs every tenant whose slot has come since it last looked: a slow run or a paused process delays
+ * slots, never skips them. The lease then runs to the tenant's first slot at least half an interval away, so every replica agrees on
  * when it is next due: steady state one run per interval at the tenant's slot; after the pass at start (kept, so a
  * restarted or lone replica catches up at once) the second run comes between half and one and a half intervals
  * later, at the tenant's slot.
@@ -60,8 +60,13 @@ export interface PerTenantJob<T> extends Periodic {
   runDue: () => Promise<Map<string, T>>;
 }
 
-/** The longest the staggered loop sleeps: a tenant added to the list is looked at within this. */
+/**
+ * The longest the staggered loop sleeps: a tenant added to the list is looked at within this. Also a sixtieth of
+ * the interval at most: tenants added while it slept whose slots have passed all run at the next look, and a long
+ * sleep would bunch them (200 tenants added in a minute, a sleep of a whole interval: one walk again).
+ */
 const MAX_WAKE_MS = 60_000;
+const WAKES_PER_INTERVAL = 60;
 
 /** Unique per process: a restarted replica is a new holder and waits for its old leases to expire. */
 export function replicaHolderId(): string {
@@ -128,9 +133,10 @@ export function perTenantJob<T>(options: PerTenantJobOptions<T>): PerTenantJob<T
     return results;
   };
 
-  /** Until the next slot of a known tenant after the last look (at least 1 ms, at most MAX_WAKE_MS). */
+  const longestSleep = Math.min(options.intervalMs / WAKES_PER_INTERVAL, MAX_WAKE_MS);
+  /** Until the next slot of a known tenant after the last look (at least 1 ms, at most longestSleep). */
   const untilNextSlot = (): number => {
-    const cap = Math.min(options.intervalMs, MAX_WAKE_MS);
+    const cap = longestSleep;
     const next = Math.min(...known.map((t) => slots.slotAtOrBefore(t, lookedAt) + options.intervalMs));
     return Math.max(1, Math.min(cap, next - now().getTime()));
   };
@@ -141,7 +147,7 @@ export function perTenantJob<T>(options: PerTenantJobOptions<T>): PerTenantJob<T
         name: `${options.job} slots`,
         logger: options.logger,
         logFields: { job: options.job },
-        intervalMs: (wait) => wait ?? Math.min(options.intervalMs, MAX_WAKE_MS),
+        intervalMs: (wait) => wait ?? longestSleep,
         runAtStart: true,
         run: async () => {
           if (first && options.runAtStart === true) {
