@@ -129,7 +129,16 @@ export function perTenantJob<T>(options: PerTenantJobOptions<T>): PerTenantJob<T
       .filter((d) => d.slot > from)
       .sort((a, b) => a.slot - b.slot);
     const results = new Map<string, T>();
-    for (const { tenantId } of due) await runFor(tenantId, results);
+    for (const { tenantId, slot } of due) {
+      try {
+        await runFor(tenantId, results);
+      } catch (error) {
+        // The store failed (a run's own failure is caught in runFor): this tenant and the rest are looked at again
+        // at the next wake-up rather than an interval later.
+        lookedAt = Math.min(lookedAt, slot - 1);
+        throw error;
+      }
+    }
     return results;
   };
 

@@ -125,4 +125,39 @@ describe.each(ENGINES)('staggered per-tenant jobs on %s', (engine) => {
     await r.runDue();
     expect(runs).toHaveLength(TENANTS.length);
   });
+
+  it('looks again at the next wake-up when the store fails, not an interval later', async () => {
+    const runs: Run[] = [];
+    const store = createStore(db.database);
+    let storeDown = true;
+    const job = perTenantJob({
+      job: JOB,
+      store: {
+        jobLeases: {
+          ...store.jobLeases,
+          tryAcquire: (lease, at) =>
+            storeDown
+              ? Promise.reject(new Error('database unavailable'))
+              : store.jobLeases.tryAcquire(lease, at),
+        },
+      },
+      logger: silentLogger(),
+      holder: 'r',
+      now: () => new Date(clock),
+      intervalMs: INTERVAL,
+      stagger: true,
+      tenants: () => TENANTS,
+      run: (tenantId) => {
+        runs.push({ holder: 'r', tenantId, at: clock });
+        return Promise.resolve(tenantId);
+      },
+    });
+    clock += INTERVAL - 1;
+    await expect(job.runDue()).rejects.toThrow('database unavailable');
+    expect(runs).toEqual([]);
+    storeDown = false;
+    clock += STEP;
+    await job.runDue();
+    expect(runs.map((r) => r.tenantId).sort()).toEqual(TENANTS);
+  });
 });
