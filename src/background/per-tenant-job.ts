@@ -67,6 +67,7 @@ export interface PerTenantJob<T> extends Periodic {
  */
 const MAX_WAKE_MS = 60_000;
 const WAKES_PER_INTERVAL = 60;
+const MIN_WAKE_MS = 10;
 
 /** Unique per process: a restarted replica is a new holder and waits for its old leases to expire. */
 export function replicaHolderId(): string {
@@ -142,12 +143,13 @@ export function perTenantJob<T>(options: PerTenantJobOptions<T>): PerTenantJob<T
     return results;
   };
 
-  const longestSleep = Math.min(options.intervalMs / WAKES_PER_INTERVAL, MAX_WAKE_MS);
-  /** Until the next slot of a known tenant after the last look (at least 1 ms, at most longestSleep). */
+  // At least MIN_WAKE_MS even for the tiny intervals of tests: a slot is then run at most that late.
+  const longestSleep = Math.max(MIN_WAKE_MS, Math.min(options.intervalMs / WAKES_PER_INTERVAL, MAX_WAKE_MS));
+  /** Until the next slot of a known tenant after the last look (at least MIN_WAKE_MS, at most longestSleep). */
   const untilNextSlot = (): number => {
     const cap = longestSleep;
     const next = Math.min(...known.map((t) => slots.slotAtOrBefore(t, lookedAt) + options.intervalMs));
-    return Math.max(1, Math.min(cap, next - now().getTime()));
+    return Math.max(MIN_WAKE_MS, Math.min(cap, next - now().getTime()));
   };
 
   let first = true;
