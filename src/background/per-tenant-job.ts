@@ -38,7 +38,10 @@ export interface PerTenantJobOptions<T> {
   logger: Logger;
   /** This replica's name in the leases (default: replicaHolderId()). */
   holder?: string;
-  /** The wait between rounds, and how long a tenant's lease is held after its run. */
+  /**
+   * The wait between rounds, and how long a tenant's lease is held after its run; staggered: the period of each
+   * tenant's slot (its lease runs to its slot at least half of this after the run).
+   */
   intervalMs: number;
   /** The tenants this round covers (the watched ones, those with subscriptions). */
   tenants: () => Promise<readonly string[]> | readonly string[];
