@@ -1,6 +1,6 @@
 /**
  * One watched tenant against Graph: a token first (the credential refused is the commonest first-day problem), then
- * every probe of graph-probes.ts with that token. A 403 names the permission and the admin-consent link; a 401 says
+ * every probe of graph/graph-calls.ts with that token. A 403 names the permission and the admin-consent link; a 401 says
  * Graph refused the token. The first answer's Date header is kept for the clock check.
  */
 import type { Config } from '../config';
@@ -9,9 +9,10 @@ import type { TokenProvider } from '../graph/client/credential';
 import { graphErrorOf, requestIdOf, type GraphAnswer } from '../graph/client/graph-error';
 import { createGraphHttp } from '../graph/client/graph-http';
 import type { Logger } from '../logger';
-import { clientIdOf } from './client-id';
+import { clientIdOf } from '../graph/app-client-id';
+import { GRAPH_PROBES, type GraphProbe } from '../graph/graph-calls';
+import { adminConsentUrl } from './admin-consent-url';
 import type { CheckResult } from './doctor-check';
-import { GRAPH_PROBES, adminConsentUrl, type GraphProbe } from './graph-probes';
 
 export interface TenantGraphCheck {
   results: CheckResult[];

@@ -25,7 +25,8 @@ export interface CreateSubscriptionDeps {
   publicBaseUrl: string | null;
   clientStates: string[];
   now: () => Date;
-  expiryFromNow: () => IsoTime;
+  /** The expiry to ask for, spread per tenant and resource (subscription-manager.ts). */
+  expiryFromNow: (tenantId: TenantId, resource: SubscriptionResource) => IsoTime;
   withRetry: <T>(what: string, call: () => Promise<T>) => Promise<T>;
 }
 
@@ -95,7 +96,7 @@ export function createSubscriptionCreator(
             notificationUrl: urls.notificationUrl,
             lifecycleNotificationUrl: urls.lifecycleNotificationUrl,
             clientState,
-            expirationDateTime: deps.expiryFromNow(),
+            expirationDateTime: deps.expiryFromNow(tenantId, resource),
           });
         } catch (error) {
           if (error instanceof OutcomeUnknownError) lostBefore = true;

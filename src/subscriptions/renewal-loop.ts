@@ -5,6 +5,10 @@
  * (background/per-tenant-job.ts): a replica renews a tenant's subscriptions only after taking that tenant's
  * `subscription-renewal` lease in the store; a holder that dies is replaced once its lease runs out.
  *
+ * Staggered (issue 19): each tenant is looked at in its own slot of the interval, and the subscriptions' expiries
+ * are spread at creation and renewal (subscription-manager.ts), so 200 tenants onboarded in a minute do not fall
+ * due, and get renewed, in the same minute 14.5 days later.
+ *
  * Every error is logged and the loop keeps going: a missed round is caught up by the next one.
  */
 import { perTenantJob } from '../background/per-tenant-job';
@@ -44,6 +48,8 @@ export function createRenewalLoop(deps: RenewalLoopDeps): RenewalLoop {
     tenants: async () => (await deps.store.subscriptions.list()).map((s) => s.tenantId),
     run: deps.work,
     runAtStart: true, // a restarted process catches up before its first interval
+    // Each tenant looked at in its own slot of the interval: due renewals of 200 tenants are not one walk of PATCHes.
+    stagger: true,
   });
   return { start: job.start, stop: job.stop, runOnce: async () => [...(await job.runOnce()).keys()] };
 }

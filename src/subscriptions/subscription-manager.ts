@@ -14,6 +14,7 @@ import type { Queue } from '../queue/queue';
 import { orderingKeyFor } from '../queue/work-item';
 import type { Store, StoredSubscription } from '../store/store';
 import { replicaHolderId } from '../background/per-tenant-job';
+import { stableFraction } from '../background/tenant-slot';
 import { createSubscriptionCreator, type SubscriptionResource } from './create-subscription';
 import { REAUTHORIZE_UPDATE_GAP_MS, renewedWithin } from './reauthorize-window';
 import { createRenewalLoop } from './renewal-loop';
@@ -26,6 +27,14 @@ export const MAX_LIFETIME_MINUTES = 41_760;
  * time in flight and Graph's clock need not agree to the second. An hour costs nothing at a 29-day lifetime.
  */
 export const DEFAULT_LIFETIME_MINUTES = MAX_LIFETIME_MINUTES - 60;
+/**
+ * How much earlier than the full lifetime a subscription may be asked to expire, per subscription (issue 19). 200
+ * tenants onboarded in a minute would otherwise all expire, and fall due for renewal, within that minute, 14.5 days
+ * later. Each subscription (tenant + resource) takes a stable share of this, so the expiries spread over a day and
+ * the renewals (half-way through the life) over 12 hours, and they stay apart after each renewal. Always shorter
+ * than the lifetime asked for, never longer: Graph refuses an expiry beyond its maximum (DOMAIN.md §7).
+ */
+export const DEFAULT_EXPIRY_SPREAD_MINUTES = 24 * 60;
 /**
  * The gap left by a lapsed or removed subscription is covered the way Graph's own `missed` lifecycle event is: a
  * `lifecycle` work item the worker hands to the lifecycle handler, which runs a delta resync. Queued (durable), so a
@@ -40,6 +49,11 @@ export interface SubscriptionManagerOptions {
   renewAtFraction?: number;
   /** Lifetime asked for on create and renew, at most 41,760. Default 41,700 (see DEFAULT_LIFETIME_MINUTES). */
   lifetimeMinutes?: number;
+  /**
+   * Up to how many minutes under `lifetimeMinutes` each subscription's expiry is set (a stable share per tenant and
+   * resource, so renewals spread). Default DEFAULT_EXPIRY_SPREAD_MINUTES, at most a twentieth of the lifetime.
+   */
+  expirySpreadMinutes?: number;
   /** How often the background loop looks for subscriptions due. Default 15 minutes. */
   renewIntervalMs?: number;
   /** This replica's name in the per-tenant renewal leases (held for one interval). Default host:pid:random. */
@@ -94,6 +108,20 @@ export interface SubscriptionManager {
   stop(): Promise<void>;
 }
 
+/**
+ * The lifetime to ask for a subscription of `resource` in `tenantId`: `lifetimeMinutes` less its stable share of
+ * `spreadMinutes` (the same on every replica and at every renewal, different per tenant and resource).
+ */
+export function spreadLifetimeMinutes(
+  tenantId: TenantId,
+  resource: string,
+  lifetimeMinutes: number,
+  spreadMinutes: number,
+): number {
+  const key = `expiry/${tenantId.toLowerCase()}/${resource.replace(/^\//, '').toLowerCase()}`;
+  return lifetimeMinutes - stableFraction(key) * spreadMinutes;
+}
+
 export function createSubscriptionManager(deps: SubscriptionManagerDeps): SubscriptionManager {
   const { store, graph, queue, logger } = deps;
   const now = deps.now ?? (() => new Date());
@@ -116,8 +144,16 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
       onRetry: (error, attempt, delayMs) =>
         logger.warn({ what, attempt, delayMs, err: error }, 'Graph asked us to retry later'),
     });
-  const expiryFromNow = (): IsoTime => new Date(now().getTime() + lifetimeMinutes * 60_000).toISOString();
-
+  const expirySpreadMinutes = Math.min(
+    options.expirySpreadMinutes ?? DEFAULT_EXPIRY_SPREAD_MINUTES,
+    lifetimeMinutes / 20,
+  );
+  if (!(expirySpreadMinutes >= 0))
+    throw new RangeError(`expirySpreadMinutes must not be negative, got ${expirySpreadMinutes}`);
+  const expiryFromNow = (tenantId: TenantId, resource: string): IsoTime => {
+    const minutes = spreadLifetimeMinutes(tenantId, resource, lifetimeMinutes, expirySpreadMinutes);
+    return new Date(now().getTime() + Math.round(minutes * 60_000)).toISOString();
+  };
   const mustGet = async (id: string): Promise<StoredSubscription> => {
     const stored = await store.subscriptions.get(id);
     if (stored === null)
@@ -190,7 +226,7 @@ export function createSubscriptionManager(deps: SubscriptionManagerDeps): Subscr
   const renewUntold: SubscriptionManager['renew'] = async (id) => {
     const stored = await mustGet(id);
     const info = await withRetry('renew subscription', () =>
-      graph.renew(stored.tenantId, stored.id, expiryFromNow()),
+      graph.renew(stored.tenantId, stored.id, expiryFromNow(stored.tenantId, stored.resource)),
     );
     if (info === null) {
       const fresh = await recreate(stored.id, 'Graph no longer knows it (404 on renew)');

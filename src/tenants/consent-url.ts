@@ -7,7 +7,7 @@
  * has none and Entra shows the app's registered default.
  */
 import type { GraphCredentialConfig } from '../config';
-import { clientIdOf } from '../doctor/client-id';
+import { clientIdOf } from '../graph/app-client-id';
 
 export interface ConsentUrlInput {
   tenant: string;
@@ -32,7 +32,7 @@ export function adminConsentUrl(input: ConsentUrlInput): string {
 
 /**
  * What the tenant service needs to build consent links, from the configured credential: its app's client id (the
- * one rule the doctor uses too, doctor/client-id.ts) and its sign-in host.
+ * one rule the doctor uses too, graph/app-client-id.ts) and its sign-in host.
  */
 export function consentSettings(
   credential: GraphCredentialConfig,

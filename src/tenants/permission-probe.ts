@@ -2,19 +2,19 @@
  * `tenants check`: can ra-watch watch this tenant? It asks for a token in the tenant with the app's credential, then
  * makes each Graph call ra-watch depends on once (first page, one item). Graph's 403 does not name the permission,
  * so each call states the application permission it needs (from its API page) and the answer names it with the fix.
- * The calls and their permissions are the doctor's list, so `tenants check` and `ra-watch doctor` ask the same.
+ * The calls and their permissions are the one list in graph/graph-calls.ts, so `tenants check` and `ra-watch doctor`
+ * ask the same.
  */
 import { describeError } from '../errors';
 import { graphErrorOf } from '../graph/client/graph-error';
 import type { GraphHttp } from '../graph/client/graph-http';
 import type { TokenProvider } from '../graph/client/credential';
 import type { TenantId } from '../glossary';
-import { GRAPH_PROBES } from '../doctor/graph-probes';
+import { GRAPH_PROBES } from '../graph/graph-calls';
 import { ORGANIZATION_PATH } from './organization';
 
 /**
- * The tenant's own name first, then the one list of the Graph calls ra-watch needs with their permissions (the
- * doctor's, doctor/graph-probes.ts), so the two checks never disagree on what a tenant must grant. The subscriptions
+ * The tenant's own name first, then the one list of the Graph calls ra-watch needs with their permissions (graph/graph-calls.ts, which the doctor probes too), so the two checks never disagree on what a tenant must grant. The subscriptions
  * list needs no permission of its own and is left to the doctor.
  */
 const PROBES: ReadonlyArray<{ permission: string; path: string; why: string }> = [

@@ -3,7 +3,12 @@ import { graphError } from '../../src/graph/simulator/graph-error';
 import { runTenantAudit } from '../../src/tenant-audit/tenant-audit';
 import { silentLogger } from '../../src/logger';
 import type { UserChanged, WorkItem } from '../../src/queue/work-item';
-import { createDeltaReconciler, USERS_DELTA_LINK_KEY } from '../../src/subscriptions/delta-reconcile';
+import { tenantSlots } from '../../src/background/tenant-slot';
+import {
+  createDeltaReconciler,
+  RECONCILE_JOB,
+  USERS_DELTA_LINK_KEY,
+} from '../../src/subscriptions/delta-reconcile';
 import { RA_SKU_ID } from '../../src/licensing/catalog-data';
 import { ENGINES } from '../support/databases';
 import { withFailingSends } from '../support/failing-queue';
@@ -199,6 +204,28 @@ describe('the delta reconciler against the Graph simulator', () => {
     await r.stop();
     expect(await h.store.settings.get(WATCH_TENANT, USERS_DELTA_LINK_KEY)).not.toBeNull();
     expect(userWork(await h.drain()).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('takes each tenant at start, then holds it to its own slot in the interval (staggered)', async () => {
+    const clock = Date.parse('2026-12-03T09:00:00.000Z');
+    const intervalMs = 15 * 60_000;
+    const r = createDeltaReconciler({
+      store: h.store,
+      graph: h.reader,
+      queue: h.queue,
+      logger: silentLogger(),
+      now: () => new Date(clock),
+      options: { intervalMs, tenantIds: [WATCH_TENANT] },
+    });
+    r.start();
+    await r.stop(); // waits for the pass at start
+    expect(await h.store.settings.get(WATCH_TENANT, USERS_DELTA_LINK_KEY)).not.toBeNull();
+    const [lease] = await h.store.jobLeases.list(RECONCILE_JOB);
+    expect(lease?.expiresAt).toBe(
+      new Date(
+        tenantSlots(RECONCILE_JOB, intervalMs).slotAtOrAfter(WATCH_TENANT, clock + intervalMs / 2),
+      ).toISOString(),
+    );
   });
 });
 

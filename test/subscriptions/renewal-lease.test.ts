@@ -1,5 +1,6 @@
 import { silentLogger } from '../../src/logger';
-import { createRenewalLoop } from '../../src/subscriptions/renewal-loop';
+import { tenantSlots } from '../../src/background/tenant-slot';
+import { createRenewalLoop, RENEWAL_JOB } from '../../src/subscriptions/renewal-loop';
 import { createSubscriptionManager } from '../../src/subscriptions/subscription-manager';
 import type { GraphSubscriptions } from '../../src/graph/graph-subscriptions';
 import { createStore } from '../../src/store/sql-store';
@@ -48,12 +49,19 @@ describe.each(ENGINES)('one renewer among replicas sharing one %s store', (engin
 
     expect(await a.runOnce()).toEqual([WATCH_TENANT]);
     expect(await b.runOnce()).toEqual([]);
-    clock = new Date(clock.getTime() + MINUTE);
-    expect(await a.runOnce()).toEqual([WATCH_TENANT]); // the holder's next round, one interval on
+    // Staggered: the lease runs to the tenant's slot at least half an interval on, so within 1.5 intervals.
+    const [lease] = await h.store.jobLeases.list(RENEWAL_JOB);
+    expect(lease?.expiresAt).toBe(
+      new Date(
+        tenantSlots(RENEWAL_JOB, MINUTE).slotAtOrAfter(WATCH_TENANT, clock.getTime() + MINUTE / 2),
+      ).toISOString(),
+    );
+    clock = new Date(clock.getTime() + 1.5 * MINUTE);
+    expect(await a.runOnce()).toEqual([WATCH_TENANT]); // the holder's next round, once its lease ran out
     expect(await b.runOnce()).toEqual([]);
 
-    // A dies: its lease runs out one interval after its last run, and B takes the tenant over.
-    clock = new Date(clock.getTime() + MINUTE);
+    // A dies: its lease runs out (at most 1.5 intervals after its last run), and B takes the tenant over.
+    clock = new Date(clock.getTime() + 1.5 * MINUTE);
     expect(await b.runOnce()).toEqual([WATCH_TENANT]);
     expect(await a.runOnce()).toEqual([]);
     expect(work).toEqual({ a: 2, b: 1 });

@@ -4,7 +4,9 @@ import { PermanentError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import {
   createSubscriptionManager,
+  DEFAULT_EXPIRY_SPREAD_MINUTES,
   GAP_RESYNC_EVENT,
+  spreadLifetimeMinutes,
   type SubscriptionManagerOptions,
 } from '../../src/subscriptions/subscription-manager';
 import type { GraphSubscriptions } from '../../src/graph/graph-subscriptions';
@@ -76,7 +78,7 @@ describe('the subscription manager against the Graph simulator', () => {
   });
 
   it('renews nothing before half of the life has passed, and each subscription once past it', async () => {
-    const m = manager();
+    const m = manager({ options: { expirySpreadMinutes: 0 } }); // the exact half-life, not its spread share
     const created = await m.create({ tenantId: WATCH_TENANT, resource: 'users' });
 
     clock = new Date(clock.getTime() + 29 * MINUTE);
@@ -93,6 +95,51 @@ describe('the subscription manager against the Graph simulator', () => {
     );
 
     expect((await m.renewDue()).renewed).toEqual([]);
+  });
+
+  it('spreads expiries per tenant and resource, under the lifetime asked', async () => {
+    const m = manager({ options: { lifetimeMinutes: 41_700 } }); // the default: spread up to a day
+    const start = clock.getTime();
+    const users = await m.create({ tenantId: WATCH_TENANT, resource: 'users' });
+    const groups = await m.create({ tenantId: WATCH_TENANT, resource: 'groups' });
+    const lifeOf = (s: { expiresAt: string }, from: number) => (Date.parse(s.expiresAt) - from) / MINUTE;
+    for (const s of [users, groups]) {
+      expect(lifeOf(s, start)).toBeLessThanOrEqual(41_700); // never beyond what Graph accepts (41,760)
+      expect(lifeOf(s, start)).toBeGreaterThanOrEqual(41_700 - DEFAULT_EXPIRY_SPREAD_MINUTES);
+    }
+    expect(users.expiresAt).not.toBe(groups.expiresAt);
+    expect(lifeOf(users, start)).toBeCloseTo(
+      spreadLifetimeMinutes(WATCH_TENANT, 'users', 41_700, DEFAULT_EXPIRY_SPREAD_MINUTES),
+      2,
+    );
+  });
+
+  it('asks the same spread share again at each renewal, so subscriptions stay apart', async () => {
+    // A 60-minute life (the simulator checks expiries against its own clock): spread up to 3 minutes.
+    const m = manager();
+    const start = clock.getTime();
+    const users = await m.create({ tenantId: WATCH_TENANT, resource: 'users' });
+    const life = (Date.parse(users.expiresAt) - start) / MINUTE;
+    expect(life).toBeLessThanOrEqual(60);
+    expect(life).toBeGreaterThanOrEqual(57);
+
+    clock = new Date(m.dueAt(users).getTime() + MINUTE);
+    expect((await m.renewDue()).renewed).toEqual([users.id]);
+    const renewed = await h.store.subscriptions.get(users.id);
+    expect((Date.parse(renewed!.expiresAt) - clock.getTime()) / MINUTE).toBeCloseTo(life, 3);
+  });
+
+  it('spreads the renewals of 200 tenants onboarded in the same minute over hours', () => {
+    const lives = Array.from({ length: 200 }, (_, t) =>
+      spreadLifetimeMinutes(`tenant-${t}`, 'users', 41_700, DEFAULT_EXPIRY_SPREAD_MINUTES),
+    );
+    // Due half-way through the life: the renewals' spread is half the expiries'.
+    const due = lives.map((l) => l / 2).sort((a, b) => a - b);
+    expect(due[due.length - 1]! - due[0]!).toBeGreaterThan(10 * 60);
+    let mostInAnHour = 0;
+    for (const d of due)
+      mostInAnHour = Math.max(mostInAnHour, due.filter((x) => x >= d && x < d + 60).length);
+    expect(mostInAnHour).toBeLessThan(40); // 200 over 12 hours: about 17 an hour, never all at once
   });
 
   it('recreates a subscription Graph no longer knows (404 on renew) and queues a delta resync for the gap', async () => {

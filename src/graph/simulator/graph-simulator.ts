@@ -188,7 +188,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       if (recorded.push(r) > MAX_RECORDED) recorded.splice(0, recorded.length - MAX_RECORDED);
     },
     responseLatencyMs: options.responseLatencyMs ?? 0,
-    refusal: (tenantId, method, path) => consent.refusal(tenantId, method, path),
+    refusal: (req) => consent.refusal(req),
     tenantForToken: (token) => {
       if (!token.startsWith(tokenPrefix)) return undefined;
       const tenantId = token.slice(tokenPrefix.length).toLowerCase();
@@ -221,6 +221,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       const tenant = new TenantState(parsed, lags, announce);
       tenants.get(tenant.tenantId)?.stop();
       tenants.set(tenant.tenantId, tenant);
+      // A seed may say what its consent lacks (a seed that says nothing leaves the consent as it was).
+      if (parsed.missingPermissions.length > 0)
+        consent.grant(tenant.tenantId, { missing: parsed.missingPermissions });
       return tenant.tenantId;
     },
     faults,

@@ -37,7 +37,7 @@ export interface SimulatorServerDeps {
   /** Every answer (outside $batch items) waits this long: Graph's own latency, for benchmarks. */
   responseLatencyMs: number;
   /** Per-tenant consent (tenant-consent.ts): a 403 on a route whose permission the tenant has not consented to. */
-  refusal?: (tenantId: string, method: string, path: string) => SimResponse | null;
+  refusal?: (req: SimRequest) => SimResponse | null;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -58,7 +58,7 @@ export function createSimulatorServer(deps: SimulatorServerDeps): http.Server {
     let response: SimResponse;
     try {
       response =
-        deps.refusal?.(req.tenantId, req.method, req.path) ??
+        deps.refusal?.(req) ??
         decision.response ??
         deps.denied.refusal(req.method, req.path) ??
         (await routeGraphRequest(ctx, req, (inner) => dispatch(inner, true)));

@@ -9,10 +9,18 @@
  *   operation." on the routes that need it, without naming the permission, as Graph does
  *   (https://learn.microsoft.com/graph/errors, and each API page's "Permissions" table for the route → permission map).
  *
- * Every seeded tenant starts consented with every permission.
+ * - Creating a subscription (POST /subscriptions) needs the permission that reads its resource: User.Read.All for
+ *   `users`, Group.Read.All for `groups` (graph-samples README, "Subscriptions"; the per-resource permissions table of
+ *   https://learn.microsoft.com/graph/api/subscription-post-subscriptions). Graph's refusal there is not the
+ *   directory's Authorization_RequestDenied but the subscription service's 403 `ExtensionError`, "Operation: Create;
+ *   Exception: [Status Code: Forbidden; Reason: The request is not authorized for this user or application.]", as
+ *   reported from real tenants (https://learn.microsoft.com/answers/questions/518278 and, with the reason left empty,
+ *   https://learn.microsoft.com/answers/questions/946301). It does not name the permission either.
+ *
+ * Every seeded tenant starts consented with the permissions its seed does not list as missing (all, by default).
  */
 import { graphError } from './graph-error';
-import type { SimResponse } from './sim-exchange';
+import type { SimRequest, SimResponse } from './sim-exchange';
 
 /** Which application permission each route ra-watch calls needs (least privileged, from each API page). */
 const ROUTE_PERMISSIONS: ReadonlyArray<[method: string, path: RegExp, permission: string]> = [
@@ -22,9 +30,30 @@ const ROUTE_PERMISSIONS: ReadonlyArray<[method: string, path: RegExp, permission
   ['GET', /^\/groups/i, 'Group.Read.All'],
   ['GET', /^\/auditLogs\/directoryAudits/i, 'AuditLog.Read.All'],
   ['GET', /^\/admin\/teams\/userConfigurations/i, 'TeamsUserConfiguration.Read.All'],
-  // Creating a users subscription needs the permission that reads users.
-  ['POST', /^\/subscriptions$/i, 'User.Read.All'],
 ];
+
+/** The permission creating a subscription on `resource` needs (the resource's read permission), by its first segment. */
+const SUBSCRIPTION_PERMISSIONS: Record<string, string> = {
+  users: 'User.Read.All',
+  groups: 'Group.Read.All',
+};
+
+function subscriptionPermission(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const resource = (body as { resource?: unknown }).resource;
+  if (typeof resource !== 'string') return null;
+  const first = resource.replace(/^\//, '').split(/[/?]/)[0]!.toLowerCase();
+  return SUBSCRIPTION_PERMISSIONS[first] ?? null;
+}
+
+/** The subscription service's 403 (see above), not the directory's. */
+function subscriptionRefusal(): SimResponse {
+  return graphError(
+    403,
+    'ExtensionError',
+    'Operation: Create; Exception: [Status Code: Forbidden; Reason: The request is not authorized for this user or application.]',
+  );
+}
 
 interface ConsentState {
   granted: boolean;
@@ -48,7 +77,7 @@ export class TenantConsent {
   grant(tenantId: string, options: { missing?: readonly string[] } = {}): void {
     const state = this.state(tenantId);
     state.granted = true;
-    state.missing = new Set(options.missing ?? []);
+    state.missing = new Set((options.missing ?? []).map((p) => p.toLowerCase()));
   }
 
   /** The app's service principal is deleted from the tenant (consent revoked). */
@@ -60,12 +89,22 @@ export class TenantConsent {
     return this.state(tenantId).granted;
   }
 
-  /** Graph's 403 when the route needs a permission the tenant's consent lacks; null when it may proceed. */
-  refusal(tenantId: string, method: string, path: string): SimResponse | null {
-    const { missing } = this.state(tenantId);
+  /** The permissions the tenant's consent lacks (lower case). */
+  missing(tenantId: string): string[] {
+    return [...this.state(tenantId).missing];
+  }
+
+  /** Graph's 403 when the request needs a permission the tenant's consent lacks; null when it may proceed. */
+  refusal(req: Pick<SimRequest, 'tenantId' | 'method' | 'path' | 'body'>): SimResponse | null {
+    const { missing } = this.state(req.tenantId);
     if (missing.size === 0) return null;
+    const method = req.method.toUpperCase();
+    if (method === 'POST' && /^\/subscriptions\/?$/i.test(req.path)) {
+      const permission = subscriptionPermission(req.body);
+      return permission !== null && missing.has(permission.toLowerCase()) ? subscriptionRefusal() : null;
+    }
     for (const [m, pattern, permission] of ROUTE_PERMISSIONS) {
-      if (m === method && pattern.test(path) && missing.has(permission)) {
+      if (m === method && pattern.test(req.path) && missing.has(permission.toLowerCase())) {
         return graphError(
           403,
           'Authorization_RequestDenied',

@@ -87,6 +87,11 @@ export const tenantSeedSchema = z
      * characters (Entra does it for large bundles, cutoff guessed at about 10k; README §7). Absent: never split.
      */
     splitAuditDetailAbove: z.number().int().positive().optional(),
+    /**
+     * Application permissions the tenant's admin consent lacks from the start (`['User.Read.All']`): their routes
+     * answer Graph's 403 (tenant-consent.ts), creating a subscription on their resource too. Default: none.
+     */
+    missingPermissions: z.array(z.string().min(1)).default([]),
     /** Per-tenant delivery behaviour overriding the simulator's (the noise scenario's duplicates and reordering). */
     notifications: z
       .object({ duplicateRate: z.number().min(0).max(1).optional(), reorder: z.boolean().optional() })

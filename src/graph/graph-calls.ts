@@ -1,7 +1,9 @@
 /**
  * The Graph calls ra-watch makes, each as the cheapest call that needs the same application permission (one item,
- * one property), so `doctor` learns from real answers which permissions the app registration was granted. Graph's
- * 403 does not name the missing permission: these do. The permissions are the ones README asks admins to grant.
+ * one property), with that permission: Graph knowledge, in one list, so `ra-watch doctor` (doctor/graph-checks.ts)
+ * and `tenants check` (tenants/permission-probe.ts) learn from real answers which permissions a tenant granted and
+ * never disagree on what it must grant. Graph's 403 does not name the missing permission: these do. The permissions
+ * are the ones README asks admins to grant.
  */
 
 export interface GraphProbe {
@@ -55,17 +57,3 @@ export const GRAPH_PROBES: readonly GraphProbe[] = [
     why: 'creates and renews its change-notification subscriptions',
   },
 ];
-
-/**
- * Where an admin grants every permission the app asks for at once (the admin-consent endpoint): the sign-in host of
- * the configured cloud, the tenant, the app's client id (a placeholder when the configuration does not know it).
- */
-export function adminConsentUrl(
-  authorityHost: string | undefined,
-  tenantId: string,
-  clientId: string | null,
-): string {
-  const host = (authorityHost ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
-  const id = clientId === null ? '<application (client) id>' : encodeURIComponent(clientId);
-  return `${host}/${encodeURIComponent(tenantId)}/adminconsent?client_id=${id}`;
-}
