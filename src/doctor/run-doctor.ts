@@ -2,13 +2,15 @@
  * `ra-watch doctor`: every check an admin would otherwise do by hand before going live, or when alerts stop coming,
  * in the order the problems depend on each other: the configuration (nothing else can be tried without it), the store
  * and the queue, a Graph token and each permission per watched tenant, the clock against Graph's, Graph reaching
- * PUBLIC_BASE_URL, and a test message on every alert channel. Nothing here changes the tenant or the subscriptions.
+ * PUBLIC_BASE_URL, a test message on every alert channel of the environment, and CHANNEL_SECRETS_KEY opening every
+ * named channel. Nothing here changes the tenant or the subscriptions.
  */
 import { ConfigError, loadConfig, type Config, type Env } from '../config';
 import { describeError } from '../errors';
 import { createTokenProvider, type TokenProvider } from '../graph/client/credential';
 import type { Logger } from '../logger';
 import { checkAlertChannels } from './alert-channels-check';
+import { checkNamedChannels } from './named-channels-check';
 import { clockCheck } from './clock-check';
 import { reportOf, type CheckResult, type DoctorReport } from './doctor-check';
 import { checkTenantGraph } from './graph-checks';
@@ -45,6 +47,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     ...(await checkGraph(config, options, storeAndQueue.registeredTenants)),
     await checkPublicUrl(config),
     ...(await checkAlertChannels(config, options.logger)),
+    ...checkNamedChannels(config, storeAndQueue.storedChannels),
   ];
   return reportOf(checks);
 }

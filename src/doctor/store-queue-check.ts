@@ -11,18 +11,22 @@ import { createQueue } from '../queue/open-queue';
 import { openDatabase, type Database } from '../store/database';
 import { createEntraPassword } from '../store/postgres-entra-password';
 import { createStore } from '../store/sql-store';
+import type { StoredChannel } from '../store/store';
 import type { CheckResult } from './doctor-check';
 
 export interface StoreQueueCheck {
   results: CheckResult[];
   /** Ids of the tenants the registry watches (active or blind); empty when the store could not be read. */
   registeredTenants: string[];
+  /** The named alert channels (issue 19), sealed as stored; empty when the store could not be read. */
+  storedChannels: StoredChannel[];
 }
 
 export async function checkStoreAndQueue(config: Config, logger: Logger): Promise<StoreQueueCheck> {
   const identity = azureCredentialFor(config.graph.credential);
   let database: Database;
   let registeredTenants: string[];
+  let storedChannels: StoredChannel[];
   try {
     database = await openDatabase(config.databaseUrl, {
       logger,
@@ -33,6 +37,7 @@ export async function checkStoreAndQueue(config: Config, logger: Logger): Promis
     registeredTenants = (await store.tenants.list())
       .filter((t) => t.status === 'active' || t.status === 'blind')
       .map((t) => t.id);
+    storedChannels = await store.channels.list();
   } catch (error) {
     const results: CheckResult[] = [
       {
@@ -49,7 +54,7 @@ export async function checkStoreAndQueue(config: Config, logger: Logger): Promis
         detail: 'not tried: the store could not be opened',
       },
     ];
-    return { results, registeredTenants: [] };
+    return { results, registeredTenants: [], storedChannels: [] };
   }
   const results: CheckResult[] = [
     { check: 'store', title: 'Store (DATABASE_URL)', status: 'ok', detail: `${database.engine}, reachable` },
@@ -81,5 +86,5 @@ export async function checkStoreAndQueue(config: Config, logger: Logger): Promis
   } finally {
     await database.close();
   }
-  return { results, registeredTenants };
+  return { results, registeredTenants, storedChannels };
 }
