@@ -14,6 +14,7 @@ import { startGraphSimulator, type GraphSimulator } from '../../src/graph/simula
 import { silentLogger } from '../../src/logger';
 import { smallTenant } from '../graph/simulator/small-tenant';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases';
+import { apiCaller } from '../support/api-caller';
 
 jest.setTimeout(120_000);
 
@@ -81,18 +82,7 @@ describe.each(ENGINES)('watch.blind when subscribing fails, on %s', (engine) => 
     await db?.drop();
   });
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${app.url!}/api${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${API_TOKEN}`, 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: (text === '' ? null : JSON.parse(text)) as Record<string, unknown>,
-    };
-  };
+  const api = apiCaller<Record<string, unknown>>(() => app.url, API_TOKEN);
   const blindAlerts = async (state: 'open' | 'resolved') =>
     (await app.store.alerts.list({ tenantId: TENANT, state })).filter((a) => a.ruleId === 'watch.blind');
   const subscribe = () => api('POST', '/subscriptions', { tenantId: TENANT, resource: 'users' });

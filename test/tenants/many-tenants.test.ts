@@ -17,6 +17,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-r
 import { makeLoopbackCertificate } from '../support/loopback-certificate';
 import type { TenantCheck } from '../../src/tenants/permission-probe';
 import type { TenantView } from '../../src/tenants/tenant-service';
+import { apiCaller } from '../support/api-caller';
 
 const API_TOKEN = 'an-api-token-for-the-tests-0123456789';
 const CLIENT_STATE = 'a-client-state-for-the-tests-0123';
@@ -113,15 +114,7 @@ describeWithTls.each(ENGINES)('many tenants in one install on %s', (engine) => {
     await db?.drop();
   });
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${app.url}/api${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${API_TOKEN}`, 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as Answer };
-  };
+  const api = apiCaller<Answer>(() => app.url, API_TOKEN);
 
   it('has the AZURE_TENANT_ID tenant in the registry with no other step', async () => {
     const { status, body } = await api('GET', '/tenants');
