@@ -12,10 +12,12 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { nonAtomicSwapRemoveFirst } from '../../src/graph/simulator/scenarios/s02-non-atomic-swap-remove-first';
 import { standardOnRa } from '../../src/graph/simulator/scenarios/s06-standard-on-ra';
 import type { Scenario } from '../../src/graph/simulator/scenarios';
+import { resourceAccount } from '../../src/graph/simulator/scenarios/scenario-people';
+import { waitUntilQuiet } from '../../src/demo/wait-until-quiet';
 import type { ConsoleTenant } from '../../src/console/console-tenants';
 import type { TenantView } from '../../src/tenants/tenant-service';
 import { smallTenant } from '../graph/simulator/small-tenant';
-import { startSlackReceiver } from '../support/slack-receiver';
+import { slackText, startSlackReceiver } from '../support/slack-receiver';
 import type { WebhookReceiver } from '../support/webhook-receiver';
 import {
   screenshot,
@@ -205,16 +207,16 @@ describeWithChromium('the console for many tenants', () => {
   });
 
   it("adds a Slack channel and routes Contoso's critical alerts to it, never showing the webhook URL", async () => {
-    await page.goto(`${harness.url}/channels.html`);
-    await page.locator('body[data-loaded=true]').waitFor(WAIT);
-    if ((await page.locator('#channels-api-missing').count()) > 0) {
-      // A server without the channels API: said plainly, nothing else drawn.
-      await expect(page.locator('#channels-api-missing').textContent()).resolves.toContain(
-        'not available on this server',
-      );
-      await expect(page.locator('#channel-form').isVisible()).resolves.toBe(false);
+    // TEMPORARY until the channels API (branch i19-routes) is merged: without it there is nothing to drive.
+    if (
+      (await fetch(`${harness.url}/api/channels`, { headers: { Authorization: `Bearer ${harness.token}` } }))
+        .status === 404
+    ) {
+      console.warn('channels and routes: not tested, this build has no /api/channels yet');
       return;
     }
+    await page.goto(`${harness.url}/channels.html`);
+    await page.locator('body[data-loaded=true]').waitFor(WAIT);
     const secretPath = new URL(slack.url).pathname;
     await page.fill('#channel-name', 'contoso-noc');
     await page.selectOption('#channel-kind', 'slack');
@@ -258,6 +260,27 @@ describeWithChromium('the console for many tenants', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'channels');
 
+    // The route works: Contoso's next critical alert (a new resource account without a license) reaches the channel.
+    const before = slack.requests.length;
+    harness.demo.simulator.createUser(
+      CONTOSO,
+      resourceAccount(
+        '0badc0de-0000-4abc-8def-0123456789ab',
+        'ra_aa_night@removefirst.onmicrosoft.com',
+        'Night Line',
+        'auto-attendant',
+        [],
+      ),
+    );
+    await slack.waitFor(before + 1, 30_000);
+    await waitUntilQuiet(harness.app, harness.demo.simulator, 30_000);
+    expect(
+      slack.requests
+        .slice(before)
+        .map((r) => slackText(r.body))
+        .join('\n'),
+    ).toContain('Night Line');
+
     // In use: the channel cannot go before its route; then both can.
     await page.click('#delete-contoso-noc');
     await page.locator('#channel-result', { hasText: 'Not deleted' }).waitFor(WAIT);
@@ -265,5 +288,29 @@ describeWithChromium('the console for many tenants', () => {
     await routeRow.waitFor({ state: 'detached', ...WAIT });
     await page.click('#delete-contoso-noc');
     await channelRow.waitFor({ state: 'detached', ...WAIT });
+  });
+
+  it('says the channels API is not available on a server older than it (404), and draws nothing else', async () => {
+    // The console is served by ra-watch itself, so page and API come together; this stands in for a page cached
+    // from a newer version against an older server.
+    await page.route('**/api/channels', (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'not-found', message: 'No such route.' } }),
+      }),
+    );
+    try {
+      await page.goto(`${harness.url}/channels.html`);
+      await page.locator('#channels-api-missing').waitFor(WAIT);
+      await expect(page.locator('#channels-api-missing').textContent()).resolves.toContain(
+        'channels API is not available on this server',
+      );
+      await expect(page.locator('#channel-form').isVisible()).resolves.toBe(false);
+      await expect(page.locator('#route-form').isVisible()).resolves.toBe(false);
+      await expect(page.locator('#status').getAttribute('data-kind')).resolves.toBe('ok');
+    } finally {
+      await page.unroute('**/api/channels');
+    }
   });
 });

@@ -123,7 +123,7 @@ function channelRow(channel) {
           type: 'button',
           class: 'secondary',
           id: `test-${channel.name}`,
-          'aria-label': `Send a test message to ${channel.name}`,
+          'aria-label': `Send test message to ${channel.name}`,
           text: 'Send test',
           onclick: () => sendTest(channel),
         }),
