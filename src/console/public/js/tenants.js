@@ -16,7 +16,13 @@ async function load() {
 
 function render(data) {
   const generated = Date.parse(data.generatedAt);
-  const tenants = data.tenants;
+  // Trouble first: the most critical alerts open, then warnings; then by name.
+  const tenants = [...data.tenants].sort(
+    (a, b) =>
+      b.openAlerts.critical - a.openAlerts.critical ||
+      b.openAlerts.warning - a.openAlerts.warning ||
+      tenantName(a).localeCompare(tenantName(b)),
+  );
   byId('tenant-count').textContent =
     `${tenants.length} tenant${tenants.length === 1 ? '' : 's'}; ` +
     `${tenants.filter((t) => t.openAlerts.critical > 0).length} with critical alerts open.`;
