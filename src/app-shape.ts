@@ -8,7 +8,7 @@ import type { OutboxDispatcher, OutboxDispatcherOptions } from './alerts/outbox-
 import type { AuditReport } from './tenant-audit/audit-report';
 import type { TenantAuditOptions } from './tenant-audit/tenant-audit';
 import type { Config } from './config';
-import type { TenantId } from './glossary';
+import type { Routing, TenantId } from './glossary';
 import type { TokenProvider } from './graph/client/credential';
 import type { GraphReader } from './graph/graph-reader';
 import type { Ingest } from './ingest/ingest';
@@ -20,6 +20,7 @@ import type { DeltaReconciler } from './subscriptions/delta-reconcile';
 import type { SubscriptionManager } from './subscriptions/subscription-manager';
 import type { Worker } from './worker/worker';
 import type { TenantService } from './tenants/tenant-service';
+import type { ChannelService } from './alerts/channels/channel-service';
 import type { WatchedTenants } from './tenants/watched-tenants';
 import type { WorkerOptions } from './worker/worker-context';
 
@@ -72,6 +73,10 @@ export interface App {
   readonly tenants: TenantService;
   /** The live list of watched tenants. */
   readonly watched: WatchedTenants;
+  /** Named alert channels and per-tenant routes (issue 19). */
+  readonly channels: ChannelService;
+  /** Which sinks an alert goes to: the routes, else the environment's channels. */
+  readonly routing: Routing;
   audit(tenantId: TenantId, options?: TenantAuditOptions): Promise<AuditReport>;
   /** Idempotent; drains and closes everything. */
   stop(): Promise<void>;

@@ -32,6 +32,9 @@ import { probe } from './http/health-routes';
 import { createWorker } from './worker/worker';
 import { createSinks, warnIfWebhookUnsigned } from './alerts/sinks-from-config';
 import { createRouting } from './alerts/alert-routing';
+import { createChannelRouting } from './alerts/channels/channel-routing';
+import { createChannelSecretBox } from './alerts/channels/channel-secrets';
+import { createChannelService } from './alerts/channels/channel-service';
 import { createDigestLoop } from './alerts/digest-loop';
 import { createRetentionLoop } from './store/event-retention-loop';
 import { createOutboxDispatcher } from './alerts/outbox-dispatcher';
@@ -105,7 +108,29 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     },
   );
   warnIfWebhookUnsigned(config, logger);
-  const routing = createRouting({ sinks: [...sinks.keys()] });
+  // The environment's channels are the default route; named channels and per-tenant routes in the database (issue
+  // 19) come on top, read into memory now (the store calls the routing inside each alert's transaction).
+  const channelBox = createChannelSecretBox(config.channelSecretsKeys);
+  const channelRouting = createChannelRouting({
+    store,
+    envSinks: sinks,
+    defaultRouting: createRouting({ sinks: [...sinks.keys()] }),
+    box: channelBox,
+    email: config.email,
+    logger,
+  });
+  await parts.start(
+    'alert routes',
+    () => channelRouting.refresh(),
+    () => channelRouting.stop(),
+  );
+  const routing = channelRouting.routing;
+  const channels = createChannelService({
+    store,
+    routing: channelRouting,
+    box: channelBox,
+    defaultChannels: [...sinks.keys()],
+  });
 
   // CLIENT_STATE, or (a real tenant without one) the secret generated once and kept in the store.
   const clientStates = await resolveClientStates({
@@ -154,7 +179,8 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
 
   const dispatcher = createOutboxDispatcher({
     store,
-    sinks,
+    sinks: channelRouting.sinks,
+    refreshSinks: () => channelRouting.refresh(),
     logger,
     publicBaseUrl,
     options: { ...options.dispatcher },
@@ -164,7 +190,8 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   const digest = createDigestLoop({
     store,
     graph,
-    sinks,
+    sinks: channelRouting.sinks,
+    digestSinksFor: (tenantId) => channelRouting.digestSinksFor(tenantId),
     logger,
     tenantIds,
     watched,
@@ -247,6 +274,7 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
       tenantIds,
       tenants,
       watched,
+      channels,
     }),
   );
 
@@ -262,7 +290,15 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
   }
 
   if (options.background !== false) {
-    const loops = { worker, dispatcher, digest, retention, subscriptions, reconciler };
+    const loops = {
+      worker,
+      dispatcher,
+      digest,
+      retention,
+      subscriptions,
+      reconciler,
+      'alert routes': channelRouting,
+    };
     for (const [name, loop] of Object.entries(loops)) await parts.startLoop(name, loop);
     if (sweepLoop !== null) await parts.startLoop('resource account sweep', sweepLoop);
   }
@@ -303,6 +339,8 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     tenantIds,
     tenants,
     watched,
+    channels,
+    routing,
     audit,
     stop,
   };

@@ -19,6 +19,8 @@ export interface DigestLoopDeps {
   store: Store;
   graph: GraphReader;
   sinks: Map<string, AlertSink>;
+  /** Which sinks get a tenant's digest (the routes, issue 19); absent: every sink that takes digests. */
+  digestSinksFor?: (tenantId: TenantId) => string[];
   logger: Logger;
   tenantIds: readonly TenantId[];
   /** ALLOCATION_COUNT_TEAMS_ROOMS, for the digest's allocation. */
@@ -59,7 +61,13 @@ export function createDigestLoop(deps: DigestLoopDeps): DigestLoop {
         'daily digest: the allocation could not be read; sending open alerts only',
       );
     }
-    const result = await sendDigest(deps, { tenantId, at, allocation, publicBaseUrl: deps.publicBaseUrl });
+    const result = await sendDigest(deps, {
+      tenantId,
+      at,
+      allocation,
+      publicBaseUrl: deps.publicBaseUrl,
+      ...(deps.digestSinksFor === undefined ? {} : { sinkNames: deps.digestSinksFor(tenantId) }),
+    });
     if (result.sent) deps.logger.info({ tenantId, results: result.results }, 'daily digest sent');
   };
 

@@ -58,6 +58,11 @@ export interface OutboxDispatcherDeps {
   observer?: SinkDeliveryObserver;
   /** The customer's name for a tenant id (issue 19); default: the tenant registry. */
   tenantLabel?: (tenantId: string) => Promise<string | null>;
+  /**
+   * Reads the stored channels into `sinks` again (channel-routing.ts). Called once when an entry names a sink this
+   * process does not have: another replica may have routed an alert to a channel added a moment ago.
+   */
+  refreshSinks?: () => Promise<void>;
 }
 
 export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispatcher {
@@ -193,7 +198,11 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     entries: OutboxEntry[],
     tally: Settle,
   ): Promise<void> {
-    const sink = sinks.get(sinkName);
+    let sink = sinks.get(sinkName);
+    if (sink === undefined && deps.refreshSinks !== undefined) {
+      await deps.refreshSinks();
+      sink = sinks.get(sinkName);
+    }
     if (sink === undefined) {
       const error = new PermanentError(
         'sink-not-configured',

@@ -28,6 +28,9 @@ import { requireApiToken } from './require-api-token';
 import { createSubscriptionsRouter } from './subscriptions-router';
 import { createTenantsRouter } from './tenants-router';
 import type { TenantService } from '../tenants/tenant-service';
+import type { ChannelService } from '../alerts/channels/channel-service';
+import { createChannelsRouter } from './channels-router';
+import { createRoutesRouter } from './routes-router';
 import type { WatchedTenants } from '../tenants/watched-tenants';
 
 export interface ApiRouterOptions {
@@ -44,6 +47,8 @@ export interface ApiRouterOptions {
   /** The tenant registry's service (issue 19): `/api/tenants`. */
   tenants?: TenantService;
   watched?: WatchedTenants;
+  /** Named channels and per-tenant routes (issue 19): `/api/channels`, `/api/routes`. */
+  channels?: ChannelService;
 }
 
 export function createApiRouter(options: ApiRouterOptions): Router {
@@ -82,6 +87,10 @@ export function createApiRouter(options: ApiRouterOptions): Router {
   );
   api.use('/dead-letters', createDeadLettersRouter({ queue }));
   if (options.tenants !== undefined) api.use('/tenants', createTenantsRouter({ tenants: options.tenants }));
+  if (options.channels !== undefined) {
+    api.use('/channels', createChannelsRouter({ channels: options.channels }));
+    api.use('/routes', createRoutesRouter({ channels: options.channels }));
+  }
   api.use(
     '/console',
     createConsoleApiRouter({

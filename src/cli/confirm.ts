@@ -4,7 +4,8 @@
  * usage error without it, as `az ... delete` and `gh repo delete` do, rather than hanging or deleting unasked.
  */
 import { createInterface } from 'node:readline/promises';
-import { UsageError } from './cli-error';
+import { ReportedFailure, UsageError } from './cli-error';
+import type { Output } from './output';
 
 export interface ConfirmInput {
   yes: boolean;
@@ -30,4 +31,16 @@ export async function confirm(input: ConfirmInput): Promise<boolean> {
   } finally {
     prompt.close();
   }
+}
+
+/**
+ * `confirm`, then go ahead or stop: a declined answer says on stderr that `what` was not done (`ra-watch: channel noc
+ * was not removed (the answer was not yes).`) and ends the command with exit code 1.
+ */
+export async function confirmOrStop(
+  input: ConfirmInput & { output: Output; notDone: string },
+): Promise<void> {
+  if (await confirm(input)) return;
+  input.output.error(`ra-watch: ${input.notDone} (the answer was not yes).`);
+  throw new ReportedFailure('declined');
 }

@@ -20,6 +20,7 @@ import { registerResourceAccounts } from './commands/resource-accounts';
 import { registerDoctor } from './commands/doctor';
 import { cliVersion } from './version';
 import { registerTenants } from './commands/tenants';
+import { registerChannels } from './commands/channels';
 
 /** Something a command registers: it adds itself (and its subcommands) to the program. */
 export type CommandRegistration = (program: Command, output: Output) => void;
@@ -37,6 +38,7 @@ const registrations: CommandRegistration[] = [
   registerAllocation,
   registerDoctor,
   registerTenants,
+  registerChannels,
 ];
 
 export function buildProgram(output: Output): Command {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { isStandardSecret } from '../alerts/standard-webhook-signature';
+import { parseSecretsKey } from '../alerts/channels/channel-secrets';
 import { commaList, secureUrl, type VariableSpec } from './variable-schemas';
 
 export const alertVariables = {
@@ -61,5 +62,18 @@ export const alertVariables = {
     ),
     example: 'ALERT_EMAIL_TO=teams-admins@contoso.com,noc@contoso.com',
   },
-  // Post-incident replay reads the event log; older events are purged once a day.
+  // Named channels stored in the database (issue 19: `ra-watch channels`, /api/channels) keep their webhook URLs and
+  // signing secrets sealed with this key (AES-256-GCM). Several keys, comma-separated, while rotating: the first
+  // seals, all open, and ra-watch re-seals with the first at start.
+  CHANNEL_SECRETS_KEY: {
+    schema: commaList
+      .refine((keys) => keys.length > 0, 'is empty')
+      .refine(
+        (keys) => keys.every((k) => parseSecretsKey(k) !== null),
+        'is not 32 bytes in base64 or hex (each key, when several are comma-separated)',
+      )
+      .transform((keys) => keys.map((k) => parseSecretsKey(k)!)),
+    example: 'CHANNEL_SECRETS_KEY=<32 random bytes in base64, e.g. from `openssl rand -base64 32`>',
+    secret: true,
+  },
 } satisfies Record<string, VariableSpec>;

@@ -91,6 +91,8 @@ export interface Config {
    */
   alertWebhook: { url: string; secret: string | null; digests: boolean } | null;
   email: { smtpUrl: string; from: string; to: string[] } | null;
+  /** CHANNEL_SECRETS_KEY: the keys stored channels' secrets are sealed with (first seals, all open); empty: none. */
+  channelSecretsKeys: readonly Buffer[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** LOG_FORMAT; null: pretty when the log's destination is a terminal, JSON lines otherwise. */
   logFormat: 'json' | 'pretty' | null;

@@ -74,6 +74,7 @@ export function loadConfig(env: Env = process.env): Config {
     teamsWebhookUrl: vars.TEAMS_WEBHOOK_URL ?? null,
     alertWebhook,
     email,
+    channelSecretsKeys: Object.freeze([...(vars.CHANNEL_SECRETS_KEY ?? [])]),
     logLevel: vars.LOG_LEVEL,
     logFormat: vars.LOG_FORMAT ?? null,
     eventRetentionDays: vars.EVENT_RETENTION_DAYS,

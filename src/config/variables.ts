@@ -169,6 +169,7 @@ export const variables = {
   },
   // The alert channels configured by environment (the default route): alert-variables.ts.
   ...alertVariables,
+  // Post-incident replay reads the event log; older events are purged once a day.
   EVENT_RETENTION_DAYS: {
     schema: z.coerce.number().int('is not a whole number').min(1, 'is below 1').max(36500, 'is above 36500'),
     example: 'EVENT_RETENTION_DAYS=400',

@@ -4,6 +4,7 @@
  * shares it) first.
  */
 import { createAlertRepository } from './alert-repository';
+import { createChannelRepository, createRouteRepository } from './channel-repository';
 import type { Database } from './database';
 import { createEventLog } from './event-log';
 import { createJobLeaseRepository } from './job-lease-repository';
@@ -32,6 +33,8 @@ export function createStore(database: Database): Store {
     settings: createSettingsRepository(db),
     jobLeases: createJobLeaseRepository(db),
     tenants: createTenantRepository(database),
+    channels: createChannelRepository(db),
+    routes: createRouteRepository(db),
     async ping() {
       await db.selectFrom('leases').select('name').limit(1).execute();
     },

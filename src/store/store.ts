@@ -254,8 +254,58 @@ export interface Store {
     purgeData(id: TenantId): Promise<Record<string, number>>;
   };
 
+  /** Named alert channels (issue 19). */
+  channels: {
+    list(): Promise<StoredChannel[]>;
+    get(name: string): Promise<StoredChannel | null>;
+    /** Adds it; false when a channel of that name exists (nothing changed). */
+    insert(channel: StoredChannel): Promise<boolean>;
+    /** Replaces its sealed secrets (re-sealing under a new key); false when it is gone. */
+    updateSecrets(name: string, sealedSecrets: string, updatedAt: IsoTime): Promise<boolean>;
+    delete(name: string): Promise<boolean>;
+  };
+  /** Per-tenant alert routes (issue 19). */
+  routes: {
+    list(): Promise<StoredRoute[]>;
+    insert(route: StoredRoute): Promise<void>;
+    delete(id: string): Promise<boolean>;
+  };
+
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The kinds of named alert channel (issue 19): the same four as the environment's channels. */
+export type ChannelKind = 'slack' | 'teams' | 'email' | 'webhook';
+
+/** A named alert channel as stored: its secrets sealed (alerts/channels/channel-secrets.ts), never in plain text. */
+export interface StoredChannel {
+  /** Lower-case; its sink is `channel:<name>` in the outbox. */
+  name: string;
+  kind: ChannelKind;
+  /** What may be shown of it: a URL's host, the e-mail recipients. */
+  target: string;
+  /** The sealed JSON of its secret settings (URL, signing secret); null when it has none. */
+  sealedSecrets: string | null;
+  /** Its settings that are not secret (recipients, digests). */
+  settings: Record<string, unknown>;
+  createdAt: IsoTime;
+  createdBy: string | null;
+  updatedAt: IsoTime;
+}
+
+/** Which tenants' alerts of which severities go to which channels (issue 19). */
+export interface StoredRoute {
+  id: string;
+  /** Lower-case tenant ids; empty: every tenant. */
+  tenantIds: TenantId[];
+  severities: Severity[];
+  /** Channel names. */
+  channels: string[];
+  /** Also send to the environment's channels (the default route). */
+  alsoDefault: boolean;
+  createdAt: IsoTime;
+  createdBy: string | null;
 }
 
 export interface JobLease {

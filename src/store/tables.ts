@@ -132,6 +132,29 @@ export interface TenantsTable {
   settings: string;
 }
 
+/** Named alert channels (migration 005, alerts/channels/); `sealed_secrets` is ciphertext. */
+export interface AlertChannelsTable {
+  name: string;
+  kind: string;
+  target: string;
+  sealed_secrets: string | null;
+  settings: string;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+}
+
+/** Per-tenant alert routes (migration 005); the list columns are JSON arrays as text. */
+export interface AlertRoutesTable {
+  id: string;
+  tenant_ids: string;
+  severities: string;
+  channels: string;
+  also_default: number;
+  created_at: string;
+  created_by: string | null;
+}
+
 export interface LeasesTable {
   name: string;
   holder: string;
@@ -186,6 +209,8 @@ export interface Tables {
   leases: LeasesTable;
   job_leases: JobLeasesTable;
   tenants: TenantsTable;
+  alert_channels: AlertChannelsTable;
+  alert_routes: AlertRoutesTable;
   queue_messages: QueueMessagesTable;
   queue_dead_letters: QueueDeadLettersTable;
 }

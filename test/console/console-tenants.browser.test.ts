@@ -207,14 +207,6 @@ describeWithChromium('the console for many tenants', () => {
   });
 
   it("adds a Slack channel and routes Contoso's critical alerts to it, never showing the webhook URL", async () => {
-    // TEMPORARY until the channels API (branch i19-routes) is merged: without it there is nothing to drive.
-    if (
-      (await fetch(`${harness.url}/api/channels`, { headers: { Authorization: `Bearer ${harness.token}` } }))
-        .status === 404
-    ) {
-      console.warn('channels and routes: not tested, this build has no /api/channels yet');
-      return;
-    }
     await page.goto(`${harness.url}/channels.html`);
     await page.locator('body[data-loaded=true]').waitFor(WAIT);
     const secretPath = new URL(slack.url).pathname;

@@ -9,8 +9,6 @@
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { isGuid } from '../../guid';
-import { createRouting } from '../../alerts/alert-routing';
-import { createSinks } from '../../alerts/sinks-from-config';
 import { replay } from '../../replay/replay';
 import { timeline } from '../../replay/timeline';
 import { resolveReplayUser } from '../../replay/replay-user';
@@ -76,7 +74,9 @@ export function registerReplay(program: Command, output: Output): void {
           },
           {
             deliver: options.deliver === true,
-            routing: createRouting({ sinks: [...createSinks(config, app.logger).keys()] }),
+            // The routing `serve` uses (environment channels, named channels and routes), so a replay's alerts go
+            // where the live ones would.
+            routing: app.routing,
             by: `cli:${userInfo().username}`,
             ...(writer === null ? {} : { onItem: (item) => writer.write(item) }),
           },

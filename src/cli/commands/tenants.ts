@@ -9,8 +9,8 @@ import { userInfo } from 'node:os';
 import { isGuid } from '../../guid';
 import type { TenantCheck } from '../../tenants/permission-probe';
 import { TenantInputError, type TenantView } from '../../tenants/tenant-service';
-import { ReportedFailure, UsageError } from '../cli-error';
-import { confirm } from '../confirm';
+import { UsageError } from '../cli-error';
+import { confirmOrStop } from '../confirm';
 import type { Output } from '../output';
 import { withApp } from '../open-app';
 import { outputOptions, printTabular, reportFormat, type FormatOptions } from '../report-format';
@@ -122,17 +122,15 @@ export function registerTenants(program: Command, output: Output): void {
     .action(async (id: string, options: { purge?: boolean; yes?: boolean; json?: boolean }) => {
       const tenantId = tenantIdArgument(id);
       const purge = options.purge === true;
-      const go = await confirm({
+      await confirmOrStop({
         yes: options.yes === true,
         command: `ra-watch tenants remove ${tenantId}${purge ? ' --purge' : ''}`,
         question: purge
           ? `Stop watching ${tenantId}, delete its subscriptions in Graph and every stored row of it (events, alerts...)?`
           : `Stop watching ${tenantId} and delete its subscriptions in Graph?`,
+        output,
+        notDone: `${tenantId} was not removed`,
       });
-      if (!go) {
-        output.error(`ra-watch: ${tenantId} was not removed (the answer was not yes).`);
-        throw new ReportedFailure('declined');
-      }
       const outcome = await withApp((app) => app.tenants.remove(tenantId, { purge }));
       if (outcome === null) throw new UsageError(`no tenant ${tenantId}; see ra-watch tenants list.`);
       if (options.json === true) return output.json(outcome);
