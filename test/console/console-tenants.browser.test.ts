@@ -252,8 +252,19 @@ describeWithChromium('the console for many tenants', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'channels');
 
-    // The route works: Contoso's next critical alert (a new resource account without a license) reaches the channel.
+    // The route works: Contoso's next critical alert (a new resource account without a license) reaches the channel,
+    // Fabrikam's does not (no route sends Fabrikam there).
     const before = slack.requests.length;
+    harness.demo.simulator.createUser(
+      FABRIKAM,
+      resourceAccount(
+        '0badc0de-0001-4abc-8def-0123456789ab',
+        'ra_aa_weekend@standardonra.onmicrosoft.com',
+        'Weekend Line',
+        'auto-attendant',
+        [],
+      ),
+    );
     harness.demo.simulator.createUser(
       CONTOSO,
       resourceAccount(
@@ -272,6 +283,17 @@ describeWithChromium('the console for many tenants', () => {
         .map((r) => slackText(r.body))
         .join('\n'),
     ).toContain('Night Line');
+    const weekend = await api<{ alerts: Array<{ finding: { title: string } }> }>(
+      'GET',
+      `/alerts?state=open&tenantId=${FABRIKAM}&severity=critical`,
+    );
+    expect(weekend.alerts.map((a) => a.finding.title).join('\n')).toContain('Weekend Line');
+    expect(
+      slack.requests
+        .slice(before)
+        .map((r) => slackText(r.body))
+        .join('\n'),
+    ).not.toContain('Weekend Line');
 
     // In use: the channel cannot go before its route; then both can.
     await page.click('#delete-contoso-noc');
