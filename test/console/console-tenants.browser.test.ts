@@ -3,9 +3,10 @@
  * tenants in the Graph simulator after their scenarios have played (a non-atomic swap at Contoso, critical; Teams
  * Phone Standard on a resource account at Fabrikam, a warning), added to the registry so they carry their names.
  * The admin sees both on the all-tenants page with their counts, opens one, checks it, adds a third tenant whose
- * consent lacks a permission (its consent link and the check naming the permission), removes it, and sets up a
- * Slack channel and a route for Contoso's critical alerts without the page ever showing the webhook URL. Each page
- * is checked with axe-core and photographed under test/artifacts/.
+ * consent lacks a permission (its consent link and the check naming the permission), checks it again once
+ * consented, removes it, and sets up a Slack channel and a route for Contoso's critical alerts (which reach it,
+ * Fabrikam's do not) without the page ever showing the webhook URL. Each page is checked with axe-core and
+ * photographed under test/artifacts/.
  */
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -191,14 +192,19 @@ describeWithChromium('the console for many tenants', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'tenant-added');
 
-    // Remove, with a confirmation first (Cancel keeps it).
+    // Its Global Administrator consents; "Check now" on its page finds every permission and starts watching it.
     await added.locator('a.tenant-name').click();
-    await page.locator('#tenant-facts').waitFor(WAIT);
+    await page.locator('#tenant-facts', { hasText: 'pending consent' }).waitFor(WAIT);
+    harness.demo.simulator.consent.grant(NORTHWIND);
+    await page.click('#check-now');
+    await page.locator('#check-verdict', { hasText: 'can watch this tenant' }).waitFor(WAIT);
+    await page.locator('#tenant-facts', { hasText: 'watched' }).waitFor(WAIT);
+    expect((await api<{ tenant: TenantView }>('GET', `/tenants/${NORTHWIND}`)).tenant.status).toBe('active');
+
+    // Remove, with a confirmation first (Cancel keeps it).
     await page.click('#remove');
     await page.click('#remove-no');
-    expect((await api<{ tenant: TenantView }>('GET', `/tenants/${NORTHWIND}`)).tenant.status).toBe(
-      'pending-consent',
-    );
+    expect((await api<{ tenant: TenantView }>('GET', `/tenants/${NORTHWIND}`)).tenant.status).toBe('active');
     await page.click('#remove');
     await page.click('#remove-yes');
     await page.locator('#action-result', { hasText: 'was removed' }).waitFor(WAIT);
