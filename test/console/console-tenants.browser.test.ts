@@ -308,6 +308,25 @@ describeWithChromium('the console for many tenants', () => {
     await routeRow.waitFor({ state: 'detached', ...WAIT });
     await page.click('#delete-contoso-noc');
     await channelRow.waitFor({ state: 'detached', ...WAIT });
+
+    // A signed webhook: its URL and signing secret go in password fields, and only "set" comes back.
+    const secret = `whsec_${randomBytes(24).toString('base64')}`;
+    await page.fill('#channel-name', 'fabrikam-hook');
+    await page.selectOption('#channel-kind', 'webhook');
+    await expect(page.locator('#channel-secret').getAttribute('type')).resolves.toBe('password');
+    await expect(page.locator('#channel-digests').isChecked()).resolves.toBe(false);
+    await page.fill('#channel-url', `${slack.url}/hook`);
+    await page.fill('#channel-secret', secret);
+    await page.click('#channel-submit');
+    const hookRow = page.locator('#channels-table tbody tr[data-channel="fabrikam-hook"]');
+    await hookRow.waitFor(WAIT);
+    await expect(hookRow.textContent()).resolves.toMatch(/Webhook.*set/);
+    await expect(page.locator('#channel-secret').inputValue()).resolves.toBe('');
+    const after = await page.content();
+    expect(after).not.toContain(secret.slice(6, 20));
+    expect(after).not.toContain(secretPath);
+    await page.click('#delete-fabrikam-hook');
+    await hookRow.waitFor({ state: 'detached', ...WAIT });
   });
 
   it('says the channels API is not available on a server older than it (404), and draws nothing else', async () => {
