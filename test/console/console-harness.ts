@@ -63,6 +63,8 @@ export interface ConsoleHarness {
 export interface ConsoleHarnessOptions {
   /** Offer Microsoft sign-in against this stand-in Entra ID (see above). */
   entra?: EntraStub;
+  /** More configuration (AZURE_CLIENT_ID for consent links, CHANNEL_SECRETS_KEY...), on top of the harness's own. */
+  env?: Record<string, string>;
 }
 
 export async function startConsoleHarness(
@@ -96,6 +98,7 @@ export async function startConsoleHarness(
           AZURE_AUTHORITY_HOST: options.entra.authorityHost,
           CONSOLE_ENTRA_CLIENT_ID: CONSOLE_CLIENT_ID,
         }),
+    ...options.env,
   });
   const app = await startApp({
     config,
