@@ -98,6 +98,8 @@ export function createApiRouter(options: ApiRouterOptions): Router {
       queue,
       tenantIds: options.tenantIds,
       ...(options.watched === undefined ? {} : { watched: options.watched }),
+      // The tenants overview's "licenses to buy" counts as /api/allocation does.
+      countTeamsRooms: config.allocationCountsTeamsRooms === true,
     }),
   );
   api.use(typedErrorHandler);
