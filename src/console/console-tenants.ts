@@ -9,7 +9,7 @@
  * for replay, replay/stored-sku-catalog.ts) and the resource accounts it knows (the same count as GET
  * /api/allocation), so it is as fresh as the last Graph read, and says when that was.
  */
-import type { IsoTime, Severity, TenantId } from '../glossary';
+import type { Allocation, IsoTime, Severity, TenantId } from '../glossary';
 import { countKnownResourceAccounts } from '../api/allocation-router';
 import { allocationFromSkus } from '../licensing/allocation';
 import { readStoredSkuCatalog } from '../replay/stored-sku-catalog';
@@ -36,20 +36,12 @@ export interface ConsoleTenantSubscriptions {
   expiresInMs: number | null;
 }
 
-export interface ConsoleTenantAllocation {
-  qualifyingLicenses: number;
-  freeAllocation: number;
-  needed: number;
-  purchasedRaLicenses: number | null;
-  /** Beyond the free allocation: these cost money. */
-  toBuy: number;
-  /** Free seats not yet "bought" at $0. */
-  unclaimed: number | null;
-  basisText: string;
+/** The allocation's figures (glossary `Allocation`, without the per-SKU basis lines) and where they come from. */
+export type ConsoleTenantAllocation = Omit<Allocation, 'basis'> & {
   resourceAccountsBasis: string;
   /** When ra-watch last read the tenant's subscribedSkus (the seats are as of then). */
   skusReadAt: IsoTime;
-}
+};
 
 export interface ConsoleTenant {
   id: TenantId;
@@ -201,15 +193,6 @@ async function allocationOf(
   const allocation = allocationFromSkus(catalog.skus, accounts.count, {
     countTeamsRooms: deps.countTeamsRooms === true,
   });
-  return {
-    qualifyingLicenses: allocation.qualifyingLicenses,
-    freeAllocation: allocation.freeAllocation,
-    needed: allocation.needed,
-    purchasedRaLicenses: allocation.purchasedRaLicenses,
-    toBuy: allocation.toBuy,
-    unclaimed: allocation.unclaimed,
-    basisText: allocation.basisText,
-    resourceAccountsBasis: accounts.basis,
-    skusReadAt: catalog.recordedAt,
-  };
+  const { basis: _basis, ...figures } = allocation;
+  return { ...figures, resourceAccountsBasis: accounts.basis, skusReadAt: catalog.recordedAt };
 }
