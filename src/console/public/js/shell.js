@@ -1,5 +1,7 @@
 // What every console page shares: the sign-in form (and "Sign in with Microsoft" when the server offers it), the
-// tenant picker, the status line and the polling loop.
+// tenant picker, the status line and the polling loop. The page's .html holds only its <main id="main">; the header,
+// sign-in panel and status line around it are drawn by page-frame.js when this module is evaluated, which is before
+// any page module's own code runs (a page imports this module, so it is evaluated first).
 // A page gives `load()` (read the API) and `render(data)` (draw it); the shell calls them now and every few seconds,
 // redraws only when the data changed, and keeps keyboard focus where it was across a redraw.
 
@@ -7,9 +9,12 @@ import { api, ApiError, getSession, getToken, setToken } from './api.js';
 import { byId, h, replaceChildren } from './element.js';
 import { clockTime } from './format.js';
 import { beginSignIn, finishSignIn, loadSignInSettings, SignInError } from './entra-sign-in.js';
+import { drawPageFrame } from './page-frame.js';
 
 const TENANT_KEY = 'ra-watch-tenant';
 const DEFAULT_POLL_MS = 5000;
+
+drawPageFrame();
 
 let refreshNow = () => Promise.resolve();
 /** The server's Microsoft sign-in settings, or null: the token form only. */
