@@ -101,17 +101,17 @@ describe('Service Bus queue (real SDK, AMQP test broker): what only Service Bus 
   });
 
   // Not in the contract: the embedded queue deals each receive round-robin across tenants; Service Bus shares a
-  // tenant out by its sessions (src/queue/service-bus/tenant-session.ts), at most 16 in flight per tenant.
+  // tenant out by its sessions (src/queue/service-bus/tenant-session.ts), at most 32 in flight per tenant.
   it("keeps a tenant's storm to its sessions' worth in flight, so the next free session is another tenant's", async () => {
-    await queue.send(Array.from({ length: 80 }, (_, i) => tenantChange('tenant-a', `user-${i}`)));
+    await queue.send(Array.from({ length: 200 }, (_, i) => tenantChange('tenant-a', `user-${i}`)));
     await queue.send([tenantChange('tenant-b', 'user-0')]);
-    const leased = await queue.receive({ maxMessages: 30, leaseMs: 10_000 });
+    const leased = await queue.receive({ maxMessages: 40, leaseMs: 10_000 });
     const fromA = leased.filter((m) => m.orderingKey.startsWith('tenant-a/'));
     expect(fromA.length).toBeLessThanOrEqual(SESSIONS_PER_TENANT);
     expect(leased.filter((m) => m.orderingKey === 'tenant-b/user-0')).toHaveLength(1);
     // Another replica gets none of A's while these are held: every A session is taken.
     const other = await harness.anotherConsumer();
-    await expect(other.receive({ maxMessages: 30, leaseMs: 10_000 })).resolves.toEqual([]);
+    await expect(other.receive({ maxMessages: 40, leaseMs: 10_000 })).resolves.toEqual([]);
     for (const m of leased) await queue.complete(m);
   });
 

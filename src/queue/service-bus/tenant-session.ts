@@ -9,19 +9,23 @@
  *   free sessions ahead of tenant B's one: B waits for the storm, whatever this process caps, because skipping A's
  *   sessions means accepting (and holding) each of them. Deferring or abandoning A's messages would also break
  *   per-user order or count deliveries against them.
- * - With a tenant's work in at most 16 sessions, and a session held by whoever works on its message (one message
- *   per session in flight, session-lease.ts), A can have at most 16 messages in flight across every replica; once
- *   they are taken, the next free session is necessarily another tenant's. A receive of more than 16 (the worker's
- *   batch is 20) therefore reaches B at once, whatever order Service Bus keeps; a smaller one within a few.
+ * - With a tenant's work in at most 32 sessions, and a session held by whoever works on its message (one message
+ *   per session in flight, session-lease.ts), A can have at most 32 messages in flight across every replica; once
+ *   they are taken, the next free session is necessarily another tenant's, whatever order Service Bus keeps. One
+ *   worker holds up to 40 (two batches of 20 by default), more than A's 32, so B's change is in its next batches.
  * - Per-user order holds: one ordering key always hashes to the same session, and a session is FIFO. Two users of
  *   one tenant that share a session are handled one after the other, not side by side; that, and a storm being
- *   worked 16 at a time, is the price (Graph throttles per tenant anyway, so a storm does not go much faster wider).
+ *   worked 32 at a time, is the price (Graph throttles per tenant anyway, so a storm does not go much faster wider).
+ *
+ * Why 32: at 16, one tenant's burst on three replicas drained too slowly (the replica suite's 10,000 notifications,
+ * test/reliability/replicas.test.ts, left 1,563 messages queued at its 150 s limit); above one worker's 40 in flight,
+ * a single worker could be kept busy with A's sessions alone and B's would wait again.
  *
  * The ordering key itself travels in an application property (stored-message.ts); messages queued before this
  * change have their key as session id and are read as before.
  */
 
-export const SESSIONS_PER_TENANT = 16;
+export const SESSIONS_PER_TENANT = 32;
 
 /** Service Bus limits session ids to 128 characters. */
 const MAX_TENANT_LENGTH = 120;
