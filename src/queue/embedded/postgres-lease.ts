@@ -2,9 +2,10 @@
  * Leasing on PostgreSQL in a few statements per batch, not a few per message (issue 21 item 3: 430–590 msg/s was
  * four round trips per leased message). One round of `receive` is:
  *
- * 1. the candidate heads in the order to take them (fair-heads.ts), then one statement that try-locks all their keys (the same
- *    per-key advisory locks senders take, key-lock.ts: a key another receiver or a sender holds is skipped, never
- *    waited for — the batched form of `FOR UPDATE SKIP LOCKED` for a head that is per key, not per row);
+ * 1. the candidate heads in the order to take them (fair across tenants, fair-heads.ts), then one statement that
+ *    try-locks all their keys (the same per-key advisory locks senders take, key-lock.ts: a key another receiver or
+ *    a sender holds is skipped, never waited for — the batched form of `FOR UPDATE SKIP LOCKED` for a head that is
+ *    per key, not per row);
  * 2. one statement re-reading the head of every locked key (a new snapshot, taken after the locks: the candidate
  *    list came from before them);
  * 3. one UPDATE leasing them all (tokens made here, one per row, through `unnest`).
