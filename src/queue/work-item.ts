@@ -72,7 +72,10 @@ export type SwapFollowUp = z.infer<typeof swapFollowUpSchema>;
 export type LifecycleWork = z.infer<typeof lifecycleSchema>;
 export type WorkItem = z.infer<typeof workItemSchema>;
 
-/** The ordering key: one account's work is handled in order (DESIGN.md: session id = tenant + user). */
+/**
+ * The ordering key: one account's work is handled in order (DESIGN.md: tenant + user). On Service Bus it picks one
+ * of its tenant's sessions (service-bus/tenant-session.ts); the embedded queue orders by it directly.
+ */
 export function orderingKeyFor(tenantId: string, subjectId: string): string {
   return `${tenantId}/${subjectId}`;
 }

@@ -181,6 +181,8 @@ export interface QueueMessagesTable {
   delivery_count: number;
   lease_token: string | null;
   lease_expires_at: NullableBigValue;
+  /** The work item's tenant (migration 006): receive takes work round-robin across tenants. */
+  tenant_id: string;
 }
 
 export interface QueueDeadLettersTable {

@@ -38,6 +38,11 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Messages leased per batch, which is also the users read per Graph `$batch` call (at most 20; default 20). */
   batchSize?: number;
+  /**
+   * Graph reads in flight at once, all batches together, at most half of them for one tenant
+   * (tenant-fair-semaphore.ts: one tenant's storm or throttle never takes every slot; default 8).
+   */
+  graphConcurrency?: number;
   /** Lease length; renewed while the work runs (default 60 s). */
   leaseMs?: number;
   /** Pause between polls when the queue is empty (default 250 ms). */
@@ -112,6 +117,7 @@ export function resolveSettings(options: WorkerOptions = {}): WorkerSettings {
   const settings: WorkerSettings = {
     concurrency: options.concurrency ?? 2,
     batchSize: options.batchSize ?? MAX_BATCH_SIZE,
+    graphConcurrency: options.graphConcurrency ?? 8,
     leaseMs: options.leaseMs ?? 60_000,
     pollMs: options.pollMs ?? 250,
     gatherMs: options.gatherMs ?? 100,
@@ -127,6 +133,7 @@ export function resolveSettings(options: WorkerOptions = {}): WorkerSettings {
   };
   requireWhole('concurrency', settings.concurrency, 1);
   requireWhole('batchSize', settings.batchSize, 1);
+  requireWhole('graphConcurrency', settings.graphConcurrency, 1);
   if (settings.batchSize > MAX_BATCH_SIZE) {
     throw new RangeError(
       `batchSize must be at most ${MAX_BATCH_SIZE} (Graph's $batch limit), got ${settings.batchSize}`,

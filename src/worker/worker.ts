@@ -7,8 +7,10 @@
 import { backoffMs, sleep } from '../background/backoff';
 import { describeError } from '../errors';
 import { createTenantEvaluator } from './evaluate-tenant';
+import { fairGraphReader } from './fair-graph-reader';
 import { handleBatch } from './handle-batch';
 import { createSubscriptionActivity } from './subscription-activity';
+import { createTenantFairSemaphore } from './tenant-fair-semaphore';
 import { resolveSettings, type WorkerContext, type WorkerDeps, type WorkerOptions } from './worker-context';
 
 export interface Worker {
@@ -23,14 +25,16 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
   const settings = resolveSettings(options);
   const now = deps.now ?? (() => new Date());
   const logger = deps.logger.child({ component: 'worker' });
+  // Every Graph read of the worker (batches and tenant evaluations) shares one fair set of slots.
+  const graph = fairGraphReader(deps.graph, createTenantFairSemaphore(settings.graphConcurrency));
   const tenantEvaluator = createTenantEvaluator(
-    { store: deps.store, graph: deps.graph, logger, routing: deps.routing, now, settings },
+    { store: deps.store, graph, logger, routing: deps.routing, now, settings },
     settings.tenantDebounceMs,
   );
   const ctx: WorkerContext = {
     queue: deps.queue,
     store: deps.store,
-    graph: deps.graph,
+    graph,
     logger,
     routing: deps.routing,
     now,

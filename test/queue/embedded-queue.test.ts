@@ -3,11 +3,11 @@
  * what only a queue kept in the store's database has. Coalescing and the SQLite send thread have their own files.
  */
 import { createEmbeddedQueue } from '../../src/queue/embedded/adapter';
-import type { Queue } from '../../src/queue/queue';
+import type { LeasedMessage, Queue } from '../../src/queue/queue';
 import { openDatabase, type Database } from '../../src/store/database';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases';
 import { describeQueueContract } from './queue-contract';
-import { message } from './queue-fixtures';
+import { message, tenantChange } from './queue-fixtures';
 
 describe.each(ENGINES)('embedded queue on %s', (engine) => {
   // One database per engine for the file; each case starts from empty queue tables.
@@ -57,6 +57,51 @@ describe.each(ENGINES)('embedded queue on %s', (engine) => {
     });
     afterAll(async () => {
       await testDb.drop();
+    });
+    beforeEach(async () => {
+      await testDb.database.db.deleteFrom('queue_messages').execute();
+    });
+
+    const tenantsOf = (leased: readonly LeasedMessage[]) => {
+      const byTenant: Record<string, string[]> = {};
+      for (const m of leased)
+        (byTenant[m.orderingKey.split('/')[0]!] ??= []).push(m.orderingKey.split('/')[1]!);
+      return byTenant;
+    };
+
+    // Not in the contract: Service Bus shares a tenant out by its sessions (service-bus/tenant-session.ts), so how a
+    // batch is dealt across tenants differs; the embedded queue deals each receive round-robin (fair-heads.ts).
+    it("deals a batch round-robin across the tenants with work, each tenant's oldest first", async () => {
+      const queue = createEmbeddedQueue(testDb.database, { maxDeliveries: 3 });
+      try {
+        const users = (tenant: string, count: number) =>
+          Array.from({ length: count }, (_, i) => tenantChange(tenant, `u${String(i).padStart(2, '0')}`));
+        await queue.send(users('ta', 30));
+        await queue.send(users('tb', 30));
+        await queue.send(users('tc', 1));
+        const batch = await queue.receive({ maxMessages: 6, leaseMs: 10_000 });
+        expect(batch).toHaveLength(6);
+        // A share of ceil(6 / 3) = 2 each; C has only one, so the oldest tenant fills its place.
+        expect(tenantsOf(batch)).toEqual({ ta: ['u00', 'u01', 'u02'], tb: ['u00', 'u01'], tc: ['u00'] });
+      } finally {
+        await queue.close();
+      }
+    });
+
+    it("still fills whole batches from one tenant's storm when no other tenant waits", async () => {
+      const queue = createEmbeddedQueue(testDb.database, { maxDeliveries: 3 });
+      try {
+        await queue.send(Array.from({ length: 25 }, (_, i) => tenantChange('ta', `u${i}`)));
+        await queue.send([tenantChange('tb', 'u0')]);
+        const first = await queue.receive({ maxMessages: 10, leaseMs: 10_000 });
+        expect(tenantsOf(first).tb).toEqual(['u0']);
+        expect(first).toHaveLength(10);
+        const second = await queue.receive({ maxMessages: 10, leaseMs: 10_000 });
+        expect(second).toHaveLength(10);
+        expect(Object.keys(tenantsOf(second))).toEqual(['ta']);
+      } finally {
+        await queue.close();
+      }
     });
 
     // The queue is a table: what a connection wrote stays after it closes, for every other connection to lease.

@@ -16,7 +16,7 @@ import {
   type OutgoingMessage,
   type Queue,
 } from '../../src/queue/queue';
-import { message, userChanged } from './queue-fixtures';
+import { message, tenantChange, userChanged } from './queue-fixtures';
 
 export interface QueueHarness {
   /** Once before the suite (a database, say). */
@@ -237,6 +237,29 @@ export function describeQueueContract(name: string, harness: QueueHarness): void
       await queue.complete(first.find((m) => m.messageId === 'a1')!);
       const second = await queue.receive({ maxMessages: 10, leaseMs: 10_000 });
       expect(second.map((m) => m.messageId)).toEqual(['a2']);
+    });
+
+    // Fairness across tenants (issue 19 item 6): tenant A's storm (a bulk license change on thousands of users) must
+    // not hold tenant B's one change behind it. Taken in queue order, B's change came after all of A's.
+    it("leases another tenant's change in the first batch during one tenant's storm, and loses none of the storm", async () => {
+      const storm = Array.from({ length: 60 }, (_, i) => tenantChange('tenant-a', `user-${i}`));
+      await queue.send(storm);
+      await queue.send([tenantChange('tenant-b', 'user-0')]);
+      // One worker's leases (two batches of 20): Service Bus spreads a tenant over 32 sessions.
+      const first = await queue.receive({ maxMessages: 40, leaseMs: 10_000 });
+      expect(first.filter((m) => m.orderingKey === 'tenant-b/user-0')).toHaveLength(1);
+      // The rest of the batch is A's: a fair receive still fills what others do not need.
+      expect(first.filter((m) => m.orderingKey.startsWith('tenant-a/')).length).toBeGreaterThan(1);
+
+      const delivered = new Set<string>();
+      for (let batch = first; batch.length > 0;) {
+        for (const m of batch) {
+          delivered.add(m.messageId);
+          await queue.complete(m);
+        }
+        batch = await queue.receive({ maxMessages: 20, leaseMs: 10_000, waitMs: 1_000 });
+      }
+      expect(delivered.size).toBe(storm.length + 1);
     });
 
     it('keeps per-key order and one in flight per key with several concurrent consumers', async () => {

@@ -5,10 +5,12 @@
  */
 import { silentLogger } from '../../src/logger';
 import type { OutgoingMessage, Queue } from '../../src/queue/queue';
+import { ServiceBusClient } from '@azure/service-bus';
 import { createServiceBusQueue } from '../../src/queue/service-bus/adapter';
+import { SESSIONS_PER_TENANT } from '../../src/queue/service-bus/tenant-session';
 import { startAmqpBroker, type AmqpBroker } from '../peers/service-bus-broker/amqp-broker';
 import { describeQueueContract } from './queue-contract';
-import { message } from './queue-fixtures';
+import { message, tenantChange, userChanged } from './queue-fixtures';
 
 const QUEUE_NAME = 'work';
 
@@ -96,6 +98,37 @@ describe('Service Bus queue (real SDK, AMQP test broker): what only Service Bus 
     await queue.send([change('c')]);
     const again = await queue.receive({ maxMessages: 10, leaseMs: 10_000, waitMs: 5_000 });
     expect(again.map((m) => m.messageId)).toContain('c');
+  });
+
+  // Not in the contract: the embedded queue deals each receive round-robin across tenants; Service Bus shares a
+  // tenant out by its sessions (src/queue/service-bus/tenant-session.ts), at most 32 in flight per tenant.
+  it("keeps a tenant's storm to its sessions' worth in flight, so the next free session is another tenant's", async () => {
+    await queue.send(Array.from({ length: 200 }, (_, i) => tenantChange('tenant-a', `user-${i}`)));
+    await queue.send([tenantChange('tenant-b', 'user-0')]);
+    const leased = await queue.receive({ maxMessages: 40, leaseMs: 10_000 });
+    const fromA = leased.filter((m) => m.orderingKey.startsWith('tenant-a/'));
+    expect(fromA.length).toBeLessThanOrEqual(SESSIONS_PER_TENANT);
+    expect(leased.filter((m) => m.orderingKey === 'tenant-b/user-0')).toHaveLength(1);
+    // Another replica gets none of A's while these are held: every A session is taken.
+    const other = await harness.anotherConsumer();
+    await expect(other.receive({ maxMessages: 40, leaseMs: 10_000 })).resolves.toEqual([]);
+    for (const m of leased) await queue.complete(m);
+  });
+
+  // Not in the contract: messages queued before sessions were per tenant have their ordering key as session id and
+  // no key property; they are still leased under their own key.
+  it('reads a message queued with its ordering key as session id (before sessions per tenant)', async () => {
+    const client = new ServiceBusClient(harness.broker().connectionString);
+    try {
+      const sender = client.createSender(QUEUE_NAME);
+      await sender.sendMessages({ messageId: 'old', sessionId: 'tenant-1/u1', body: userChanged('u1') });
+      await sender.close();
+    } finally {
+      await client.close();
+    }
+    const [leased] = await queue.receive({ maxMessages: 10, leaseMs: 10_000, waitMs: 5_000 });
+    expect(leased).toMatchObject({ messageId: 'old', orderingKey: 'tenant-1/u1' });
+    await queue.complete(leased!);
   });
 
   // Not in the contract: the embedded queue's counts are exact. Service Bus's are peeked (src/queue/service-bus/stats.ts), and a

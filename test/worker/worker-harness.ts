@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { AssignedLicense, LicenseActivity, SubscribedSku, UserId } from '../../src/glossary';
+import type { GraphReader } from '../../src/graph/graph-reader';
 import {
   MCOEV_PLAN_ID,
   MCOEV_VIRTUALUSER_PLAN_ID,
@@ -91,6 +92,8 @@ export interface BenchOptions {
   /** Wrap the real ports, to inject a fault or record calls. */
   wrapStore?: (store: Store) => Store;
   wrapQueue?: (queue: Queue) => Queue;
+  /** Wrap the in-memory Graph as the worker sees it (hold a tenant's reads, say). */
+  wrapGraph?: (reader: GraphReader) => GraphReader;
   deps?: Partial<Pick<WorkerDeps, 'onLifecycle'>>;
 }
 
@@ -115,7 +118,7 @@ export async function createBench(engine: Engine, options: BenchOptions = {}): P
     {
       queue,
       store,
-      graph: graph.reader,
+      graph: options.wrapGraph?.(graph.reader) ?? graph.reader,
       logger: createLogger({ level: 'debug', destination }),
       routing: () => ['log'],
       ...options.deps,

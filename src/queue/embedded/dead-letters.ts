@@ -8,7 +8,8 @@ import type { Database } from '../../store/database';
 import type { Tables } from '../../store/tables';
 import { DeadLetterNotFoundError, type DeadLetter } from '../queue';
 import { lockKeys } from './key-lock';
-import { toDeadLetter, type MessageRow } from './stored-message';
+import { tenantOfMessage } from '../message-tenant';
+import { parseBody, toDeadLetter, type MessageRow } from './stored-message';
 
 export async function moveToDeadLetters(
   trx: Kysely<Tables>,
@@ -71,6 +72,7 @@ export async function retryDeadLetter(
       delivery_count: 0,
       lease_token: null,
       lease_expires_at: null,
+      tenant_id: tenantOfMessage(parseBody(row.body), row.ordering_key),
     })
     .execute();
 }

@@ -2,9 +2,10 @@
  * Leasing on PostgreSQL in a few statements per batch, not a few per message (issue 21 item 3: 430–590 msg/s was
  * four round trips per leased message). One round of `receive` is:
  *
- * 1. the candidate heads (receive.ts's `findHeads`), then one statement that try-locks all their keys (the same
- *    per-key advisory locks senders take, key-lock.ts: a key another receiver or a sender holds is skipped, never
- *    waited for — the batched form of `FOR UPDATE SKIP LOCKED` for a head that is per key, not per row);
+ * 1. the candidate heads in the order to take them (fair across tenants, fair-heads.ts), then one statement that
+ *    try-locks all their keys (the same per-key advisory locks senders take, key-lock.ts: a key another receiver or
+ *    a sender holds is skipped, never waited for — the batched form of `FOR UPDATE SKIP LOCKED` for a head that is
+ *    per key, not per row);
  * 2. one statement re-reading the head of every locked key (a new snapshot, taken after the locks: the candidate
  *    list came from before them);
  * 3. one UPDATE leasing them all (tokens made here, one per row, through `unnest`).
@@ -40,7 +41,11 @@ export async function leasePostgresRound(
   const locked = await tryLockKeys(trx, keys);
   if (locked.length === 0) return { leased: [], seenKeys: keys, progressed: false };
 
-  const heads = await headsOfKeys(trx, locked, request.now);
+  // Taken in the candidates' order (fair across tenants, fair-heads.ts), not the re-read's seq order.
+  const rank = new Map(candidates.map((c, i) => [c.ordering_key, i]));
+  const heads = (await headsOfKeys(trx, locked, request.now)).sort(
+    (a, b) => (rank.get(a.ordering_key) ?? 0) - (rank.get(b.ordering_key) ?? 0),
+  );
   const toLease: MessageRow[] = [];
   const deadLettered = new Set<string>();
   for (const head of heads) {

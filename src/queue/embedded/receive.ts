@@ -1,9 +1,11 @@
 /**
  * `receive`: lease up to `maxMessages` messages, each the head of its ordering key. A message is the head of its
  * key when it is visible now, not leased, no message of its key is leased, and no earlier (lower seq) visible
- * message of its key waits. A message not yet visible (scheduled with notBefore, or backing off after abandon)
- * does not hold its key up: the swap follow-up waits minutes for the audit log and must not delay the user's
- * ordinary changes (Service Bus behaves the same: a scheduled message is not in its session until it is due).
+ * message of its key waits (heads.ts). A message not yet visible (scheduled with notBefore, or backing off after
+ * abandon) does not hold its key up: the swap follow-up waits minutes for the audit log and must not delay the
+ * user's ordinary changes (Service Bus behaves the same: a scheduled message is not in its session until it is due).
+ * Which heads are taken first is fair across tenants (fair-heads.ts): one tenant's storm does not hold another
+ * tenant's change behind it.
  *
  * A head that has already been delivered `maxDeliveries` times goes to the dead letters instead (the rule in
  * max-deliveries.ts: a message that keeps killing or timing out its consumer must not block its key for ever).
@@ -15,8 +17,9 @@ import type { Tables } from '../../store/tables';
 import { exceedsMaxDeliveries, MAX_DELIVERIES_EXCEEDED } from '../max-deliveries';
 import type { LeasedMessage } from '../queue';
 import { moveToDeadLetters } from './dead-letters';
+import { fairHeads } from './fair-heads';
 import { leasePostgresRound } from './postgres-lease';
-import { toLeasedMessage, type MessageRow } from './stored-message';
+import { toLeasedMessage } from './stored-message';
 
 export interface LeaseRequest {
   maxMessages: number;
@@ -35,11 +38,11 @@ export async function leaseMessages(
   // Dead-lettering a head can expose the next message of its key; a few rounds pick those up too.
   for (let round = 0; round < 4 && leasedMessages.length < request.maxMessages; round += 1) {
     const wanted = request.maxMessages - leasedMessages.length;
-    const candidates = await findHeads(trx, request.now, wanted + skippedKeys.size + 4);
+    // In the order to take them (fair across tenants), none of a key seen already in this receive.
+    const candidates = await fairHeads(trx, request.now, wanted, skippedKeys);
     if (database.engine === 'postgres') {
       // Batched: a few statements per round whatever the batch size (postgres-lease.ts).
-      const fresh = candidates.filter((c) => !skippedKeys.has(c.ordering_key));
-      const result = await leasePostgresRound(trx, fresh, wanted, request);
+      const result = await leasePostgresRound(trx, candidates, wanted, request);
       leasedMessages.push(...result.leased);
       for (const key of result.seenKeys) skippedKeys.add(key);
       if (!result.progressed) break;
@@ -76,42 +79,4 @@ export async function leaseMessages(
     if (!progressed) break;
   }
   return leasedMessages;
-}
-
-/** Heads of keys, oldest first. At most one row per key by construction. */
-async function findHeads(trx: Kysely<Tables>, now: number, limit: number): Promise<MessageRow[]> {
-  return trx
-    .selectFrom('queue_messages as m')
-    .selectAll('m')
-    .where('m.visible_at', '<=', now)
-    .where((eb) => eb.or([eb('m.lease_expires_at', 'is', null), eb('m.lease_expires_at', '<=', now)]))
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('queue_messages as o')
-            .select('o.seq')
-            .whereRef('o.ordering_key', '=', 'm.ordering_key')
-            .where('o.lease_expires_at', '>', now),
-        ),
-      ),
-    )
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('queue_messages as o')
-            .select('o.seq')
-            .whereRef('o.ordering_key', '=', 'm.ordering_key')
-            .whereRef('o.seq', '<', 'm.seq')
-            .where('o.visible_at', '<=', now)
-            .where((eb) =>
-              eb.or([eb('o.lease_expires_at', 'is', null), eb('o.lease_expires_at', '<=', now)]),
-            ),
-        ),
-      ),
-    )
-    .orderBy('m.seq')
-    .limit(limit)
-    .execute();
 }

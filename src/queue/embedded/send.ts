@@ -11,6 +11,7 @@ import type { Database } from '../../store/database';
 import type { Tables } from '../../store/tables';
 import type { OutgoingMessage, SendResult } from '../queue';
 import { lockKeys } from './key-lock';
+import { tenantOfMessage } from '../message-tenant';
 import { notLeased } from './message-state';
 import { planSend, type Merge, type PlannedMessage, type WaitingMessage } from './send-plan';
 
@@ -51,6 +52,7 @@ export async function sendMessages(
           delivery_count: 0,
           lease_token: null,
           lease_expires_at: null,
+          tenant_id: tenantOfMessage(message.body, message.orderingKey),
         })),
       )
       .execute();

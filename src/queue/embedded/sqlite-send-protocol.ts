@@ -19,6 +19,8 @@ export interface WireMessage {
   coalesce: boolean;
   /** Epoch ms, or null for "visible at once". */
   notBefore: number | null;
+  /** The message's tenant (message-tenant.ts), worked out on the main thread: the thread stores it as given. */
+  tenantId: string;
 }
 
 export type SendThreadRequest = { type: 'send'; id: number; messages: WireMessage[] } | { type: 'close' };

@@ -13,6 +13,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { OutgoingMessage, SendResult } from '../queue';
+import { tenantOfMessage } from '../message-tenant';
 import type { SendThreadData, SendThreadReply, SendThreadRequest, WireMessage } from './sqlite-send-protocol';
 
 export interface SendThread {
@@ -65,6 +66,7 @@ function toWire(message: OutgoingMessage): WireMessage {
     body: JSON.stringify(message.body),
     coalesce: message.coalesce === true,
     notBefore: message.notBefore?.getTime() ?? null,
+    tenantId: tenantOfMessage(message.body, message.orderingKey),
   };
 }
 

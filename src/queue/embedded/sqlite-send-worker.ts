@@ -49,10 +49,11 @@ const insert = db.prepare<{
   coalescedCount: number;
   now: number;
   visibleAt: number;
+  tenantId: string;
 }>(
   `INSERT INTO queue_messages (message_id, ordering_key, body, coalescing, coalesced_count, enqueued_at, visible_at,
-     delivery_count, lease_token, lease_expires_at)
-   VALUES (@id, @key, @body, @coalescing, @coalescedCount, @now, @visibleAt, 0, NULL, NULL)`,
+     delivery_count, lease_token, lease_expires_at, tenant_id)
+   VALUES (@id, @key, @body, @coalescing, @coalescedCount, @now, @visibleAt, 0, NULL, NULL, @tenantId)`,
 );
 
 const sendAll = db.transaction((messages: WireMessage[]): SendResult => {
@@ -83,6 +84,7 @@ const sendAll = db.transaction((messages: WireMessage[]): SendResult => {
       coalescedCount: row.coalescedCount,
       now,
       visibleAt: row.visibleAt,
+      tenantId: row.message.tenantId,
     });
   }
   return result;

@@ -2,7 +2,8 @@
  * `receive` on Service Bus: the JS SDK has no session processor, so this is a small one. For each message
  * wanted, accept the next free session (a session with a ready message that nobody holds), take one message
  * from it and keep the session locked as that message's lease (session-lease.ts). Each message of one call
- * therefore has a distinct ordering key, and a key in flight anywhere is skipped by everyone else.
+ * therefore has a distinct ordering key, and a key in flight anywhere is skipped by everyone else. Sessions are a
+ * tenant's few, not a user's one (tenant-session.ts): that is what makes a receive fair across tenants here.
  *
  * Waiting: Service Bus answers "no free session" after a server-side wait (the client's operation timeout), the
  * test broker at once; both are bounded here by `waitMs`, polling every `pollIntervalMs` when the answer is

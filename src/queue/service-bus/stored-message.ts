@@ -1,7 +1,10 @@
 /**
  * How a port message travels as a Service Bus message, and back.
  *
- * - Session id = ordering key: Service Bus hands one session to one receiver at a time, in sequence order.
+ * - Session id: one of the tenant's sessions, by the ordering key's hash (tenant-session.ts: fairness across
+ *   tenants). Service Bus hands one session to one receiver at a time, in sequence order, so one key's messages
+ *   are handled one at a time, in order. The ordering key rides in an application property; a message without it
+ *   (queued before sessions were per tenant) has its key as session id.
  * - The port's `messageId` rides in an application property; the Service Bus `messageId` (what duplicate
  *   detection looks at) depends on what the id means:
  *   - `coalesce: true` messages (user/group changes) get a unique Service Bus id. Their port id is derived from
@@ -17,17 +20,21 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceBusMessage, ServiceBusReceivedMessage } from '@azure/service-bus';
 import { z } from 'zod';
+import { tenantOfMessage } from '../message-tenant';
 import type { LeasedMessage, OutgoingMessage } from '../queue';
+import { sessionIdFor } from './tenant-session';
 
 const PORT_MESSAGE_ID = 'ra-watch-message-id';
 const COALESCED_COUNT = 'ra-watch-coalesced-count';
 const PRIOR_DELIVERIES = 'ra-watch-prior-deliveries';
+const ORDERING_KEY = 'ra-watch-ordering-key';
 
 /** What we put in application properties; validated on the way back (anyone may write to the queue). */
 const ourProperties = z.object({
   [PORT_MESSAGE_ID]: z.string().min(1).optional(),
   [COALESCED_COUNT]: z.number().int().positive().optional(),
   [PRIOR_DELIVERIES]: z.number().int().nonnegative().optional(),
+  [ORDERING_KEY]: z.string().min(1).optional(),
 });
 
 export interface ServiceBusCopy {
@@ -59,13 +66,14 @@ export function toServiceBusMessage(copy: ServiceBusCopy): ServiceBusMessage {
     messageId: copy.uniqueId
       ? `${copy.messageId.slice(0, 90)}#${randomUUID()}`
       : copy.messageId.slice(0, 128),
-    sessionId: copy.orderingKey,
+    sessionId: sessionIdFor(tenantOfMessage(copy.body, copy.orderingKey), copy.orderingKey),
     body: copy.body,
     contentType: 'application/json',
     applicationProperties: {
       [PORT_MESSAGE_ID]: copy.messageId,
       [COALESCED_COUNT]: copy.coalescedCount,
       [PRIOR_DELIVERIES]: copy.priorDeliveries,
+      [ORDERING_KEY]: copy.orderingKey,
     },
     ...(copy.notBefore !== undefined ? { scheduledEnqueueTimeUtc: copy.notBefore } : {}),
   };
@@ -87,7 +95,7 @@ export function fieldsOf(message: ServiceBusReceivedMessage): ReceivedFields {
   return {
     messageId:
       properties[PORT_MESSAGE_ID] ?? String(message.messageId ?? message.sequenceNumber?.toString() ?? ''),
-    orderingKey: message.sessionId ?? '',
+    orderingKey: properties[ORDERING_KEY] ?? message.sessionId ?? '',
     body: message.body as unknown,
     deliveryCount: (message.deliveryCount ?? 1) + priorDeliveries,
     enqueuedAt: message.enqueuedTimeUtc ?? new Date(),
