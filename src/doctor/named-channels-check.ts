@@ -4,7 +4,7 @@
  * `ra-watch channels test <name>` sends one when asked. A key that was rotated away or mistyped is found here, before
  * the first alert of that customer fails.
  */
-import { channelSecrets } from '../alerts/channels/channel-input';
+import { openChannelSecrets } from '../alerts/channels/channel-input';
 import { createChannelSecretBox } from '../alerts/channels/channel-secrets';
 import type { Config } from '../config';
 import { describeError } from '../errors';
@@ -17,11 +17,8 @@ function problemOf(config: Config, channel: StoredChannel): { detail: string; fi
       detail: 'an e-mail channel, but no SMTP server is configured',
       fix: 'Set SMTP_URL, ALERT_EMAIL_FROM and ALERT_EMAIL_TO (e-mail channels send through that server).',
     };
-  if (channel.sealedSecrets === null) return null;
   try {
-    channelSecrets.parse(
-      JSON.parse(createChannelSecretBox(config.channelSecretsKeys).open(channel.name, channel.sealedSecrets)),
-    );
+    openChannelSecrets(createChannelSecretBox(config.channelSecretsKeys), channel);
     return null;
   } catch (error) {
     return {

@@ -7,6 +7,8 @@ import { isStandardSecret } from '../standard-webhook-signature';
 import { tenantIdSchema } from '../../guid';
 import { TENANT_REF_HINT } from '../../tenants/tenant-ref';
 import { secureUrl } from '../../config/variable-schemas';
+import type { StoredChannel } from '../../store/store';
+import type { ChannelSecretBox } from './channel-secrets';
 
 export const CHANNEL_KINDS = ['slack', 'teams', 'email', 'webhook'] as const;
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
@@ -89,9 +91,28 @@ export const channelSecrets = z.strictObject({
 });
 export type ChannelSecrets = z.infer<typeof channelSecrets>;
 
-/** The settings of a channel that are not secret, as stored. */
+/** The settings of a channel that are not secret, as stored; `signed`: a webhook channel's signing secret is set. */
 export const channelSettings = z.object({
   to: z.array(z.string()).optional(),
   digests: z.boolean(),
+  signed: z.boolean().optional(),
 });
 export type ChannelSettings = z.infer<typeof channelSettings>;
+
+/** The sealed form of a channel's secrets, as stored (null when it has none). */
+export function sealChannelSecrets(
+  box: ChannelSecretBox,
+  name: string,
+  secrets: ChannelSecrets,
+): string | null {
+  return Object.keys(secrets).length === 0 ? null : box.seal(name, JSON.stringify(secrets));
+}
+
+/** A stored channel's secrets, opened and read back through their schema: the store is a boundary too. */
+export function openChannelSecrets(
+  box: ChannelSecretBox,
+  channel: Pick<StoredChannel, 'name' | 'sealedSecrets'>,
+): ChannelSecrets {
+  if (channel.sealedSecrets === null) return {};
+  return channelSecrets.parse(JSON.parse(box.open(channel.name, channel.sealedSecrets)));
+}

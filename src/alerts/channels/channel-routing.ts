@@ -14,7 +14,7 @@ import type { Routing, TenantId } from '../../glossary';
 import type { Logger } from '../../logger';
 import type { Store, StoredChannel, StoredRoute } from '../../store/store';
 import type { AlertSink } from '../alert-sink';
-import { channelSecrets, channelSettings, type ChannelSettings } from './channel-input';
+import { channelSettings, openChannelSecrets, type ChannelSettings } from './channel-input';
 import { ChannelSecretsError, type ChannelSecretBox } from './channel-secrets';
 import { createChannelSink, failingSink } from './channel-sink';
 import { channelSinkName, digestSinks, routeAlert } from './route-table';
@@ -61,10 +61,10 @@ export function createChannelRouting(deps: ChannelRoutingDeps): ChannelRouting {
   async function sinkOf(channel: StoredChannel): Promise<AlertSink> {
     const name = channelSinkName(channel.name);
     const settings: ChannelSettings = channelSettings.parse(channel.settings);
-    if (channel.sealedSecrets === null) return createChannelSink(channel, settings, {}, deps);
     try {
-      const secrets = channelSecrets.parse(JSON.parse(box.open(channel.name, channel.sealedSecrets)));
-      if (box.isStale(channel.sealedSecrets)) {
+      const secrets = openChannelSecrets(box, channel);
+      const sealed = channel.sealedSecrets;
+      if (sealed !== null && box.isStale(sealed)) {
         // Finishing a key rotation: once every channel is re-sealed the old key can leave CHANNEL_SECRETS_KEY.
         await store.channels.updateSecrets(
           channel.name,

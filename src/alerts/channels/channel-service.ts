@@ -11,7 +11,14 @@ import { tenantLabels } from '../../tenants/tenant-names';
 import { buildTestMessage } from '../alert-message';
 import { urlSecrets } from '../redact-url';
 import { testSinksResult } from '../sink-result';
-import type { ChannelInput, ChannelSecrets, ChannelSettings, RouteInput } from './channel-input';
+import {
+  channelSettings,
+  openChannelSecrets,
+  sealChannelSecrets,
+  type ChannelInput,
+  type ChannelSecrets,
+  type RouteInput,
+} from './channel-input';
 import type { ChannelRouting } from './channel-routing';
 import { SECRETS_KEY_MISSING, type ChannelSecretBox } from './channel-secrets';
 import { channelSinkName, ROUTE_DEFAULT_SEVERITIES } from './route-table';
@@ -98,13 +105,13 @@ export function createChannelService(deps: ChannelServiceDeps): ChannelService {
     );
 
   const view = (channel: StoredChannel, routes: readonly StoredRoute[]): ChannelView => {
-    const settings = channel.settings as Partial<ChannelSettings>;
+    const settings = channelSettings.parse(channel.settings);
     return {
       name: channel.name,
       kind: channel.kind,
       target: channel.target,
-      secretSet: channel.settings['signed'] === true,
-      digests: settings.digests !== false,
+      secretSet: settings.signed === true,
+      digests: settings.digests,
       createdAt: channel.createdAt,
       createdBy: channel.createdBy,
       usedBy: routes.filter((r) => r.channels.includes(channel.name)).map((r) => r.id),
@@ -139,15 +146,14 @@ export function createChannelService(deps: ChannelServiceDeps): ChannelService {
         ...(input.url === undefined ? {} : { url: input.url }),
         ...(input.secret === undefined ? {} : { secret: input.secret }),
       };
-      const hasSecrets = Object.keys(secrets).length > 0;
-      if (hasSecrets && !box.enabled)
+      if (Object.keys(secrets).length > 0 && !box.enabled)
         throw new ChannelServiceError(409, 'channel-secrets-key-missing', SECRETS_KEY_MISSING);
       const at = now().toISOString();
       const channel: StoredChannel = {
         name: input.name,
         kind: input.kind,
         target: targetOf(input),
-        sealedSecrets: hasSecrets ? box.seal(input.name, JSON.stringify(secrets)) : null,
+        sealedSecrets: sealChannelSecrets(box, input.name, secrets),
         settings: {
           digests: input.digests ?? input.kind !== 'webhook',
           ...(input.to === undefined ? {} : { to: input.to }),
@@ -188,13 +194,11 @@ export function createChannelService(deps: ChannelServiceDeps): ChannelService {
       const at = now().toISOString();
       // Whatever a peer echoed back into its error, the channel's URL parts never reach the caller.
       let secrets: string[] = [];
-      if (channel.sealedSecrets !== null && box.enabled) {
-        try {
-          const opened = JSON.parse(box.open(name, channel.sealedSecrets)) as ChannelSecrets;
-          secrets = [...(opened.url === undefined ? [] : urlSecrets(opened.url)), ...(opened.secret ?? [])];
-        } catch {
-          // The sink itself fails with the reason (channel-routing.ts); nothing to redact then.
-        }
+      try {
+        const opened = openChannelSecrets(box, channel);
+        secrets = [...(opened.url === undefined ? [] : urlSecrets(opened.url)), ...(opened.secret ?? [])];
+      } catch {
+        // The sink itself fails with the reason (channel-routing.ts); nothing to redact then.
       }
       const result = await testSinksResult(
         routing.sinks.get(sinkName),
