@@ -7,14 +7,7 @@
  *
  * The job's name is part of the hash, so a tenant's reconcile and its renewal check do not land together either.
  */
-import { createHash } from 'node:crypto';
-
-/** A stable number in [0, 1) for `key`: the same on every replica and after every restart. */
-export function stableFraction(key: string): number {
-  const digest = createHash('sha256').update(key).digest();
-  // 48 bits: exact in a double, and far finer than any interval needs.
-  return digest.readUIntBE(0, 6) / 2 ** 48;
-}
+import { stableFraction } from '../stable-fraction';
 
 /** The tenant's offset in the job's interval, in ms from the epoch's slot grid. */
 export function tenantPhaseMs(job: string, tenantId: string, intervalMs: number): number {

@@ -14,7 +14,7 @@ import type { Queue } from '../queue/queue';
 import { orderingKeyFor } from '../queue/work-item';
 import type { Store, StoredSubscription } from '../store/store';
 import { replicaHolderId } from '../background/per-tenant-job';
-import { stableFraction } from '../background/tenant-slot';
+import { stableFraction } from '../stable-fraction';
 import { createSubscriptionCreator, type SubscriptionResource } from './create-subscription';
 import { REAUTHORIZE_UPDATE_GAP_MS, renewedWithin } from './reauthorize-window';
 import { createRenewalLoop } from './renewal-loop';

@@ -2,7 +2,8 @@
  * Each tenant's slot in a job's interval (issue 19): stable, different per job, and spread evenly enough over the
  * interval that 200 tenants never bunch into a burst.
  */
-import { stableFraction, tenantPhaseMs, tenantSlots } from '../../src/background/tenant-slot';
+import { tenantPhaseMs, tenantSlots } from '../../src/background/tenant-slot';
+import { stableFraction } from '../../src/stable-fraction';
 
 const MINUTE = 60_000;
 const INTERVAL = 15 * MINUTE;

@@ -1,6 +1,7 @@
 /**
- * Which Service Bus session a message goes to: one of its tenant's `SESSIONS_PER_TENANT` sessions, picked by a hash
- * of its ordering key (`<tenant>#<n>`). Fairness across tenants (issue 19 item 6) on Service Bus comes from this.
+ * Which Service Bus session a message goes to: one of its tenant's `SESSIONS_PER_TENANT` sessions (`<tenant>#<n>`),
+ * picked by a stable hash of its ordering key (stable-fraction.ts: every sender must agree). Fairness across tenants
+ * (issue 19 item 6) on Service Bus comes from this.
  *
  * Why sessions per tenant and not one per ordering key (as before) or a cap in this process:
  * - Service Bus hands out "the next unlocked session that contains active messages" (acceptNextSession), in an
@@ -28,21 +29,14 @@
  * change have their key as session id and are read as before.
  */
 
+import { stableFraction } from '../../stable-fraction';
+
 export const SESSIONS_PER_TENANT = 32;
 
 /** Service Bus limits session ids to 128 characters. */
 const MAX_TENANT_LENGTH = 120;
 
 export function sessionIdFor(tenantId: string, orderingKey: string): string {
-  return `${tenantId.slice(0, MAX_TENANT_LENGTH)}#${fnv1a(orderingKey) % SESSIONS_PER_TENANT}`;
-}
-
-/** 32-bit FNV-1a over UTF-8: stable across processes and versions (every sender must agree), and cheap. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
+  const session = Math.floor(stableFraction(orderingKey) * SESSIONS_PER_TENANT);
+  return `${tenantId.slice(0, MAX_TENANT_LENGTH)}#${session}`;
 }
