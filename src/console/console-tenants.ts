@@ -9,7 +9,7 @@
  * for replay, replay/stored-sku-catalog.ts) and the resource accounts it knows (the same count as GET
  * /api/allocation), so it is as fresh as the last Graph read, and says when that was.
  */
-import type { Allocation, IsoTime, Severity, TenantId } from '../glossary';
+import type { Alert, Allocation, IsoTime, Severity, TenantId } from '../glossary';
 import { countKnownResourceAccounts } from '../api/allocation-router';
 import { allocationFromSkus } from '../licensing/allocation';
 import { readStoredSkuCatalog } from '../replay/stored-sku-catalog';
@@ -86,25 +86,19 @@ export async function listConsoleTenants(deps: ConsoleTenantsDeps): Promise<Cons
   const now = (deps.now ?? (() => new Date()))();
   const [records, watched, open, subscriptions] = await Promise.all([
     deps.store.tenants.list(),
-    deps.watched === undefined ? Promise.resolve([...(deps.tenantIds ?? [])]) : deps.watched.list(),
+    watchedIds(deps),
     deps.store.alerts.list({ state: 'open', limit: ALERT_LIMIT }),
     deps.store.subscriptions.list(),
   ]);
   const byId = new Map(records.map((r) => [r.id, r]));
-  const ids = [...new Set([...watched.map((id) => id.toLowerCase()), ...records.map((r) => r.id)])];
-  const counts = new Map<TenantId, Record<Severity, number>>();
-  for (const alert of open) {
-    const key = alert.tenantId.toLowerCase();
-    const tally = counts.get(key) ?? { critical: 0, warning: 0, info: 0 };
-    tally[alert.severity] += 1;
-    counts.set(key, tally);
-  }
+  const ids = [...new Set([...watched, ...records.map((r) => r.id)])];
+  const counts = openBySeverity(open);
   const tenants = await Promise.all(
     ids.map(async (id): Promise<ConsoleTenant> =>
       consoleTenant(
         id,
         byId.get(id) ?? null,
-        counts.get(id) ?? { critical: 0, warning: 0, info: 0 },
+        counts(id),
         subscriptions.filter((s) => s.tenantId.toLowerCase() === id),
         await allocationOf(deps, id),
         now,
@@ -121,22 +115,35 @@ export async function getConsoleTenant(
 ): Promise<{ generatedAt: IsoTime; tenant: ConsoleTenant } | null> {
   const tenantId = id.toLowerCase();
   const now = (deps.now ?? (() => new Date()))();
-  const [record, watched] = await Promise.all([
-    deps.store.tenants.get(tenantId),
-    deps.watched === undefined ? Promise.resolve([...(deps.tenantIds ?? [])]) : deps.watched.list(),
-  ]);
-  if (record === null && !watched.some((w) => w.toLowerCase() === tenantId)) return null;
+  const [record, watched] = await Promise.all([deps.store.tenants.get(tenantId), watchedIds(deps)]);
+  if (record === null && !watched.includes(tenantId)) return null;
   const [open, subscriptions, allocation] = await Promise.all([
     deps.store.alerts.list({ tenantId, state: 'open', limit: ALERT_LIMIT }),
     deps.store.subscriptions.list(tenantId),
     allocationOf(deps, tenantId),
   ]);
-  const counts: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
-  for (const alert of open) counts[alert.severity] += 1;
   return {
     generatedAt: now.toISOString(),
-    tenant: consoleTenant(tenantId, record, counts, subscriptions, allocation, now),
+    tenant: consoleTenant(tenantId, record, openBySeverity(open)(tenantId), subscriptions, allocation, now),
   };
+}
+
+/** The watched tenants' ids, lower-case: the live list, else the ones named at start. */
+async function watchedIds(deps: ConsoleTenantsDeps): Promise<TenantId[]> {
+  const ids = deps.watched === undefined ? (deps.tenantIds ?? []) : await deps.watched.list();
+  return ids.map((id) => id.toLowerCase());
+}
+
+/** Open alerts counted by tenant and severity; a tenant with none has zeros. */
+function openBySeverity(open: readonly Alert[]): (tenantId: TenantId) => Record<Severity, number> {
+  const counts = new Map<TenantId, Record<Severity, number>>();
+  for (const alert of open) {
+    const key = alert.tenantId.toLowerCase();
+    const tally = counts.get(key) ?? { critical: 0, warning: 0, info: 0 };
+    tally[alert.severity] += 1;
+    counts.set(key, tally);
+  }
+  return (tenantId) => counts.get(tenantId) ?? { critical: 0, warning: 0, info: 0 };
 }
 
 function consoleTenant(
