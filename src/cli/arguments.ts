@@ -30,3 +30,14 @@ export function port(option: string): (value: string) => number {
     return n;
   };
 }
+
+/** A repeatable, comma-separated option (`--tenant a --tenant b,c`): every item, trimmed, empty ones dropped. */
+export function commaList(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  ];
+}

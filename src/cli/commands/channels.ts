@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { channelInput, channelName, routeInput } from '../../alerts/channels/channel-input';
 import { ChannelServiceError, type ChannelView, type RouteView } from '../../alerts/channels/channel-service';
 import { describeIssues } from '../../describe-issues';
+import { commaList } from '../arguments';
 import { ReportedFailure, UsageError } from '../cli-error';
 import { confirmOrStop } from '../confirm';
 import type { Output } from '../output';
@@ -44,14 +45,6 @@ async function valueOrStdin(value: string | undefined): Promise<string | undefin
   return line;
 }
 
-const list = (value: string, previous: string[] = []): string[] => [
-  ...previous,
-  ...value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== ''),
-];
-
 const CHANNEL_COLUMNS = ['name', 'kind', 'target', 'signed', 'digests', 'used by', 'added'];
 const channelRow = (c: ChannelView) => [
   c.name,
@@ -85,7 +78,7 @@ export function registerChannels(program: Command, output: Output): void {
     .requiredOption('--kind <kind>', 'slack, teams, email or webhook')
     .option('--url <url>', 'the webhook URL (slack, teams, webhook); - reads it from stdin')
     .option('--secret <secret>', "a webhook channel's signing secret (whsec_...); - reads it from stdin")
-    .option('--to <addresses>', 'e-mail recipients, comma-separated (email)', list)
+    .option('--to <addresses>', 'e-mail recipients, comma-separated (email)', commaList)
     .option('--no-digests', 'post alerts only, not burst summaries nor the daily digest')
     .option('--json', 'print one JSON document')
     .action(
@@ -187,13 +180,13 @@ export function registerChannels(program: Command, output: Output): void {
     .description(
       "Send some tenants' alerts to named channels instead of the environment's (--also-default: as well).",
     )
-    .requiredOption('--channel <name>', 'a channel (repeat or comma-separate for several)', list)
+    .requiredOption('--channel <name>', 'a channel (repeat or comma-separate for several)', commaList)
     .option(
       '--tenant <id>',
       'a tenant id or its default domain (repeat or comma-separate; none: every tenant)',
-      list,
+      commaList,
     )
-    .option('--severity <list>', 'critical,warning,info (default critical,warning)', list)
+    .option('--severity <list>', 'critical,warning,info (default critical,warning)', commaList)
     .option('--also-default', "also send to the environment's channels")
     .option('--json', 'print one JSON document')
     .action(
