@@ -9,12 +9,34 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database';
 import type { Tables } from './tables';
+import { createWriteTurns, type WriteTurns } from './write-turns';
+
+export interface TransactionOptions {
+  /**
+   * The tenant this transaction writes for: on SQLite, waiting transactions take turns round the tenants
+   * (write-turns.ts) so one tenant's storm of writes does not hold another's one write behind it.
+   */
+  tenantId?: string;
+}
+
+/** One set of turns per SQLite database (its one connection); PostgreSQL's pool serves transactions side by side. */
+const turnsOf = new WeakMap<Database, WriteTurns>();
 
 export async function inTransaction<T>(
   database: Database,
   work: (trx: Kysely<Tables>) => Promise<T>,
+  options: TransactionOptions = {},
 ): Promise<T> {
   if (database.engine === 'postgres') return database.db.transaction().execute(work);
+  let turns = turnsOf.get(database);
+  if (turns === undefined) {
+    turns = createWriteTurns();
+    turnsOf.set(database, turns);
+  }
+  return turns.run(options.tenantId ?? '', () => sqliteTransaction(database, work));
+}
+
+function sqliteTransaction<T>(database: Database, work: (trx: Kysely<Tables>) => Promise<T>): Promise<T> {
   return database.db.connection().execute(async (connection) => {
     await sql`BEGIN IMMEDIATE`.execute(connection);
     let result: T;
