@@ -26,50 +26,55 @@ export function recordObservation(
   routing: Routing,
 ): Promise<ObservationResult> {
   const at = normaliseTime(observation.at);
-  return inTransaction(database, async (trx) => {
-    if (observation.snapshot !== undefined) await upsertSnapshot(trx, observation.snapshot);
-    const eventId = observation.change === undefined ? null : await appendEvent(trx, observation.change, at);
-    const dedupeKeys = [...new Set(observation.findings.map((finding) => finding.dedupeKey))];
-    const openAlerts = await readOpenAlerts(trx, observation.scope, dedupeKeys);
-    const plan = planAlertChanges(openAlerts, observation.findings, observation.scope, {
-      at,
-      eventId,
-      replayed: observation.replayed === true,
-      newAlertId: randomUUID,
-    });
-    const result: ObservationResult = { eventId, opened: [], stillOpen: [], resolved: [] };
+  return inTransaction(
+    database,
+    async (trx) => {
+      if (observation.snapshot !== undefined) await upsertSnapshot(trx, observation.snapshot);
+      const eventId =
+        observation.change === undefined ? null : await appendEvent(trx, observation.change, at);
+      const dedupeKeys = [...new Set(observation.findings.map((finding) => finding.dedupeKey))];
+      const openAlerts = await readOpenAlerts(trx, observation.scope, dedupeKeys);
+      const plan = planAlertChanges(openAlerts, observation.findings, observation.scope, {
+        at,
+        eventId,
+        replayed: observation.replayed === true,
+        newAlertId: randomUUID,
+      });
+      const result: ObservationResult = { eventId, opened: [], stillOpen: [], resolved: [] };
 
-    for (const planned of plan.opened) {
-      const row = toAlertRow(planned);
-      await trx.insertInto('alerts').values(row).execute();
-      const alert = toAlert(row);
-      await writeOutboxEntries(trx, alert, 'opened', routing(alert, 'opened'), at);
-      result.opened.push(alert);
-    }
-    for (const planned of plan.stillOpen) {
-      const row = toAlertRow(planned);
-      const changes = { last_seen_at: row.last_seen_at, finding: row.finding, severity: row.severity };
-      // Incremented in SQL: two tenant-level evaluations may race on one alert (PostgreSQL, READ COMMITTED).
-      await trx
-        .updateTable('alerts')
-        .set((eb) => ({ ...changes, seen_count: eb('seen_count', '+', 1) }))
-        .where('id', '=', row.id)
-        .execute();
-      result.stillOpen.push(toAlert(row));
-    }
-    for (const planned of plan.resolved) {
-      const row = toAlertRow(planned);
-      await trx
-        .updateTable('alerts')
-        .set({ state: row.state, resolved_at: row.resolved_at })
-        .where('id', '=', row.id)
-        .execute();
-      const alert = toAlert(row);
-      await writeOutboxEntries(trx, alert, 'resolved', routing(alert, 'resolved'), at);
-      result.resolved.push(alert);
-    }
-    return result;
-  });
+      for (const planned of plan.opened) {
+        const row = toAlertRow(planned);
+        await trx.insertInto('alerts').values(row).execute();
+        const alert = toAlert(row);
+        await writeOutboxEntries(trx, alert, 'opened', routing(alert, 'opened'), at);
+        result.opened.push(alert);
+      }
+      for (const planned of plan.stillOpen) {
+        const row = toAlertRow(planned);
+        const changes = { last_seen_at: row.last_seen_at, finding: row.finding, severity: row.severity };
+        // Incremented in SQL: two tenant-level evaluations may race on one alert (PostgreSQL, READ COMMITTED).
+        await trx
+          .updateTable('alerts')
+          .set((eb) => ({ ...changes, seen_count: eb('seen_count', '+', 1) }))
+          .where('id', '=', row.id)
+          .execute();
+        result.stillOpen.push(toAlert(row));
+      }
+      for (const planned of plan.resolved) {
+        const row = toAlertRow(planned);
+        await trx
+          .updateTable('alerts')
+          .set({ state: row.state, resolved_at: row.resolved_at })
+          .where('id', '=', row.id)
+          .execute();
+        const alert = toAlert(row);
+        await writeOutboxEntries(trx, alert, 'resolved', routing(alert, 'resolved'), at);
+        result.resolved.push(alert);
+      }
+      return result;
+    },
+    { tenantId: observation.scope.tenantId },
+  );
 }
 
 /**
@@ -82,27 +87,25 @@ async function readOpenAlerts(
   dedupeKeys: string[],
 ): Promise<Alert[]> {
   const { tenantId, userId, ruleIds } = scope;
-  // `in ()` is not SQL: an empty list is left out, and with both empty there is nothing to read.
-  if (dedupeKeys.length === 0 && ruleIds.length === 0) return [];
-  const rows = await trx
+  // Two reads, not one `dedupe_key in (…) or (rule_id in (…) and user_id = …)`: SQLite cannot serve that `or` from
+  // an index and scanned every open alert of the tenant, once per observation, so a storm of 20,000 new alerts
+  // cost quadratic time (and held the one writer while a quiet tenant's change waited). Each half has its index:
+  // alerts_open_dedupe and alerts_tenant_state. `in ()` is not SQL, so an empty list reads nothing.
+  const open = trx
     .selectFrom('alerts')
     .selectAll()
     .where('tenant_id', '=', tenantId)
-    .where('state', '=', 'open')
-    .where((eb) => {
-      const named = dedupeKeys.length === 0 ? [] : [eb('dedupe_key', 'in', dedupeKeys)];
-      const spokenFor =
-        ruleIds.length === 0
-          ? []
-          : [
-              eb.and([
-                eb('rule_id', 'in', ruleIds),
-                userId === null ? eb('user_id', 'is', null) : eb('user_id', '=', userId),
-              ]),
-            ];
-      return eb.or([...named, ...spokenFor]);
-    })
-    .orderBy('first_seen_at')
-    .execute();
-  return rows.map(toAlert);
+    .where('state', '=', 'open');
+  const named = dedupeKeys.length === 0 ? [] : await open.where('dedupe_key', 'in', dedupeKeys).execute();
+  const spokenFor =
+    ruleIds.length === 0
+      ? []
+      : await open
+          .where(userId === null ? (eb) => eb('user_id', 'is', null) : (eb) => eb('user_id', '=', userId))
+          .where('rule_id', 'in', ruleIds)
+          .execute();
+  const byId = new Map([...named, ...spokenFor].map((row) => [row.id, row]));
+  return [...byId.values()]
+    .sort((a, b) => (a.first_seen_at < b.first_seen_at ? -1 : a.first_seen_at > b.first_seen_at ? 1 : 0))
+    .map(toAlert);
 }
