@@ -157,7 +157,11 @@ export class Notifier {
     const groups = new Map<string, Due[]>();
     for (const n of due) {
       const key = `${n.subscriptionId} ${n.url}`;
-      groups.set(key, [...(groups.get(key) ?? []), n]);
+      // Pushed in place: a copy per notification made a 20,000-user storm's one pump quadratic (seconds of the
+      // process that also runs ra-watch in the benches).
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [n]);
+      else group.push(n);
     }
     for (const items of groups.values()) {
       const first = items[0];
