@@ -66,6 +66,12 @@ export interface ReceiveOptions {
   leaseMs: number;
   /** Wait up to this long for a message when none is ready (0 = return at once). */
   waitMs?: number;
+  /**
+   * Leave these tenants' messages for another receive: they hold their share of the worker's loops
+   * (worker/tenant-loop-share.ts). The embedded queue honours it; Service Bus ignores it, where a tenant's messages
+   * are spread over at most 32 sessions (tenant-session.ts) and that caps its share of the leases instead.
+   */
+  exceptTenants?: readonly string[];
 }
 
 export interface DeadLetter {

@@ -11,6 +11,7 @@ import { fairGraphReader } from './fair-graph-reader';
 import { handleBatch } from './handle-batch';
 import { createSubscriptionActivity } from './subscription-activity';
 import { createTenantFairSemaphore } from './tenant-fair-semaphore';
+import { createTenantLoopShare, type BatchClaim } from './tenant-loop-share';
 import { resolveSettings, type WorkerContext, type WorkerDeps, type WorkerOptions } from './worker-context';
 
 export interface Worker {
@@ -46,8 +47,11 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
   };
 
   const wake = new AbortController();
-  const lease = (maxMessages: number) =>
-    ctx.queue.receive({ maxMessages, leaseMs: settings.leaseMs, waitMs: 0 });
+  const share = createTenantLoopShare(settings.concurrency);
+  const lease = (claim: BatchClaim, maxMessages: number) =>
+    share.lease(claim, (exceptTenants) =>
+      ctx.queue.receive({ maxMessages, leaseMs: settings.leaseMs, waitMs: 0, exceptTenants }),
+    );
 
   /**
    * Lease one batch and handle it; 0 when nothing was ready. With `gather` (a burst is on), a short lease waits
@@ -55,18 +59,23 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
    * cannot put one account in the batch twice.
    */
   const pollOnce = async (gather: boolean): Promise<number> => {
-    let messages = await lease(settings.batchSize);
-    if (gather && messages.length > 0 && messages.length < settings.batchSize && settings.gatherMs > 0) {
-      await sleep(settings.gatherMs, wake.signal);
-      // A failed top-up must not strand what is already leased: handle that and let the next poll retry.
-      const more = await lease(settings.batchSize - messages.length).catch((error: unknown) => {
-        logger.warn({ err: error }, `worker could not top up its batch: ${describeError(error)}`);
-        return [];
-      });
-      messages = [...messages, ...more];
+    const claim = share.begin();
+    try {
+      let messages = await lease(claim, settings.batchSize);
+      if (gather && messages.length > 0 && messages.length < settings.batchSize && settings.gatherMs > 0) {
+        await sleep(settings.gatherMs, wake.signal);
+        // A failed top-up must not strand what is already leased: handle that and let the next poll retry.
+        const more = await lease(claim, settings.batchSize - messages.length).catch((error: unknown) => {
+          logger.warn({ err: error }, `worker could not top up its batch: ${describeError(error)}`);
+          return [];
+        });
+        messages = [...messages, ...more];
+      }
+      if (messages.length > 0) await handleBatch(ctx, messages);
+      return messages.length;
+    } finally {
+      claim.release();
     }
-    if (messages.length > 0) await handleBatch(ctx, messages);
-    return messages.length;
   };
 
   let state: 'idle' | 'running' | 'stopped' = 'idle';

@@ -104,6 +104,43 @@ describe.each(ENGINES)('embedded queue on %s', (engine) => {
       }
     });
 
+    // The worker's loop kept back for the other tenants (worker/tenant-loop-share.ts) asks without the storming one.
+    it('leaves the tenants it is told to leave alone, fill included, and leases them once asked again', async () => {
+      const queue = createEmbeddedQueue(testDb.database, { maxDeliveries: 3 });
+      try {
+        await queue.send(Array.from({ length: 25 }, (_, i) => tenantChange('ta', `u${i}`)));
+        await queue.send(
+          Array.from({ length: 12 }, (_, i) => tenantChange('tb', `u${String(i).padStart(2, '0')}`)),
+        );
+        await queue.send([tenantChange('tc', 'u0')]);
+        // B has more than its share (5) and the batch is not full: the fill takes B's, not the older storm's.
+        const others = await queue.receive({ maxMessages: 10, leaseMs: 10_000, exceptTenants: ['ta'] });
+        expect(others).toHaveLength(10);
+        expect(Object.keys(tenantsOf(others)).sort()).toEqual(['tb', 'tc']);
+        const rest = await queue.receive({ maxMessages: 10, leaseMs: 10_000, exceptTenants: ['ta'] });
+        expect(tenantsOf(rest)).toEqual({ tb: ['u09', 'u10', 'u11'] });
+        // Only the storming tenant has work and it is left alone: nothing, rather than the storm.
+        const storm = await queue.receive({ maxMessages: 10, leaseMs: 10_000 });
+        expect(storm).toHaveLength(10);
+        expect(Object.keys(tenantsOf(storm))).toEqual(['ta']);
+      } finally {
+        await queue.close();
+      }
+    });
+
+    it('leases nothing when the only tenant with work is left alone', async () => {
+      const queue = createEmbeddedQueue(testDb.database, { maxDeliveries: 3 });
+      try {
+        await queue.send(Array.from({ length: 5 }, (_, i) => tenantChange('ta', `u${i}`)));
+        await expect(
+          queue.receive({ maxMessages: 10, leaseMs: 10_000, exceptTenants: ['ta'] }),
+        ).resolves.toEqual([]);
+        await expect(queue.receive({ maxMessages: 10, leaseMs: 10_000 })).resolves.toHaveLength(5);
+      } finally {
+        await queue.close();
+      }
+    });
+
     // The queue is a table: what a connection wrote stays after it closes, for every other connection to lease.
     it('keeps messages sent by a connection that has since closed', async () => {
       const queue = createEmbeddedQueue(testDb.database, { maxDeliveries: 3, pollIntervalMs: 20 });

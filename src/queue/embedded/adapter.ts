@@ -88,6 +88,7 @@ export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOp
         leaseMs: request.leaseMs,
         maxDeliveries: options.maxDeliveries,
         now: Date.now(),
+        exceptTenants: new Set(request.exceptTenants ?? []),
       }),
     );
   }

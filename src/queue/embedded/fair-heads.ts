@@ -10,6 +10,8 @@
  * whole batches). Within a tenant, and for one ordering key, the order is the queue's order as before.
  *
  * With one tenant (a single-tenant install) this is the queue's oldest heads, as before, after the one extra probe.
+ * The tenants in `exceptTenants` (at their share of the worker's loops, worker/tenant-loop-share.ts) are left out,
+ * fill included.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Tables } from '../../store/tables';
@@ -26,10 +28,14 @@ export async function fairHeads(
   now: number,
   wanted: number,
   skippedKeys: ReadonlySet<string>,
+  exceptTenants: ReadonlySet<string> = new Set(),
 ): Promise<MessageRow[]> {
   const fresh = (rows: readonly MessageRow[]) => rows.filter((row) => !skippedKeys.has(row.ordering_key));
-  const tenants = await tenantsWithMessages(trx);
-  if (tenants.length <= 1) return fresh(await oldestHeads(trx, now, wanted + skippedKeys.size + SLACK));
+  const withMessages = await tenantsWithMessages(trx);
+  if (withMessages.length <= 1 && exceptTenants.size === 0)
+    return fresh(await oldestHeads(trx, now, wanted + skippedKeys.size + SLACK));
+  const tenants = withMessages.filter((tenantId) => !exceptTenants.has(tenantId));
+  if (tenants.length === 0) return [];
 
   const share = Math.ceil(wanted / tenants.length);
   // A tenant's keys already seen this receive take no part of its share.
@@ -41,9 +47,9 @@ export async function fairHeads(
 
   // Fill: the queue's oldest heads not dealt already (a key has one head, so the key identifies it).
   const dealtKeys = new Set(dealt.map((row) => row.ordering_key));
-  const fill = fresh(await oldestHeads(trx, now, wanted + skippedKeys.size + dealt.length + SLACK)).filter(
-    (row) => !dealtKeys.has(row.ordering_key),
-  );
+  const fill = fresh(
+    await oldestHeads(trx, now, wanted + skippedKeys.size + dealt.length + SLACK, exceptTenants),
+  ).filter((row) => !dealtKeys.has(row.ordering_key));
   return [...dealt, ...fill];
 }
 

@@ -45,7 +45,16 @@ export function headsQuery(trx: Kysely<Tables>, now: number): HeadsQuery {
     );
 }
 
-/** The oldest heads of the whole queue, oldest first. */
-export async function oldestHeads(trx: Kysely<Tables>, now: number, limit: number): Promise<MessageRow[]> {
-  return headsQuery(trx, now).orderBy('m.seq').limit(limit).execute();
+/** The oldest heads of the whole queue, but for the tenants in `exceptTenants`, oldest first. */
+export async function oldestHeads(
+  trx: Kysely<Tables>,
+  now: number,
+  limit: number,
+  exceptTenants: ReadonlySet<string> = new Set(),
+): Promise<MessageRow[]> {
+  const heads = headsQuery(trx, now);
+  return (exceptTenants.size === 0 ? heads : heads.where('m.tenant_id', 'not in', [...exceptTenants]))
+    .orderBy('m.seq')
+    .limit(limit)
+    .execute();
 }

@@ -26,6 +26,8 @@ export interface LeaseRequest {
   leaseMs: number;
   maxDeliveries: number;
   now: number;
+  /** Tenants to leave alone this time (ReceiveOptions.exceptTenants). */
+  exceptTenants: ReadonlySet<string>;
 }
 
 export async function leaseMessages(
@@ -39,7 +41,7 @@ export async function leaseMessages(
   for (let round = 0; round < 4 && leasedMessages.length < request.maxMessages; round += 1) {
     const wanted = request.maxMessages - leasedMessages.length;
     // In the order to take them (fair across tenants), none of a key seen already in this receive.
-    const candidates = await fairHeads(trx, request.now, wanted, skippedKeys);
+    const candidates = await fairHeads(trx, request.now, wanted, skippedKeys, request.exceptTenants);
     if (database.engine === 'postgres') {
       // Batched: a few statements per round whatever the batch size (postgres-lease.ts).
       const result = await leasePostgresRound(trx, candidates, wanted, request);
