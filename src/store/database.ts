@@ -10,6 +10,8 @@ import { Pool } from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import type { Logger } from '../logger';
 import { parseDatabaseUrl } from './database-url';
+import { EventLoopTurns } from './event-loop-turns';
+import { withStatementCache } from './statement-cache';
 import { applyPostgresMigrations } from './postgres-migrations';
 import { ensurePostgresReachable, POSTGRES_CONNECT_TIMEOUT_MS } from './postgres-reachable';
 import { applySqliteMigrations } from './sqlite-migrations';
@@ -48,6 +50,11 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   return openPostgres(target.connectionString, options);
 }
 
+/** How long SQLite statements may run back to back before the event loop gets a turn (event-loop-turns.ts). */
+const SQLITE_TURN_BUDGET_MS = 5;
+/** Prepared statements kept for reuse (statement-cache.ts): the worker's and the queue's few dozen, and room. */
+const SQLITE_STATEMENTS_KEPT = 500;
+
 function openSqlite(filename: string, options: OpenDatabaseOptions): Database {
   const inMemory = filename === ':memory:';
   if (!inMemory) fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
@@ -66,7 +73,10 @@ function openSqlite(filename: string, options: OpenDatabaseOptions): Database {
     sqlite.close();
     throw error;
   }
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Tables>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite, SQLITE_STATEMENTS_KEPT) }),
+    plugins: [new EventLoopTurns(SQLITE_TURN_BUDGET_MS)],
+  });
   return { engine: 'sqlite', db, close: closeOnce(() => db.destroy()) };
 }
 
