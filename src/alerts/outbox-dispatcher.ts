@@ -186,7 +186,10 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
       for (const { entry } of items) await fail(entry, error, tally);
       return;
     }
-    for (const { entry } of items) await store.outbox.markDelivered(entry.id, now().toISOString());
+    await store.outbox.markAllDelivered(
+      items.map(({ entry }) => entry.id),
+      now().toISOString(),
+    );
     tally.delivered += items.length;
     tally.summaries += 1;
     log.info({ sink: sink.name, tenantId, alerts: items.length }, 'burst of alerts sent as one summary');

@@ -197,6 +197,8 @@ export interface Store {
     /** Lease up to `limit` entries due now (status pending, nextAttemptAt <= now) for `leaseMs`. */
     claimDue(now: IsoTime, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
     markDelivered(id: string, at: IsoTime): Promise<void>;
+    /** A summary's entries, delivered together: one statement per 500, not one commit each. */
+    markAllDelivered(ids: readonly string[], at: IsoTime): Promise<void>;
     markRetry(id: string, error: string, nextAttemptAt: IsoTime): Promise<void>;
     markDead(id: string, error: string, at: IsoTime): Promise<void>;
     listForAlert(alertId: string): Promise<OutboxEntry[]>;

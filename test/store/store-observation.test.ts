@@ -258,4 +258,36 @@ describe.each(ENGINES)('store on %s: observations, alerts and the outbox', (engi
     });
     await expect(store.outbox.claimDue('2026-01-07T00:00:00Z', 10, 30_000)).resolves.toEqual([]);
   });
+
+  // A burst sent as one summary is settled in one statement per 500 entries (outbox-repository.ts).
+  it("marks a summary's entries delivered together, past one statement's worth, and no others", async () => {
+    await testDb.database.db.deleteFrom('alert_outbox').execute();
+    const users = Array.from({ length: 260 }, (_, i) => `user-burst-${i}`);
+    for (const user of users) {
+      await store.recordObservation(
+        {
+          scope: { tenantId: TENANT, userId: user, ruleIds: USER_RULES },
+          findings: [userFinding('ra.unlicensed', user)],
+          at: '2026-01-08T00:00:00Z',
+        },
+        routing,
+      );
+    }
+    const claimed = await store.outbox.claimDue('2026-01-08T00:00:05Z', 1000, 30_000);
+    // Two sinks per alert: 520 entries, more than one statement's 500.
+    expect(claimed).toHaveLength(520);
+    const [kept, ...summary] = claimed;
+    await store.outbox.markAllDelivered(
+      summary.map((entry) => entry.id),
+      '2026-01-08T00:00:06Z',
+    );
+    const rows = await testDb.database.db
+      .selectFrom('alert_outbox')
+      .select(['id', 'status', 'delivered_at'])
+      .execute();
+    const delivered = rows.filter((row) => row.status === 'delivered');
+    expect(delivered).toHaveLength(519);
+    expect(new Set(delivered.map((row) => row.delivered_at))).toEqual(new Set(['2026-01-08T00:00:06.000Z']));
+    expect(rows.find((row) => row.id === kept!.id)).toMatchObject({ status: 'pending', delivered_at: null });
+  });
 });
