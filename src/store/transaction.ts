@@ -22,6 +22,33 @@ export interface TransactionOptions {
 /** One set of turns per SQLite database (its one connection); PostgreSQL's pool serves transactions side by side. */
 const turnsOf = new WeakMap<Database, WriteTurns>();
 
+/** Per SQLite database: the other connections' sends still waiting for their answer (letSendsWriteFirst). */
+const sendsOf = new WeakMap<Database, Set<() => Promise<void> | null>>();
+
+/**
+ * Another connection to the same SQLite file (the embedded queue's send thread) that ingest waits on: each of this
+ * connection's transactions first waits for the oldest send posted there to be answered. SQLite gives its write
+ * lock to whoever asks when it is free, and the send thread asked again only after SQLite's busy backoff (1, 2, 5 …
+ * 100 ms): while the worker's transactions followed one another, a notification's send waited up to 340 ms for a
+ * gap (the noisy-neighbour bench), and ingest's 202 with it. Returns the undo, for the queue's close.
+ */
+export function letSendsWriteFirst(database: Database, answered: () => Promise<void> | null): () => void {
+  let sends = sendsOf.get(database);
+  if (sends === undefined) {
+    sends = new Set();
+    sendsOf.set(database, sends);
+  }
+  sends.add(answered);
+  return () => sends.delete(answered);
+}
+
+async function sendsAnswered(database: Database): Promise<void> {
+  const sends = sendsOf.get(database);
+  if (sends === undefined || sends.size === 0) return;
+  const waits = [...sends].flatMap((answered) => answered() ?? []);
+  if (waits.length > 0) await Promise.all(waits);
+}
+
 export async function inTransaction<T>(
   database: Database,
   work: (trx: Kysely<Tables>) => Promise<T>,
@@ -33,7 +60,10 @@ export async function inTransaction<T>(
     turns = createWriteTurns();
     turnsOf.set(database, turns);
   }
-  return turns.run(options.tenantId ?? '', () => sqliteTransaction(database, work));
+  return turns.run(options.tenantId ?? '', async () => {
+    await sendsAnswered(database);
+    return sqliteTransaction(database, work);
+  });
 }
 
 function sqliteTransaction<T>(database: Database, work: (trx: Kysely<Tables>) => Promise<T>): Promise<T> {

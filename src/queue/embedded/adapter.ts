@@ -11,7 +11,7 @@
  */
 import { sql } from 'kysely';
 import type { Database } from '../../store/database';
-import { inTransaction } from '../../store/transaction';
+import { inTransaction, letSendsWriteFirst } from '../../store/transaction';
 import { checkMaxDeliveries } from '../max-deliveries';
 import type { LeasedMessage, OutgoingMessage, Queue, ReceiveOptions, SendResult } from '../queue';
 import { listDeadLetters, retryDeadLetter } from './dead-letters';
@@ -49,8 +49,13 @@ export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOp
    * the file name, which only an async query tells, and a thread takes a moment to start) and after it has ended.
    */
   let sendThread: SendThread | null = null;
+  let stopLettingSendsFirst = (): void => undefined;
   const sendThreadStarting = startSendThreadIfUseful().then(
-    (thread) => (sendThread = thread),
+    (thread) => {
+      sendThread = thread;
+      if (thread !== null) stopLettingSendsFirst = letSendsWriteFirst(database, () => thread.answered());
+      return thread;
+    },
     () => null,
   );
 
@@ -152,6 +157,7 @@ export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOp
       wake.wakeAll();
       await Promise.allSettled([...pending]);
       await (await sendThreadStarting)?.close();
+      stopLettingSendsFirst();
     },
   };
 }

@@ -4,7 +4,8 @@
  * synchronous=FULL waits for the disk. On the event loop that wait stalls every request; on a thread, ingest keeps
  * reading requests and gathering the next group commit while the disk works.
  *
- * One thread, one send at a time in posting order (the port's "send order" for seq). The thread is an
+ * One thread; the sends waiting on it are committed together, dealt round the tenants, each tenant's (and so each
+ * key's) in posting order (the port's "send order" for seq). The thread is an
  * optimisation, never a requirement: until it is ready, and after it has ended, sends run on the store's
  * connection. A send posted to a thread that exits or fails is rejected (the caller, ingest, answers 503 and Graph
  * delivers again), never acknowledged. The thread holds the process open only while a send is pending, so a queue
@@ -20,6 +21,12 @@ export interface SendThread {
   /** False once the thread has ended (crashed or closed): send on the store's connection instead. */
   readonly alive: boolean;
   send(messages: readonly OutgoingMessage[]): Promise<SendResult>;
+  /**
+   * Resolves once the oldest send still waiting has its answer; null when none is waiting. The store's
+   * transactions wait for it before taking the write lock (transaction.ts letSendsWriteFirst), so a send is not
+   * left retrying for the lock while the worker's transactions follow one another.
+   */
+  answered(): Promise<void> | null;
   /** Waits for pending sends' answers, then closes the thread's connection and ends it. */
   close(): Promise<void>;
 }
@@ -81,10 +88,23 @@ export function startSendThread(data: SendThreadData): Promise<SendThread> {
   const pending = new Map<number, PendingSend>();
   let nextId = 1;
   let alive = true;
+  // Who waits for the send `id` to be answered (answered()).
+  let answerWaiters: Array<{ id: number; resolve: () => void }> = [];
+
+  /** Resolves the waiters whose send has its answer (the thread may answer a quiet tenant's send first). */
+  function releaseAnswered(): void {
+    const still: typeof answerWaiters = [];
+    for (const waiter of answerWaiters) {
+      if (pending.has(waiter.id)) still.push(waiter);
+      else waiter.resolve();
+    }
+    answerWaiters = still;
+  }
 
   function failAll(error: Error): void {
     for (const waiter of pending.values()) waiter.reject(error);
     pending.clear();
+    releaseAnswered();
   }
 
   const exited = new Promise<void>((resolve) => {
@@ -112,6 +132,15 @@ export function startSendThread(data: SendThreadData): Promise<SendThread> {
         worker.postMessage(request);
       });
     },
+    answered() {
+      // The oldest send still waiting (a Map iterates in insertion order, ids rise): the thread commits what is
+      // waiting together, so its answer comes with the others posted by then, and the store's transactions and the
+      // sends take the lock in turns instead of the store waiting out a whole flood.
+      const oldest = pending.keys().next();
+      if (oldest.done === true) return null;
+      const id = oldest.value;
+      return new Promise<void>((resolve) => answerWaiters.push({ id, resolve }));
+    },
     async close() {
       if (alive) {
         // The thread answers every send posted before 'close' first: the port delivers in order.
@@ -132,6 +161,7 @@ export function startSendThread(data: SendThreadData): Promise<SendThread> {
       const waiter = pending.get(reply.id);
       if (waiter === undefined) return;
       pending.delete(reply.id);
+      releaseAnswered();
       if (pending.size === 0) worker.unref();
       if (reply.ok) waiter.resolve(reply.result);
       else {
