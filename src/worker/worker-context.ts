@@ -51,9 +51,10 @@ export interface WorkerOptions {
   /** Pause between polls when the queue is empty (default 250 ms). */
   pollMs?: number;
   /**
-   * During a burst (the previous lease found work), a lease that came back short of `batchSize` waits this long
-   * and tops the batch up before reading Graph: twenty users per `$batch` call instead of the three or four that
-   * happened to be ready (default 100 ms). A lone change after a quiet spell is never held back.
+   * During a burst (each message of the lease enqueued within this long of its tenant's newest in the loop's
+   * previous batch), a lease that came back short of `batchSize` waits this long and tops the batch up before
+   * reading Graph: twenty users per `$batch` call instead of the three or four that happened to be ready (default
+   * 100 ms). A lone change after a quiet spell, or another tenant's beside a burst, is never held back.
    */
   gatherMs?: number;
   /**

@@ -6,6 +6,7 @@
  */
 import { backoffMs, sleep } from '../background/backoff';
 import { describeError } from '../errors';
+import { tenantOfMessage } from '../queue/message-tenant';
 import { createTenantEvaluator } from './evaluate-tenant';
 import { fairGraphReader } from './fair-graph-reader';
 import { handleBatch } from './handle-batch';
@@ -20,6 +21,12 @@ export interface Worker {
   stop(): Promise<void>;
   /** Processes batches until nothing is ready, then the pending tenant evaluations; resolves to the messages handled. */
   runOnce(): Promise<number>;
+}
+
+/** What one poll handled: how many messages, and when each tenant's newest of them was enqueued (epoch ms). */
+interface Batch {
+  size: number;
+  newest: ReadonlyMap<string, number>;
 }
 
 export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Worker {
@@ -54,15 +61,26 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
     );
 
   /**
-   * Lease one batch and handle it; 0 when nothing was ready. With `gather` (a burst is on), a short lease waits
-   * `gatherMs` and tops up: the queue never leases a second message for a user already leased, so the top-up
-   * cannot put one account in the batch twice.
+   * Lease one batch and handle it; resolves to its size and, per tenant, when its newest message was enqueued (none
+   * when nothing was ready). A short lease is topped up after `gatherMs` only when it is a burst going on: every
+   * message in it was enqueued within `gatherMs` of the newest one of its tenant in this loop's previous batch
+   * (`previous`). Twenty users per `$batch` call then, instead of the three or four that happened to be ready. The
+   * queue never leases a second message for a user already leased, so the top-up cannot put one account in the
+   * batch twice. A lone change after a quiet spell, and another tenant's change beside a burst, are never held back:
+   * during tenant A's storm, tenant B's changes (one every 250 ms) waited the 100 ms when "a burst" meant only "the
+   * previous lease found work".
    */
-  const pollOnce = async (gather: boolean): Promise<number> => {
+  const pollOnce = async (previous: ReadonlyMap<string, number>): Promise<Batch> => {
     const claim = share.begin();
     try {
       let messages = await lease(claim, settings.batchSize);
-      if (gather && messages.length > 0 && messages.length < settings.batchSize && settings.gatherMs > 0) {
+      const gather =
+        messages.length > 0 &&
+        messages.every((message) => {
+          const newest = previous.get(tenantOfMessage(message.body, message.orderingKey));
+          return newest !== undefined && message.enqueuedAt.getTime() - newest <= settings.gatherMs;
+        });
+      if (gather && messages.length < settings.batchSize && settings.gatherMs > 0) {
         await sleep(settings.gatherMs, wake.signal);
         // A failed top-up must not strand what is already leased: handle that and let the next poll retry.
         const more = await lease(claim, settings.batchSize - messages.length).catch((error: unknown) => {
@@ -72,7 +90,12 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
         messages = [...messages, ...more];
       }
       if (messages.length > 0) await handleBatch(ctx, messages);
-      return messages.length;
+      const newest = new Map<string, number>();
+      for (const message of messages) {
+        const tenantId = tenantOfMessage(message.body, message.orderingKey);
+        newest.set(tenantId, Math.max(newest.get(tenantId) ?? 0, message.enqueuedAt.getTime()));
+      }
+      return { size: messages.length, newest };
     } finally {
       claim.release();
     }
@@ -84,15 +107,16 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
 
   const loop = async (): Promise<void> => {
     let failures = 0;
-    let handled = 0;
+    let previous: ReadonlyMap<string, number> = new Map();
     while (state === 'running') {
       try {
-        handled = await pollOnce(handled > 0);
+        const batch = await pollOnce(previous);
+        previous = batch.newest;
         failures = 0;
-        if (handled === 0) await sleep(settings.pollMs, wake.signal);
+        if (batch.size === 0) await sleep(settings.pollMs, wake.signal);
       } catch (error) {
         // The queue itself failed (database unreachable): report, back off, keep going.
-        handled = 0;
+        previous = new Map();
         failures += 1;
         // Doubling from the poll interval, no jitter, the exponent held at 10 (about four minutes at the default poll).
         const delayMs = backoffMs(Math.min(failures, 10), {
@@ -132,9 +156,9 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
       let total = 0;
       for (;;) {
         // Tests and the demo step the worker by hand: no gathering, what is ready is what is handled.
-        const handled = await pollOnce(false);
-        total += handled;
-        if (handled === 0) break;
+        const { size } = await pollOnce(new Map());
+        total += size;
+        if (size === 0) break;
       }
       await tenantEvaluator.flush();
       return total;
