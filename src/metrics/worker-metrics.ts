@@ -79,6 +79,7 @@ export function createWorkerMetrics(
 
       // Every method delegated by name (not spread): an adapter's methods may live on a prototype.
       return {
+        ...(queue.filtersByTenant === true ? { filtersByTenant: true } : {}),
         send: (messages) => queue.send(messages),
         renewLease: (message, leaseMs) => queue.renewLease(message, leaseMs),
         listDeadLetters: (options) => queue.listDeadLetters(options),

@@ -68,8 +68,9 @@ export interface ReceiveOptions {
   waitMs?: number;
   /**
    * Leave these tenants' messages for another receive: they hold their share of the worker's loops
-   * (worker/tenant-loop-share.ts). The embedded queue honours it; Service Bus ignores it, where a tenant's messages
-   * are spread over at most 32 sessions (tenant-session.ts) and that caps its share of the leases instead.
+   * (worker/tenant-loop-share.ts). Honoured where `Queue.filtersByTenant` (the embedded queue); Service Bus ignores
+   * it, where a tenant's messages are spread over at most 32 sessions (tenant-session.ts) and that caps its share
+   * of the leases instead.
    */
   exceptTenants?: readonly string[];
 }
@@ -107,6 +108,13 @@ export interface QueueStatsOptions {
 }
 
 export interface Queue {
+  /**
+   * True when `receive` leaves out `exceptTenants` (the embedded queue). Absent: they are ignored (Service Bus),
+   * and the worker does not keep a loop back for other tenants nor take its leases one loop at a time
+   * (worker/tenant-loop-share.ts): a session accept is a round trip, and leases taken in turn there halved the
+   * replica suite's drain.
+   */
+  readonly filtersByTenant?: true;
   send(messages: readonly OutgoingMessage[]): Promise<SendResult>;
   receive(options: ReceiveOptions): Promise<LeasedMessage[]>;
   complete(message: LeasedMessage): Promise<void>;

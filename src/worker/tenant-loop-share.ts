@@ -11,7 +11,8 @@
  * Leases are taken one loop at a time (`leasing`): two loops deciding at once could both see A under its share and
  * both take it. A tenant counts against a loop from lease to the end of its batch; a batch holding several tenants
  * counts for each. With one loop (concurrency 1) there is nothing to keep back and nobody is excluded. Service Bus
- * does not filter by tenant (ReceiveOptions.exceptTenants), where a tenant's 32 sessions already cap its share.
+ * does not filter by tenant (ReceiveOptions.exceptTenants), where a tenant's 32 sessions already cap its share:
+ * there the loops lease side by side, unshared (`unsharedLoops`).
  */
 import type { TenantId } from '../glossary';
 import type { LeasedMessage } from '../queue/queue';
@@ -84,5 +85,14 @@ export function createTenantLoopShare(loops: number): TenantLoopShare {
       leasing = turn.catch(() => undefined);
       return turn;
     },
+  };
+}
+
+/** Every loop leases for itself, at any time, nobody left out: for a queue that cannot leave tenants out. */
+export function unsharedLoops(): TenantLoopShare {
+  const claim: BatchClaim = { release: () => undefined };
+  return {
+    begin: () => claim,
+    lease: (_claim, lease) => lease([]),
   };
 }

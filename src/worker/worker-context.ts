@@ -35,8 +35,10 @@ export interface WorkerDeps {
 
 export interface WorkerOptions {
   /**
-   * Batches processed at the same time by `start()` (default 3). One tenant holds at most all of them but one
-   * (tenant-loop-share.ts): a lone storm runs on two, the third is kept for the other tenants' changes.
+   * Batches processed at the same time by `start()`: default 3 on a queue that can leave tenants out
+   * (`Queue.filtersByTenant`, the embedded queue), where one tenant holds at most all of them but one
+   * (tenant-loop-share.ts): a lone storm runs on two, the third is kept for the other tenants' changes. Default 2
+   * elsewhere (Service Bus, where a tenant's 32 sessions cap its share).
    */
   concurrency?: number;
   /** Messages leased per batch, which is also the users read per Graph `$batch` call (at most 20; default 20). */
@@ -119,7 +121,7 @@ export interface WorkerContext {
 
 export function resolveSettings(options: WorkerOptions = {}): WorkerSettings {
   const settings: WorkerSettings = {
-    concurrency: options.concurrency ?? 3,
+    concurrency: options.concurrency ?? 2,
     batchSize: options.batchSize ?? MAX_BATCH_SIZE,
     graphConcurrency: options.graphConcurrency ?? 8,
     leaseMs: options.leaseMs ?? 60_000,

@@ -12,7 +12,7 @@ import { fairGraphReader } from './fair-graph-reader';
 import { handleBatch } from './handle-batch';
 import { createSubscriptionActivity } from './subscription-activity';
 import { createTenantFairSemaphore } from './tenant-fair-semaphore';
-import { createTenantLoopShare, type BatchClaim } from './tenant-loop-share';
+import { createTenantLoopShare, unsharedLoops, type BatchClaim } from './tenant-loop-share';
 import { resolveSettings, type WorkerContext, type WorkerDeps, type WorkerOptions } from './worker-context';
 
 export interface Worker {
@@ -30,7 +30,11 @@ interface Batch {
 }
 
 export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Worker {
-  const settings = resolveSettings(options);
+  const settings = resolveSettings(
+    deps.queue.filtersByTenant === true && options.concurrency === undefined
+      ? { ...options, concurrency: 3 }
+      : options,
+  );
   const now = deps.now ?? (() => new Date());
   const logger = deps.logger.child({ component: 'worker' });
   // Every Graph read of the worker (batches and tenant evaluations) shares one fair set of slots.
@@ -54,7 +58,8 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Wor
   };
 
   const wake = new AbortController();
-  const share = createTenantLoopShare(settings.concurrency);
+  const share =
+    ctx.queue.filtersByTenant === true ? createTenantLoopShare(settings.concurrency) : unsharedLoops();
   const lease = (claim: BatchClaim, maxMessages: number) =>
     share.lease(claim, (exceptTenants) =>
       ctx.queue.receive({ maxMessages, leaseMs: settings.leaseMs, waitMs: 0, exceptTenants }),

@@ -4,7 +4,7 @@
  * by the test (what a queue would return), no clocks.
  */
 import type { LeasedMessage } from '../../src/queue/queue';
-import { createTenantLoopShare } from '../../src/worker/tenant-loop-share';
+import { createTenantLoopShare, unsharedLoops } from '../../src/worker/tenant-loop-share';
 
 function leased(tenantId: string, userId: string): LeasedMessage {
   return {
@@ -91,5 +91,21 @@ describe('tenant loop share', () => {
     await expect(
       share.lease(share.begin(), () => Promise.resolve([leased('a', 'u1')])),
     ).resolves.toHaveLength(1);
+  });
+
+  // A queue that cannot leave tenants out (Service Bus): the loops lease side by side, as before the share.
+  it('unshared: two leases run at once and nobody is left out', async () => {
+    const share = unsharedLoops();
+    const told: Array<readonly string[]> = [];
+    let answer!: (messages: LeasedMessage[]) => void;
+    const slow = share.lease(share.begin(), (exceptTenants) => {
+      told.push([...exceptTenants]);
+      return new Promise((resolve) => (answer = resolve));
+    });
+    await share.lease(share.begin(), leaseOf([leased('a', 'u1')], told));
+    // The second lease ran while the first still waited for its answer.
+    expect(told).toEqual([[], []]);
+    answer([leased('a', 'u2')]);
+    await expect(slow).resolves.toHaveLength(1);
   });
 });

@@ -99,6 +99,7 @@ export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOp
   }
 
   return {
+    filtersByTenant: true,
     async send(messages: readonly OutgoingMessage[]): Promise<SendResult> {
       if (messages.length === 0) return { accepted: 0, coalesced: 0, duplicates: 0 };
       const result = await track(() => sendNow(messages));
