@@ -30,8 +30,12 @@ const PER_POST = 20;
 const CONNECTIONS = 12;
 const REPLICAS = 3;
 const KILL_AFTER_ACCEPTED_POSTS = 150;
-/** Generous: a replica's in-flight work returns only when its lease (60 s by default) runs out. */
-const DRAIN_TIMEOUT_MS = 170_000;
+/**
+ * Generous: a replica's in-flight work returns only when its lease (60 s by default) runs out. On Service Bus the
+ * drain took 106–170 s on these 2-core machines (bench/RESULTS.md), and on 2026-12-04 the code of the session's
+ * start ran into the old 170 s with 12 messages left (all 10,000 processed): the budget, not a loss.
+ */
+const DRAIN_TIMEOUT_MS = 240_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 jest.setTimeout(420_000);
