@@ -5,7 +5,7 @@
  *   npm run build && node dist/bench/neighbour.js [--storm 2000] [--changes 20] [--gap-ms 250] [--json]
  *
  * ra-watch in this process (startApp: SQLite file, embedded queue, worker polling every 25 ms), the Graph simulator
- * in a process of its own (answering in 50 ms, as e2e.ts; support/neighbour-simulator-process.ts: Graph is remote
+ * in a process of its own (answering in 50 ms, as e2e.ts; support/tenants-simulator-process.ts: Graph is remote
  * in production, and in this process its share of A's storm was counted against ra-watch), both tenants added
  * through `app.tenants.add`. Each change removes the Resource
  * Account license of one resource account (ra.unlicensed at once, no audit follow-up); latency = the alert's
@@ -26,7 +26,10 @@ import { startApp, type App } from '../src/app';
 import { silentLogger } from '../src/logger';
 import { argValue, printRows, type BenchRow } from './support/bench-row';
 import { benchTenantId, loadAverage, percentile, tenantUserId } from './support/many-tenant-seeds';
-import { startSimulatorProcess, type SimulatorProcess } from './support/neighbour-simulator-process';
+import {
+  startTenantsSimulatorProcess,
+  type TenantsSimulatorProcess,
+} from './support/tenants-simulator-process';
 
 const GRAPH_LATENCY_MS = 50;
 const A = 0;
@@ -56,7 +59,7 @@ async function alertTimes(
 
 /** B's changes, one every gapMs on schedule; resolves with the time the simulator applied each. */
 async function paceChanges(
-  sim: SimulatorProcess,
+  sim: TenantsSimulatorProcess,
   userIds: string[],
   gapMs: number,
 ): Promise<Map<string, number>> {
@@ -65,7 +68,7 @@ async function paceChanges(
   for (let i = 0; i < userIds.length; i++) {
     const due = started + i * gapMs;
     if (due > Date.now()) await sleep(due - Date.now());
-    const [at] = await sim.removeRaLicense(B, [userIds[i]!]);
+    const [at] = await sim.unlicense(B, [userIds[i]!]);
     changedAt.set(userIds[i]!, at!);
   }
   return changedAt;
@@ -84,13 +87,16 @@ async function main(): Promise<void> {
   const log = (line: string) => console.error(line);
   const loadAtStart = loadAverage();
 
-  const sim = await startSimulatorProcess({
+  const sizes = [
+    { users: storm + 20, resourceAccounts: storm },
+    { users: 2 * changes + 20, resourceAccounts: 2 * changes },
+  ];
+  const sim = await startTenantsSimulatorProcess({
+    tenants: sizes.length,
+    ...sizes[A]!,
+    sizes,
     responseLatencyMs: GRAPH_LATENCY_MS,
     deltaPageSize: 200,
-    tenants: [
-      [storm + 20, storm],
-      [2 * changes + 20, 2 * changes],
-    ],
   });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ra-watch-neighbour-bench-'));
   let app: App | null = null;
@@ -99,7 +105,7 @@ async function main(): Promise<void> {
     app = await startApp({
       config,
       logger: silentLogger(),
-      graph: { baseUrl: sim.url, tokenProvider: (tenantId) => sim.tokenFor(tenantId) },
+      graph: { baseUrl: sim.url, tokenProvider: (tenantId) => Promise.resolve(sim.tokenFor(tenantId)) },
       tenantIds: [],
       publicBaseUrlFallback: 'local-url',
       worker: { pollMs: 25 },
@@ -123,7 +129,7 @@ async function main(): Promise<void> {
     const stormIds = Array.from({ length: storm }, (_, i) => tenantUserId(A, i));
     // B's pacing starts once the storm is applied, as when both ran in this process: started before, B's first
     // change waited for the storm in the simulator and came 150 ms before its second instead of 250.
-    const stormStart = (await sim.removeRaLicense(A, stormIds))[0]!;
+    const stormStart = (await sim.unlicense(A, stormIds))[0]!;
     const busyIds = Array.from({ length: changes }, (_, i) => tenantUserId(B, changes + i));
     const busyAt = await paceChanges(sim, busyIds, gapMs);
     const busy = latencies(busyAt, await alertTimes(app, benchTenantId(B), busyIds, 150_000, 50));
