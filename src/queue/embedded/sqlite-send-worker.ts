@@ -93,18 +93,23 @@ const sendAll = db.transaction((messages: WireMessage[]): SendResult => {
   return result;
 });
 
+/** A send that was not stored, with SQLite's error code when it has one. */
+function failed(request: Send, error: unknown): SendThreadReply {
+  const code = (error as { code?: unknown }).code;
+  return {
+    id: request.id,
+    ok: false,
+    message: error instanceof Error ? error.message : String(error),
+    code: typeof code === 'string' ? code : null,
+  };
+}
+
 /** One send's answer, its failure (rolled back to its savepoint) included: the others of its commit still count. */
 function answer(request: Send): SendThreadReply {
   try {
     return { id: request.id, ok: true, result: sendAll(request.messages) };
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return {
-      id: request.id,
-      ok: false,
-      message: error instanceof Error ? error.message : String(error),
-      code: typeof code === 'string' ? code : null,
-    };
+    return failed(request, error);
   }
 }
 
@@ -133,18 +138,11 @@ function sendWhenFree(requests: Send[]): SendThreadReply[] {
     try {
       return sendGroup.immediate(requests);
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (code === 'SQLITE_BUSY' && Date.now() < deadline) {
+      if ((error as { code?: unknown }).code === 'SQLITE_BUSY' && Date.now() < deadline) {
         Atomics.wait(pause, 0, 0, RETRY_MS);
         continue;
       }
-      const message = error instanceof Error ? error.message : String(error);
-      return requests.map((request) => ({
-        id: request.id,
-        ok: false,
-        message,
-        code: typeof code === 'string' ? code : null,
-      }));
+      return requests.map((request) => failed(request, error));
     }
   }
 }
@@ -159,11 +157,12 @@ function fairOrder(sends: Send[]): Send[] {
     const tenants = new Set(send.messages.map((message) => message.tenantId));
     return tenants.size === 1 ? [...tenants][0]! : null;
   };
-  if (sends.some((send) => tenantOf(send) === null)) return sends;
+  const tenants = sends.map(tenantOf);
+  if (tenants.includes(null)) return sends;
   const rounds = new Map<string, number>();
   return sends
     .map((send, index) => {
-      const tenantId = tenantOf(send)!;
+      const tenantId = tenants[index]!;
       const round = rounds.get(tenantId) ?? 0;
       rounds.set(tenantId, round + 1);
       return { send, round, index };
