@@ -19,11 +19,24 @@ export interface TransactionOptions {
   tenantId?: string;
 }
 
-/** One set of turns per SQLite database (its one connection); PostgreSQL's pool serves transactions side by side. */
-const turnsOf = new WeakMap<Database, WriteTurns>();
+/**
+ * Per SQLite database (its one connection; PostgreSQL's pool serves transactions side by side): whose transaction
+ * goes next, and the other connections' sends to let go first (letSendsWriteFirst).
+ */
+interface SqliteWriters {
+  turns: WriteTurns;
+  sends: Set<() => Promise<void> | null>;
+}
+const writersOf = new WeakMap<Database, SqliteWriters>();
 
-/** Per SQLite database: the other connections' sends still waiting for their answer (letSendsWriteFirst). */
-const sendsOf = new WeakMap<Database, Set<() => Promise<void> | null>>();
+function writers(database: Database): SqliteWriters {
+  let found = writersOf.get(database);
+  if (found === undefined) {
+    found = { turns: createWriteTurns(), sends: new Set() };
+    writersOf.set(database, found);
+  }
+  return found;
+}
 
 /**
  * Another connection to the same SQLite file (the embedded queue's send thread) that ingest waits on: each of this
@@ -33,18 +46,13 @@ const sendsOf = new WeakMap<Database, Set<() => Promise<void> | null>>();
  * gap (the noisy-neighbour bench), and ingest's 202 with it. Returns the undo, for the queue's close.
  */
 export function letSendsWriteFirst(database: Database, answered: () => Promise<void> | null): () => void {
-  let sends = sendsOf.get(database);
-  if (sends === undefined) {
-    sends = new Set();
-    sendsOf.set(database, sends);
-  }
+  const { sends } = writers(database);
   sends.add(answered);
   return () => sends.delete(answered);
 }
 
-async function sendsAnswered(database: Database): Promise<void> {
-  const sends = sendsOf.get(database);
-  if (sends === undefined || sends.size === 0) return;
+async function sendsAnswered(sends: ReadonlySet<() => Promise<void> | null>): Promise<void> {
+  if (sends.size === 0) return;
   const waits = [...sends].flatMap((answered) => answered() ?? []);
   if (waits.length > 0) await Promise.all(waits);
 }
@@ -55,13 +63,9 @@ export async function inTransaction<T>(
   options: TransactionOptions = {},
 ): Promise<T> {
   if (database.engine === 'postgres') return database.db.transaction().execute(work);
-  let turns = turnsOf.get(database);
-  if (turns === undefined) {
-    turns = createWriteTurns();
-    turnsOf.set(database, turns);
-  }
+  const { turns, sends } = writers(database);
   return turns.run(options.tenantId ?? '', async () => {
-    await sendsAnswered(database);
+    await sendsAnswered(sends);
     return sqliteTransaction(database, work);
   });
 }
