@@ -119,9 +119,10 @@ export interface WorkerContext {
   noteSubscriptionActivity?: SubscriptionActivity;
 }
 
-export function resolveSettings(options: WorkerOptions = {}): WorkerSettings {
+/** `queueFiltersByTenant`: the queue leaves tenants out (`Queue.filtersByTenant`), so a third loop is kept back. */
+export function resolveSettings(options: WorkerOptions = {}, queueFiltersByTenant = false): WorkerSettings {
   const settings: WorkerSettings = {
-    concurrency: options.concurrency ?? 2,
+    concurrency: options.concurrency ?? (queueFiltersByTenant ? 3 : 2),
     batchSize: options.batchSize ?? MAX_BATCH_SIZE,
     graphConcurrency: options.graphConcurrency ?? 8,
     leaseMs: options.leaseMs ?? 60_000,

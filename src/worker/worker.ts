@@ -30,11 +30,7 @@ interface Batch {
 }
 
 export function createWorker(deps: WorkerDeps, options: WorkerOptions = {}): Worker {
-  const settings = resolveSettings(
-    deps.queue.filtersByTenant === true && options.concurrency === undefined
-      ? { ...options, concurrency: 3 }
-      : options,
-  );
+  const settings = resolveSettings(options, deps.queue.filtersByTenant === true);
   const now = deps.now ?? (() => new Date());
   const logger = deps.logger.child({ component: 'worker' });
   // Every Graph read of the worker (batches and tenant evaluations) shares one fair set of slots.
