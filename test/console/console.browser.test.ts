@@ -204,6 +204,8 @@ describeWithChromium('the web console', () => {
     await waitUntilQuiet(harness.app, harness.demo.simulator, 60_000);
 
     await page.goto(`${harness.url}/replay.html`);
+    // The tenant picker is filled by the page's first read; before it, the select is empty.
+    await page.locator('body[data-loaded=true]').waitFor(WAIT);
     await expect(page.locator('#tenant').inputValue()).resolves.toBe(tenantId);
     await page.fill('#replay-from', '1h');
     await page.click('#preview');
