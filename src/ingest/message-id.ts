@@ -5,9 +5,10 @@
  * of a still-waiting id once (the Queue port's duplicate rule). SHA-256 hex: 64 characters, within Service Bus's
  * 128-character MessageId limit.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export function notificationMessageId(parts: readonly string[]): string {
-  // A separator that cannot occur in ids keeps ("ab","c") and ("a","bc") apart.
-  return createHash('sha256').update(parts.join('\u0000'), 'utf8').digest('hex');
+  // A separator that cannot occur in ids keeps ("ab","c") and ("a","bc") apart. The one-shot `hash` (Node 20.12) is
+  // a third of createHash's cost, which a 20,000-user storm pays per notification on the event loop.
+  return hash('sha256', parts.join('\u0000'), 'hex');
 }
