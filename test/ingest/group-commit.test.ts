@@ -3,14 +3,14 @@ import type { OutgoingMessage, Queue, SendResult } from '../../src/queue/queue';
 import { orderingKeyFor } from '../../src/queue/work-item';
 import { createRecordingQueue } from '../support/recording-queue';
 
-function message(id: string): OutgoingMessage {
+function message(id: string, tenantId = 't'): OutgoingMessage {
   return {
     messageId: id,
-    orderingKey: orderingKeyFor('t', id),
+    orderingKey: orderingKeyFor(tenantId, id),
     coalesce: true,
     body: {
       kind: 'user-changed',
-      tenantId: 't',
+      tenantId,
       userId: id,
       changeType: 'updated',
       subscriptionId: 's',
@@ -74,6 +74,43 @@ describe('group commit', () => {
     gated.release();
     await Promise.all(later);
     expect(settled).toEqual(['first', 'later-0', 'later-1']);
+  });
+
+  it("sends another tenant's request at once while one tenant's send is in flight (a lane per tenant)", async () => {
+    const gated = gatedQueue();
+    const commit = createGroupCommit({ queue: gated.queue, maxBatchMessages: 1000 });
+    const settled: string[] = [];
+    const storm = commit.submit([message('a1', 'tenant-a')]).then(() => settled.push('a1'));
+    await until(() => gated.sends.length === 1);
+    const stormMore = commit.submit([message('a2', 'tenant-a')]).then(() => settled.push('a2'));
+    const quiet = commit.submit([message('b1', 'tenant-b')]).then(() => settled.push('b1'));
+    await until(() => gated.sends.length === 2);
+    await new Promise((resolve) => setImmediate(resolve));
+    // B's request went out beside A's send in flight; A's next one still waits for A's first.
+    expect(gated.sends.map((batch) => batch.map((m) => m.messageId))).toEqual([['a1'], ['b1']]);
+
+    gated.release(); // a1
+    await storm;
+    await until(() => gated.sends.length === 3);
+    expect(gated.sends[2]!.map((m) => m.messageId)).toEqual(['a2']);
+    gated.release(); // b1
+    await quiet;
+    gated.release(); // a2
+    await stormMore;
+    expect(settled).toEqual(['a1', 'b1', 'a2']);
+    await commit.drain();
+  });
+
+  it('keeps a request naming several tenants whole, in a lane of its own', async () => {
+    const gated = gatedQueue();
+    const commit = createGroupCommit({ queue: gated.queue, maxBatchMessages: 1000 });
+    const single = commit.submit([message('a1', 'tenant-a')]);
+    const mixed = commit.submit([message('a2', 'tenant-a'), message('b1', 'tenant-b')]);
+    await until(() => gated.sends.length === 2);
+    expect(gated.sends.map((batch) => batch.map((m) => m.messageId))).toEqual([['a1'], ['a2', 'b1']]);
+    gated.release();
+    gated.release();
+    await Promise.all([single, mixed]);
   });
 
   it('caps a batch at maxBatchMessages without splitting a request', async () => {
