@@ -43,7 +43,9 @@ function writers(database: Database): SqliteWriters {
  * connection's transactions first waits for the oldest send posted there to be answered. SQLite gives its write
  * lock to whoever asks when it is free, and the send thread asked again only after SQLite's busy backoff (1, 2, 5 …
  * 100 ms): while the worker's transactions followed one another, a notification's send waited up to 340 ms for a
- * gap (the noisy-neighbour bench), and ingest's 202 with it. Returns the undo, for the queue's close.
+ * gap (the noisy-neighbour bench), and ingest's 202 with it. `answered` says null while a send may still wait (the
+ * send thread's short grace), so a quiet tenant's few transactions do not each wait out a storm's commit. Returns
+ * the undo, for the queue's close.
  */
 export function letSendsWriteFirst(database: Database, answered: () => Promise<void> | null): () => void {
   const { sends } = writers(database);

@@ -11,6 +11,12 @@ export interface SendThreadData {
   busyTimeoutMs: number;
 }
 
+/** What the thread is started with: the caller's data, and the flag it raises while it holds the write lock. */
+export interface SendThreadWorkerData extends SendThreadData {
+  /** An Int32Array's buffer: element 0 is 1 from the thread's BEGIN IMMEDIATE to its COMMIT, else 0. */
+  holdingLock: SharedArrayBuffer;
+}
+
 export interface WireMessage {
   messageId: string;
   orderingKey: string;

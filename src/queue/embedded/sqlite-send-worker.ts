@@ -16,11 +16,18 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import BetterSqlite3 from 'better-sqlite3';
 import type { SendResult } from '../queue';
 import { planSend, type WaitingMessage } from './send-plan';
-import type { SendThreadData, SendThreadReply, SendThreadRequest, WireMessage } from './sqlite-send-protocol';
+import type {
+  SendThreadReply,
+  SendThreadRequest,
+  SendThreadWorkerData,
+  WireMessage,
+} from './sqlite-send-protocol';
 
 const port = parentPort;
 if (port === null) throw new Error('sqlite-send-worker runs as a worker thread (see sqlite-send-thread.ts)');
-const data = workerData as SendThreadData;
+const data = workerData as SendThreadWorkerData;
+/** Raised while this thread holds the write lock: no store transaction goes ahead of a send then (answered). */
+const holdingLock = new Int32Array(data.holdingLock);
 type Send = Extract<SendThreadRequest, { type: 'send' }>;
 
 const db = new BetterSqlite3(data.filename);
@@ -118,7 +125,11 @@ function answer(request: Send): SendThreadReply {
  * 20,000-user storm's 400 POSTs) a commit per send was 400 fsyncs one after another, and a quiet tenant's
  * notification posted behind them waited for all of them.
  */
-const sendGroup = db.transaction((requests: Send[]) => requests.map(answer));
+const sendGroup = db.transaction((requests: Send[]) => {
+  // Here the write lock is ours (BEGIN IMMEDIATE succeeded); sendWhenFree lowers the flag after the COMMIT.
+  Atomics.store(holdingLock, 0, 1);
+  return requests.map(answer);
+});
 
 /** Sleeping between tries blocks only this thread. */
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -127,17 +138,20 @@ const RETRY_MS = 0.5;
 /**
  * The group's transaction, tried again every half millisecond while another connection holds the write lock, for
  * as long as the store's own connection would wait (busy_timeout). The store's transactions wait for the oldest
- * send's answer before taking the lock again (transaction.ts letSendsWriteFirst), so the lock comes free within
- * one of them; other processes (the CLI, a second replica) are waited for the same way. IMMEDIATE: the write lock
- * first (a deferred read-then-write fails at once with SQLITE_BUSY when the store's connection committed in
- * between).
+ * send's answer before taking the lock again once it has waited SEND_GRACE_MS (transaction.ts letSendsWriteFirst,
+ * sqlite-send-thread.ts), so the lock comes free within that and one of them; other processes (the CLI, a second
+ * replica) are waited for the same way. IMMEDIATE: the write lock first (a deferred read-then-write fails at once
+ * with SQLITE_BUSY when the store's connection committed in between).
  */
 function sendWhenFree(requests: Send[]): SendThreadReply[] {
   const deadline = Date.now() + data.busyTimeoutMs;
   for (;;) {
     try {
-      return sendGroup.immediate(requests);
+      const replies = sendGroup.immediate(requests);
+      Atomics.store(holdingLock, 0, 0);
+      return replies;
     } catch (error) {
+      Atomics.store(holdingLock, 0, 0);
       if ((error as { code?: unknown }).code === 'SQLITE_BUSY' && Date.now() < deadline) {
         Atomics.wait(pause, 0, 0, RETRY_MS);
         continue;
