@@ -1,8 +1,8 @@
 /**
  * The tenant registry (issue 19): the tenants ra-watch watches and the names an admin knows them by. Ids are kept
  * lower-case (Graph and Entra accept either case; every other table stores the lower-case form). `purgeData` is the
- * one place that deletes a tenant's stored data (`tenants remove --purge`), in one transaction so a failure leaves
- * all of it.
+ * one place that deletes a tenant's stored data (`tenants remove --purge`), its place in alert routes included, in one
+ * transaction so a failure leaves all of it.
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './database';
@@ -85,8 +85,39 @@ export function createTenantRepository(database: Database): Store['tenants'] {
           const result = await trx.deleteFrom(table).where('tenant_id', '=', tenantId).executeTakeFirst();
           counts[table] = Number(result.numDeletedRows);
         }
+        Object.assign(counts, await forgetInRoutes(trx, tenantId));
         return counts;
       });
     },
   };
+}
+
+/**
+ * A purged tenant leaves no trace in the routes either. A route that named it among others keeps the others; one
+ * that named it alone is deleted, not emptied: an empty tenant list means every tenant (route-table.ts), and a
+ * customer's private channel would start receiving everyone's alerts.
+ */
+async function forgetInRoutes(
+  trx: Kysely<Tables>,
+  tenantId: string,
+): Promise<{ alert_routes: number; alert_routes_narrowed: number }> {
+  let deleted = 0;
+  let narrowed = 0;
+  for (const route of await trx.selectFrom('alert_routes').select(['id', 'tenant_ids']).execute()) {
+    const tenantIds = readJson<string[]>(route.tenant_ids, `tenants of route ${route.id}`);
+    if (!tenantIds.includes(tenantId)) continue;
+    const others = tenantIds.filter((id) => id !== tenantId);
+    if (others.length === 0) {
+      await trx.deleteFrom('alert_routes').where('id', '=', route.id).execute();
+      deleted++;
+    } else {
+      await trx
+        .updateTable('alert_routes')
+        .set({ tenant_ids: JSON.stringify(others) })
+        .where('id', '=', route.id)
+        .execute();
+      narrowed++;
+    }
+  }
+  return { alert_routes: deleted, alert_routes_narrowed: narrowed };
 }

@@ -85,8 +85,33 @@ describe.each(ENGINES)('store on %s: tenants', (engine) => {
         status: 'active',
       });
     }
+    const route = (id: string, tenantIds: string[]) =>
+      store.routes.insert({
+        id,
+        tenantIds,
+        severities: ['critical'],
+        channels: ['noc'],
+        alsoDefault: false,
+        createdAt: '2026-03-04T00:00:00.000Z',
+        createdBy: null,
+      });
+    await route('only-a', [A]);
+    await route('a-and-b', [A, B]);
+    await route('every-tenant', []);
     const counts = await store.tenants.purgeData(A);
-    expect(counts).toMatchObject({ events: 1, user_snapshots: 1, subscriptions: 1, settings: 1 });
+    expect(counts).toMatchObject({
+      events: 1,
+      user_snapshots: 1,
+      subscriptions: 1,
+      settings: 1,
+      alert_routes: 1,
+      alert_routes_narrowed: 1,
+    });
+    // A route for A alone is gone, not emptied (an empty list means every tenant); a shared one keeps B.
+    expect((await store.routes.list()).map((r) => [r.id, r.tenantIds])).toEqual([
+      ['a-and-b', [B]],
+      ['every-tenant', []],
+    ]);
     expect(await store.snapshots.get(A, 'u1')).toBeNull();
     expect(await store.events.count({ tenantId: A })).toBe(0);
     expect(await store.subscriptions.list(A)).toEqual([]);
