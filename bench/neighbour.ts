@@ -12,8 +12,9 @@
  * firstSeenAt minus the moment the simulator applied the change, as in e2e.ts. Idle: `--changes` changes of B, one
  * every `--gap-ms`. Storm: A's `--storm` changes all at once, then B's `--changes` changes at the same pace while A's
  * are processed; the note says how many of B's were made before A's last alert. The worker takes work fairly across
- * tenants (issue 19 item 6): one of its three loops is kept from the storming tenant (worker/tenant-loop-share.ts)
- * and leases B's change at its next poll; each receive deals the tenants' oldest heads round-robin
+ * tenants (issue 19 item 6): two of its four loops are kept from the storming tenant (worker/tenant-loop-share.ts)
+ * and lease B's change at their next poll; ingest sends B's notification in a group-commit lane of its own
+ * (ingest/group-commit.ts), beside A's sends; each receive deals the tenants' oldest heads round-robin
  * (queue/embedded/fair-heads.ts); a tenant has at most half the Graph slots (worker/tenant-fair-semaphore.ts); B's
  * write goes next rather than after A's queued ones (store/write-turns.ts); and A's run of SQLite statements gives
  * the event loop a turn every 5 ms (store/event-loop-turns.ts), so B's notification and Graph answer are read.

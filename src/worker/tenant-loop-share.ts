@@ -1,6 +1,10 @@
 /**
- * Fairness across tenants in the worker's loops (issue 19 item 6): one tenant holds at most all the loops but one,
- * so a loop is always free to lease another tenant's change within a poll of its arrival.
+ * Fairness across tenants in the worker's loops (issue 19 item 6): one tenant holds at most half the loops, rounded
+ * up (as its share of the Graph slots, tenant-fair-semaphore.ts), so a loop is always free to lease another
+ * tenant's change within a poll of its arrival. The embedded queue runs four (worker-context.ts): a storm runs on
+ * two, and the other tenants have two, so a quiet tenant's second change is not held behind its first. With three
+ * loops and one kept back, B's second change made during the first second of A's 20,000-user flood waited for B's
+ * first batch (150–360 ms then, its writes queued with the flood's) on the only loop B had.
  *
  * The queue already deals each receive round-robin across tenants (embedded/fair-heads.ts), but that only helps
  * once a loop asks: during tenant A's 20,000-user storm every loop is busy with a batch of A's, and tenant B's
@@ -10,9 +14,10 @@
  *
  * Leases are taken one loop at a time (`leasing`): two loops deciding at once could both see A under its share and
  * both take it. A tenant counts against a loop from lease to the end of its batch; a batch holding several tenants
- * counts for each. With one loop (concurrency 1) there is nothing to keep back and nobody is excluded. Service Bus
- * does not filter by tenant (ReceiveOptions.exceptTenants), where a tenant's 32 sessions already cap its share:
- * there the loops lease side by side, unshared (`unsharedLoops`).
+ * counts for each. With one loop (concurrency 1) there is nothing to keep back and nobody is excluded; with two or
+ * three the rule is "all the loops but one". Service Bus does not filter by tenant (ReceiveOptions.exceptTenants),
+ * where a tenant's 32 sessions already cap its share: there the loops lease side by side, unshared
+ * (`unsharedLoops`).
  */
 import type { TenantId } from '../glossary';
 import type { LeasedMessage } from '../queue/queue';
@@ -36,7 +41,7 @@ export interface BatchClaim {
 }
 
 export function createTenantLoopShare(loops: number): TenantLoopShare {
-  const perTenant = Math.max(1, loops - 1);
+  const perTenant = Math.ceil(loops / 2);
   // How many batches in flight hold each tenant.
   const holders = new Map<TenantId, number>();
   const claims = new WeakMap<BatchClaim, Set<TenantId>>();

@@ -119,10 +119,13 @@ export interface WorkerContext {
   noteSubscriptionActivity?: SubscriptionActivity;
 }
 
-/** `queueFiltersByTenant`: the queue leaves tenants out (`Queue.filtersByTenant`), so a third loop is kept back. */
+/**
+ * `queueFiltersByTenant`: the queue leaves tenants out (`Queue.filtersByTenant`), so four loops, a tenant at most two
+ * of them (tenant-loop-share.ts): one tenant alone runs on two, as with Service Bus's two unshared loops.
+ */
 export function resolveSettings(options: WorkerOptions = {}, queueFiltersByTenant = false): WorkerSettings {
   const settings: WorkerSettings = {
-    concurrency: options.concurrency ?? (queueFiltersByTenant ? 3 : 2),
+    concurrency: options.concurrency ?? (queueFiltersByTenant ? 4 : 2),
     batchSize: options.batchSize ?? MAX_BATCH_SIZE,
     graphConcurrency: options.graphConcurrency ?? 8,
     leaseMs: options.leaseMs ?? 60_000,

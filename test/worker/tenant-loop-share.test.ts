@@ -1,6 +1,6 @@
 /**
- * The worker's loops shared between tenants (src/worker/tenant-loop-share.ts): one tenant holds at most all the
- * loops but one; the loop kept back is offered everything but the tenants at their share. Real leases handed in
+ * The worker's loops shared between tenants (src/worker/tenant-loop-share.ts): one tenant holds at most half the
+ * loops, rounded up; the loops kept back are offered everything but the tenants at their share. Real leases handed in
  * by the test (what a queue would return), no clocks.
  */
 import type { LeasedMessage } from '../../src/queue/queue';
@@ -55,6 +55,18 @@ describe('tenant loop share', () => {
     expect(told.at(-1)).toEqual([]);
     third.release();
     fourth.release();
+  });
+
+  it('keeps two of four loops (the embedded default) from a storming tenant, so a quiet one has two', async () => {
+    const share = createTenantLoopShare(4);
+    const told: Array<readonly string[]> = [];
+    const storm = [share.begin(), share.begin()];
+    for (const [i, claim] of storm.entries()) await share.lease(claim, leaseOf([leased('a', `u${i}`)], told));
+    const quiet = [share.begin(), share.begin()];
+    for (const [i, claim] of quiet.entries()) await share.lease(claim, leaseOf([leased('b', `u${i}`)], told));
+    // A is at its share after two loops: both others are told to leave it alone, and B may hold both.
+    expect(told).toEqual([[], [], ['a'], ['a']]);
+    for (const claim of [...storm, ...quiet]) claim.release();
   });
 
   it('leaves nobody out with one loop: there is nothing to keep back', async () => {
