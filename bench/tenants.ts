@@ -33,6 +33,7 @@ import { silentLogger } from '../src/logger';
 import { tenantSlots } from '../src/background/tenant-slot';
 import { RECONCILE_JOB } from '../src/subscriptions/delta-reconcile';
 import { RENEWAL_JOB } from '../src/subscriptions/renewal-loop';
+import { DEFAULT_SWEEP_INTERVAL_MS } from '../src/identification/resource-account-sweep';
 import { argValue, printRows, type BenchRow } from './support/bench-row';
 import { benchTenantId, loadAverage } from './support/many-tenant-seeds';
 import {
@@ -154,7 +155,9 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ra-watch-tenants-bench-'));
   let app: App | null = null;
   try {
-    const config = benchAppConfig(path.join(dir, 'tenants.db'));
+    // The resource-account sweep (hourly by default) at the reconcile's compressed interval, so the window sees
+    // every tenant's listing once: its share is scaled back to one an hour below.
+    const config = { ...benchAppConfig(path.join(dir, 'tenants.db')), resourceAccountSweepMs: reconcileMs };
     const open = () =>
       startApp({
         config,
@@ -192,14 +195,22 @@ async function main(): Promise<void> {
     const since = Date.now();
     await sleep(restSeconds * 1000);
     const windowMs = Date.now() - since;
-    const seen = await sim.requestsSince(since);
+    const all = await sim.requestsSince(since);
     const loadAtRest = loadAverage();
     const routes = new Map<string, number>();
-    for (const r of seen) routes.set(r.route, (routes.get(r.route) ?? 0) + 1);
+    for (const r of all) routes.set(r.route, (routes.get(r.route) ?? 0) + 1);
+    const isSweep = (r: SeenRequest) => r.route.includes('/admin/teams/userConfigurations');
+    const seen = all.filter((r) => !isSweep(r));
+    const swept = all.filter(isSweep);
     const rounds = roundsPerTenant(seen, reconcileMs / 2);
     const perRound = seen.length / Math.max(1, rounds);
     // At the default interval: 3,600,000 / 900,000 = 4 rounds an hour.
     const reconcilePerHour = perRound * (3_600_000 / DEFAULT_RECONCILE_MS);
+    const sweepRounds = roundsPerTenant(swept, reconcileMs / 2);
+    const sweepPerRound = swept.length / Math.max(1, sweepRounds);
+    const sweepPerHour = sweepPerRound * (3_600_000 / DEFAULT_SWEEP_INTERVAL_MS);
+    const sweepTimes = swept.map((r) => Date.parse(r.at)).sort((a, b) => a - b);
+    const sweepAtRest = spreadOf(sweepTimes);
     const times = seen.map((r) => Date.parse(r.at)).sort((a, b) => a - b);
     const atRest = spreadOf(times);
     // The even spread the slots aim at: every tenant once per interval, evenly.
@@ -223,7 +234,7 @@ async function main(): Promise<void> {
     const dueGaps = gaps(renewal.due);
     const meanLifeH = renewal.lifetimesHours.reduce((a, b) => a + b, 0) / renewal.lifetimesHours.length;
     const renewalPerHour = 1 / (meanLifeH * 0.5);
-    const perHour = reconcilePerHour + renewalPerHour;
+    const perHour = reconcilePerHour + sweepPerHour + renewalPerHour;
     log(
       `  renewal: ${renewal.expiries.length} expiries over ${expirySpanH} h; due over ${dueSpanH} h (gap ${Math.round(Math.min(...dueGaps) / 1000)}..${Math.round(Math.max(...dueGaps) / 1000)} s, max ${dueSpread.max1min} due in 1 min); PATCHes at the tenants' slots: max ${renewalSpread.max1s} in 1 s, ${renewalSpread.max10s} in 10 s, ${renewalSpread.max1min} in 1 min`,
     );
@@ -278,7 +289,7 @@ async function main(): Promise<void> {
         ratio: null,
         goal: 'shown, staggered',
         met: null,
-        note: `${seen.length} requests in ${(windowMs / 1000).toFixed(0)} s with the reconcile every ${reconcileMs / 1000} s: ${rounds} tenant-rounds, ${perRound.toFixed(2)} req per tenant-round, × 4 rounds/h at the 15-min default (${reconcilePerHour.toFixed(2)}/h) + renewal computed (1 PATCH per half life, mean life ${(meanLifeH / 24).toFixed(2)} d: ${renewalPerHour.toFixed(4)}/h); ${routeList(routes)}; load ${loadAtRest}`,
+        note: `${seen.length} requests in ${(windowMs / 1000).toFixed(0)} s with the reconcile every ${reconcileMs / 1000} s: ${rounds} tenant-rounds, ${perRound.toFixed(2)} req per tenant-round, × 4 rounds/h at the 15-min default (${reconcilePerHour.toFixed(2)}/h) + the resource-account sweep, run every ${reconcileMs / 1000} s here: ${swept.length} listings, ${sweepPerRound.toFixed(2)} per tenant-round, × 1/h at the 60-min default (${sweepPerHour.toFixed(2)}/h) + renewal computed (1 PATCH per half life, mean life ${(meanLifeH / 24).toFixed(2)} d: ${renewalPerHour.toFixed(4)}/h); ${routeList(routes)}; load ${loadAtRest}`,
       },
       {
         what: `reconcile at rest: most Graph requests in any 1 s, ${tenants} tenants`,
@@ -299,6 +310,16 @@ async function main(): Promise<void> {
         goal: 'no herd: ≤ 3 × even share',
         met: atRest.max10s <= Math.max(3, 3 * Math.ceil(evenPer1s * 10)),
         note: `even share ${(evenPer1s * 10).toFixed(1)} per 10 s at the compressed interval (${((tenants * 10_000) / DEFAULT_RECONCILE_MS).toFixed(1)} at the default); baseline: every tenant in the same 10 s (the unstaggered walk took about 5 s)`,
+      },
+      {
+        what: `resource-account sweep at rest: most Graph requests in any 1 s, ${tenants} tenants`,
+        figure: sweepAtRest.max1s,
+        unit: 'req',
+        baseline: tenants,
+        ratio: sweepAtRest.max1s / tenants,
+        goal: 'no herd: ≤ 3 × even share',
+        met: swept.length > 0 && sweepAtRest.max1s <= Math.max(3, 3 * Math.ceil(evenPer1s)),
+        note: `${swept.length} listings (GET /admin/teams/userConfigurations) from ${new Set(swept.map((r) => r.tenantId)).size} tenants in the window, the sweep every ${reconcileMs / 1000} s (60 × compressed), each tenant at its own slot; most in any 10 s: ${sweepAtRest.max10s}; even share ${evenPer1s.toFixed(2)}/s; baseline: every tenant in one walk, as the sweep ran before it was staggered`,
       },
       {
         what: `renewal: spread of the ${tenants} subscriptions' due times`,

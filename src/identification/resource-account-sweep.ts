@@ -114,6 +114,8 @@ export function createSweepLoop(args: {
     logger: args.logger,
     intervalMs: args.intervalMs,
     runAtStart: false, // the baseline audit lists the same at start
+    // Each tenant at its own slot in the hour (issue 19): 200 tenants' listings spread over it, not sent in one walk.
+    stagger: true,
     tenants: args.tenants,
     run: (tenantId) => args.sweep(tenantId, 'scheduled'),
   });
