@@ -10,6 +10,7 @@ import type { TenantAuditOptions } from './tenant-audit/tenant-audit';
 import type { Config } from './config';
 import type { Routing, TenantId } from './glossary';
 import type { TokenProvider } from './graph/client/credential';
+import type { TenantDiscovery } from './tenants/tenant-discovery';
 import type { GraphReader } from './graph/graph-reader';
 import type { Ingest } from './ingest/ingest';
 import type { Logger } from './logger';
@@ -28,6 +29,8 @@ import type { WorkerOptions } from './worker/worker-context';
 export interface GraphAccess {
   baseUrl: string;
   tokenProvider: TokenProvider;
+  /** How `tenants add <domain>` finds the tenant id before consent (tenant-discovery.ts); absent: after consent only. */
+  discoverTenant?: TenantDiscovery;
 }
 
 export interface AppOptions {

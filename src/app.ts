@@ -25,6 +25,7 @@ import { createNotificationSilenceWatch } from './tenants/watch-blind-notificati
 import { subscriptionOutcomeReporter } from './tenants/watch-blind-subscription';
 import { createTenantService, registerTenants } from './tenants/tenant-service';
 import { consentSettings } from './tenants/consent-url';
+import { openIdTenantDiscovery } from './tenants/tenant-discovery';
 import { createIngest } from './ingest/ingest';
 import { resolveClientStates } from './ingest/client-state-secret';
 import { serveEndpoints } from './http/serve-endpoints';
@@ -39,7 +40,7 @@ import { createDigestLoop } from './alerts/digest-loop';
 import { createRetentionLoop } from './store/event-retention-loop';
 import { createOutboxDispatcher } from './alerts/outbox-dispatcher';
 import { openWatchLoops } from './subscriptions/open-watch-loops';
-import { auditLogAvailable } from './config/national-clouds';
+import { GLOBAL_AUTHORITY, auditLogAvailable } from './config/national-clouds';
 import { runTenantAudit, type TenantAuditOptions } from './tenant-audit/tenant-audit';
 import type { AuditReport } from './tenant-audit/audit-report';
 import { createApiRouter } from './api/api-router';
@@ -229,6 +230,13 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     reconcileIntervalMs: options.reconcileIntervalMs,
     sweepIntervalMs: config.resourceAccountSweepMs,
   });
+  const consent = consentSettings(config.graph.credential, access.baseUrl, publicBaseUrl);
+  // The configured Graph's Entra resolves domains; a Graph handed in (the demo's simulator, tests) brings its own
+  // or none: the real login.microsoftonline.com would name the real tenant of a simulated domain.
+  const discoverTenant =
+    options.graph === undefined
+      ? openIdTenantDiscovery({ authorityHost: consent.authorityHost ?? GLOBAL_AUTHORITY })
+      : options.graph.discoverTenant;
   const tenants = createTenantService({
     store,
     logger,
@@ -237,7 +245,8 @@ async function assemble(options: AppOptions, parts: StartedParts): Promise<App> 
     subscriptions,
     reconciler,
     blind,
-    consent: consentSettings(config.graph.credential, access.baseUrl, publicBaseUrl),
+    consent,
+    ...(discoverTenant === undefined ? {} : { discoverTenant }),
   });
   consentUrlFor = (tenantId) => tenants.consentUrlFor(tenantId);
   const worker = createWorker(

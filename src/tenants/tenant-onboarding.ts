@@ -14,6 +14,7 @@ import type { Store, TenantRecord, TenantStatus } from '../store/store';
 import type { DeltaReconciler } from '../subscriptions/delta-reconcile';
 import type { SubscriptionManager } from '../subscriptions/subscription-manager';
 import { readOrganization } from './organization';
+import type { TenantDiscovery } from './tenant-discovery';
 import { probeTenant, type TenantCheck } from './permission-probe';
 import { parseTenantRef, TENANT_REF_HINT } from './tenant-ref';
 import type { TenantView } from './tenant-view';
@@ -49,6 +50,8 @@ export interface TenantOnboardingDeps {
   reconciler: Pick<DeltaReconciler, 'resync'>;
   blind?: BlindWatch | undefined;
   consentUrlFor: (tenant: string) => string | null;
+  /** A domain's tenant id from Entra's discovery document, before consent (tenant-discovery.ts). */
+  discoverTenant?: TenantDiscovery | undefined;
   view: (record: TenantRecord) => Promise<TenantView>;
   now: () => Date;
 }
@@ -125,12 +128,25 @@ export function tenantOnboarding(deps: TenantOnboardingDeps): TenantOnboarding {
       if (parsed.kind === 'id') {
         tenantId = parsed.id;
       } else {
+        // Entra's discovery document first: it answers before the tenant has consented, so a new customer added
+        // by its domain gets its consent link. `GET /organization` (the tenant's own token) is the fallback, for an
+        // authority that serves no discovery document.
+        let discovered: string | null = null;
+        let discoveryError: unknown = null;
+        if (deps.discoverTenant !== undefined) {
+          try {
+            discovered = await deps.discoverTenant(parsed.domain);
+          } catch (error) {
+            discoveryError = error;
+          }
+        }
         try {
-          tenantId = (await readOrganization(deps.http, parsed.domain)).id;
+          tenantId = discovered ?? (await readOrganization(deps.http, parsed.domain)).id;
         } catch (error) {
           const url = consentUrlFor(parsed.domain);
+          const why = discoveryError === null ? '' : `${describeError(discoveryError)}; `;
           throw new TenantInputError(
-            `Could not find the tenant of ${parsed.domain} (${describeError(error)}). Add it by its tenant id, or consent first${url === null ? '' : ` (${url})`} and try again.`,
+            `Could not find the tenant of ${parsed.domain} (${why}${describeError(error)}). Add it by its tenant id, or consent first${url === null ? '' : ` (${url})`} and try again.`,
             url,
           );
         }

@@ -14,6 +14,7 @@ import { adminConsentUrl } from './consent-url';
 import type { TenantCheck } from './permission-probe';
 import { registerTenants } from './register-tenants';
 import { tenantOnboarding, type AddOutcome } from './tenant-onboarding';
+import type { TenantDiscovery } from './tenant-discovery';
 import { tenantRemover, type RemoveOutcome } from './tenant-removal';
 import { tenantViewer, type TenantView } from './tenant-view';
 import type { BlindWatch } from './watch-blind';
@@ -39,6 +40,8 @@ export interface TenantServiceDeps {
     graphBaseUrl: string;
     publicBaseUrl: string | null;
   };
+  /** A domain's tenant id before consent (tenant-discovery.ts); absent: `GET /organization` only. */
+  discoverTenant?: TenantDiscovery;
   now?: () => Date;
 }
 
@@ -75,6 +78,7 @@ export function createTenantService(deps: TenantServiceDeps): TenantService {
     reconciler: deps.reconciler,
     blind: deps.blind,
     consentUrlFor,
+    discoverTenant: deps.discoverTenant,
     view,
     now,
   });

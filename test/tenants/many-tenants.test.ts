@@ -17,6 +17,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-r
 import { makeLoopbackCertificate } from '../support/loopback-certificate';
 import type { TenantCheck } from '../../src/tenants/permission-probe';
 import type { TenantView } from '../../src/tenants/tenant-service';
+import { openIdTenantDiscovery } from '../../src/tenants/tenant-discovery';
 import { apiCaller } from '../support/api-caller';
 
 const API_TOKEN = 'an-api-token-for-the-tests-0123456789';
@@ -27,6 +28,7 @@ const HOME = '5f1c9a3e-7d2b-4c8e-9a61-3b0d4e2f8c17';
 const CONTOSO = '11111111-7d2b-4c8e-9a61-3b0d4e2f8c17';
 const FABRIKAM = '22222222-7d2b-4c8e-9a61-3b0d4e2f8c17';
 const NORTHWIND = '33333333-7d2b-4c8e-9a61-3b0d4e2f8c17';
+const WOODGROVE = '55555555-7d2b-4c8e-9a61-3b0d4e2f8c17';
 
 /** Every answer body the tests read, in one shape (each answer has some of these). */
 interface Answer {
@@ -69,6 +71,7 @@ describeWithTls.each(ENGINES)('many tenants in one install on %s', (engine) => {
         { ...smallTenant(CONTOSO, 'contoso'), displayName: 'Contoso Ltd' },
         { ...smallTenant(FABRIKAM, 'fabrikam'), displayName: 'Fabrikam Inc' },
         { ...smallTenant(NORTHWIND, 'northwind'), displayName: 'Northwind Traders' },
+        { ...smallTenant(WOODGROVE, 'woodgrove'), displayName: 'Woodgrove Bank' },
       ],
       notifications: { latencyMs: 10 },
     });
@@ -100,7 +103,12 @@ describeWithTls.each(ENGINES)('many tenants in one install on %s', (engine) => {
     app = await startApp({
       config,
       logger: silentLogger(),
-      graph: { baseUrl: graph.url, tokenProvider },
+      graph: {
+        baseUrl: graph.url,
+        tokenProvider,
+        // The product's discovery, pointed at the Entra simulator and trusting its certificate, as the credential.
+        discoverTenant: openIdTenantDiscovery({ authorityHost: entra.url, ca: tls!.cert }),
+      },
       publicBaseUrlFallback: 'local-url',
       dispatcher: { pollMs: 50, groupWindowMs: 0 },
       reconcileIntervalMs: 3_600_000,
@@ -146,9 +154,11 @@ describeWithTls.each(ENGINES)('many tenants in one install on %s', (engine) => {
     expect(consent.searchParams.get('scope')).toBe(`${graph.url}/.default`);
     expect(body.check).toMatchObject({ ok: true, missing: [], token: { ok: true } });
     expect(body.subscribed).toBe(true);
-    // The token came from the customer's tenant, asked for by its domain, with the app's secret.
+    // The domain was resolved by Entra's discovery document, so the token was asked for by the customer's id, with
+    // the app's secret, and never by the domain.
+    expect(entra.tokenRequests().map((r) => r.tenant)).not.toContain('contoso.onmicrosoft.com');
     expect(entra.tokenRequests()).toContainEqual({
-      tenant: 'contoso.onmicrosoft.com',
+      tenant: CONTOSO,
       clientId: CLIENT_ID,
       credential: 'secret',
       status: 200,
@@ -244,6 +254,22 @@ describeWithTls.each(ENGINES)('many tenants in one install on %s', (engine) => {
     expect(await blindAlerts('open')).toEqual([]);
     expect(await blindAlerts('resolved')).toHaveLength(1);
     expect((await api('GET', `/tenants/${FABRIKAM}`)).body.tenant.status).toBe('active');
+  });
+
+  it("adds a customer by domain before it has consented: its id from Entra's discovery document, pending, with its consent link", async () => {
+    graph.consent.revoke(WOODGROVE);
+    const { status, body } = await api('POST', '/tenants', { tenant: 'Woodgrove.onmicrosoft.com' });
+    expect(status).toBe(201);
+    expect(body.tenant).toMatchObject({ id: WOODGROVE, status: 'pending-consent' });
+    expect(new URL(body.consentUrl).pathname).toBe(`/${WOODGROVE}/v2.0/adminconsent`);
+    expect(body.check.token.ok).toBe(false);
+    // A domain Entra does not know is refused, naming Entra's answer.
+    const unknown = await api('POST', '/tenants', { tenant: 'nobody-here.onmicrosoft.com' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(
+      /Entra does not know nobody-here\.onmicrosoft\.com \(400 invalid_request/,
+    );
+    await api('DELETE', `/tenants/${WOODGROVE}?purge=true`);
   });
 
   it('gives a tenant without consent its consent link and says the token was refused for want of consent', async () => {
