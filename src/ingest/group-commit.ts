@@ -124,9 +124,10 @@ export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
     );
     void lane.inFlight.finally(() => {
       lane.inFlight = null;
+      // An idle lane is forgotten: an install of hundreds of tenants keeps lanes only for those sending now. (While a
+      // send is in flight nothing schedules the lane, so an empty one is not awaiting a flush either.)
       if (lane.pending.length > 0) schedule(key, lane);
-      // An idle lane is forgotten: an install of hundreds of tenants keeps lanes only for those sending now.
-      else if (!lane.scheduled) lanes.delete(key);
+      else lanes.delete(key);
     });
   }
 
@@ -144,10 +145,10 @@ export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
       });
     },
     async drain() {
-      for (;;) {
-        const busy = [...lanes.values()];
-        if (busy.length === 0) return;
-        const inFlight = busy.flatMap((lane) => (lane.inFlight === null ? [] : [lane.inFlight]));
+      while (lanes.size > 0) {
+        const inFlight = [...lanes.values()].flatMap((lane) =>
+          lane.inFlight === null ? [] : [lane.inFlight],
+        );
         if (inFlight.length > 0) await Promise.all(inFlight.map((sending) => sending.catch(() => undefined)));
         else await new Promise<void>((resolve) => setImmediate(resolve));
       }

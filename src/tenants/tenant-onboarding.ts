@@ -120,37 +120,37 @@ export function tenantOnboarding(deps: TenantOnboardingDeps): TenantOnboarding {
     }
   };
 
+  /**
+   * Entra's discovery document first: it answers before the tenant has consented, so a new customer added by its
+   * domain gets its consent link. `GET /organization` (the tenant's own token) is the fallback, for an authority that
+   * serves no discovery document; when both fail, the error says why each did.
+   */
+  const tenantIdOfDomain = async (domain: string): Promise<string> => {
+    let discoveryError: unknown = null;
+    if (deps.discoverTenant !== undefined) {
+      try {
+        return await deps.discoverTenant(domain);
+      } catch (error) {
+        discoveryError = error;
+      }
+    }
+    try {
+      return (await readOrganization(deps.http, domain)).id;
+    } catch (error) {
+      const url = consentUrlFor(domain);
+      const why = discoveryError === null ? '' : `${describeError(discoveryError)}; `;
+      throw new TenantInputError(
+        `Could not find the tenant of ${domain} (${why}${describeError(error)}). Add it by its tenant id, or consent first${url === null ? '' : ` (${url})`} and try again.`,
+        url,
+      );
+    }
+  };
+
   return {
     async add(ref, options) {
       const parsed = parseTenantRef(ref);
       if (parsed === null) throw new TenantInputError(`${JSON.stringify(ref)} is not ${TENANT_REF_HINT}.`);
-      let tenantId: string;
-      if (parsed.kind === 'id') {
-        tenantId = parsed.id;
-      } else {
-        // Entra's discovery document first: it answers before the tenant has consented, so a new customer added
-        // by its domain gets its consent link. `GET /organization` (the tenant's own token) is the fallback, for an
-        // authority that serves no discovery document.
-        let discovered: string | null = null;
-        let discoveryError: unknown = null;
-        if (deps.discoverTenant !== undefined) {
-          try {
-            discovered = await deps.discoverTenant(parsed.domain);
-          } catch (error) {
-            discoveryError = error;
-          }
-        }
-        try {
-          tenantId = discovered ?? (await readOrganization(deps.http, parsed.domain)).id;
-        } catch (error) {
-          const url = consentUrlFor(parsed.domain);
-          const why = discoveryError === null ? '' : `${describeError(discoveryError)}; `;
-          throw new TenantInputError(
-            `Could not find the tenant of ${parsed.domain} (${why}${describeError(error)}). Add it by its tenant id, or consent first${url === null ? '' : ` (${url})`} and try again.`,
-            url,
-          );
-        }
-      }
+      const tenantId = parsed.kind === 'id' ? parsed.id : await tenantIdOfDomain(parsed.domain);
       const previous = await store.tenants.get(tenantId);
       const check = await probe(tenantId);
       const names = await namesAfter(tenantId, check, previous);

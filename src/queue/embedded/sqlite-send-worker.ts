@@ -147,16 +147,16 @@ function sendWhenFree(requests: Send[]): SendThreadReply[] {
   const deadline = Date.now() + data.busyTimeoutMs;
   for (;;) {
     try {
-      const replies = sendGroup.immediate(requests);
-      Atomics.store(holdingLock, 0, 0);
-      return replies;
+      return sendGroup.immediate(requests);
     } catch (error) {
-      Atomics.store(holdingLock, 0, 0);
       if ((error as { code?: unknown }).code === 'SQLITE_BUSY' && Date.now() < deadline) {
         Atomics.wait(pause, 0, 0, RETRY_MS);
         continue;
       }
       return requests.map((request) => failed(request, error));
+    } finally {
+      // COMMIT or ROLLBACK is done: the lock is no longer ours.
+      Atomics.store(holdingLock, 0, 0);
     }
   }
 }
